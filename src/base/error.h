@@ -1,0 +1,55 @@
+// The one internal error type of Signet.
+//
+// Every fallible function reports failure as an Error value. The codes follow
+// the failure classes a CA must distinguish (RFC 8555 6.7); the mapping of a
+// code to a problem-document URN and an HTTP status lives in one place, the
+// ACME front end (src/ca/wfe/problem_writer.cc), so no other module speaks HTTP.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace signet {
+
+enum class ErrorCode {
+  kMalformed,
+  kBadNonce,
+  kBadSignatureAlgorithm,
+  kBadPublicKey,
+  kUnauthorized,
+  kAccountDoesNotExist,
+  kRejectedIdentifier,
+  kUnsupportedIdentifier,
+  kBadCsr,
+  kOrderNotReady,
+  kConnection,
+  kIncorrectResponse,
+  kDns,
+  kTls,
+  kUnsupportedMediaType,  // HTTP 415; RFC 8555 6.2 Content-Type check.
+  kNotFound,              // Unknown resource; HTTP 404 with type malformed.
+  kMethodNotAllowed,      // HTTP 405 with type malformed.
+  kAlreadyRevoked,
+  kServerInternal,
+};
+
+// The ACME error short name, e.g. "badNonce" for kBadNonce.
+std::string_view ErrorCodeName(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kServerInternal;
+  std::string detail;
+  // Set on sub-errors that concern one identifier (RFC 8555 6.7.1).
+  std::string identifier_type;
+  std::string identifier_value;
+  std::vector<Error> subproblems;
+
+  Error() = default;
+  Error(ErrorCode c, std::string d) : code(c), detail(std::move(d)) {}
+
+  // "badNonce: detail" for logs and command-line messages.
+  std::string ToString() const;
+};
+
+}  // namespace signet

@@ -1,0 +1,145 @@
+#include "crypto/key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/pem.h>
+
+namespace signet::crypto {
+
+Key::Key(const Key& other) {
+  if (other.pkey_) {
+    EVP_PKEY_up_ref(other.pkey_.get());
+    pkey_.reset(other.pkey_.get());
+  }
+}
+
+Key& Key::operator=(const Key& other) {
+  if (this != &other) {
+    Key copy(other);
+    pkey_ = std::move(copy.pkey_);
+  }
+  return *this;
+}
+
+Result<Key> Key::Generate(KeyType type, int rsa_bits) {
+  EVP_PKEY* raw = nullptr;
+  switch (type) {
+    case KeyType::kRsa:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(rsa_bits));
+      break;
+    case KeyType::kEcP256:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case KeyType::kEcP384:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+      break;
+    case KeyType::kEcP521:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+      break;
+    case KeyType::kEd25519:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
+  }
+  if (!raw) return OsslError(ErrorCode::kServerInternal, "key generation failed");
+  return Key(PkeyPtr(raw));
+}
+
+Result<Key> Key::FromPem(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
+  EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  if (!raw) {
+    bio.reset(BIO_new_mem_buf(pem.data(), int(pem.size())));
+    raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+  }
+  if (!raw) return OsslError(ErrorCode::kMalformed, "cannot parse PEM key");
+  return Key(PkeyPtr(raw));
+}
+
+Result<Key> Key::FromPublicDer(std::string_view der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  EVP_PKEY* raw = d2i_PUBKEY(nullptr, &p, long(der.size()));
+  if (!raw) return OsslError(ErrorCode::kMalformed, "cannot parse public key");
+  return Key(PkeyPtr(raw));
+}
+
+std::string Key::Family() const {
+  if (!pkey_) return "";
+  switch (EVP_PKEY_get_base_id(pkey_.get())) {
+    case EVP_PKEY_RSA: return "RSA";
+    case EVP_PKEY_EC: return "EC";
+    case EVP_PKEY_ED25519: return "OKP";
+    default: return "";
+  }
+}
+
+std::string Key::CurveName() const {
+  if (Family() != "EC") return "";
+  char name[64] = {0};
+  size_t len = 0;
+  if (!EVP_PKEY_get_utf8_string_param(pkey_.get(), OSSL_PKEY_PARAM_GROUP_NAME, name,
+                                      sizeof(name), &len))
+    return "";
+  std::string n(name, len);
+  if (n == "prime256v1" || n == "P-256") return "P-256";
+  if (n == "secp384r1" || n == "P-384") return "P-384";
+  if (n == "secp521r1" || n == "P-521") return "P-521";
+  return n;
+}
+
+int Key::Bits() const { return pkey_ ? EVP_PKEY_get_bits(pkey_.get()) : 0; }
+
+std::string Key::PrivatePem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  return BioToString(bio.get());
+}
+
+std::string Key::PublicPem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PUBKEY(bio.get(), pkey_.get());
+  return BioToString(bio.get());
+}
+
+std::string Key::PublicDer() const {
+  unsigned char* buf = nullptr;
+  int len = i2d_PUBKEY(pkey_.get(), &buf);
+  if (len <= 0) return "";
+  std::string out(reinterpret_cast<char*>(buf), size_t(len));
+  OPENSSL_free(buf);
+  return out;
+}
+
+bool Key::SamePublicKey(const Key& other) const {
+  return valid() && other.valid() && EVP_PKEY_eq(pkey_.get(), other.pkey_.get()) == 1;
+}
+
+Result<std::string> SignDigest(const Key& key, const EVP_MD* digest, std::string_view data) {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (EVP_DigestSignInit(ctx.get(), nullptr, digest, nullptr, key.get()) != 1)
+    return OsslError(ErrorCode::kServerInternal, "sign init failed");
+  size_t len = 0;
+  const auto* in = reinterpret_cast<const unsigned char*>(data.data());
+  if (EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1)
+    return OsslError(ErrorCode::kServerInternal, "sign failed");
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in,
+                     data.size()) != 1)
+    return OsslError(ErrorCode::kServerInternal, "sign failed");
+  sig.resize(len);
+  return sig;
+}
+
+bool VerifyDigest(const Key& key, const EVP_MD* digest, std::string_view data,
+                  std::string_view signature) {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, digest, nullptr, key.get()) != 1) {
+    LastOsslError();
+    return false;
+  }
+  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                            signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                            data.size());
+  if (rc != 1) LastOsslError();
+  return rc == 1;
+}
+
+}  // namespace signet::crypto

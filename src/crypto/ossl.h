@@ -1,0 +1,57 @@
+// Ownership of OpenSSL objects: every OpenSSL handle Signet holds is one of
+// these unique_ptr aliases, whose deleter is defined once here (BoringSSL's
+// bssl::UniquePtr is the model). No *_free call appears outside src/crypto.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/ocsp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "base/error.h"
+
+namespace signet::crypto {
+
+template <auto Fn>
+struct OsslDeleter {
+  template <typename T>
+  void operator()(T* p) const { if (p) Fn(p); }
+};
+
+using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OsslDeleter<EVP_PKEY_CTX_free>>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OsslDeleter<EVP_MD_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
+using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
+using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
+using X509ReqPtr = std::unique_ptr<X509_REQ, OsslDeleter<X509_REQ_free>>;
+using X509NamePtr = std::unique_ptr<X509_NAME, OsslDeleter<X509_NAME_free>>;
+using X509ExtPtr = std::unique_ptr<X509_EXTENSION, OsslDeleter<X509_EXTENSION_free>>;
+using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OsslDeleter<GENERAL_NAMES_free>>;
+using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, OsslDeleter<ASN1_INTEGER_free>>;
+using Asn1OctetStringPtr = std::unique_ptr<ASN1_OCTET_STRING, OsslDeleter<ASN1_OCTET_STRING_free>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, OsslDeleter<ECDSA_SIG_free>>;
+using SslCtxPtr = std::unique_ptr<SSL_CTX, OsslDeleter<SSL_CTX_free>>;
+inline void FreeExtensionStack(STACK_OF(X509_EXTENSION) * s) {
+  sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
+}
+using ExtStackPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), OsslDeleter<FreeExtensionStack>>;
+
+// The text of the most recent OpenSSL errors (and clears the queue).
+std::string LastOsslError();
+
+// An Error with `what` and the OpenSSL error queue appended.
+Error OsslError(ErrorCode code, const std::string& what);
+
+// A memory BIO's contents as a string.
+std::string BioToString(BIO* bio);
+
+}  // namespace signet::crypto
