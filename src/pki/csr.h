@@ -1,0 +1,32 @@
+// Certificate signing requests (PKCS#10, RFC 2986) as ACME finalize receives
+// them (RFC 8555 7.4): base64url DER in the "csr" member.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/key.h"
+#include "crypto/ossl.h"
+
+namespace signet::pki {
+
+struct Csr {
+  crypto::X509ReqPtr req;
+  crypto::Key public_key;
+  std::string common_name;             // "" when the subject has no CN
+  std::vector<std::string> dns_names;  // subjectAltName dNSName entries, lower-cased
+  std::vector<std::string> ip_addresses;  // subjectAltName iPAddress entries, text form
+  bool has_other_san_types = false;    // email, URI, ... (ACME never asks for them)
+};
+
+// Parses DER and verifies the CSR's self-signature. Any failure is kBadCsr
+// with a detail that says which part was wrong.
+Result<Csr> ParseCsr(std::string_view der);
+
+// All names the CSR asks for: its DNS SANs plus the CN (lower-cased,
+// de-duplicated, sorted).
+std::vector<std::string> CsrDnsNames(const Csr& csr);
+
+}  // namespace signet::pki
