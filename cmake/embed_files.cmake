@@ -1,0 +1,13 @@
+# Generates a C++ source defining `signet::storage::kMigrations`, the SQL
+# migration files in order, so the binary carries its schema.
+# Invoked with -DOUT=... -DFILES="a.sql;b.sql"
+set(content "// Generated from src/storage/migrations by cmake/embed_files.cmake.\n")
+string(APPEND content "#include \"storage/migrations.h\"\nnamespace signet::storage {\n")
+string(APPEND content "const std::vector<std::string_view> kMigrations = {\n")
+foreach(f IN LISTS FILES)
+  file(READ ${f} sql)
+  string(APPEND content "R\"signetsql(${sql})signetsql\",\n")
+endforeach()
+string(APPEND content "};\n}  // namespace signet::storage\n")
+file(WRITE ${OUT}.tmp "${content}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -1,0 +1,90 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared
+// statements with bind/step/column helpers. Not thread-safe: SqliteStore
+// serialises access to one Db with its mutex.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include <sqlite3.h>
+
+#include "base/result.h"
+
+namespace signet::storage::sqlite {
+
+// A use of a cached prepared statement; resets it when the use ends.
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  ~Stmt() { if (s_) sqlite3_reset(s_), sqlite3_clear_bindings(s_); }
+  Stmt(Stmt&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& operator=(Stmt&&) = delete;
+
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, std::optional<int64_t> v) {
+    if (v) sqlite3_bind_int64(s_, i, *v); else sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  Stmt& BindNullable(int i, std::string_view v) {
+    if (v.empty()) sqlite3_bind_null(s_, i); else Bind(i, v);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(s_); }
+  std::string Text(int col) const {
+    const unsigned char* t = sqlite3_column_text(s_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t), size_t(sqlite3_column_bytes(s_, col)))
+             : std::string();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  ~Db();
+
+  Status Exec(std::string_view sql);
+  // A cached prepared statement for `sql` (prepared once per connection).
+  Result<Stmt> Prepare(const std::string& sql);
+  Error LastError(std::string_view what) const;
+  // Runs `step` on `stmt` and maps anything but SQLITE_DONE to an Error.
+  Status StepDone(Stmt& stmt, std::string_view what);
+  int Changes() const { return sqlite3_changes(db_); }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Db& db) : db_(db) { begun_ = db_.Exec("BEGIN IMMEDIATE").ok(); }
+  ~Transaction() { if (begun_ && !done_) (void)db_.Exec("ROLLBACK"); }
+  bool begun() const { return begun_; }
+  Status Commit() { done_ = true; return db_.Exec("COMMIT"); }
+
+ private:
+  Db& db_;
+  bool begun_ = false;
+  bool done_ = false;
+};
+
+}  // namespace signet::storage::sqlite

@@ -1,0 +1,221 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include "storage/codec.h"
+#include "storage/migrations.h"
+
+namespace signet::storage {
+
+using acme::ObjStatus;
+using Lock = std::lock_guard<std::mutex>;
+
+namespace {
+
+std::optional<int64_t> OptUnix(const std::optional<acme::TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return ToUnix(*t);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  SIGNET_ASSIGN_OR_RETURN(auto db, sqlite::Db::Open(path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db)));
+  SIGNET_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+Status SqliteStore::Migrate() {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt v, db_->Prepare("PRAGMA user_version"));
+  if (v.Step() != SQLITE_ROW) return db_->LastError("read schema version");
+  size_t version = size_t(v.Int(0));
+  for (size_t i = version; i < kMigrations.size(); ++i) {
+    sqlite::Transaction tx(*db_);
+    if (!tx.begun()) return db_->LastError("begin migration");
+    SIGNET_RETURN_IF_ERROR(db_->Exec(kMigrations[i]));
+    SIGNET_RETURN_IF_ERROR(db_->Exec("PRAGMA user_version=" + std::to_string(i + 1)));
+    SIGNET_RETURN_IF_ERROR(tx.Commit());
+  }
+  return OkStatus();
+}
+
+Result<std::optional<acme::Account>> SqliteStore::QueryAccount(const std::string& sql,
+                                                               const std::string& key) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
+  s.Bind(1, key);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<acme::Account>();
+  if (rc != SQLITE_ROW) return db_->LastError("read account");
+  acme::Account a;
+  a.id = s.Text(0);
+  a.thumbprint = s.Text(1);
+  a.jwk_json = s.Text(2);
+  SIGNET_ASSIGN_OR_RETURN(a.contacts, DecodeStrings(s.Text(3)));
+  a.status = acme::ParseStatus(s.Text(4)).value_or(ObjStatus::kDeactivated);
+  a.tos_agreed = s.Int(5) != 0;
+  a.created_at = FromUnix(s.Int(6));
+  return std::optional<acme::Account>(std::move(a));
+}
+
+#define ACCOUNT_COLUMNS "id, thumbprint, jwk, contacts, status, tos_agreed, created_at"
+
+Result<std::optional<acme::Account>> SqliteStore::GetAccount(const std::string& id) {
+  return QueryAccount("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?", id);
+}
+
+Result<std::optional<acme::Account>> SqliteStore::GetAccountByThumbprint(const std::string& tp) {
+  return QueryAccount("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE thumbprint = ?", tp);
+}
+
+Status SqliteStore::CreateAccount(const acme::Account& a) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "INSERT INTO accounts (" ACCOUNT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, a.id).Bind(2, a.thumbprint).Bind(3, a.jwk_json).Bind(4, EncodeStrings(a.contacts))
+      .Bind(5, acme::StatusName(a.status)).Bind(6, int64_t(a.tos_agreed))
+      .Bind(7, ToUnix(a.created_at));
+  return db_->StepDone(s, "insert account");
+}
+
+Status SqliteStore::UpdateAccount(const acme::Account& a) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "UPDATE accounts SET contacts = ?, status = ?, tos_agreed = ? WHERE id = ?"));
+  s.Bind(1, EncodeStrings(a.contacts)).Bind(2, acme::StatusName(a.status))
+      .Bind(3, int64_t(a.tos_agreed)).Bind(4, a.id);
+  return db_->StepDone(s, "update account");
+}
+
+Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "SELECT id, account_id, status, expires, identifiers, authz_ids, not_before, not_after, "
+      "error, cert_serial, created_at FROM orders WHERE id = ?"));
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<acme::Order>();
+  if (rc != SQLITE_ROW) return db_->LastError("read order");
+  acme::Order o;
+  o.id = s.Text(0);
+  o.account_id = s.Text(1);
+  o.status = acme::ParseStatus(s.Text(2)).value_or(ObjStatus::kInvalid);
+  o.expires = FromUnix(s.Int(3));
+  SIGNET_ASSIGN_OR_RETURN(o.identifiers, DecodeIdentifiers(s.Text(4)));
+  SIGNET_ASSIGN_OR_RETURN(o.authorization_ids, DecodeStrings(s.Text(5)));
+  if (!s.IsNull(6)) o.not_before = FromUnix(s.Int(6));
+  if (!s.IsNull(7)) o.not_after = FromUnix(s.Int(7));
+  if (!s.IsNull(8)) o.error = DecodeError(s.Text(8));
+  o.certificate_serial = s.Text(9);
+  o.created_at = FromUnix(s.Int(10));
+  return std::optional<acme::Order>(std::move(o));
+}
+
+Status SqliteStore::WriteOrder(const acme::Order& o, bool insert) {
+  const char* sql = insert
+      ? "INSERT INTO orders (account_id, status, expires, identifiers, authz_ids, not_before, "
+        "not_after, error, cert_serial, created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      : "UPDATE orders SET account_id = ?, status = ?, expires = ?, identifiers = ?, "
+        "authz_ids = ?, not_before = ?, not_after = ?, error = ?, cert_serial = ?, "
+        "created_at = ? WHERE id = ?";
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
+  s.Bind(1, o.account_id).Bind(2, acme::StatusName(o.status)).Bind(3, ToUnix(o.expires))
+      .Bind(4, EncodeIdentifiers(o.identifiers)).Bind(5, EncodeStrings(o.authorization_ids))
+      .Bind(6, OptUnix(o.not_before)).Bind(7, OptUnix(o.not_after))
+      .BindNullable(8, o.error ? EncodeError(*o.error) : std::string())
+      .BindNullable(9, o.certificate_serial).Bind(10, ToUnix(o.created_at)).Bind(11, o.id);
+  return db_->StepDone(s, insert ? "insert order" : "update order");
+}
+
+Status SqliteStore::WriteAuthorization(const acme::Authorization& a, bool insert) {
+  const char* sql = insert
+      ? "INSERT INTO authorizations (account_id, ident_type, ident_value, status, expires, "
+        "wildcard, challenges, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      : "UPDATE authorizations SET account_id = ?, ident_type = ?, ident_value = ?, "
+        "status = ?, expires = ?, wildcard = ?, challenges = ? WHERE id = ?";
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
+  s.Bind(1, a.account_id).Bind(2, a.identifier.type).Bind(3, a.identifier.value)
+      .Bind(4, acme::StatusName(a.status)).Bind(5, ToUnix(a.expires))
+      .Bind(6, int64_t(a.wildcard)).Bind(7, EncodeChallenges(a.challenges)).Bind(8, a.id);
+  return db_->StepDone(s, insert ? "insert authorization" : "update authorization");
+}
+
+Status SqliteStore::CreateOrder(const acme::Order& order,
+                                const std::vector<acme::Authorization>& authzs) {
+  Lock lock(mu_);
+  sqlite::Transaction tx(*db_);
+  if (!tx.begun()) return db_->LastError("begin");
+  for (const auto& a : authzs) SIGNET_RETURN_IF_ERROR(WriteAuthorization(a, true));
+  SIGNET_RETURN_IF_ERROR(WriteOrder(order, true));
+  return tx.Commit();
+}
+
+Status SqliteStore::UpdateOrder(const acme::Order& order) {
+  Lock lock(mu_);
+  return WriteOrder(order, false);
+}
+
+Result<bool> SqliteStore::TransitionOrder(const std::string& id, ObjStatus from, ObjStatus to) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
+                          db_->Prepare("UPDATE orders SET status = ? WHERE id = ? AND status = ?"));
+  s.Bind(1, acme::StatusName(to)).Bind(2, id).Bind(3, acme::StatusName(from));
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "transition order"));
+  return db_->Changes() == 1;
+}
+
+Result<std::optional<acme::Authorization>> SqliteStore::GetAuthorization(const std::string& id) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "SELECT id, account_id, ident_type, ident_value, status, expires, wildcard, challenges "
+      "FROM authorizations WHERE id = ?"));
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<acme::Authorization>();
+  if (rc != SQLITE_ROW) return db_->LastError("read authorization");
+  acme::Authorization a;
+  a.id = s.Text(0);
+  a.account_id = s.Text(1);
+  a.identifier = {s.Text(2), s.Text(3)};
+  a.status = acme::ParseStatus(s.Text(4)).value_or(ObjStatus::kInvalid);
+  a.expires = FromUnix(s.Int(5));
+  a.wildcard = s.Int(6) != 0;
+  SIGNET_ASSIGN_OR_RETURN(a.challenges, DecodeChallenges(s.Text(7)));
+  return std::optional<acme::Authorization>(std::move(a));
+}
+
+Status SqliteStore::UpdateAuthorization(const acme::Authorization& authz) {
+  Lock lock(mu_);
+  return WriteAuthorization(authz, false);
+}
+
+Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
+    const std::string& serial) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "SELECT serial, account_id, order_id, chain_pem, not_before, not_after, issued_at "
+      "FROM certificates WHERE serial = ?"));
+  s.Bind(1, serial);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<acme::CertificateRecord>();
+  if (rc != SQLITE_ROW) return db_->LastError("read certificate");
+  acme::CertificateRecord c{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                            FromUnix(s.Int(4)), FromUnix(s.Int(5)), FromUnix(s.Int(6))};
+  return std::optional<acme::CertificateRecord>(std::move(c));
+}
+
+Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme::Order& order) {
+  Lock lock(mu_);
+  sqlite::Transaction tx(*db_);
+  if (!tx.begun()) return db_->LastError("begin");
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "INSERT INTO certificates (serial, account_id, order_id, chain_pem, not_before, "
+      "not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, c.serial).Bind(2, c.account_id).Bind(3, c.order_id).Bind(4, c.chain_pem)
+      .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at));
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
+  SIGNET_RETURN_IF_ERROR(WriteOrder(order, false));
+  return tx.Commit();
+}
+
+}  // namespace signet::storage

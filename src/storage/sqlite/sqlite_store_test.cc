@@ -1,0 +1,133 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+namespace signet::storage {
+namespace {
+
+using acme::ObjStatus;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("signet-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    auto s = SqliteStore::Open((dir_ / "ca.db").string());
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
+  acme::Account MakeAccount(const std::string& id) {
+    acme::Account a;
+    a.id = id;
+    a.thumbprint = "tp-" + id;
+    a.jwk_json = "{}";
+    a.contacts = {"mailto:a@example.com"};
+    a.created_at = acme::Clock::now();
+    EXPECT_TRUE(store_->CreateAccount(a).ok());
+    return a;
+  }
+  acme::Order MakeOrder(const std::string& account_id) {
+    acme::Authorization authz;
+    authz.id = "authz1";
+    authz.account_id = account_id;
+    authz.identifier = {"dns", "example.com"};
+    authz.expires = acme::Clock::now() + std::chrono::hours(1);
+    authz.challenges.push_back({"ch1", "http-01", "tok", ObjStatus::kPending, {}, {}, {}});
+    acme::Order o;
+    o.id = "order1";
+    o.account_id = account_id;
+    o.identifiers = {authz.identifier};
+    o.authorization_ids = {authz.id};
+    o.expires = authz.expires;
+    o.created_at = acme::Clock::now();
+    EXPECT_TRUE(store_->CreateOrder(o, {authz}).ok());
+    return o;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(SqliteStoreTest, AccountsSurviveReopenAndThumbprintIsUnique) {
+  MakeAccount("acct1");
+  Reopen();
+  auto got = store_->GetAccountByThumbprint("tp-acct1");
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->id, "acct1");
+  EXPECT_EQ((*got)->contacts, std::vector<std::string>{"mailto:a@example.com"});
+  acme::Account dup = **got;
+  dup.id = "acct2";
+  EXPECT_FALSE(store_->CreateAccount(dup).ok());
+  auto missing = store_->GetAccount("nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqliteStoreTest, OrderAndAuthorizationRoundTrip) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  Reopen();
+  auto authz = store_->GetAuthorization("authz1");
+  ASSERT_TRUE(authz.ok() && authz->has_value());
+  acme::Authorization a = **authz;
+  ASSERT_EQ(a.challenges.size(), 1u);
+  a.challenges[0].status = ObjStatus::kInvalid;
+  a.challenges[0].error = Error(ErrorCode::kConnection, "refused");
+  a.challenges[0].records.push_back({"http://example.com/", "example.com", "80", {"127.0.0.1"},
+                                     "127.0.0.1"});
+  a.status = ObjStatus::kInvalid;
+  ASSERT_TRUE(store_->UpdateAuthorization(a).ok());
+  auto again = store_->GetAuthorization("authz1");
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->status, ObjStatus::kInvalid);
+  ASSERT_TRUE((*again)->challenges[0].error.has_value());
+  EXPECT_EQ((*again)->challenges[0].error->code, ErrorCode::kConnection);
+  EXPECT_EQ((*again)->challenges[0].records[0].address_used, "127.0.0.1");
+  auto order = store_->GetOrder("order1");
+  ASSERT_TRUE(order.ok() && order->has_value());
+  EXPECT_EQ((*order)->authorization_ids, std::vector<std::string>{"authz1"});
+}
+
+TEST_F(SqliteStoreTest, TransitionOrderIsCompareAndSet) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  auto first = store_->TransitionOrder("order1", ObjStatus::kPending, ObjStatus::kProcessing);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(*first);
+  auto second = store_->TransitionOrder("order1", ObjStatus::kPending, ObjStatus::kProcessing);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(*second);
+}
+
+TEST_F(SqliteStoreTest, DuplicateSerialIsRefusedAndLeavesOrderUntouched) {
+  MakeAccount("acct1");
+  acme::Order order = MakeOrder("acct1");
+  acme::CertificateRecord cert{"0abc", "acct1", "order1", "PEM", acme::Clock::now(),
+                               acme::Clock::now(), acme::Clock::now()};
+  order.status = ObjStatus::kValid;
+  order.certificate_serial = "0abc";
+  ASSERT_TRUE(store_->FinishIssuance(cert, order).ok());
+  acme::Order other = order;
+  other.status = ObjStatus::kInvalid;
+  EXPECT_FALSE(store_->FinishIssuance(cert, other).ok());
+  auto got = store_->GetOrder("order1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->status, ObjStatus::kValid) << "the failed transaction must roll back";
+}
+
+}  // namespace
+}  // namespace signet::storage

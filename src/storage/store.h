@@ -1,0 +1,53 @@
+// The CA's persistent state (Boulder's SA), split as Boulder does into a
+// read-only view and a read-write one, so roles that only look (the front end
+// rendering a resource) cannot write.
+//
+// Every method is one transaction: a crash between two calls leaves each
+// object either before or after the call. Implementations are thread-safe.
+// Lookups return std::nullopt for "no such object", an Error only for a
+// storage failure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "acme/objects.h"
+#include "base/result.h"
+
+namespace signet::storage {
+
+class ReadOnlyStore {
+ public:
+  virtual ~ReadOnlyStore() = default;
+  virtual Result<std::optional<acme::Account>> GetAccount(const std::string& id) = 0;
+  virtual Result<std::optional<acme::Account>> GetAccountByThumbprint(const std::string& tp) = 0;
+  virtual Result<std::optional<acme::Order>> GetOrder(const std::string& id) = 0;
+  virtual Result<std::optional<acme::Authorization>> GetAuthorization(const std::string& id) = 0;
+  virtual Result<std::optional<acme::CertificateRecord>> GetCertificate(
+      const std::string& serial) = 0;
+};
+
+class Store : public ReadOnlyStore {
+ public:
+  // Fails with kMalformed if an account with the same thumbprint exists.
+  virtual Status CreateAccount(const acme::Account& account) = 0;
+  virtual Status UpdateAccount(const acme::Account& account) = 0;
+
+  // Writes the order and its new authorizations together.
+  virtual Status CreateOrder(const acme::Order& order,
+                             const std::vector<acme::Authorization>& authzs) = 0;
+  virtual Status UpdateOrder(const acme::Order& order) = 0;
+  // Atomically moves an order from `from` to `to`; false if it was not in
+  // `from` (another request got there first).
+  virtual Result<bool> TransitionOrder(const std::string& id, acme::ObjStatus from,
+                                       acme::ObjStatus to) = 0;
+
+  virtual Status UpdateAuthorization(const acme::Authorization& authz) = 0;
+
+  // Records an issued certificate and marks its order valid, together. The
+  // serial is unique: a duplicate is an error and nothing is written.
+  virtual Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) = 0;
+};
+
+}  // namespace signet::storage
