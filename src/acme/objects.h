@@ -77,6 +77,7 @@ struct Order {
   std::optional<TimePoint> not_after;
   std::optional<Error> error;
   std::string certificate_serial;  // set once valid
+  std::string csr_der;             // kept from finalize until issued (crash recovery)
   TimePoint created_at;
 };
 

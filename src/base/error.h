@@ -31,6 +31,8 @@ enum class ErrorCode {
   kNotFound,              // Unknown resource; HTTP 404 with type malformed.
   kMethodNotAllowed,      // HTTP 405 with type malformed.
   kAlreadyRevoked,
+  kInvalidContact,
+  kUnsupportedContact,
   kServerInternal,
 };
 

@@ -26,7 +26,8 @@ struct Csr {
 Result<Csr> ParseCsr(std::string_view der);
 
 // All names the CSR asks for: its DNS SANs plus the CN (lower-cased,
-// de-duplicated, sorted).
+// de-duplicated, sorted). A CN that is one of the CSR's IP SANs is left out:
+// it names an IP identifier, not a DNS name.
 std::vector<std::string> CsrDnsNames(const Csr& csr);
 
 }  // namespace signet::pki

@@ -31,7 +31,8 @@ struct LeafTemplate {
 };
 
 // Signs a leaf: version 3, the template's serial and validity, subject CN =
-// first DNS name, SAN, basicConstraints critical CA:FALSE, keyUsage critical
+// first DNS name of at most 64 characters (else the first IP address; with
+// neither, an empty subject and a critical SAN), SAN, basicConstraints critical CA:FALSE, keyUsage critical
 // digitalSignature (+ keyEncipherment for RSA keys), extKeyUsage serverAuth,
 // SKI, AKI (keyid of the issuer), AIA caIssuers. Signature: SHA-256 (ECDSA or
 // RSA PKCS#1 v1.5 by the issuer's key type).

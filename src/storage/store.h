@@ -26,6 +26,10 @@ class ReadOnlyStore {
   virtual Result<std::optional<acme::Authorization>> GetAuthorization(const std::string& id) = 0;
   virtual Result<std::optional<acme::CertificateRecord>> GetCertificate(
       const std::string& serial) = 0;
+  // Work a restart interrupted: authorizations with a challenge in
+  // "processing", and orders in `status`.
+  virtual Result<std::vector<std::string>> ListAuthorizationsBeingValidated() = 0;
+  virtual Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) = 0;
 };
 
 class Store : public ReadOnlyStore {

@@ -22,9 +22,11 @@ CREATE TABLE orders (
   not_after     INTEGER,
   error         TEXT,                 -- JSON problem, when invalid
   cert_serial   TEXT,
+  csr           TEXT,                 -- base64 DER, kept from finalize until issued
   created_at    INTEGER NOT NULL
 );
 CREATE INDEX orders_by_account ON orders(account_id);
+CREATE INDEX orders_by_status ON orders(status);
 
 CREATE TABLE authorizations (
   id          TEXT PRIMARY KEY,

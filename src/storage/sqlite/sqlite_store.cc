@@ -91,7 +91,7 @@ Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) 
   Lock lock(mu_);
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "SELECT id, account_id, status, expires, identifiers, authz_ids, not_before, not_after, "
-      "error, cert_serial, created_at FROM orders WHERE id = ?"));
+      "error, cert_serial, created_at, csr FROM orders WHERE id = ?"));
   s.Bind(1, id);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::Order>();
@@ -108,22 +108,24 @@ Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) 
   if (!s.IsNull(8)) o.error = DecodeError(s.Text(8));
   o.certificate_serial = s.Text(9);
   o.created_at = FromUnix(s.Int(10));
+  o.csr_der = s.Text(11);
   return std::optional<acme::Order>(std::move(o));
 }
 
 Status SqliteStore::WriteOrder(const acme::Order& o, bool insert) {
   const char* sql = insert
       ? "INSERT INTO orders (account_id, status, expires, identifiers, authz_ids, not_before, "
-        "not_after, error, cert_serial, created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "not_after, error, cert_serial, created_at, csr, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       : "UPDATE orders SET account_id = ?, status = ?, expires = ?, identifiers = ?, "
         "authz_ids = ?, not_before = ?, not_after = ?, error = ?, cert_serial = ?, "
-        "created_at = ? WHERE id = ?";
+        "created_at = ?, csr = ? WHERE id = ?";
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
   s.Bind(1, o.account_id).Bind(2, acme::StatusName(o.status)).Bind(3, ToUnix(o.expires))
       .Bind(4, EncodeIdentifiers(o.identifiers)).Bind(5, EncodeStrings(o.authorization_ids))
       .Bind(6, OptUnix(o.not_before)).Bind(7, OptUnix(o.not_after))
       .BindNullable(8, o.error ? EncodeError(*o.error) : std::string())
-      .BindNullable(9, o.certificate_serial).Bind(10, ToUnix(o.created_at)).Bind(11, o.id);
+      .BindNullable(9, o.certificate_serial).Bind(10, ToUnix(o.created_at)).BindNullable(11, o.csr_der).Bind(12, o.id);
   return db_->StepDone(s, insert ? "insert order" : "update order");
 }
 
@@ -216,6 +218,29 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
   SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
   SIGNET_RETURN_IF_ERROR(WriteOrder(order, false));
   return tx.Commit();
+}
+
+Result<std::vector<std::string>> SqliteStore::ListIds(const std::string& sql,
+                                                     const std::string& arg) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
+  if (!arg.empty()) s.Bind(1, arg);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(s.Text(0));
+  if (rc != SQLITE_DONE) return db_->LastError("list");
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::ListAuthorizationsBeingValidated() {
+  return ListIds(
+      "SELECT id FROM authorizations WHERE status = 'pending' AND "
+      "challenges LIKE '%\"status\":\"processing\"%'",
+      "");
+}
+
+Result<std::vector<std::string>> SqliteStore::ListOrdersWithStatus(ObjStatus status) {
+  return ListIds("SELECT id FROM orders WHERE status = ?", std::string(acme::StatusName(status)));
 }
 
 }  // namespace signet::storage

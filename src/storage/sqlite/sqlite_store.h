@@ -23,6 +23,8 @@ class SqliteStore : public Store {
   Result<std::optional<acme::Order>> GetOrder(const std::string& id) override;
   Result<std::optional<acme::Authorization>> GetAuthorization(const std::string& id) override;
   Result<std::optional<acme::CertificateRecord>> GetCertificate(const std::string& serial) override;
+  Result<std::vector<std::string>> ListAuthorizationsBeingValidated() override;
+  Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) override;
 
   Status CreateAccount(const acme::Account& account) override;
   Status UpdateAccount(const acme::Account& account) override;
@@ -38,6 +40,7 @@ class SqliteStore : public Store {
   explicit SqliteStore(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
   Status Migrate();
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);
+  Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
   Status WriteOrder(const acme::Order& order, bool insert);
   Status WriteAuthorization(const acme::Authorization& authz, bool insert);
 

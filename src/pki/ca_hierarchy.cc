@@ -1,0 +1,168 @@
+#include "pki/ca_hierarchy.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <chrono>
+#include <system_error>
+
+#include "base/files.h"
+#include "pki/cert_builder.h"
+
+namespace signet::pki {
+
+namespace fs = std::filesystem;
+using crypto::OsslError;
+using crypto::X509Ptr;
+
+namespace {
+
+constexpr auto kBackdate = std::chrono::hours(1);
+constexpr auto kTlsServerLifetime = std::chrono::days(365);
+
+// What distinguishes the root from the intermediate.
+struct CaProfile {
+  const char* file_stem;  // DIR/<stem>.pem, DIR/<stem>.key
+  const char* cn_suffix;  // appended to the name prefix
+  crypto::KeyType key_type;
+  std::chrono::days lifetime;
+  const char* basic_constraints;
+  const char* key_usage;
+};
+
+const CaProfile kRootProfile{"root", " Root CA", crypto::KeyType::kEcP384,
+                             std::chrono::days(20 * 365 + 5), "critical,CA:TRUE",
+                             "critical,keyCertSign,cRLSign"};
+const CaProfile kIntermediateProfile{
+    "intermediate", " Intermediate CA", crypto::KeyType::kEcP256,
+    std::chrono::days(5 * 365 + 1), "critical,CA:TRUE,pathlen:0",
+    "critical,digitalSignature,keyCertSign,cRLSign"};
+
+struct CaFiles {
+  fs::path cert;
+  fs::path key;
+};
+
+CaFiles FilesFor(const fs::path& dir, const CaProfile& profile) {
+  return {dir / (std::string(profile.file_stem) + ".pem"),
+          dir / (std::string(profile.file_stem) + ".key")};
+}
+
+Status EnsureDirectory(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return OkStatus();
+  fs::create_directories(dir, ec);
+  if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Error(ErrorCode::kServerInternal,
+                       "cannot create " + dir.string() + ": " + ec.message());
+  return OkStatus();
+}
+
+// A new CA certificate and key; `parent` is nullptr for the self-signed root.
+Result<Issuer> CreateCa(const CaProfile& profile, const std::string& prefix,
+                        const Issuer* parent) {
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(profile.key_type));
+  Clock::time_point now = Clock::now();
+  internal::CertSpec spec{RandomSerial(), now - kBackdate, now + profile.lifetime,
+                          prefix + profile.cn_suffix, &key};
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cert,
+                          internal::NewCert(spec, parent ? parent->cert.get() : nullptr));
+  X509* aki_source = parent ? parent->cert.get() : cert.get();
+  using internal::AddConfExtension;
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_basic_constraints, profile.basic_constraints));
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_key_usage, profile.key_usage));
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_subject_key_identifier, "hash"));
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_authority_key_identifier, "keyid:always"));
+  SIGNET_RETURN_IF_ERROR(internal::SignCert(cert.get(), parent ? parent->key : key));
+  return Issuer{std::move(cert), std::move(key)};
+}
+
+// The key goes first: a crash between the two writes leaves a key without a
+// certificate, which LoadOrCreateCa replaces.
+Status SaveCa(const Issuer& ca, const CaFiles& files) {
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(files.key, ca.key.PrivatePem(), 0600));
+  return WriteFileAtomic(files.cert, CertToPem(ca.cert.get()), 0644);
+}
+
+Result<Issuer> LoadCa(const CaFiles& files) {
+  SIGNET_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(files.cert));
+  SIGNET_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(files.key));
+  auto cert = CertFromPem(cert_pem);
+  if (!cert.ok())
+    return Error(ErrorCode::kServerInternal, files.cert.string() + ": " + cert.error().detail);
+  auto key = crypto::Key::FromPem(key_pem);
+  if (!key.ok())
+    return Error(ErrorCode::kServerInternal, files.key.string() + ": " + key.error().detail);
+  if (X509_check_private_key(cert->get(), key->get()) != 1)
+    return OsslError(ErrorCode::kServerInternal,
+                     files.key.string() + " does not match " + files.cert.string());
+  return Issuer{std::move(*cert), std::move(*key)};
+}
+
+Result<Issuer> LoadOrCreateCa(const fs::path& dir, const CaProfile& profile,
+                              const std::string& prefix, const Issuer* parent) {
+  CaFiles files = FilesFor(dir, profile);
+  std::error_code ec;
+  bool has_cert = fs::exists(files.cert, ec);
+  bool has_key = fs::exists(files.key, ec);
+  if (has_cert && has_key) return LoadCa(files);
+  if (has_cert)
+    return Error(ErrorCode::kServerInternal,
+                 files.cert.string() + " exists but " + files.key.string() + " is missing");
+  SIGNET_ASSIGN_OR_RETURN(Issuer ca, CreateCa(profile, prefix, parent));
+  SIGNET_RETURN_IF_ERROR(SaveCa(ca, files));
+  return ca;
+}
+
+Status CheckChain(const Issuer& root, const Issuer& intermediate) {
+  if (X509_self_signed(root.cert.get(), 1) != 1)
+    return OsslError(ErrorCode::kServerInternal, "root.pem is not a valid self-signed certificate");
+  if (X509_check_issued(root.cert.get(), intermediate.cert.get()) != X509_V_OK ||
+      X509_verify(intermediate.cert.get(), root.key.get()) != 1)
+    return OsslError(ErrorCode::kServerInternal, "intermediate.pem is not signed by root.pem");
+  return OkStatus();
+}
+
+bool IsIpLiteral(const std::string& s) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+Result<CaHierarchy> CaHierarchy::LoadOrCreate(const fs::path& dir,
+                                              const std::string& name_prefix) {
+  SIGNET_RETURN_IF_ERROR(EnsureDirectory(dir));
+  CaHierarchy ca;
+  SIGNET_ASSIGN_OR_RETURN(ca.root_, LoadOrCreateCa(dir, kRootProfile, name_prefix, nullptr));
+  SIGNET_ASSIGN_OR_RETURN(ca.intermediate_,
+                          LoadOrCreateCa(dir, kIntermediateProfile, name_prefix, &ca.root_));
+  SIGNET_RETURN_IF_ERROR(CheckChain(ca.root_, ca.intermediate_));
+  return ca;
+}
+
+std::string CaHierarchy::RootPem() const { return CertToPem(root_.cert.get()); }
+
+std::string CaHierarchy::IntermediatePem() const { return CertToPem(intermediate_.cert.get()); }
+
+Result<std::pair<std::string, std::string>> CaHierarchy::IssueTlsServerCert(
+    const std::vector<std::string>& names) const {
+  if (names.empty()) return Error(ErrorCode::kServerInternal, "TLS certificate needs a name");
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(crypto::KeyType::kEcP256));
+  LeafTemplate leaf;
+  leaf.subject_key = key;
+  for (const std::string& name : names)
+    (IsIpLiteral(name) ? leaf.ip_addresses : leaf.dns_names).push_back(name);
+  leaf.serial = RandomSerial();
+  Clock::time_point now = Clock::now();
+  leaf.not_before = now - kBackdate;
+  leaf.not_after = now + kTlsServerLifetime;
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, IssueLeaf(intermediate_, leaf));
+  return std::make_pair(CertToPem(cert.get()) + IntermediatePem(), key.PrivatePem());
+}
+
+}  // namespace signet::pki

@@ -1,0 +1,179 @@
+#include "pki/ca_hierarchy.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "base/files.h"
+#include "pki/test_support.h"
+
+namespace signet::pki {
+namespace {
+
+namespace fs = std::filesystem;
+using crypto::X509Ptr;
+using testing_support::ScopedTempDir;
+
+constexpr fs::perms kKeyPerms = fs::perms::owner_read | fs::perms::owner_write;
+constexpr fs::perms kCertPerms =
+    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+
+fs::perms PermsOf(const fs::path& p) { return fs::status(p).permissions() & fs::perms::mask; }
+
+std::string SubjectCn(X509* cert) {
+  char buf[256] = {0};
+  int len = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf,
+                                      sizeof(buf));
+  return len < 0 ? "" : std::string(buf, size_t(len));
+}
+
+double YearsValid(X509* cert) {
+  int days = 0, secs = 0;
+  EXPECT_EQ(ASN1_TIME_diff(&days, &secs, X509_get0_notBefore(cert), X509_get0_notAfter(cert)), 1);
+  return days / 365.25;
+}
+
+CaHierarchy MustLoad(const fs::path& dir) {
+  auto ca = CaHierarchy::LoadOrCreate(dir, "Test");
+  EXPECT_TRUE(ca.ok()) << ca.error().ToString();
+  return std::move(*ca);
+}
+
+TEST(CaHierarchy, CreatesFilesWithTightModes) {
+  ScopedTempDir tmp;
+  fs::path dir = tmp.path() / "ca";
+  CaHierarchy ca = MustLoad(dir);
+  EXPECT_EQ(PermsOf(dir), fs::perms::owner_all);
+  EXPECT_EQ(PermsOf(dir / "root.key"), kKeyPerms);
+  EXPECT_EQ(PermsOf(dir / "intermediate.key"), kKeyPerms);
+  EXPECT_EQ(PermsOf(dir / "root.pem"), kCertPerms);
+  EXPECT_EQ(PermsOf(dir / "intermediate.pem"), kCertPerms);
+  EXPECT_EQ(*ReadFile(dir / "root.pem"), ca.RootPem());
+  EXPECT_EQ(*ReadFile(dir / "intermediate.pem"), ca.IntermediatePem());
+}
+
+TEST(CaHierarchy, RootAndIntermediateHaveTheProfile) {
+  ScopedTempDir tmp;
+  CaHierarchy ca = MustLoad(tmp.path());
+  X509* root = ca.root().cert.get();
+  X509* inter = ca.intermediate().cert.get();
+
+  EXPECT_EQ(SubjectCn(root), "Test Root CA");
+  EXPECT_EQ(ca.root().key.CurveName(), "P-384");
+  EXPECT_EQ(X509_self_signed(root, 1), 1);
+  EXPECT_EQ(X509_check_ca(root), 1);
+  EXPECT_EQ(X509_get_key_usage(root), uint32_t(KU_KEY_CERT_SIGN | KU_CRL_SIGN));
+  EXPECT_NEAR(YearsValid(root), 20.0, 0.05);
+  EXPECT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(root),
+                                  X509_get0_subject_key_id(root)), 0);
+
+  EXPECT_EQ(SubjectCn(inter), "Test Intermediate CA");
+  EXPECT_EQ(ca.intermediate().key.CurveName(), "P-256");
+  EXPECT_EQ(X509_verify(inter, ca.root().key.get()), 1);
+  EXPECT_EQ(X509_check_ca(inter), 1);
+  EXPECT_EQ(X509_get_pathlen(inter), 0);
+  EXPECT_EQ(X509_get_key_usage(inter),
+            uint32_t(KU_DIGITAL_SIGNATURE | KU_KEY_CERT_SIGN | KU_CRL_SIGN));
+  EXPECT_NEAR(YearsValid(inter), 5.0, 0.05);
+  ASSERT_NE(X509_get0_authority_key_id(inter), nullptr);
+  EXPECT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(inter),
+                                  X509_get0_subject_key_id(root)), 0);
+}
+
+TEST(CaHierarchy, SecondStartLoadsTheSameCertificates) {
+  ScopedTempDir tmp;
+  CaHierarchy first = MustLoad(tmp.path());
+  CaHierarchy second = MustLoad(tmp.path());
+  EXPECT_EQ(CertToDer(first.root().cert.get()), CertToDer(second.root().cert.get()));
+  EXPECT_EQ(CertToDer(first.intermediate().cert.get()),
+            CertToDer(second.intermediate().cert.get()));
+  EXPECT_TRUE(first.root().key.SamePublicKey(second.root().key));
+  EXPECT_TRUE(first.intermediate().key.SamePublicKey(second.intermediate().key));
+}
+
+TEST(CaHierarchy, RecreatesOnlyAMissingIntermediate) {
+  ScopedTempDir tmp;
+  CaHierarchy first = MustLoad(tmp.path());
+  fs::remove(tmp.path() / "intermediate.pem");
+  fs::remove(tmp.path() / "intermediate.key");
+  CaHierarchy second = MustLoad(tmp.path());
+  EXPECT_EQ(CertToDer(first.root().cert.get()), CertToDer(second.root().cert.get()));
+  EXPECT_NE(CertToDer(first.intermediate().cert.get()),
+            CertToDer(second.intermediate().cert.get()));
+  EXPECT_EQ(X509_verify(second.intermediate().cert.get(), second.root().key.get()), 1);
+}
+
+TEST(CaHierarchy, ReplacesAKeyLeftWithoutItsCertificate) {
+  ScopedTempDir tmp;
+  CaHierarchy first = MustLoad(tmp.path());
+  fs::remove(tmp.path() / "intermediate.pem");  // As if killed between the two writes.
+  CaHierarchy second = MustLoad(tmp.path());
+  EXPECT_FALSE(first.intermediate().key.SamePublicKey(second.intermediate().key));
+}
+
+TEST(CaHierarchy, CorruptedKeyFileIsAnError) {
+  ScopedTempDir tmp;
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "root.key", "garbage", 0600).ok());
+  EXPECT_FALSE(CaHierarchy::LoadOrCreate(tmp.path(), "Test").ok());
+}
+
+TEST(CaHierarchy, MismatchedKeyIsAnError) {
+  ScopedTempDir tmp;
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "intermediate.key", other->PrivatePem(), 0600).ok());
+  auto ca = CaHierarchy::LoadOrCreate(tmp.path(), "Test");
+  ASSERT_FALSE(ca.ok());
+  EXPECT_NE(ca.error().detail.find("does not match"), std::string::npos) << ca.error().detail;
+}
+
+TEST(CaHierarchy, IntermediateFromAnotherRootIsAnError) {
+  ScopedTempDir a, b;
+  { CaHierarchy ca = MustLoad(a.path()); }
+  { CaHierarchy ca = MustLoad(b.path()); }
+  for (const char* f : {"intermediate.pem", "intermediate.key"})
+    fs::copy_file(b.path() / f, a.path() / f, fs::copy_options::overwrite_existing);
+  auto ca = CaHierarchy::LoadOrCreate(a.path(), "Test");
+  ASSERT_FALSE(ca.ok());
+  EXPECT_NE(ca.error().detail.find("not signed by"), std::string::npos) << ca.error().detail;
+}
+
+TEST(CaHierarchy, CertificateWithoutKeyIsAnError) {
+  ScopedTempDir tmp;
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  fs::remove(tmp.path() / "root.key");
+  EXPECT_FALSE(CaHierarchy::LoadOrCreate(tmp.path(), "Test").ok());
+}
+
+TEST(CaHierarchy, TlsServerCertCoversIpAndDnsNames) {
+  ScopedTempDir tmp;
+  CaHierarchy ca = MustLoad(tmp.path());
+  auto issued = ca.IssueTlsServerCert({"127.0.0.1", "localhost"});
+  ASSERT_TRUE(issued.ok()) << issued.error().ToString();
+  auto chain = CertChainFromPem(issued->first);
+  ASSERT_TRUE(chain.ok()) << chain.error().ToString();
+  ASSERT_EQ(chain->size(), 2u);
+  X509* leaf = (*chain)[0].get();
+  EXPECT_EQ(CertToDer((*chain)[1].get()), CertToDer(ca.intermediate().cert.get()));
+  EXPECT_EQ(DnsSans(leaf), (std::vector<std::string>{"localhost"}));
+  EXPECT_EQ(X509_check_ip_asc(leaf, "127.0.0.1", 0), 1);
+  EXPECT_EQ(X509_check_host(leaf, "localhost", 0, 0, nullptr), 1);
+  EXPECT_EQ(SubjectCn(leaf), "localhost");
+  EXPECT_NEAR(YearsValid(leaf), 1.0, 0.01);
+
+  auto key = crypto::Key::FromPem(issued->second);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->CurveName(), "P-256");
+  EXPECT_EQ(X509_check_private_key(leaf, key->get()), 1);
+  EXPECT_EQ(testing_support::VerifyChain(ca.root().cert.get(), (*chain)[1].get(), leaf,
+                                         "localhost"),
+            "");
+  EXPECT_FALSE(ca.IssueTlsServerCert({}).ok());
+}
+
+}  // namespace
+}  // namespace signet::pki

@@ -1,0 +1,35 @@
+// Internal to pki: the steps shared by leaf and CA certificate issuance.
+// Not part of the module's API.
+#pragma once
+
+#include <string>
+
+#include "base/result.h"
+#include "crypto/key.h"
+#include "crypto/ossl.h"
+#include "pki/certificate.h"
+
+namespace signet::pki::internal {
+
+struct CertSpec {
+  std::string serial;             // big-endian bytes
+  Clock::time_point not_before;
+  Clock::time_point not_after;
+  std::string subject_cn;         // "" for an empty subject
+  const crypto::Key* public_key = nullptr;
+};
+
+// A v3 certificate with the spec's serial, validity, subject and public key.
+// The issuer name is `issuer`'s subject, or the new subject when `issuer` is
+// nullptr (self-issued).
+Result<crypto::X509Ptr> NewCert(const CertSpec& spec, X509* issuer);
+
+// Adds an extension written in OpenSSL's config syntax, e.g.
+// (NID_basic_constraints, "critical,CA:FALSE"). `issuer` is the certificate
+// whose key identifier AKI refers to; pass `cert` itself when self-signed.
+Status AddConfExtension(X509* cert, X509* issuer, int nid, const std::string& value);
+
+// Signs with SHA-256 (ECDSA or RSA PKCS#1 v1.5, by the key's type).
+Status SignCert(X509* cert, const crypto::Key& key);
+
+}  // namespace signet::pki::internal

@@ -1,0 +1,146 @@
+#include "pki/csr.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace signet::pki {
+
+using crypto::ExtStackPtr;
+using crypto::GeneralNamesPtr;
+using crypto::PkeyPtr;
+using crypto::X509ReqPtr;
+
+namespace {
+
+Error BadCsr(const std::string& detail) {
+  crypto::LastOsslError();  // Drop whatever OpenSSL queued on the way.
+  return Error(ErrorCode::kBadCsr, detail);
+}
+
+std::string ToLower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Asn1Text(const ASN1_STRING* s) {
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     size_t(ASN1_STRING_length(s)));
+}
+
+Result<X509ReqPtr> DecodeDer(std::string_view der) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* p = begin;
+  X509ReqPtr req(d2i_X509_REQ(nullptr, &p, long(der.size())));
+  if (!req) return BadCsr("CSR is not valid DER-encoded PKCS#10");
+  if (p != begin + der.size()) return BadCsr("trailing data after the CSR");
+  if (X509_REQ_get_version(req.get()) != X509_REQ_VERSION_1)
+    return BadCsr("unsupported CSR version");
+  return req;
+}
+
+Result<crypto::Key> VerifySelfSignature(X509_REQ* req) {
+  PkeyPtr pkey(X509_REQ_get_pubkey(req));
+  if (!pkey) return BadCsr("CSR public key cannot be parsed");
+  if (X509_REQ_verify(req, pkey.get()) != 1) return BadCsr("CSR signature is invalid");
+  return crypto::Key(std::move(pkey));
+}
+
+// The subject's first commonName as UTF-8 ("" when there is none).
+Result<std::string> CommonName(X509_REQ* req) {
+  const X509_NAME* subject = X509_REQ_get_subject_name(req);
+  int idx = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+  if (idx < 0) return std::string();
+  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx));
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, data);
+  if (len < 0) return BadCsr("CSR subject commonName cannot be decoded");
+  std::string cn(reinterpret_cast<char*>(utf8), size_t(len));
+  OPENSSL_free(utf8);
+  if (cn.find('\0') != std::string::npos) return BadCsr("CSR commonName contains a NUL byte");
+  return cn;
+}
+
+// The requested extensions; an empty stack when the CSR asks for none.
+Result<ExtStackPtr> RequestedExtensions(X509_REQ* req) {
+  ExtStackPtr exts(X509_REQ_get_extensions(req));
+  if (exts) return exts;
+  bool has_attr = X509_REQ_get_attr_by_NID(req, NID_ext_req, -1) >= 0 ||
+                  X509_REQ_get_attr_by_NID(req, NID_ms_ext_req, -1) >= 0;
+  if (has_attr) return BadCsr("CSR extensionRequest attribute is malformed");
+  return ExtStackPtr(sk_X509_EXTENSION_new_null());
+}
+
+Status AddIpAddress(const ASN1_OCTET_STRING* ip, Csr& csr) {
+  int len = ASN1_STRING_length(ip);
+  if (len != 4 && len != 16) return BadCsr("CSR iPAddress SAN has an invalid length");
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), text, sizeof(text)))
+    return BadCsr("CSR iPAddress SAN cannot be formatted");
+  csr.ip_addresses.emplace_back(text);
+  return OkStatus();
+}
+
+Status AddGeneralName(const GENERAL_NAME* name, Csr& csr) {
+  switch (name->type) {
+    case GEN_DNS: {
+      std::string dns = Asn1Text(name->d.dNSName);
+      if (dns.find('\0') != std::string::npos)
+        return BadCsr("CSR dNSName SAN contains a NUL byte");
+      csr.dns_names.push_back(ToLower(std::move(dns)));
+      return OkStatus();
+    }
+    case GEN_IPADD:
+      return AddIpAddress(name->d.iPAddress, csr);
+    default:
+      csr.has_other_san_types = true;
+      return OkStatus();
+  }
+}
+
+Status ExtractSans(X509_REQ* req, Csr& csr) {
+  SIGNET_ASSIGN_OR_RETURN(ExtStackPtr exts, RequestedExtensions(req));
+  int idx = X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, -1);
+  if (idx < 0) return OkStatus();
+  if (X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, idx) >= 0)
+    return BadCsr("CSR has more than one subjectAltName extension");
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(X509v3_get_ext(exts.get(), idx))));
+  if (!names) return BadCsr("CSR subjectAltName extension is malformed");
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i)
+    SIGNET_RETURN_IF_ERROR(AddGeneralName(sk_GENERAL_NAME_value(names.get(), i), csr));
+  return OkStatus();
+}
+
+bool IsIpLiteral(const std::string& s) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+Result<Csr> ParseCsr(std::string_view der) {
+  Csr csr;
+  SIGNET_ASSIGN_OR_RETURN(csr.req, DecodeDer(der));
+  SIGNET_ASSIGN_OR_RETURN(csr.public_key, VerifySelfSignature(csr.req.get()));
+  SIGNET_ASSIGN_OR_RETURN(csr.common_name, CommonName(csr.req.get()));
+  SIGNET_RETURN_IF_ERROR(ExtractSans(csr.req.get(), csr));
+  return csr;
+}
+
+std::vector<std::string> CsrDnsNames(const Csr& csr) {
+  std::vector<std::string> names;
+  for (const std::string& n : csr.dns_names) names.push_back(ToLower(n));
+  // A CN that repeats one of the IP SANs is an IP identifier, not a DNS name.
+  bool cn_is_ip_san = IsIpLiteral(csr.common_name) &&
+                      std::find(csr.ip_addresses.begin(), csr.ip_addresses.end(),
+                                csr.common_name) != csr.ip_addresses.end();
+  if (!csr.common_name.empty() && !cn_is_ip_san) names.push_back(ToLower(csr.common_name));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+}  // namespace signet::pki
