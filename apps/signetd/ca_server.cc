@@ -1,0 +1,99 @@
+#include "ca_server.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "base/files.h"
+#include "ca/ra/ra.h"
+#include "ca/signer/signer.h"
+#include "ca/va/http01.h"
+#include "ca/wfe/wfe.h"
+#include "dns/unbound_resolver.h"
+#include "http/server.h"
+#include "pki/ca_hierarchy.h"
+#include "pki/certificate.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace signet::app {
+namespace {
+
+class CaServerImpl : public CaServer {
+ public:
+  Status Init(const CaConfig& config);
+  uint16_t port() const override { return server_->port(); }
+  void Stop() override { if (server_) server_->Stop(); }
+  ~CaServerImpl() override { Stop(); }
+
+ private:
+  // Declaration order is destruction order in reverse: the server stops
+  // first, then the RA's validation workers, then what they use.
+  std::optional<pki::CaHierarchy> hierarchy_;
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<dns::UnboundResolver> resolver_;
+  std::unique_ptr<va::Http01Validator> http01_;
+  std::unique_ptr<ca::Signer> signer_;
+  std::unique_ptr<ca::RegistrationAuthority> ra_;
+  std::unique_ptr<ca::NonceService> nonces_;
+  std::unique_ptr<ca::WebFrontEnd> wfe_;
+  std::unique_ptr<http::Server> server_;
+};
+
+Status CaServerImpl::Init(const CaConfig& config) {
+  SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
+  SIGNET_ASSIGN_OR_RETURN(auto hierarchy, pki::CaHierarchy::LoadOrCreate(config.data_dir));
+  hierarchy_ = std::move(hierarchy);
+  SIGNET_ASSIGN_OR_RETURN(store_,
+                          storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
+  SIGNET_ASSIGN_OR_RETURN(resolver_, dns::UnboundResolver::Create(config.dns_resolver,
+                                                                  std::chrono::seconds(5)));
+  va::Http01Config http01_config;
+  http01_config.http_port = config.http01_port;
+  http01_config.allow_loopback = config.allow_loopback_validation;
+  http01_ = std::make_unique<va::Http01Validator>(*resolver_, http01_config);
+
+  std::string base = "https://" + config.listen;
+  ca::SignerConfig signer_config;
+  signer_config.ca_issuers_url = base + "/acme/issuer-cert";
+  signer_ = std::make_unique<ca::Signer>(*hierarchy_, signer_config);
+
+  ca::RaConfig ra_config;
+  ra_config.allow_test_names = config.allow_loopback_validation;
+  ra_config.validation_workers = config.validation_workers;
+  ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *http01_, ra_config);
+  SIGNET_RETURN_IF_ERROR(ra_->Recover());
+
+  nonces_ = std::make_unique<ca::NonceService>();
+  ca::WfeConfig wfe_config;
+  wfe_config.terms_of_service = config.terms_of_service;
+  wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
+  wfe_config.root_pem = hierarchy_->RootPem();
+  wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
+
+  http::ServerConfig server_config;
+  server_config.address = listen.first;
+  server_config.port = listen.second;
+  server_config.threads = config.threads;
+  if (!config.tls_cert.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
+    SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));
+  } else {
+    // The listener's key lives only in memory: a new one each start.
+    SIGNET_ASSIGN_OR_RETURN(auto tls, hierarchy_->IssueTlsServerCert({listen.first, "localhost"}));
+    server_config.tls_chain_pem = tls.first;
+    server_config.tls_key_pem = tls.second;
+  }
+  server_ = std::make_unique<http::Server>(
+      server_config, [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); });
+  return server_->Start();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CaServer>> CaServer::Start(const CaConfig& config) {
+  auto server = std::make_unique<CaServerImpl>();
+  SIGNET_RETURN_IF_ERROR(server->Init(config));
+  return std::unique_ptr<CaServer>(std::move(server));
+}
+
+}  // namespace signet::app

@@ -1,0 +1,54 @@
+#include "config.h"
+
+#include <toml++/toml.h>
+
+namespace signet::app {
+
+Status LoadConfigFile(const std::string& path, CaConfig& c) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Error(ErrorCode::kMalformed, "config " + path + ": " + std::string(e.description()));
+  }
+  auto str = [&](const char* key, std::string& out) {
+    if (auto v = t[key].value<std::string>()) out = *v;
+  };
+  auto port = [&](const char* key, uint16_t& out) {
+    if (auto v = t[key].value<int64_t>()) out = uint16_t(*v);
+  };
+  str("data_dir", c.data_dir);
+  str("listen", c.listen);
+  str("dns_resolver", c.dns_resolver);
+  port("http01_port", c.http01_port);
+  port("tlsalpn01_port", c.tlsalpn01_port);
+  if (auto v = t["allow_loopback_validation"].value<bool>()) c.allow_loopback_validation = *v;
+  str("tls_cert", c.tls_cert);
+  str("tls_key", c.tls_key);
+  if (auto v = t["threads"].value<int64_t>()) c.threads = int(*v);
+  if (auto v = t["validation_workers"].value<int64_t>()) c.validation_workers = int(*v);
+  str("log_level", c.log_level);
+  str("terms_of_service", c.terms_of_service);
+  return OkStatus();
+}
+
+Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& s) {
+  size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon + 1 == s.size())
+    return Error(ErrorCode::kMalformed, "expected HOST:PORT, got \"" + s + "\"");
+  std::string host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(s.substr(colon + 1), &used);
+    if (used != s.size() - colon - 1) port = -1;
+  } catch (...) {
+    port = -1;
+  }
+  if (port <= 0 || port > 65535) return Error(ErrorCode::kMalformed, "bad port in \"" + s + "\"");
+  return std::make_pair(host, uint16_t(port));
+}
+
+}  // namespace signet::app

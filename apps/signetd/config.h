@@ -1,0 +1,34 @@
+// signetd's configuration: command-line flags, optionally seeded from a TOML
+// file (--config). Flags given on the command line win over the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+
+namespace signet::app {
+
+struct CaConfig {
+  std::string data_dir = "/var/lib/signetd";
+  std::string listen = "127.0.0.1:14000";
+  std::string dns_resolver = "127.0.0.1:53";
+  uint16_t http01_port = 80;
+  uint16_t tlsalpn01_port = 443;  // reserved for TLS-ALPN-01 (RFC 8737)
+  bool allow_loopback_validation = false;
+  std::string tls_cert;  // PEM chain for the HTTPS listener; default: issued by our intermediate
+  std::string tls_key;
+  int threads = 2;
+  int validation_workers = 16;
+  std::string log_level = "info";
+  std::string terms_of_service = "https://signet.invalid/terms";
+};
+
+// Reads the keys of a TOML file into `config` (same names as the flags, with
+// underscores: data_dir, listen, dns_resolver, http01_port, ...).
+Status LoadConfigFile(const std::string& path, CaConfig& config);
+
+// Splits "host:port" or "[v6]:port".
+Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& s);
+
+}  // namespace signet::app

@@ -1,0 +1,81 @@
+// signetd: the Signet certificate authority. Wiring only; see ca_server.cc.
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "ca_server.h"
+#include "config.h"
+
+namespace {
+
+int Serve(const signet::app::CaConfig& config) {
+  auto server = signet::app::CaServer::Start(config);
+  if (!server.ok()) {
+    std::cerr << "signetd: " << server.error().detail << "\n";
+    return 1;
+  }
+  spdlog::info("signetd serving ACME at https://{}/directory (data in {})", config.listen,
+               config.data_dir);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("signetd stopping (signal {})", sig);
+  (*server)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block termination signals in every thread; main waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"signetd: an ACME (RFC 8555) certificate authority"};
+  app.require_subcommand(1);
+  signet::app::CaConfig config;
+  std::string config_file;
+  CLI::App* serve = app.add_subcommand("serve", "run the CA");
+  serve->add_option("--config", config_file, "TOML configuration file");
+  serve->add_option("--data-dir", config.data_dir, "keys, certificates and the database");
+  serve->add_option("--listen", config.listen, "HOST:PORT of the ACME HTTPS listener");
+  serve->add_option("--dns-resolver", config.dns_resolver, "HOST:PORT of the DNS server used for validation");
+  serve->add_option("--http01-port", config.http01_port, "port HTTP-01 validation connects to (80)");
+  serve->add_option("--tlsalpn01-port", config.tlsalpn01_port, "port TLS-ALPN-01 validation connects to (443)");
+  serve->add_flag("--allow-loopback-validation", config.allow_loopback_validation,
+                  "TESTING ONLY: validate against loopback/private addresses and test TLDs");
+  serve->add_option("--tls-cert", config.tls_cert, "PEM certificate chain for the listener");
+  serve->add_option("--tls-key", config.tls_key, "PEM private key for the listener");
+  serve->add_option("--threads", config.threads, "HTTP server threads");
+  serve->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
+  // The config file is read first; flags given on the command line win.
+  try {
+    app.parse(argc, argv);
+    if (!config_file.empty()) {
+      signet::app::CaConfig from_file;
+      if (auto s = signet::app::LoadConfigFile(config_file, from_file); !s.ok()) {
+        std::cerr << "signetd: " << s.error().detail << "\n";
+        return 2;
+      }
+      config = from_file;
+      app.parse(argc, argv);  // re-apply the flags over the file's values
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    std::cerr << "signetd: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  return Serve(config);
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything Signet needs to build and test, from Debian 12 only.
+# Safe to re-run: apt-get skips what is already there.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+BUILD=(build-essential cmake ninja-build ccache pkg-config git
+       libssl-dev libboost1.81-dev libboost-json1.81-dev libsqlite3-dev
+       libcli11-dev libspdlog-dev libtomlplusplus-dev libunbound-dev
+       libgtest-dev libgmock-dev)
+# Real peers the integration tests talk to on loopback.
+PEERS=(openssl certbot lego uacme pebble python3 util-linux ca-certificates)
+
+missing=()
+for p in "${BUILD[@]}" "${PEERS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

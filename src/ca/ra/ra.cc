@@ -1,0 +1,345 @@
+#include "ca/ra/ra.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/base64url.h"
+#include "ca/ra/identifier_policy.h"
+#include "crypto/digest.h"
+#include "jose/jwk.h"
+#include "pki/csr.h"
+#include "pki/key_policy.h"
+
+namespace signet::ca {
+
+using acme::ObjStatus;
+
+std::string NewObjectId() { return Base64UrlEncode(crypto::RandomBytes(16)); }
+
+namespace {
+
+Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what + " not found"); }
+
+template <typename T>
+Result<T> Require(Result<std::optional<T>> r, const std::string& what) {
+  if (!r.ok()) return std::move(r).error();
+  if (!r->has_value()) return NotFound(what);
+  return std::move(**r);
+}
+
+bool IsFinalAuthzFailure(ObjStatus s) {
+  return s == ObjStatus::kInvalid || s == ObjStatus::kDeactivated || s == ObjStatus::kExpired ||
+         s == ObjStatus::kRevoked;
+}
+
+acme::Challenge* FindChallenge(acme::Authorization& authz, const std::string& id) {
+  for (auto& c : authz.challenges)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer& signer,
+                                             const va::Http01Validator& http01, RaConfig config)
+    : store_(store), signer_(signer), http01_(http01), config_(config),
+      queue_(std::make_unique<ValidationQueue>(config.validation_workers)) {}
+
+Status RegistrationAuthority::Recover() {
+  SIGNET_ASSIGN_OR_RETURN(auto authz_ids, store_.ListAuthorizationsBeingValidated());
+  for (const auto& id : authz_ids) {
+    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(id));
+    SIGNET_ASSIGN_OR_RETURN(acme::Account account, GetAccount(authz.account_id));
+    for (const auto& c : authz.challenges) {
+      if (c.status != ObjStatus::kProcessing) continue;
+      std::string key_auth = c.token + "." + account.thumbprint;
+      queue_->Submit([this, id, cid = c.id, key_auth] { Validate(id, cid, key_auth); });
+    }
+  }
+  SIGNET_ASSIGN_OR_RETURN(auto order_ids, store_.ListOrdersWithStatus(ObjStatus::kProcessing));
+  for (const auto& id : order_ids) {
+    SIGNET_ASSIGN_OR_RETURN(acme::Order order, Require(store_.GetOrder(id), "order"));
+    auto csr = Base64Decode(order.csr_der);
+    if (!csr.ok()) {
+      SIGNET_RETURN_IF_ERROR(FailOrder(order, Error(ErrorCode::kServerInternal,
+                                                    "issuance interrupted; CSR lost")));
+      continue;
+    }
+    (void)Issue(std::move(order), *csr);  // failures are recorded on the order
+  }
+  return OkStatus();
+}
+
+Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_json,
+                                                        const std::string& thumbprint,
+                                                        std::vector<std::string> contacts,
+                                                        bool tos_agreed) {
+  acme::Account a;
+  a.id = NewObjectId();
+  a.jwk_json = jwk_json;
+  a.thumbprint = thumbprint;
+  a.contacts = std::move(contacts);
+  a.status = ObjStatus::kValid;
+  a.tos_agreed = tos_agreed;
+  a.created_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
+  SIGNET_RETURN_IF_ERROR(store_.CreateAccount(a));
+  return a;
+}
+
+Result<std::optional<acme::Account>> RegistrationAuthority::FindAccountByThumbprint(
+    const std::string& thumbprint) {
+  return store_.GetAccountByThumbprint(thumbprint);
+}
+
+Result<acme::Account> RegistrationAuthority::GetAccount(const std::string& id) {
+  auto r = store_.GetAccount(id);
+  if (!r.ok()) return std::move(r).error();
+  if (!r->has_value()) return Error(ErrorCode::kAccountDoesNotExist, "no account " + id);
+  return std::move(**r);
+}
+
+Result<acme::Account> RegistrationAuthority::UpdateAccount(
+    const acme::Account& account, std::optional<std::vector<std::string>> contacts,
+    bool deactivate) {
+  acme::Account updated = account;
+  if (contacts) updated.contacts = std::move(*contacts);
+  if (deactivate) updated.status = ObjStatus::kDeactivated;
+  SIGNET_RETURN_IF_ERROR(store_.UpdateAccount(updated));
+  return updated;
+}
+
+Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account,
+                                                    std::vector<acme::Identifier> ids,
+                                                    std::optional<acme::TimePoint> not_before,
+                                                    std::optional<acme::TimePoint> not_after) {
+  if (ids.empty()) return Error(ErrorCode::kMalformed, "an order needs at least one identifier");
+  if (ids.size() > config_.max_names_per_order)
+    return Error(ErrorCode::kRejectedIdentifier,
+                 "too many identifiers (at most " + std::to_string(config_.max_names_per_order) + ")");
+  if (not_before || not_after)
+    return Error(ErrorCode::kMalformed, "notBefore and notAfter are not supported by this CA");
+  for (auto& id : ids)
+    std::transform(id.value.begin(), id.value.end(), id.value.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+  std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  std::vector<Error> refusals;
+  for (const auto& id : ids) {
+    Status s = CheckIdentifier(id, config_.allow_test_names);
+    if (!s.ok()) refusals.push_back(s.error());
+  }
+  if (refusals.size() == 1) return refusals[0];
+  if (!refusals.empty()) {
+    ErrorCode code = refusals[0].code;
+    for (const auto& r : refusals)
+      if (r.code != code) code = ErrorCode::kRejectedIdentifier;
+    Error e(code, "Cannot issue for " + std::to_string(refusals.size()) + " identifiers (see subproblems)");
+    e.subproblems = std::move(refusals);
+    return e;
+  }
+
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
+  acme::Order order;
+  order.id = NewObjectId();
+  order.account_id = account.id;
+  order.status = ObjStatus::kPending;
+  order.expires = now + config_.order_lifetime;
+  order.identifiers = ids;
+  order.created_at = now;
+  std::vector<acme::Authorization> authzs;
+  for (const auto& id : ids) {
+    acme::Authorization authz;
+    authz.id = NewObjectId();
+    authz.account_id = account.id;
+    authz.identifier = id;
+    authz.status = ObjStatus::kPending;
+    authz.expires = now + config_.pending_authz_lifetime;
+    acme::Challenge http01;
+    http01.id = NewObjectId();
+    http01.type = "http-01";
+    http01.token = Base64UrlEncode(crypto::RandomBytes(32));
+    authz.challenges.push_back(std::move(http01));
+    order.authorization_ids.push_back(authz.id);
+    authzs.push_back(std::move(authz));
+  }
+  order.expires = std::min(order.expires, authzs.front().expires);
+  SIGNET_RETURN_IF_ERROR(store_.CreateOrder(order, authzs));
+  return order;
+}
+
+Result<acme::Authorization> RegistrationAuthority::LoadAuthorization(const std::string& id) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz,
+                          Require(store_.GetAuthorization(id), "authorization"));
+  if ((authz.status == ObjStatus::kPending || authz.status == ObjStatus::kValid) &&
+      authz.expires <= acme::Clock::now()) {
+    authz.status = ObjStatus::kExpired;
+    SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
+  }
+  return authz;
+}
+
+Result<acme::Authorization> RegistrationAuthority::GetAuthorization(const std::string& id) {
+  return LoadAuthorization(id);
+}
+
+Result<acme::Order> RegistrationAuthority::GetOrder(const std::string& id) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Order order, Require(store_.GetOrder(id), "order"));
+  if (order.status != ObjStatus::kPending && order.status != ObjStatus::kReady) return order;
+  if (order.expires <= acme::Clock::now()) {
+    SIGNET_RETURN_IF_ERROR(FailOrder(order, Error(ErrorCode::kMalformed, "order expired")));
+    return order;
+  }
+  if (order.status == ObjStatus::kReady) return order;
+  bool all_valid = true;
+  for (const auto& authz_id : order.authorization_ids) {
+    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
+    if (IsFinalAuthzFailure(authz.status)) {
+      Error e(ErrorCode::kUnauthorized, "authorization for " + authz.identifier.value + " is " +
+                                            std::string(acme::StatusName(authz.status)));
+      for (const auto& c : authz.challenges)
+        if (c.error) e = *c.error;
+      e.identifier_type = authz.identifier.type;
+      e.identifier_value = authz.identifier.value;
+      SIGNET_RETURN_IF_ERROR(FailOrder(order, std::move(e)));
+      return order;
+    }
+    all_valid = all_valid && authz.status == ObjStatus::kValid;
+  }
+  if (all_valid) {
+    SIGNET_ASSIGN_OR_RETURN(bool moved,
+                            store_.TransitionOrder(order.id, ObjStatus::kPending, ObjStatus::kReady));
+    if (!moved) return Require(store_.GetOrder(id), "order");
+    order.status = ObjStatus::kReady;
+  }
+  return order;
+}
+
+Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
+  order.status = ObjStatus::kInvalid;
+  order.error = std::move(error);
+  return store_.UpdateOrder(order);
+}
+
+Result<acme::Authorization> RegistrationAuthority::DeactivateAuthorization(
+    const acme::Account& account, const std::string& authz_id) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
+  if (authz.account_id != account.id)
+    return Error(ErrorCode::kUnauthorized, "authorization belongs to another account");
+  if (authz.status != ObjStatus::kPending && authz.status != ObjStatus::kValid)
+    return Error(ErrorCode::kMalformed, "only pending or valid authorizations can be deactivated");
+  authz.status = ObjStatus::kDeactivated;
+  SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
+  return authz;
+}
+
+Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Account& account,
+                                                              const std::string& authz_id,
+                                                              const std::string& challenge_id) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
+  if (authz.account_id != account.id)
+    return Error(ErrorCode::kUnauthorized, "challenge belongs to another account");
+  acme::Challenge* chall = FindChallenge(authz, challenge_id);
+  if (!chall) return NotFound("challenge");
+  // RFC 8555 7.5.1: a request for a challenge that is not pending changes nothing.
+  if (chall->status != ObjStatus::kPending || authz.status != ObjStatus::kPending) return *chall;
+  chall->status = ObjStatus::kProcessing;
+  SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
+  std::string key_auth = chall->token + "." + account.thumbprint;
+  queue_->Submit([this, authz_id, challenge_id, key_auth] {
+    Validate(authz_id, challenge_id, key_auth);
+  });
+  return *chall;
+}
+
+void RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,
+                                     std::string key_authorization) {
+  auto loaded = LoadAuthorization(authz_id);
+  if (loaded.ok()) {
+    acme::Authorization authz = std::move(*loaded);
+    acme::Challenge* chall = FindChallenge(authz, challenge_id);
+    if (chall && chall->status == ObjStatus::kProcessing && authz.status == ObjStatus::kPending) {
+      va::Http01Outcome outcome =
+          http01_.Validate(authz.identifier.value, chall->token, key_authorization);
+      chall->records.clear();
+      for (const auto& r : outcome.records)
+        chall->records.push_back(
+            {r.url, r.hostname, r.port, r.addresses_resolved, r.address_used});
+      if (outcome.status.ok()) {
+        chall->status = ObjStatus::kValid;
+        chall->validated_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
+        authz.status = ObjStatus::kValid;
+        authz.expires = *chall->validated_at + config_.valid_authz_lifetime;
+      } else {
+        Error e = outcome.status.error();
+        e.identifier_type = authz.identifier.type;
+        e.identifier_value = authz.identifier.value;
+        chall->status = ObjStatus::kInvalid;
+        chall->error = std::move(e);
+        authz.status = ObjStatus::kInvalid;
+      }
+      (void)store_.UpdateAuthorization(authz);
+    }
+  }
+  if (observer_) observer_();
+}
+
+Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account,
+                                                    const std::string& order_id,
+                                                    const std::string& csr_der) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Order order, GetOrder(order_id));
+  if (order.account_id != account.id)
+    return Error(ErrorCode::kUnauthorized, "order belongs to another account");
+  if (order.status != ObjStatus::kReady)
+    return Error(ErrorCode::kOrderNotReady,
+                 "Order's status (\"" + std::string(acme::StatusName(order.status)) +
+                     "\") is not acceptable for finalization");
+  SIGNET_ASSIGN_OR_RETURN(pki::Csr csr, pki::ParseCsr(csr_der));
+  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKey(csr.public_key));
+  if (jose::Thumbprint(csr.public_key) == account.thumbprint)
+    return Error(ErrorCode::kBadCsr, "CSR public key must not be the account key");
+  if (csr.has_other_san_types || !csr.ip_addresses.empty())
+    return Error(ErrorCode::kBadCsr, "CSR contains names of a type other than DNS");
+  std::vector<std::string> want;
+  for (const auto& id : order.identifiers) want.push_back(id.value);
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> got = pki::CsrDnsNames(csr);
+  if (got != want)
+    return Error(ErrorCode::kBadCsr, "CSR names do not match the order's identifiers");
+  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.TransitionOrder(order.id, ObjStatus::kReady,
+                                                             ObjStatus::kProcessing));
+  if (!moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
+  order.status = ObjStatus::kProcessing;
+  order.csr_der = Base64Encode(csr_der);
+  SIGNET_RETURN_IF_ERROR(store_.UpdateOrder(order));
+  return Issue(std::move(order), csr_der);
+}
+
+Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const std::string& csr_der) {
+  auto csr = pki::ParseCsr(csr_der);
+  if (!csr.ok()) {
+    SIGNET_RETURN_IF_ERROR(FailOrder(order, csr.error()));
+    return order;
+  }
+  std::vector<std::string> names;
+  for (const auto& id : order.identifiers) names.push_back(id.value);
+  auto issued = signer_.Issue(csr->public_key, names);
+  if (!issued.ok()) {
+    SIGNET_RETURN_IF_ERROR(FailOrder(order, issued.error()));
+    return order;
+  }
+  acme::CertificateRecord record{issued->serial_hex, order.account_id, order.id,
+                                 issued->chain_pem, issued->not_before, issued->not_after,
+                                 acme::Clock::now()};
+  order.status = ObjStatus::kValid;
+  order.certificate_serial = issued->serial_hex;
+  order.csr_der.clear();
+  SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
+  return order;
+}
+
+Result<acme::CertificateRecord> RegistrationAuthority::GetCertificate(const std::string& serial) {
+  return Require(store_.GetCertificate(serial), "certificate");
+}
+
+}  // namespace signet::ca

@@ -1,0 +1,93 @@
+// The registration authority (Boulder's RA): account and order policy and
+// the status machines of RFC 8555 7.1.6. It is the only role that changes
+// the store; the front end authenticates requests and renders results.
+//
+// Thread-safe: every method may be called concurrently; state lives in the
+// store, whose calls are transactions.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "acme/objects.h"
+#include "base/result.h"
+#include "ca/ra/validation_queue.h"
+#include "ca/signer/signer.h"
+#include "ca/va/http01.h"
+#include "storage/store.h"
+
+namespace signet::ca {
+
+struct RaConfig {
+  std::chrono::seconds order_lifetime = std::chrono::hours(24 * 7);
+  std::chrono::seconds pending_authz_lifetime = std::chrono::hours(24 * 7);
+  std::chrono::seconds valid_authz_lifetime = std::chrono::hours(24 * 30);
+  size_t max_names_per_order = 100;
+  bool allow_test_names = false;
+  int validation_workers = 8;
+};
+
+class RegistrationAuthority {
+ public:
+  RegistrationAuthority(storage::Store& store, const Signer& signer,
+                        const va::Http01Validator& http01, RaConfig config);
+
+  // Re-queues validations and issuance interrupted by a restart. Call once
+  // at start-up, before serving.
+  Status Recover();
+
+  // RFC 8555 7.3. The account id and thumbprint come from the key.
+  Result<acme::Account> NewAccount(const std::string& jwk_json, const std::string& thumbprint,
+                                   std::vector<std::string> contacts, bool tos_agreed);
+  Result<std::optional<acme::Account>> FindAccountByThumbprint(const std::string& thumbprint);
+  Result<acme::Account> GetAccount(const std::string& id);
+  // RFC 8555 7.3.2 / 7.3.6. `contacts` nullopt leaves them unchanged.
+  Result<acme::Account> UpdateAccount(const acme::Account& account,
+                                      std::optional<std::vector<std::string>> contacts,
+                                      bool deactivate);
+
+  // RFC 8555 7.4. Identifiers are normalised and checked; several refusals
+  // come back as one rejectedIdentifier error with a subproblem each.
+  Result<acme::Order> NewOrder(const acme::Account& account, std::vector<acme::Identifier> ids,
+                               std::optional<acme::TimePoint> not_before,
+                               std::optional<acme::TimePoint> not_after);
+  // Loads an order with its status brought up to date (7.1.6).
+  Result<acme::Order> GetOrder(const std::string& id);
+  Result<acme::Authorization> GetAuthorization(const std::string& id);
+  // RFC 8555 7.5.2.
+  Result<acme::Authorization> DeactivateAuthorization(const acme::Account& account,
+                                                      const std::string& authz_id);
+  // RFC 8555 7.5.1: marks the challenge processing and validates it in the
+  // background. Returns the challenge as it now stands.
+  Result<acme::Challenge> StartChallenge(const acme::Account& account, const std::string& authz_id,
+                                         const std::string& challenge_id);
+  // RFC 8555 7.4: checks the CSR against the order and issues.
+  Result<acme::Order> Finalize(const acme::Account& account, const std::string& order_id,
+                               const std::string& csr_der);
+  Result<acme::CertificateRecord> GetCertificate(const std::string& serial);
+
+  // Test hook: runs after each background validation has been stored.
+  void SetValidationObserver(std::function<void()> observer) { observer_ = std::move(observer); }
+
+ private:
+  Result<acme::Authorization> LoadAuthorization(const std::string& id);
+  void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization);
+  Result<acme::Order> Issue(acme::Order order, const std::string& csr_der);
+  Status FailOrder(acme::Order& order, Error error);
+
+  storage::Store& store_;
+  const Signer& signer_;
+  const va::Http01Validator& http01_;
+  RaConfig config_;
+  std::function<void()> observer_;
+  std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
+};
+
+// A fresh random identifier for a new object (base64url of 16 bytes).
+std::string NewObjectId();
+
+}  // namespace signet::ca

@@ -1,0 +1,41 @@
+#include "ca/ra/validation_queue.h"
+
+namespace signet::ca {
+
+ValidationQueue::ValidationQueue(int workers) {
+  for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { Run(); });
+}
+
+ValidationQueue::~ValidationQueue() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    tasks_.clear();
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void ValidationQueue::Submit(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void ValidationQueue::Run() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (stopping_) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+}  // namespace signet::ca

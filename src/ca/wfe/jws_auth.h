@@ -1,0 +1,48 @@
+// Authentication of ACME POST requests (RFC 8555 6.2-6.5), one check per
+// function as Boulder's WFE does: content type, JWS shape, algorithm, nonce,
+// url, key (jwk or kid), account status, signature.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "acme/objects.h"
+#include "base/result.h"
+#include "ca/ra/ra.h"
+#include "ca/wfe/nonce.h"
+#include "crypto/key.h"
+#include "http/message.h"
+#include "jose/jws.h"
+
+namespace signet::ca {
+
+enum class KeyMode {
+  kJwk,     // newAccount: the request carries its key
+  kKid,     // everything else: the request names an account
+  kEither,  // revokeCert
+};
+
+struct AuthenticatedRequest {
+  jose::ParsedJws jws;
+  crypto::Key key;
+  std::string jwk_json;    // kJwk: the key as received (canonical public JWK)
+  std::string thumbprint;  // of `key`
+  std::optional<acme::Account> account;  // kKid: the valid account
+};
+
+class JwsAuthenticator {
+ public:
+  JwsAuthenticator(NonceService& nonces, RegistrationAuthority& ra) : nonces_(nonces), ra_(ra) {}
+
+  // `expected_url` is the full URL the request was sent to; `account_prefix`
+  // the URL prefix of account resources ("https://host/acme/acct/").
+  Result<AuthenticatedRequest> Authenticate(const http::Request& request,
+                                            const std::string& expected_url,
+                                            const std::string& account_prefix, KeyMode mode);
+
+ private:
+  NonceService& nonces_;
+  RegistrationAuthority& ra_;
+};
+
+}  // namespace signet::ca

@@ -1,0 +1,132 @@
+// Routing, the unauthenticated resources, and the response envelope.
+#include "ca/wfe/wfe.h"
+
+#include <boost/json.hpp>
+
+#include "ca/wfe/problem.h"
+#include "ca/wfe/reply.h"
+
+namespace signet::ca {
+namespace json = boost::json;
+
+namespace {
+
+struct RouteEntry {
+  std::string_view prefix;  // exact match unless it ends in '/'
+  bool post_only;
+  Result<WebFrontEnd::Reply> (WebFrontEnd::*handler)(const http::Request&, const Urls&,
+                                                     const std::string&);
+};
+
+}  // namespace
+
+Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const Urls& urls) {
+  using W = WebFrontEnd;
+  static const RouteEntry kRoutes[] = {
+      {"/directory", false, &W::Directory},
+      {"/acme/new-nonce", false, &W::NewNonce},
+      {"/acme/new-acct", true, &W::NewAccount},
+      {"/acme/acct/", true, &W::Account},
+      {"/acme/new-order", true, &W::NewOrder},
+      {"/acme/order/", true, &W::Order},
+      {"/acme/finalize/", true, &W::Finalize},
+      {"/acme/authz/", true, &W::Authorization},
+      {"/acme/chall/", true, &W::Challenge},
+      {"/acme/cert/", true, &W::Certificate},
+      {"/acme/revoke-cert", true, &W::NotImplemented},
+      {"/acme/key-change", true, &W::NotImplemented},
+      {"/acme/issuer-cert", false, &W::IssuerCert},
+      {"/acme/root", false, &W::Root},
+  };
+  std::string_view path = req.Path();
+  for (const RouteEntry& r : kRoutes) {
+    bool prefix = r.prefix.back() == '/';
+    if (prefix ? !path.starts_with(r.prefix) : path != r.prefix) continue;
+    std::string arg(path.substr(prefix ? r.prefix.size() : path.size()));
+    if (prefix && arg.empty()) break;
+    if (r.post_only && req.method != "POST")
+      return Error(ErrorCode::kMethodNotAllowed, "Method not allowed: use POST");
+    if (!r.post_only && req.method != "GET" && req.method != "HEAD")
+      return Error(ErrorCode::kMethodNotAllowed, "Method not allowed: use GET");
+    return (this->*r.handler)(req, urls, arg);
+  }
+  return Error(ErrorCode::kNotFound, "No such resource: " + std::string(path));
+}
+
+http::Response WebFrontEnd::Handle(const http::Request& req) {
+  Urls urls{(req.tls ? "https://" : "http://") + req.host};
+  http::Response res;
+  Result<Reply> reply = Dispatch(req, urls);
+  if (reply.ok()) {
+    res = std::move(*reply).ToResponse();
+  } else {
+    const Error& e = reply.error();
+    res.status = ProblemStatus(e.code);
+    res.Set("Content-Type", "application/problem+json");
+    json::object doc = ProblemJson(e);
+    if (e.code == ErrorCode::kBadSignatureAlgorithm) {
+      json::array algs;
+      for (const auto& a : jose::SupportedAlgs()) algs.emplace_back(a);
+      doc["algorithms"] = std::move(algs);
+    }
+    doc["status"] = res.status;
+    res.body = json::serialize(doc);
+  }
+  // RFC 8555 6.5: a fresh nonce on every response, so clients (and badNonce
+  // retries) always have one.
+  res.Set("Replay-Nonce", nonces_.Issue());
+  res.Add("Link", "<" + urls.Directory() + ">;rel=\"index\"");
+  return res;
+}
+
+Result<WebFrontEnd::Reply> WebFrontEnd::Directory(const http::Request&, const Urls& urls,
+                                                  const std::string&) {
+  json::array caa;
+  for (const auto& c : config_.caa_identities) caa.emplace_back(c);
+  json::object meta{{"termsOfService", config_.terms_of_service},
+                    {"website", config_.website},
+                    {"caaIdentities", std::move(caa)},
+                    {"externalAccountRequired", config_.external_account_required}};
+  json::object dir{{"newNonce", urls.NewNonce()},   {"newAccount", urls.NewAccount()},
+                   {"newOrder", urls.NewOrder()},   {"revokeCert", urls.RevokeCert()},
+                   {"keyChange", urls.KeyChange()}, {"meta", std::move(meta)}};
+  return Reply::Json(200, dir);
+}
+
+Result<WebFrontEnd::Reply> WebFrontEnd::NewNonce(const http::Request& req, const Urls&,
+                                                 const std::string&) {
+  // RFC 8555 7.2: HEAD answers 200, GET 204; never cached.
+  Reply r;
+  r.status = req.method == "HEAD" ? 200 : 204;
+  r.cache_control = "no-store";
+  return r;
+}
+
+Result<WebFrontEnd::Reply> WebFrontEnd::IssuerCert(const http::Request&, const Urls&,
+                                                   const std::string&) {
+  return Reply::Raw(200, "application/pkix-cert", config_.issuer_der);
+}
+
+Result<WebFrontEnd::Reply> WebFrontEnd::Root(const http::Request&, const Urls&, const std::string&) {
+  return Reply::Raw(200, "application/pem-certificate-chain", config_.root_pem);
+}
+
+Result<WebFrontEnd::Reply> WebFrontEnd::NotImplemented(const http::Request&, const Urls&,
+                                                       const std::string&) {
+  return Error(ErrorCode::kMalformed, "this operation is not supported by this CA yet");
+}
+
+Result<AuthenticatedRequest> WebFrontEnd::Authenticate(const http::Request& req, const Urls& urls,
+                                                       KeyMode mode) {
+  return auth_.Authenticate(req, urls.base + std::string(req.Path()), urls.AccountPrefix(), mode);
+}
+
+Result<json::object> WebFrontEnd::PayloadObject(const AuthenticatedRequest& ar) {
+  boost::system::error_code ec;
+  json::value v = json::parse(ar.jws.payload, ec);
+  if (ec || !v.is_object())
+    return Error(ErrorCode::kMalformed, "request payload must be a JSON object");
+  return std::move(v.get_object());
+}
+
+}  // namespace signet::ca

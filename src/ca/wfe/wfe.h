@@ -1,0 +1,70 @@
+// The ACME front end (Boulder's WFE): HTTP in, RFC 8555 out. It routes a
+// request, authenticates it (JwsAuthenticator), asks the RA, and renders the
+// result or the problem document. Every response carries a fresh
+// Replay-Nonce and a Link rel="index" to the directory.
+//
+// Handle() is a pure function of the request and the CA's state, safe to call
+// from several threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "ca/ra/ra.h"
+#include "ca/wfe/jws_auth.h"
+#include "ca/wfe/nonce.h"
+#include "ca/wfe/render.h"
+#include "http/message.h"
+
+namespace signet::ca {
+
+struct WfeConfig {
+  std::string terms_of_service = "https://signet.invalid/terms";
+  std::string website = "https://signet.invalid/";
+  std::vector<std::string> caa_identities = {"signet.invalid"};
+  bool external_account_required = false;
+  std::string issuer_der;  // the intermediate, served at /acme/issuer-cert
+  std::string root_pem;    // served at /acme/root for convenience
+};
+
+class WebFrontEnd {
+ public:
+  WebFrontEnd(RegistrationAuthority& ra, NonceService& nonces, WfeConfig config)
+      : ra_(ra), nonces_(nonces), auth_(nonces, ra), config_(std::move(config)) {}
+
+  http::Response Handle(const http::Request& request);
+
+  struct Reply;  // a handler's result before the envelope; see reply.h
+
+ private:
+  using Route = Result<Reply> (WebFrontEnd::*)(const http::Request&, const Urls&,
+                                               const std::string& arg);
+
+  Result<Reply> Dispatch(const http::Request& req, const Urls& urls);
+  Result<AuthenticatedRequest> Authenticate(const http::Request& req, const Urls& urls,
+                                            KeyMode mode);
+  Result<boost::json::object> PayloadObject(const AuthenticatedRequest& ar);
+
+  Result<Reply> Directory(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> NewNonce(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> NewAccount(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> Account(const http::Request&, const Urls&, const std::string& id);
+  Result<Reply> NewOrder(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> Order(const http::Request&, const Urls&, const std::string& id);
+  Result<Reply> Finalize(const http::Request&, const Urls&, const std::string& id);
+  Result<Reply> Authorization(const http::Request&, const Urls&, const std::string& id);
+  Result<Reply> Challenge(const http::Request&, const Urls&, const std::string& ids);
+  Result<Reply> Certificate(const http::Request&, const Urls&, const std::string& serial);
+  Result<Reply> IssuerCert(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> Root(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> NotImplemented(const http::Request&, const Urls&, const std::string&);
+
+  RegistrationAuthority& ra_;
+  NonceService& nonces_;
+  JwsAuthenticator auth_;
+  WfeConfig config_;
+};
+
+}  // namespace signet::ca

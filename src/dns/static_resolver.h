@@ -1,0 +1,44 @@
+// A Resolver with a fixed table, for unit tests and the --allow-loopback demo.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "dns/resolver.h"
+
+namespace signet::dns {
+
+// StaticResolver: answers from a table name -> addresses, plus an optional
+// default address for every other name. Names match case-insensitively and
+// without a trailing dot. Sends no DNS traffic at all.
+//
+// Thread-safety: all methods may be called concurrently.
+class StaticResolver : public Resolver {
+ public:
+  StaticResolver() = default;
+  explicit StaticResolver(std::map<std::string, std::vector<std::string>> hosts,
+                          std::optional<std::string> default_address = std::nullopt);
+
+  // Replaces the addresses of `name`. An empty list makes the name exist
+  // with no addresses ("No valid IP addresses found").
+  void Add(const std::string& name, std::vector<std::string> addresses);
+  // Makes LookupHost(name) fail with `error` (e.g. a simulated SERVFAIL).
+  void AddError(const std::string& name, Error error);
+  void SetDefault(std::optional<std::string> default_address);
+
+  // The table's addresses, IPv4 first; else the default address; else kDns
+  // "DNS problem: NXDOMAIN looking up A for NAME".
+  Result<std::vector<std::string>> LookupHost(const std::string& name) override;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<std::string>> hosts_;
+  std::map<std::string, Error> errors_;
+  std::optional<std::string> default_address_;
+};
+
+}  // namespace signet::dns

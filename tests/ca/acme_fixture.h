@@ -1,0 +1,106 @@
+// A whole signetd (store, RA, VA, signer, WFE) in one process on a temp data
+// directory, with a test ACME client that signs requests and calls the front
+// end directly, and a real HTTP server on loopback answering HTTP-01. The
+// only fake is DNS (every name -> 127.0.0.1), behind the Resolver interface.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "ca/ra/ra.h"
+#include "ca/signer/signer.h"
+#include "ca/va/http01.h"
+#include "ca/wfe/wfe.h"
+#include "crypto/key.h"
+#include "dns/static_resolver.h"
+#include "http/server.h"
+#include "pki/ca_hierarchy.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace signet::testing {
+
+inline const std::string kHost = "ca.test:14000";
+inline const std::string kBase = "https://" + kHost;
+
+// HTTP-01 responder: serves /.well-known/acme-challenge/TOKEN from a map.
+class ChallengeServer {
+ public:
+  ChallengeServer();
+  uint16_t port() const { return server_->port(); }
+  void Set(const std::string& token, const std::string& body, int status = 200);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::pair<int, std::string>> files_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// The CA's parts, built over a data directory; destroy and rebuild to
+// simulate a restart.
+struct CaUnderTest {
+  explicit CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port);
+  std::optional<pki::CaHierarchy> hierarchy;
+  std::unique_ptr<storage::SqliteStore> store;
+  dns::StaticResolver resolver;
+  std::unique_ptr<va::Http01Validator> http01;
+  std::unique_ptr<ca::Signer> signer;
+  std::unique_ptr<ca::RegistrationAuthority> ra;
+  ca::NonceService nonces;
+  std::unique_ptr<ca::WebFrontEnd> wfe;
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  boost::json::object json;  // parsed body when JSON
+  http::Response raw;
+  std::string Type() const;  // problem type without the urn prefix
+  std::string Header(std::string_view name) const { return std::string(raw.Header(name)); }
+};
+
+class AcmeTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  void Restart();
+
+  // Raw access.
+  Reply Send(http::Request req);
+  std::string Nonce();
+  // A signed POST. `payload` nullptr means POST-as-GET (empty payload).
+  Reply Post(const std::string& url, const boost::json::value* payload, const crypto::Key& key,
+             const std::string& kid);
+  Reply PostAsGet(const std::string& url) { return Post(url, nullptr, key_, kid_); }
+  Reply PostJson(const std::string& url, const boost::json::value& v) {
+    return Post(url, &v, key_, kid_);
+  }
+
+  // Registers account_key_ and sets kid_.
+  void Register();
+  // newOrder for `names`; returns the order JSON and sets location.
+  Reply NewOrder(const std::vector<std::string>& names, std::string* location = nullptr);
+  // Serves the key authorization for each authz of `order`, answers the
+  // challenges, and waits until they settle. Returns the final authz JSONs.
+  std::vector<boost::json::object> Authorize(const boost::json::object& order, bool serve = true);
+  Reply WaitForAuthz(const std::string& url);
+  std::string KeyAuthorization(const std::string& token) const;
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ChallengeServer> challenges_;
+  std::unique_ptr<CaUnderTest> ca_;
+  crypto::Key key_;
+  std::string kid_;
+};
+
+// DER CSR for `names` (first also the CN) signed by `key`.
+std::string MakeCsr(const crypto::Key& key, const std::vector<std::string>& names);
+std::string Str(const boost::json::object& o, const char* key);
+
+}  // namespace signet::testing

@@ -1,0 +1,87 @@
+# Shared helpers for the integration tests: start pebble-challtestsrv (mock
+# DNS answering 127.0.0.1 for every name) and signetd on loopback, per the
+# test contract in README.md, and clean up on exit.
+# Usage: source lib.sh; start_ca SIGNETD_BINARY
+set -euo pipefail
+
+T=$(mktemp -d /tmp/signet-it.XXXXXX)
+PIDS=()
+cleanup() {
+  local rc=$?
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ $rc -ne 0 ]; then
+    echo "--- test failed (rc=$rc); logs from $T:"
+    for f in "$T"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 40 "$f"; }; done
+  fi
+  rm -rf "$T"
+  exit $rc
+}
+trap cleanup EXIT
+
+CA_PORT=${CA_PORT:-14000}
+DNS_PORT=${DNS_PORT:-8053}
+HTTP01_PORT=${HTTP01_PORT:-5002}
+MGMT_PORT=${MGMT_PORT:-8055}
+DATA="$T/ca"
+DIRECTORY="https://127.0.0.1:$CA_PORT/directory"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+wait_for_port() {  # host port [tries]
+  local tries=${3:-100}
+  for _ in $(seq "$tries"); do
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "nothing listening on $1:$2"
+}
+
+start_dns() {
+  pebble-challtestsrv -dns01 "127.0.0.1:$DNS_PORT" -http01 "" -https01 "" -tlsalpn01 "" \
+    -management "127.0.0.1:$MGMT_PORT" -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
+    >"$T/challtestsrv.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_port 127.0.0.1 "$MGMT_PORT"
+}
+
+start_signetd() {  # signetd-binary [extra flags]
+  local bin=$1; shift
+  "$bin" serve --data-dir "$DATA" --listen "127.0.0.1:$CA_PORT" \
+    --dns-resolver "127.0.0.1:$DNS_PORT" --http01-port "$HTTP01_PORT" --tlsalpn01-port 5001 \
+    --allow-loopback-validation "$@" >>"$T/signetd.log" 2>&1 &
+  SIGNETD_PID=$!
+  PIDS+=($SIGNETD_PID)
+  wait_for_port 127.0.0.1 "$CA_PORT"
+  [ -f "$DATA/root.pem" ] || fail "signetd did not create $DATA/root.pem"
+}
+
+start_ca() {
+  start_dns
+  start_signetd "$1"
+}
+
+# check_cert CERT_PEM CHAIN_PEM NAME...: the chain verifies to DIR/root.pem
+# and the SANs are exactly NAME...
+check_cert() {
+  local cert=$1 chain=$2; shift 2
+  openssl verify -CAfile "$DATA/root.pem" -untrusted "$chain" "$cert" \
+    || fail "chain of $cert does not verify to root.pem"
+  local want got
+  want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+  got=$(openssl x509 -in "$cert" -noout -ext subjectAltName | tail -n +2 | tr ',' '\n' \
+        | sed -e 's/^ *DNS://' -e 's/ //g' | grep -v '^$' | sort | tr '\n' ' ')
+  [ "$want" = "$got" ] || fail "SANs of $cert: want '$want' got '$got'"
+  openssl x509 -in "$cert" -noout -ext extendedKeyUsage | grep -q 'TLS Web Server Authentication' \
+    || fail "no serverAuth EKU"
+  echo "ok: $cert for $* verifies to root.pem"
+}
+
+# A static file server for webroot-style challenges (python3's http.server).
+start_webroot_server() {  # dir
+  mkdir -p "$1"
+  python3 -m http.server "$HTTP01_PORT" --bind 127.0.0.1 --directory "$1" \
+    >"$T/webroot.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_port 127.0.0.1 "$HTTP01_PORT"
+}
