@@ -30,7 +30,8 @@ Result<std::string> ToUnboundForwarder(const std::string& server);
 // Thread-safety: LookupHost may be called from any number of threads. The
 // context runs in libunbound's threaded async mode; a private pump thread
 // delivers answers, and each LookupHost waits for its own answers with a
-// deadline, cancelling the queries when it expires.
+// deadline, cancelling the queries when it expires. Destroy it only when no
+// LookupHost call is in flight.
 class UnboundResolver : public Resolver {
  public:
   // Configures a context forwarding to `server` (see ToUnboundForwarder).
