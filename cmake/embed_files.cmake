@@ -1,6 +1,8 @@
 # Generates a C++ source defining `signet::storage::kMigrations`, the SQL
 # migration files in order, so the binary carries its schema.
-# Invoked with -DOUT=... -DFILES="a.sql;b.sql"
+# Invoked with -DOUT=file.cc -DDIR=migrations-dir; files apply in name order.
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 set(content "// Generated from src/storage/migrations by cmake/embed_files.cmake.\n")
 string(APPEND content "#include \"storage/migrations.h\"\nnamespace signet::storage {\n")
 string(APPEND content "const std::vector<std::string_view> kMigrations = {\n")

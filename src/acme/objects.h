@@ -89,6 +89,8 @@ struct CertificateRecord {
   TimePoint not_before;
   TimePoint not_after;
   TimePoint issued_at;
+  std::optional<TimePoint> revoked_at;
+  int revoked_reason = 0;  // RFC 5280 CRLReason
 };
 
 }  // namespace signet::acme

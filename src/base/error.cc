@@ -22,6 +22,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotFound: return "malformed";
     case ErrorCode::kMethodNotAllowed: return "malformed";
     case ErrorCode::kAlreadyRevoked: return "alreadyRevoked";
+    case ErrorCode::kBadRevocationReason: return "badRevocationReason";
     case ErrorCode::kInvalidContact: return "invalidContact";
     case ErrorCode::kUnsupportedContact: return "unsupportedContact";
     case ErrorCode::kServerInternal: return "serverInternal";

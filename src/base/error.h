@@ -31,6 +31,7 @@ enum class ErrorCode {
   kNotFound,              // Unknown resource; HTTP 404 with type malformed.
   kMethodNotAllowed,      // HTTP 405 with type malformed.
   kAlreadyRevoked,
+  kBadRevocationReason,
   kInvalidContact,
   kUnsupportedContact,
   kServerInternal,

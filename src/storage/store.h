@@ -30,6 +30,9 @@ class ReadOnlyStore {
   // "processing", and orders in `status`.
   virtual Result<std::vector<std::string>> ListAuthorizationsBeingValidated() = 0;
   virtual Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) = 0;
+  // True if `account_id` holds a valid, unexpired authorization for `name`.
+  virtual Result<bool> HasValidAuthorization(const std::string& account_id,
+                                             const std::string& name, acme::TimePoint now) = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -52,6 +55,9 @@ class Store : public ReadOnlyStore {
   // Records an issued certificate and marks its order valid, together. The
   // serial is unique: a duplicate is an error and nothing is written.
   virtual Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) = 0;
+  // Marks a certificate revoked; false if it already was (nothing changes).
+  virtual Result<bool> RevokeCertificate(const std::string& serial, int reason,
+                                         acme::TimePoint when) = 0;
 };
 
 }  // namespace signet::storage

@@ -15,6 +15,7 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
+#include "crypto/key.h"
 #include "ca/ra/validation_queue.h"
 #include "ca/signer/signer.h"
 #include "ca/va/http01.h"
@@ -69,6 +70,12 @@ class RegistrationAuthority {
   Result<acme::Order> Finalize(const acme::Account& account, const std::string& order_id,
                                const std::string& csr_der);
   Result<acme::CertificateRecord> GetCertificate(const std::string& serial);
+  // RFC 8555 7.6. Exactly one of `account` (a kid-signed request) and
+  // `certificate_key` (signed by the certificate's own key) is set. The
+  // account must hold the certificate or valid authorizations for all its
+  // names; reasons are RFC 5280 codes 0, 1, 3, 4, 5.
+  Status RevokeCertificate(const std::string& cert_der, int reason,
+                           const acme::Account* account, const crypto::Key* certificate_key);
 
   // Test hook: runs after each background validation has been stored.
   void SetValidationObserver(std::function<void()> observer) { observer_ = std::move(observer); }

@@ -33,7 +33,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const
       {"/acme/authz/", true, &W::Authorization},
       {"/acme/chall/", true, &W::Challenge},
       {"/acme/cert/", true, &W::Certificate},
-      {"/acme/revoke-cert", true, &W::NotImplemented},
+      {"/acme/revoke-cert", true, &W::RevokeCert},
       {"/acme/key-change", true, &W::NotImplemented},
       {"/acme/issuer-cert", false, &W::IssuerCert},
       {"/acme/root", false, &W::Root},

@@ -57,6 +57,7 @@ class WebFrontEnd {
   Result<Reply> Authorization(const http::Request&, const Urls&, const std::string& id);
   Result<Reply> Challenge(const http::Request&, const Urls&, const std::string& ids);
   Result<Reply> Certificate(const http::Request&, const Urls&, const std::string& serial);
+  Result<Reply> RevokeCert(const http::Request&, const Urls&, const std::string&);
   Result<Reply> IssuerCert(const http::Request&, const Urls&, const std::string&);
   Result<Reply> Root(const http::Request&, const Urls&, const std::string&);
   Result<Reply> NotImplemented(const http::Request&, const Urls&, const std::string&);

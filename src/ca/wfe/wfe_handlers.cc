@@ -213,4 +213,26 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Certificate(const http::Request& req, co
   return r;
 }
 
+Result<WebFrontEnd::Reply> WebFrontEnd::RevokeCert(const http::Request& req, const Urls& urls,
+                                                   const std::string&) {
+  SIGNET_ASSIGN_OR_RETURN(AuthenticatedRequest ar, Authenticate(req, urls, KeyMode::kEither));
+  SIGNET_ASSIGN_OR_RETURN(json::object payload, PayloadObject(ar));
+  const json::value* cert = payload.if_contains("certificate");
+  if (!cert || !cert->is_string())
+    return Error(ErrorCode::kMalformed, "revocation request must contain a \"certificate\" string");
+  auto der = Base64UrlDecode(cert->get_string());
+  if (!der.ok()) return Error(ErrorCode::kMalformed, "certificate is not valid base64url");
+  int reason = 0;
+  if (const json::value* r = payload.if_contains("reason")) {
+    if (!r->is_int64()) return Error(ErrorCode::kBadRevocationReason, "reason must be an integer");
+    reason = int(r->get_int64());
+  }
+  if (ar.account) {
+    SIGNET_RETURN_IF_ERROR(ra_.RevokeCertificate(*der, reason, &*ar.account, nullptr));
+  } else {
+    SIGNET_RETURN_IF_ERROR(ra_.RevokeCertificate(*der, reason, nullptr, &ar.key));
+  }
+  return Reply::Raw(200, "", "");
+}
+
 }  // namespace signet::ca

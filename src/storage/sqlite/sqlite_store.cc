@@ -195,14 +195,18 @@ Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
     const std::string& serial) {
   Lock lock(mu_);
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "SELECT serial, account_id, order_id, chain_pem, not_before, not_after, issued_at "
-      "FROM certificates WHERE serial = ?"));
+      "SELECT serial, account_id, order_id, chain_pem, not_before, not_after, issued_at, "
+      "revoked_at, revoked_reason FROM certificates WHERE serial = ?"));
   s.Bind(1, serial);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::CertificateRecord>();
   if (rc != SQLITE_ROW) return db_->LastError("read certificate");
   acme::CertificateRecord c{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
                             FromUnix(s.Int(4)), FromUnix(s.Int(5)), FromUnix(s.Int(6))};
+  if (!s.IsNull(7)) {
+    c.revoked_at = FromUnix(s.Int(7));
+    c.revoked_reason = int(s.Int(8));
+  }
   return std::optional<acme::CertificateRecord>(std::move(c));
 }
 
@@ -241,6 +245,29 @@ Result<std::vector<std::string>> SqliteStore::ListAuthorizationsBeingValidated()
 
 Result<std::vector<std::string>> SqliteStore::ListOrdersWithStatus(ObjStatus status) {
   return ListIds("SELECT id FROM orders WHERE status = ?", std::string(acme::StatusName(status)));
+}
+
+Result<bool> SqliteStore::HasValidAuthorization(const std::string& account_id,
+                                                const std::string& name, acme::TimePoint now) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "SELECT 1 FROM authorizations WHERE account_id = ? AND ident_value = ? AND "
+      "status = 'valid' AND expires > ? LIMIT 1"));
+  s.Bind(1, account_id).Bind(2, name).Bind(3, ToUnix(now));
+  int rc = s.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->LastError("find authorization");
+  return rc == SQLITE_ROW;
+}
+
+Result<bool> SqliteStore::RevokeCertificate(const std::string& serial, int reason,
+                                            acme::TimePoint when) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "UPDATE certificates SET revoked_at = ?, revoked_reason = ? "
+      "WHERE serial = ? AND revoked_at IS NULL"));
+  s.Bind(1, ToUnix(when)).Bind(2, int64_t(reason)).Bind(3, serial);
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "revoke certificate"));
+  return db_->Changes() == 1;
 }
 
 }  // namespace signet::storage

@@ -25,6 +25,10 @@ class SqliteStore : public Store {
   Result<std::optional<acme::CertificateRecord>> GetCertificate(const std::string& serial) override;
   Result<std::vector<std::string>> ListAuthorizationsBeingValidated() override;
   Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) override;
+  Result<bool> HasValidAuthorization(const std::string& account_id, const std::string& name,
+                                     acme::TimePoint now) override;
+  Result<bool> RevokeCertificate(const std::string& serial, int reason,
+                                 acme::TimePoint when) override;
 
   Status CreateAccount(const acme::Account& account) override;
   Status UpdateAccount(const acme::Account& account) override;

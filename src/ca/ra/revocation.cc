@@ -1,0 +1,64 @@
+// RFC 8555 7.6: certificate revocation.
+#include <array>
+
+#include "ca/ra/ra.h"
+#include "pki/certificate.h"
+
+namespace signet::ca {
+namespace {
+
+// RFC 5280 5.3.1 codes a subscriber may ask for (Let's Encrypt's set).
+constexpr std::array<int, 5> kAllowedReasons = {0 /*unspecified*/, 1 /*keyCompromise*/,
+                                                3 /*affiliationChanged*/, 4 /*superseded*/,
+                                                5 /*cessationOfOperation*/};
+
+Status CheckReason(int reason) {
+  for (int r : kAllowedReasons)
+    if (r == reason) return OkStatus();
+  return Error(ErrorCode::kBadRevocationReason,
+               "revocation reason " + std::to_string(reason) +
+                   " is not accepted; use 0 (unspecified), 1 (keyCompromise), 3 "
+                   "(affiliationChanged), 4 (superseded) or 5 (cessationOfOperation)");
+}
+
+}  // namespace
+
+Status RegistrationAuthority::RevokeCertificate(const std::string& cert_der, int reason,
+                                                const acme::Account* account,
+                                                const crypto::Key* certificate_key) {
+  SIGNET_RETURN_IF_ERROR(CheckReason(reason));
+  auto cert = pki::CertFromDer(cert_der);
+  if (!cert.ok()) return Error(ErrorCode::kMalformed, "the certificate to revoke is not valid DER");
+  std::string serial = pki::SerialHex(cert->get());
+  auto record = store_.GetCertificate(serial);
+  if (!record.ok()) return std::move(record).error();
+  bool ours = record->has_value();
+  if (ours) {
+    auto chain = pki::CertChainFromPem((*record)->chain_pem);
+    ours = chain.ok() && !chain->empty() && pki::CertToDer((*chain)[0].get()) == cert_der;
+  }
+  if (!ours) return Error(ErrorCode::kNotFound, "certificate " + serial + " was not issued by this CA");
+  const acme::CertificateRecord& rec = **record;
+
+  if (certificate_key) {
+    if (EVP_PKEY_eq(X509_get0_pubkey(cert->get()), certificate_key->get()) != 1)
+      return Error(ErrorCode::kUnauthorized, "the request is not signed by the certificate's key");
+  } else if (account && account->id != rec.account_id) {
+    for (const std::string& name : pki::DnsSans(cert->get())) {
+      SIGNET_ASSIGN_OR_RETURN(bool ok, store_.HasValidAuthorization(account->id, name,
+                                                                    acme::Clock::now()));
+      if (!ok)
+        return Error(ErrorCode::kUnauthorized,
+                     "the account neither holds this certificate nor valid authorizations for \"" +
+                         name + "\"");
+    }
+  } else if (!account) {
+    return Error(ErrorCode::kUnauthorized, "revocation needs an account or the certificate key");
+  }
+  if (rec.revoked_at) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
+  SIGNET_ASSIGN_OR_RETURN(bool revoked, store_.RevokeCertificate(serial, reason, acme::Clock::now()));
+  if (!revoked) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
+  return OkStatus();
+}
+
+}  // namespace signet::ca

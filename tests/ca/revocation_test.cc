@@ -1,0 +1,91 @@
+// RFC 8555 7.6: who may revoke, with which reasons, and only once.
+#include "acme_fixture.h"
+#include "base/base64url.h"
+#include "pki/certificate.h"
+
+namespace signet::testing {
+namespace {
+namespace json = boost::json;
+
+class RevocationTest : public AcmeTest {
+ protected:
+  void SetUp() override {
+    AcmeTest::SetUp();
+    Register();
+  }
+  // Issues a certificate for `names` to the current account; returns its DER
+  // and the certificate key.
+  std::pair<std::string, crypto::Key> Issue(const std::vector<std::string>& names) {
+    Reply order = NewOrder(names);
+    Authorize(order.json);
+    auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+    EXPECT_TRUE(key.ok());
+    Reply done = PostJson(Str(order.json, "finalize"),
+                          json::object{{"csr", Base64UrlEncode(MakeCsr(*key, names))}});
+    Reply pem = PostAsGet(Str(done.json, "certificate"));
+    auto chain = pki::CertChainFromPem(pem.body);
+    EXPECT_TRUE(chain.ok() && !chain->empty());
+    return {pki::CertToDer((*chain)[0].get()), *key};
+  }
+  Reply Revoke(const std::string& der, std::optional<int> reason, const crypto::Key& key,
+               const std::string& kid) {
+    json::object payload{{"certificate", Base64UrlEncode(der)}};
+    if (reason) payload["reason"] = *reason;
+    json::value v = payload;
+    return Post(kBase + "/acme/revoke-cert", &v, key, kid);
+  }
+  void SwitchToNewAccount() {
+    auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
+    ASSERT_TRUE(other.ok());
+    key_ = *other;
+    Register();
+  }
+};
+
+TEST_F(RevocationTest, HolderRevokesOnceThenAlreadyRevoked) {
+  auto [der, cert_key] = Issue({"rev.example.test"});
+  Reply r = Revoke(der, 4, key_, kid_);
+  EXPECT_EQ(r.status, 200) << r.body;
+  Reply again = Revoke(der, 4, key_, kid_);
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(again.Type(), "alreadyRevoked");
+}
+
+TEST_F(RevocationTest, UnsupportedReasonsAreRefused) {
+  auto [der, cert_key] = Issue({"reason.example.test"});
+  for (int bad : {2, 6, 7, 8, 9, 10, -1}) EXPECT_EQ(Revoke(der, bad, key_, kid_).Type(), "badRevocationReason") << bad;
+  EXPECT_EQ(Revoke(der, std::nullopt, key_, kid_).status, 200) << "no reason means unspecified";
+}
+
+TEST_F(RevocationTest, AnotherAccountNeedsAuthorizationsForEveryName) {
+  auto [der, cert_key] = Issue({"a.rev.example.test", "b.rev.example.test"});
+  SwitchToNewAccount();
+  Reply refused = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.Type(), "unauthorized");
+  Reply order = NewOrder({"a.rev.example.test"});
+  Authorize(order.json);
+  EXPECT_EQ(Revoke(der, 0, key_, kid_).Type(), "unauthorized") << "one name is not enough";
+  Reply both = NewOrder({"b.rev.example.test"});
+  Authorize(both.json);
+  EXPECT_EQ(Revoke(der, 0, key_, kid_).status, 200);
+}
+
+TEST_F(RevocationTest, TheCertificateKeyMayRevokeAnotherKeyMayNot) {
+  auto [der, cert_key] = Issue({"key.rev.example.test"});
+  auto stranger = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_EQ(Revoke(der, 1, *stranger, "").Type(), "unauthorized");
+  EXPECT_EQ(Revoke(der, 1, cert_key, "").status, 200);
+}
+
+TEST_F(RevocationTest, UnknownCertificateIsNotFound) {
+  auto [der, cert_key] = Issue({"unknown.rev.example.test"});
+  std::string other = der;
+  other[other.size() - 5] ^= 0x01;  // same serial, different bytes (signature)
+  EXPECT_EQ(Revoke(other, 0, key_, kid_).status, 404);
+  EXPECT_EQ(Revoke("garbage", 0, key_, kid_).Type(), "malformed");
+}
+
+}  // namespace
+}  // namespace signet::testing
