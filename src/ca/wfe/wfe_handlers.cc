@@ -172,8 +172,6 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Authorization(const http::Request& req, 
   }
   Reply r = Reply::Json(200, RenderAuthorization(authz, urls));
   r.location = urls.Authz(authz.id);
-  for (const auto& c : authz.challenges)
-    if (c.status == ObjStatus::kProcessing) r.retry_after = 1;
   return r;
 }
 
@@ -197,8 +195,8 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Challenge(const http::Request& req, cons
   Reply r = Reply::Json(200, RenderChallenge(*chall, authz_id, urls));
   r.location = urls.Challenge(authz_id, chall->id);
   r.links.push_back("<" + urls.Authz(authz_id) + ">;rel=\"up\"");
-  if (chall->status == ObjStatus::kProcessing || chall->status == ObjStatus::kPending)
-    r.retry_after = 1;
+  // No Retry-After while processing: validations finish in milliseconds, and
+  // clients that honour the header would otherwise sleep a whole second.
   return r;
 }
 

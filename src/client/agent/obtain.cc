@@ -1,0 +1,126 @@
+#include "client/agent/obtain.h"
+
+#include "client/acme/problem.h"
+
+namespace signet::client {
+namespace {
+
+using Deadline = AcmeClient::Deadline;
+
+struct Pending {
+  std::string authz_url;
+  std::string challenge_url;
+  ChallengeSpec spec;
+};
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// Picks the challenge of `type` in each pending authorization.
+Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order, const std::string& type,
+                                  const Logger& log) {
+  std::vector<Pending> out;
+  for (const auto& url : order.authorizations) {
+    SIGNET_ASSIGN_OR_RETURN(Authorization authz, acme.GetAuthorization(url));
+    if (authz.status == "valid") {
+      log("Authorization for " + authz.identifier.value + " is already valid");
+      continue;
+    }
+    if (authz.status != "pending")
+      return Error(ErrorCode::kUnauthorized, "authorization for " + authz.identifier.value +
+                                                 " is " + authz.status);
+    const Challenge* c = authz.FindChallenge(type);
+    if (!c) {
+      std::vector<std::string> offered;
+      for (const auto& ch : authz.challenges) offered.push_back(ch.type);
+      return Error(ErrorCode::kMalformed,
+                   "the CA offers no " + type + " challenge for " + authz.identifier.value +
+                       " (offered: " + Join(offered, ", ") + "); choose another authenticator");
+    }
+    ChallengeSpec spec{authz.identifier.value, type, c->token, acme.KeyAuthorization(c->token),
+                       type == "dns-01" ? acme.Dns01TxtValue(c->token)
+                                        : acme.KeyAuthorization(c->token)};
+    out.push_back({url, c->url, std::move(spec)});
+  }
+  return out;
+}
+
+// Answers and waits for every challenge; the solver has published them.
+Status Validate(AcmeClient& acme, const std::vector<Pending>& plan, Deadline deadline,
+                const Logger& log) {
+  for (const auto& p : plan) {
+    auto answered = acme.RespondToChallenge(p.challenge_url);
+    if (!answered.ok()) return std::move(answered).error();
+  }
+  Error failed(ErrorCode::kUnauthorized, "Some challenges have failed");
+  for (const auto& p : plan) {
+    SIGNET_ASSIGN_OR_RETURN(Authorization authz, acme.WaitForAuthorization(p.authz_url, deadline));
+    if (authz.status == "valid") {
+      log(p.spec.type + " challenge for " + p.spec.domain + ": valid");
+      continue;
+    }
+    const Challenge* c = authz.FindChallenge(p.spec.type);
+    Error e = c && c->error ? ProblemToError(*c->error)
+                            : Error(ErrorCode::kUnauthorized, "authorization is " + authz.status);
+    e.identifier_type = "dns";
+    e.identifier_value = p.spec.domain;
+    log(p.spec.type + " challenge for " + p.spec.domain + ": failed: " + e.detail);
+    failed.subproblems.push_back(std::move(e));
+  }
+  if (failed.subproblems.empty()) return OkStatus();
+  if (failed.subproblems.size() == 1) failed.code = failed.subproblems[0].code;
+  return failed;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> SplitLeaf(const std::string& pem) {
+  const std::string end = "-----END CERTIFICATE-----";
+  size_t pos = pem.find(end);
+  if (pos == std::string::npos) return {pem, ""};
+  pos += end.size();
+  while (pos < pem.size() && (pem[pos] == '\n' || pem[pos] == '\r')) ++pos;
+  std::string leaf = pem.substr(0, pos);
+  if (leaf.back() != '\n') leaf += '\n';
+  return {leaf, pem.substr(pos)};
+}
+
+Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const ObtainRequest& request,
+                                   const Logger& log) {
+  Deadline deadline = std::chrono::steady_clock::now() + request.timeout;
+  log("Requesting a certificate for " + Join(request.names, ", "));
+  SIGNET_ASSIGN_OR_RETURN(Order order, acme.NewOrder(request.names));
+  SIGNET_ASSIGN_OR_RETURN(std::vector<Pending> plan,
+                          Plan(acme, order, request.challenge_type, log));
+  if (!plan.empty()) {
+    std::vector<ChallengeSpec> specs;
+    for (const auto& p : plan) specs.push_back(p.spec);
+    SIGNET_RETURN_IF_ERROR(solver.Perform(specs));
+    Status validated = Validate(acme, plan, deadline, log);
+    solver.Cleanup(specs);
+    SIGNET_RETURN_IF_ERROR(validated);
+  }
+  SIGNET_ASSIGN_OR_RETURN(order, acme.WaitForOrder(order.url, deadline));
+  if (order.status != "ready" && order.status != "valid")
+    return Error(ErrorCode::kOrderNotReady, "order is " + order.status + " after validation");
+  if (order.status == "ready") {
+    log("Finalizing the order");
+    SIGNET_ASSIGN_OR_RETURN(order, acme.Finalize(order, request.csr_der));
+    SIGNET_ASSIGN_OR_RETURN(order, acme.WaitForOrder(order.url, deadline));
+  }
+  if (order.status != "valid" || order.certificate_url.empty()) {
+    if (order.error) return ProblemToError(*order.error);
+    return Error(ErrorCode::kServerInternal, "order ended " + order.status + " without a certificate");
+  }
+  SIGNET_ASSIGN_OR_RETURN(std::string pem, acme.DownloadCertificate(order.certificate_url));
+  Obtained out;
+  out.fullchain_pem = pem;
+  std::tie(out.cert_pem, out.chain_pem) = SplitLeaf(pem);
+  out.order_url = order.url;
+  return out;
+}
+
+}  // namespace signet::client

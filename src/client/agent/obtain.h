@@ -1,0 +1,40 @@
+// The agent's issuance flow (RFC 8555 7.4-7.5, seed "How It Works"): order,
+// prove control of every name through a Solver, finalize with a CSR, and
+// download the chain. The protocol engine and the solver are given; this is
+// the choreography between them.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "client/acme/acme_client.h"
+#include "client/solvers/solver.h"
+
+namespace signet::client {
+
+struct ObtainRequest {
+  std::vector<std::string> names;
+  std::string csr_der;
+  std::string challenge_type = "http-01";  // or "dns-01"
+  std::chrono::seconds timeout{300};        // for the whole flow
+};
+
+// The PEM chain the CA returned (leaf first), plus where it came from.
+struct Obtained {
+  std::string fullchain_pem;
+  std::string cert_pem;   // the leaf
+  std::string chain_pem;  // everything after the leaf
+  std::string order_url;
+};
+
+// `log` receives one line per step. Challenge failures come back as one
+// Error naming each failed identifier with the CA's problem.
+Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const ObtainRequest& request,
+                                   const Logger& log);
+
+// Splits a PEM bundle into its first certificate and the rest.
+std::pair<std::string, std::string> SplitLeaf(const std::string& pem);
+
+}  // namespace signet::client
