@@ -111,10 +111,20 @@ std::vector<std::string> DnsSans(X509* cert) {
   return out;
 }
 
-Clock::time_point NotAfter(X509* cert) {
+namespace {
+Clock::time_point FromAsn1Time(const ASN1_TIME* t) {
   std::tm tm{};
-  if (!cert || ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return {};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
   return Clock::from_time_t(timegm(&tm));
+}
+}  // namespace
+
+Clock::time_point NotAfter(X509* cert) {
+  return cert ? FromAsn1Time(X509_get0_notAfter(cert)) : Clock::time_point{};
+}
+
+Clock::time_point NotBefore(X509* cert) {
+  return cert ? FromAsn1Time(X509_get0_notBefore(cert)) : Clock::time_point{};
 }
 
 }  // namespace signet::pki

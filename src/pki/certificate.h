@@ -24,5 +24,6 @@ Result<std::vector<crypto::X509Ptr>> CertChainFromPem(std::string_view pem);
 std::string SerialHex(X509* cert);
 std::vector<std::string> DnsSans(X509* cert);
 Clock::time_point NotAfter(X509* cert);
+Clock::time_point NotBefore(X509* cert);
 
 }  // namespace signet::pki

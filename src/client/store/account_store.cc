@@ -1,15 +1,14 @@
 #include "client/store/account_store.h"
 
 #include <netdb.h>
+#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <ctime>
-
 #include <boost/json/parse.hpp>
-#include <openssl/evp.h>
+#include <ctime>
 
 #include "base/files.h"
 #include "client/store/fs_util.h"
@@ -47,7 +46,8 @@ Result<json::object> ReadJsonObject(const fs::path& path) {
   SIGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return Error(ErrorCode::kMalformed, path.string() + " is not a JSON object");
+  if (ec || !v.is_object())
+    return Error(ErrorCode::kMalformed, path.string() + " is not a JSON object");
   return std::move(v.get_object());
 }
 
@@ -131,17 +131,20 @@ Result<std::string> ServerPath(std::string_view url) {
   rest = rest.substr(0, rest.find_first_of("?#"));
   size_t slash = rest.find('/');
   std::string_view netloc = rest.substr(0, slash);
-  if (netloc.empty()) return Error(ErrorCode::kMalformed, "server URL without host: " + std::string(url));
+  if (netloc.empty())
+    return Error(ErrorCode::kMalformed, "server URL without host: " + std::string(url));
   std::string path(rest);
   for (const auto& part : fs::path(path))
-    if (part == "..") return Error(ErrorCode::kMalformed, "server URL with \"..\": " + std::string(url));
+    if (part == "..")
+      return Error(ErrorCode::kMalformed, "server URL with \"..\": " + std::string(url));
   return path;
 }
 
 std::string AccountKeyJson(const crypto::Key& key) {
   json::object jwk = jose::PrivateJwk(key);
   // josepy's member order: the key's parameters, then "kty".
-  static constexpr std::string_view kRsaOrder[] = {"n", "e", "d", "p", "q", "dp", "dq", "qi", "kty"};
+  static constexpr std::string_view kRsaOrder[] = {"n",  "e",  "d",  "p",  "q",
+                                                   "dp", "dq", "qi", "kty"};
   static constexpr std::string_view kEcOrder[] = {"d", "x", "y", "crv", "kty"};
   static constexpr std::string_view kOkpOrder[] = {"d", "x", "crv", "kty"};
   json::object ordered;
@@ -175,7 +178,8 @@ std::string MetaJson(const AccountMeta& meta) {
   return store_internal::PythonJsonDumps(o);
 }
 
-Result<AccountStore> AccountStore::ForServer(const StoreLayout& layout, std::string_view server_url) {
+Result<AccountStore> AccountStore::ForServer(const StoreLayout& layout,
+                                             std::string_view server_url) {
   SIGNET_ASSIGN_OR_RETURN(std::string server_path, ServerPath(server_url));
   return AccountStore(layout.accounts_dir(), layout.accounts_dir() / server_path, server_path);
 }
@@ -183,6 +187,7 @@ Result<AccountStore> AccountStore::ForServer(const StoreLayout& layout, std::str
 Status AccountStore::Save(const StoredAccount& account) {
   const std::string id = account.id();
   SIGNET_RETURN_IF_ERROR(CheckAccountId(id));
+  SIGNET_RETURN_IF_ERROR(store_internal::MakeDirs(accounts_root_.parent_path(), 0755));
   SIGNET_RETURN_IF_ERROR(store_internal::MakeDirs(accounts_root_, kDirMode));
   SIGNET_RETURN_IF_ERROR(store_internal::MakeDirs(AccountDir(id), kDirMode));
   const fs::path key_path = AccountDir(id) / "private_key.json";
@@ -235,7 +240,8 @@ Status AccountStore::Delete(std::string_view id) {
   } else {
     fs::remove_all(dir, ec);
   }
-  if (ec) return Error(ErrorCode::kServerInternal, "cannot remove " + dir.string() + ": " + ec.message());
+  if (ec)
+    return Error(ErrorCode::kServerInternal, "cannot remove " + dir.string() + ": " + ec.message());
   if (store_internal::ListDir(dir_).empty()) fs::remove(dir_, ec);
   return OkStatus();
 }

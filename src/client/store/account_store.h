@@ -18,13 +18,12 @@
 // REQUIRES: writers hold the config directory's lock (StoreLock).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "base/result.h"
 #include "client/store/layout.h"
@@ -34,8 +33,8 @@ namespace signet::client {
 
 // account.Account.Meta.
 struct AccountMeta {
-  std::string creation_dt;    // RFC 3339, UTC, whole seconds ("...Z")
-  std::string creation_host;  // the creating host's FQDN (socket.getfqdn())
+  std::string creation_dt;                     // RFC 3339, UTC, whole seconds ("...Z")
+  std::string creation_host;                   // the creating host's FQDN (socket.getfqdn())
   std::optional<std::string> register_to_eff;  // omitted when unset
 
   // Now, on this host, as certbot fills it for a new account.
@@ -93,7 +92,8 @@ class AccountStore {
  private:
   AccountStore(std::filesystem::path accounts_root, std::filesystem::path dir,
                std::string server_path)
-      : accounts_root_(std::move(accounts_root)), dir_(std::move(dir)),
+      : accounts_root_(std::move(accounts_root)),
+        dir_(std::move(dir)),
         server_path_(std::move(server_path)) {}
 
   std::filesystem::path accounts_root_;  // CONFIG/accounts

@@ -24,8 +24,8 @@ namespace signet::client {
 // A configobj value: a string, or a list of strings.
 struct ConfValue {
   bool is_list = false;
-  std::string scalar;              // when !is_list
-  std::vector<std::string> list;   // when is_list
+  std::string scalar;             // when !is_list
+  std::vector<std::string> list;  // when is_list
 
   static ConfValue Str(std::string s) { return ConfValue{false, std::move(s), {}}; }
   static ConfValue List(std::vector<std::string> l) { return ConfValue{true, {}, std::move(l)}; }

@@ -17,7 +17,8 @@ bool IsWspacePlus(char c) {
 }
 
 Error CannotQuote(std::string_view value) {
-  return Error(ErrorCode::kMalformed, "Value \"" + std::string(value) + "\" cannot be safely quoted.");
+  return Error(ErrorCode::kMalformed,
+               "Value \"" + std::string(value) + "\" cannot be safely quoted.");
 }
 
 Result<std::string> SingleQuote(std::string_view value) {
@@ -32,8 +33,9 @@ Result<std::string> QuoteString(std::string_view value, bool multiline) {
       multiline && ((Contains(value, "'") && Contains(value, "\"")) || Contains(value, "\n"));
   if (need_triple) {
     if (Contains(value, "\"\"\"") && Contains(value, "'''")) return CannotQuote(value);
-    if (!Contains(value, "\"\"\"")) return "\"\"\"" + std::string(value) + "\"\"\"";
-    return "'''" + std::string(value) + "'''";
+    // configobj's tdquot is ''' (used when the value has no """), tsquot """.
+    if (!Contains(value, "\"\"\"")) return "'''" + std::string(value) + "'''";
+    return "\"\"\"" + std::string(value) + "\"\"\"";
   }
   if (Contains(value, "\n")) return CannotQuote(value);
   if (!IsWspacePlus(value.front()) && !IsWspacePlus(value.back()) && !Contains(value, ",")) {

@@ -54,7 +54,8 @@ Status MakeDirs(const fs::path& dir, unsigned mode) {
 }
 
 Status MakeSymlink(const fs::path& link, const fs::path& target) {
-  if (::symlink(target.c_str(), link.c_str()) != 0) return OsError("cannot create symlink", link, errno);
+  if (::symlink(target.c_str(), link.c_str()) != 0)
+    return OsError("cannot create symlink", link, errno);
   return OkStatus();
 }
 
@@ -148,7 +149,8 @@ Status WritePrivateKeyFile(const fs::path& path, const std::string& pem, const f
 bool IsTempName(const std::string& name) {
   size_t at = name.rfind(".tmp.");
   if (at == std::string::npos || at + 5 == name.size()) return false;
-  return std::all_of(name.begin() + long(at + 5), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return std::all_of(name.begin() + long(at + 5), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace signet::client::store_internal

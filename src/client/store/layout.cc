@@ -24,8 +24,8 @@ std::string ChooseLineageName(const std::vector<std::string>& domains, std::stri
 }
 
 Status CheckLineageName(std::string_view name) {
-  if (name.empty() || name == "." || name == ".." ||
-      name.find('/') != std::string_view::npos || name.find('\0') != std::string_view::npos)
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string_view::npos ||
+      name.find('\0') != std::string_view::npos)
     return Error(ErrorCode::kMalformed, "invalid certificate name \"" + std::string(name) + "\"");
   return OkStatus();
 }

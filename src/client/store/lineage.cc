@@ -27,7 +27,8 @@ int VersionOf(std::string_view file, std::string_view kind) {
       file.substr(file.size() - 4) != ".pem")
     return 0;
   std::string_view digits = file.substr(kind.size(), file.size() - kind.size() - 4);
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return 0;
   int n = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
@@ -55,10 +56,14 @@ bool Exists(const fs::path& p) {
 
 std::string_view LineageItemName(LineageItem item) {
   switch (item) {
-    case LineageItem::kCert: return "cert";
-    case LineageItem::kPrivkey: return "privkey";
-    case LineageItem::kChain: return "chain";
-    case LineageItem::kFullchain: return "fullchain";
+    case LineageItem::kCert:
+      return "cert";
+    case LineageItem::kPrivkey:
+      return "privkey";
+    case LineageItem::kChain:
+      return "chain";
+    case LineageItem::kFullchain:
+      return "fullchain";
   }
   return "";
 }
@@ -98,8 +103,8 @@ Status Lineage::CheckSymlinks() const {
       return Error(ErrorCode::kServerInternal, "expected " + link.string() + " to be a symlink");
     SIGNET_ASSIGN_OR_RETURN(fs::path target, LinkTarget(link));
     if (!Exists(target))
-      return Error(ErrorCode::kServerInternal,
-                   "target " + target.string() + " of symlink " + link.string() + " does not exist");
+      return Error(ErrorCode::kServerInternal, "target " + target.string() + " of symlink " +
+                                                   link.string() + " does not exist");
   }
   return OkStatus();
 }
@@ -199,15 +204,19 @@ Status Lineage::Delete(const StoreLayout& layout, std::string_view name) {
   }
 
   std::string archive_conf = conf->archive_dir();
-  fs::path archive = archive_conf.empty() ? layout.ArchiveDir(name) : fs::path(archive_conf).lexically_normal();
+  fs::path archive =
+      archive_conf.empty() ? layout.ArchiveDir(name) : fs::path(archive_conf).lexically_normal();
   // Never remove a directory that holds the whole store.
   fs::path rel = layout.config_dir().lexically_relative(archive);
-  if (!archive.is_absolute() || archive == archive.root_path() || (!rel.empty() && *rel.begin() != ".."))
-    return Error(ErrorCode::kServerInternal, "refusing to remove archive directory " + archive.string());
+  if (!archive.is_absolute() || archive == archive.root_path() ||
+      (!rel.empty() && *rel.begin() != ".."))
+    return Error(ErrorCode::kServerInternal,
+                 "refusing to remove archive directory " + archive.string());
   std::error_code ec;
   fs::remove_all(archive, ec);
   if (ec)
-    return Error(ErrorCode::kServerInternal, "cannot remove " + archive.string() + ": " + ec.message());
+    return Error(ErrorCode::kServerInternal,
+                 "cannot remove " + archive.string() + ": " + ec.message());
   return OkStatus();
 }
 

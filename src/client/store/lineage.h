@@ -120,7 +120,7 @@ class Lineage {
  private:
   Lineage(StoreLayout layout, std::string name, RenewalConf conf);
 
-  Status FixSymlinks();     // certbot's _fix_symlinks
+  Status FixSymlinks();  // certbot's _fix_symlinks
   Status CheckSymlinks() const;
   Status LinkVersion(int version, const WriteStepHook& hook);  // update_all_links_to
   Status WriteConf(const RenewalParams& params);

@@ -88,7 +88,9 @@ bool IsLeftoverOfCreate(const StoreLayout& layout, std::string_view name) {
 }
 
 bool DirHasFiles(const fs::path& dir) {
-  return LExists(dir) && (!fs::is_directory(dir) || !ListDir(dir).empty());
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0) return false;
+  return !S_ISDIR(st.st_mode) || !ListDir(dir).empty();
 }
 
 // util.unique_lineage_name plus new_lineage's directory checks.
@@ -112,7 +114,8 @@ Status WriteVersionFiles(const fs::path& archive_dir, int version, const Certifi
   auto path = [&](LineageItem item) {
     return archive_dir / (std::string(LineageItemName(item)) + std::to_string(version) + ".pem");
   };
-  SIGNET_RETURN_IF_ERROR(WritePrivateKeyFile(path(LineageItem::kPrivkey), files.privkey, previous_key));
+  SIGNET_RETURN_IF_ERROR(
+      WritePrivateKeyFile(path(LineageItem::kPrivkey), files.privkey, previous_key));
   SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path(LineageItem::kCert), files.cert, kPublicFileMode));
   SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path(LineageItem::kChain), files.chain, kPublicFileMode));
   return WriteFileAtomic(path(LineageItem::kFullchain), files.fullchain(), kPublicFileMode);
@@ -123,10 +126,18 @@ Status WriteVersionFiles(const fs::path& archive_dir, int version, const Certifi
 std::string LiveReadmeText(bool base_dir) {
   const std::string p = base_dir ? "[cert name]/" : "";
   return "This directory contains your keys and certificates.\n\n"
-         "`" + p + "privkey.pem`  : the private key for your certificate.\n"
-         "`" + p + "fullchain.pem`: the certificate file used in most server software.\n"
-         "`" + p + "chain.pem`    : used for OCSP stapling in Nginx >=1.3.7.\n"
-         "`" + p + "cert.pem`     : will break many server configurations, and should not be used\n"
+         "`" +
+         p +
+         "privkey.pem`  : the private key for your certificate.\n"
+         "`" +
+         p +
+         "fullchain.pem`: the certificate file used in most server software.\n"
+         "`" +
+         p +
+         "chain.pem`    : used for OCSP stapling in Nginx >=1.3.7.\n"
+         "`" +
+         p +
+         "cert.pem`     : will break many server configurations, and should not be used\n"
          "                 without reading further documentation (see link below).\n\n"
          "WARNING: DO NOT MOVE OR RENAME THESE FILES!\n"
          "         Certbot expects these files to remain in this location in order\n"
@@ -184,6 +195,7 @@ Result<int> Lineage::AddVersion(const CertificateFiles& files, const RenewalPara
                                 const WriteStepHook& hook) {
   SIGNET_RETURN_IF_ERROR(CheckFiles(files));
   RemoveTempFiles(archive_dir_);
+  RemoveTempFiles(LivePath(LineageItem::kCert).parent_path());
   int newest = 0;
   for (LineageItem item : kLineageItems) {
     std::vector<int> versions = AvailableVersions(item);

@@ -20,7 +20,7 @@ TryResult TryLock(const std::filesystem::path& path, int* fd_out, std::string* e
     *error = "cannot open " + path.string() + ": " + std::strerror(errno);
     return TryResult::kError;
   }
-  struct flock fl{};
+  struct flock fl {};
   fl.l_type = F_WRLCK;
   fl.l_whence = SEEK_SET;
   fl.l_start = 0;
@@ -46,8 +46,7 @@ TryResult TryLock(const std::filesystem::path& path, int* fd_out, std::string* e
 
 }  // namespace
 
-StoreLock::StoreLock(StoreLock&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_) {
+StoreLock::StoreLock(StoreLock&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) {
   other.fd_ = -1;
 }
 
@@ -78,8 +77,8 @@ Result<StoreLock> StoreLock::Acquire(const std::filesystem::path& path,
         break;
     }
     if (std::chrono::steady_clock::now() >= deadline)
-      return Error(ErrorCode::kServerInternal,
-                   "Another instance of Certbot is already running (" + path.string() + " is locked).");
+      return Error(ErrorCode::kServerInternal, "Another instance of Certbot is already running (" +
+                                                   path.string() + " is locked).");
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }

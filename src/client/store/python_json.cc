@@ -1,8 +1,7 @@
 #include "client/store/python_json.h"
 
-#include <cstdio>
-
 #include <boost/json/serialize.hpp>
+#include <cstdio>
 
 namespace signet::client::store_internal {
 namespace {
@@ -10,7 +9,7 @@ namespace {
 namespace json = boost::json;
 
 void AppendEscape(unsigned code, std::string* out) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof(buf), "\\u%04x", code);
   *out += buf;
 }
@@ -53,13 +52,27 @@ void AppendString(const json::string& s, std::string* out) {
     }
     ++i;
     switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           AppendEscape(c, out);
@@ -73,12 +86,20 @@ void AppendString(const json::string& s, std::string* out) {
 
 void Append(const json::value& v, std::string* out) {
   switch (v.kind()) {
-    case json::kind::null: *out += "null"; break;
-    case json::kind::bool_: *out += v.get_bool() ? "true" : "false"; break;
+    case json::kind::null:
+      *out += "null";
+      break;
+    case json::kind::bool_:
+      *out += v.get_bool() ? "true" : "false";
+      break;
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: *out += json::serialize(v); break;
-    case json::kind::string: AppendString(v.get_string(), out); break;
+    case json::kind::double_:
+      *out += json::serialize(v);
+      break;
+    case json::kind::string:
+      AppendString(v.get_string(), out);
+      break;
     case json::kind::array: {
       *out += '[';
       bool first = true;

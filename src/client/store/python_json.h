@@ -4,9 +4,8 @@
 // \uXXXX, surrogate pairs beyond the BMP). Internal to client/store.
 #pragma once
 
-#include <string>
-
 #include <boost/json/value.hpp>
+#include <string>
 
 namespace signet::client::store_internal {
 

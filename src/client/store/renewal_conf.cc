@@ -13,19 +13,32 @@ namespace {
 // namespace holds them (vars(namespace) filtered by storage._relevant), as
 // printed by certbot's own parser.
 constexpr std::array<std::string_view, 27> kNamespaceOrder = {
-    "reuse_key",        "allow_subset_of_names",
-    "account",          "http01_port",
-    "http01_address",   "rsa_key_size",
-    "key_type",         "elliptic_curve",
-    "must_staple",      "preferred_chain",
-    "pref_challs",      "pre_hook",
-    "post_hook",        "renew_hook",
-    "autorenew",        "user_agent",
-    "config_dir",       "work_dir",
-    "logs_dir",         "server",
-    "authenticator",    "installer",
-    "manual_auth_hook", "manual_cleanup_hook",
-    "manual_public_ip_logging_ok", "webroot_path",
+    "reuse_key",
+    "allow_subset_of_names",
+    "account",
+    "http01_port",
+    "http01_address",
+    "rsa_key_size",
+    "key_type",
+    "elliptic_curve",
+    "must_staple",
+    "preferred_chain",
+    "pref_challs",
+    "pre_hook",
+    "post_hook",
+    "renew_hook",
+    "autorenew",
+    "user_agent",
+    "config_dir",
+    "work_dir",
+    "logs_dir",
+    "server",
+    "authenticator",
+    "installer",
+    "manual_auth_hook",
+    "manual_cleanup_hook",
+    "manual_public_ip_logging_ok",
+    "webroot_path",
     "webroot_map",
 };
 
@@ -37,7 +50,8 @@ size_t NamespaceRank(std::string_view key) {
 using Entries = std::vector<std::pair<std::string, ConfValue>>;
 
 Entries::iterator FindEntry(Entries& entries, std::string_view key) {
-  return std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.first == key; });
+  return std::find_if(entries.begin(), entries.end(),
+                      [&](const auto& e) { return e.first == key; });
 }
 
 constexpr std::string_view kRenewalParams = "renewalparams";
@@ -112,7 +126,8 @@ Result<RenewalConf> RenewalConf::Load(const std::filesystem::path& path) {
   SIGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   Result<RenewalConf> conf = Parse(text);
   if (!conf.ok())
-    return Error(ErrorCode::kMalformed, "error parsing " + path.string() + ": " + conf.error().detail);
+    return Error(ErrorCode::kMalformed,
+                 "error parsing " + path.string() + ": " + conf.error().detail);
   return conf;
 }
 
@@ -155,8 +170,9 @@ Status RenewalConf::Validate() const {
   for (std::string_view key : {"cert", "privkey", "chain", "fullchain"}) {
     const ConfValue* v = doc_.root.Find(key);
     if (v == nullptr || v->is_list || v->scalar.empty())
-      return Error(ErrorCode::kMalformed,
-                   "renewal config file is missing a required file reference (" + std::string(key) + ")");
+      return Error(
+          ErrorCode::kMalformed,
+          "renewal config file is missing a required file reference (" + std::string(key) + ")");
   }
   return OkStatus();
 }

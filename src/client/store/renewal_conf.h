@@ -61,6 +61,7 @@ struct RenewalTargets {
 class RenewalParams {
  public:
   // An option given explicitly (or differing from certbot's default).
+  // "webroot_map" is a section: Set ignores it, use SetWebrootMap.
   void Set(std::string_view key, ConfValue value);
   void Set(std::string_view key, std::string value) { Set(key, ConfValue::Str(std::move(value))); }
   void SetBool(std::string_view key, bool value) { Set(key, value ? "True" : "False"); }

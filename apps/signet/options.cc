@@ -1,0 +1,186 @@
+#include "options.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+namespace signet::app {
+namespace {
+
+const std::map<std::string, std::string>& VerbHelp() {
+  static const std::map<std::string, std::string> kHelp = {
+      {"certonly", "Obtain or renew a certificate, but do not install it"},
+      {"renew", "Renew all previously obtained certificates that are near expiry"},
+      {"revoke", "Revoke a certificate (by --cert-path or --cert-name)"},
+      {"delete", "Delete a certificate lineage (by --cert-name)"},
+      {"certificates", "Display information about certificates you have from Signet or Certbot"},
+      {"register", "Create an ACME account"},
+      {"update_account", "Update an ACME account's contact e-mail (-m)"},
+      {"unregister", "Deactivate an ACME account"},
+      {"show_account", "Display account details"},
+  };
+  return kHelp;
+}
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// certbot's -w/-d pairing: each -w applies to the -d values after it.
+// Scans argv in order; values may be attached ("-dX", "--domains=X").
+void PairWebroots(const std::vector<std::string>& args, AgentOptions& o) {
+  std::string current;
+  auto value_of = [&](size_t& i, const std::string& a, const std::string& s,
+                      const std::string& l) -> std::optional<std::string> {
+    if (a == s || a == l) return i + 1 < args.size() ? std::optional(args[++i]) : std::nullopt;
+    if (a.rfind(l + "=", 0) == 0) return a.substr(l.size() + 1);
+    if (a.size() > 2 && a.rfind(s, 0) == 0 && a[1] != '-') return a.substr(2);
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (auto w = value_of(i, a, "-w", "--webroot-path")) {
+      current = *w;
+    } else if (auto d = value_of(i, a, "-d", "--domains")) {
+      for (const auto& name : SplitCommas(*d)) {
+        if (std::find(o.domains.begin(), o.domains.end(), name) == o.domains.end())
+          o.domains.push_back(name);
+        if (!current.empty() && !o.webroot_map.count(name)) o.webroot_map[name] = current;
+      }
+    } else if (a == "--domain") {
+      if (i + 1 < args.size()) ++i;
+    }
+  }
+}
+
+void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
+                std::vector<std::string>& ignored_domains) {
+  bool obtains = verb == "certonly" || verb == "renew";
+  app.add_option("--server", o.server, "ACME directory URL")->group("account");
+  app.add_option("-m,--email", o.email, "account contact e-mail")->group("account");
+  app.add_flag("--agree-tos", o.agree_tos, "agree to the CA's terms of service")->group("account");
+  app.add_flag("--register-unsafely-without-email", o.register_unsafely_without_email,
+               "register without a contact e-mail")->group("account");
+  app.add_option("--account", o.account, "account ID to use")->group("account");
+  app.add_flag("-n,--non-interactive,--noninteractive", o.non_interactive,
+               "never ask for input")->group("output");
+  app.add_flag("-q,--quiet", o.quiet, "print only errors")->group("output");
+  app.add_flag("-v,--verbose", o.verbose, "more output (repeatable)")->group("output");
+  app.add_option("--config-dir", o.config_dir, "configuration directory")->group("paths");
+  app.add_option("--work-dir", o.work_dir, "working directory")->group("paths");
+  app.add_option("--logs-dir", o.logs_dir, "logs directory")->group("paths");
+  app.add_option("--cert-name", o.cert_name, "lineage name")->group("certificate");
+  app.add_option("-d,--domains,--domain", ignored_domains,
+                 "domain names (repeatable, comma-separated)")->group("certificate");
+  if (obtains || verb == "revoke") {
+    app.add_flag("--dry-run", o.dry_run, "test without saving certificates")->group("certificate");
+  }
+  if (obtains) {
+    app.add_option("--csr", o.csr_path, "use this CSR (DER or PEM)")->group("certificate");
+    app.add_flag("--standalone", [&o](int64_t) { o.authenticator = "standalone"; },
+                 "answer HTTP-01 with a built-in web server")->group("authenticator");
+    app.add_flag("--webroot", [&o](int64_t) { o.authenticator = "webroot"; },
+                 "place HTTP-01 files in a webroot (-w)")->group("authenticator");
+    app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
+                 "answer challenges through hooks")->group("authenticator");
+    app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot or manual")
+        ->check(CLI::IsMember({"standalone", "webroot", "manual"}))->group("authenticator");
+    app.add_option("-w,--webroot-path", o.webroot_paths, "webroot for the -d values that follow")
+        ->group("authenticator");
+    app.add_option("--http-01-port", o.http01_port, "port of the standalone server (80)")
+        ->check(CLI::Range(1, 65535))->group("authenticator");
+    app.add_option("--http-01-address", o.http01_address, "address of the standalone server")
+        ->group("authenticator");
+    app.add_option("--manual-auth-hook", o.manual_auth_hook, "command that publishes a challenge")
+        ->group("authenticator");
+    app.add_option("--manual-cleanup-hook", o.manual_cleanup_hook, "command that removes it")
+        ->group("authenticator");
+    app.add_option("--preferred-challenges", o.preferred_challenges, "http or dns")
+        ->group("authenticator");
+    app.add_option("--key-type", o.key_type, "rsa or ecdsa")
+        ->check(CLI::IsMember({"rsa", "ecdsa"}))->group("key");
+    app.add_option("--rsa-key-size", o.rsa_key_size, "RSA modulus bits")
+        ->check(CLI::IsMember({2048, 3072, 4096}))->group("key");
+    app.add_option("--elliptic-curve", o.elliptic_curve, "secp256r1 or secp384r1")
+        ->check(CLI::IsMember({"secp256r1", "secp384r1"}))->group("key");
+    app.add_flag("--reuse-key", o.reuse_key, "keep the private key when renewing")->group("key");
+    app.add_flag("--force-renewal,--renew-by-default", o.force_renewal,
+                 "renew even if not due")->group("renewal");
+    app.add_flag("--no-random-sleep-on-renew", o.no_random_sleep_on_renew,
+                 "no jitter before renewing")->group("renewal");
+    app.add_option("--pre-hook", o.pre_hook, "command run before obtaining")->group("hooks");
+    app.add_option("--post-hook", o.post_hook, "command run after obtaining")->group("hooks");
+    app.add_option("--deploy-hook", o.deploy_hook, "command run for each new certificate")
+        ->group("hooks");
+  }
+  if (verb == "revoke") {
+    app.add_option("--cert-path", o.cert_path, "certificate to revoke")->group("revocation");
+    app.add_option("--key-path", o.key_path, "sign with this certificate key")->group("revocation");
+    app.add_option("--reason", o.reason, "revocation reason")
+        ->check(CLI::IsMember({"unspecified", "keycompromise", "affiliationchanged", "superseded",
+                               "cessationofoperation"}, CLI::ignore_case))
+        ->group("revocation");
+    app.add_flag("--delete-after-revoke", o.delete_after_revoke, "delete the lineage too")
+        ->group("revocation");
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& Verbs() {
+  static const std::vector<std::string> kVerbs = {"certonly", "renew", "revoke", "delete",
+                                                  "certificates", "register", "update_account",
+                                                  "unregister", "show_account"};
+  return kVerbs;
+}
+
+Result<AgentOptions> ParseAgentOptions(int argc, char** argv, std::string* help_text) {
+  AgentOptions o;
+  std::vector<std::string> args;
+  bool verb_seen = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    const auto& verbs = Verbs();
+    if (!verb_seen && std::find(verbs.begin(), verbs.end(), a) != verbs.end()) {
+      o.verb = a;
+      verb_seen = true;
+      continue;
+    }
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+      continue;
+    }
+    args.push_back(std::move(a));
+  }
+  CLI::App app{"signet " + o.verb + ": " + VerbHelp().at(o.verb), "signet " + o.verb};
+  std::vector<std::string> domains;
+  AddOptions(app, o, o.verb, domains);
+  if (o.help) {
+    if (help_text) *help_text = app.help();
+    return o;
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (what.empty()) what = e.get_name();
+    return Error(ErrorCode::kMalformed, what);
+  }
+  PairWebroots(args, o);
+  if (!o.webroot_paths.empty() && o.authenticator.empty()) o.authenticator = "webroot";
+  std::transform(o.reason.begin(), o.reason.end(), o.reason.begin(), ::tolower);
+  return o;
+}
+
+}  // namespace signet::app

@@ -1,0 +1,69 @@
+// What the agent was asked to do: certbot's options (certbot 2.x spelling
+// and defaults), filled in by the command line (apps/signet) and read by the
+// commands.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace signet::client {
+
+struct AgentOptions {
+  std::string verb = "certonly";
+  bool help = false;
+
+  // What to certify.
+  std::vector<std::string> domains;  // in command-line order, de-duplicated
+  std::string cert_name;
+  std::string csr_path;
+
+  // The CA and the account.
+  std::string server = "https://acme-v02.api.letsencrypt.org/directory";
+  std::string email;
+  bool agree_tos = false;
+  bool register_unsafely_without_email = false;
+  bool non_interactive = false;
+  std::string account;  // --account ID
+
+  // How to prove control.
+  std::string authenticator;  // standalone | webroot | manual ("" = from renewal conf / standalone)
+  int http01_port = 80;
+  std::string http01_address;
+  std::vector<std::string> webroot_paths;
+  std::map<std::string, std::string> webroot_map;  // domain -> webroot (each -w applies to later -d)
+  std::string manual_auth_hook;
+  std::string manual_cleanup_hook;
+  std::string preferred_challenges;  // "http" | "dns" ("" = http)
+
+  // The certificate key.
+  std::string key_type = "ecdsa";  // rsa | ecdsa
+  int rsa_key_size = 2048;
+  std::string elliptic_curve = "secp256r1";  // secp256r1 | secp384r1
+  bool reuse_key = false;
+
+  // Renewal.
+  bool force_renewal = false;
+  bool dry_run = false;
+  bool no_random_sleep_on_renew = false;
+  std::string pre_hook, post_hook, deploy_hook;
+
+  // Revocation.
+  std::string reason = "unspecified";
+  std::string cert_path;
+  std::string key_path;  // --key-path: revoke signed by the certificate key
+  bool delete_after_revoke = false;
+
+  // Files.
+  std::string config_dir = "/etc/letsencrypt";
+  std::string work_dir = "/var/lib/letsencrypt";
+  std::string logs_dir = "/var/log/letsencrypt";
+
+  // Output.
+  bool quiet = false;
+  int verbose = 0;
+};
+
+}  // namespace signet::client

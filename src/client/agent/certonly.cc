@@ -1,0 +1,217 @@
+// certonly and renew: obtain or renew certificates into lineages.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "base/files.h"
+#include "client/agent/commands.h"
+#include "client/agent/issue.h"
+#include "client/agent/obtain.h"
+#include "client/agent/renewal_policy.h"
+#include "client/agent/session.h"
+#include "client/store/lock.h"
+#include "pki/certificate.h"
+#include "pki/csr.h"
+#include "pki/csr_builder.h"
+
+namespace signet::client {
+namespace {
+
+// Creates the config dir (certbot: 0755) and takes certbot's lock on it.
+Result<StoreLock> LockConfigDir(const AgentOptions& o) {
+  std::error_code ec;
+  std::filesystem::create_directories(o.config_dir, ec);
+  if (ec) return Error(ErrorCode::kServerInternal, "cannot create " + o.config_dir + ": " + ec.message());
+  if (::access(o.config_dir.c_str(), W_OK) != 0)
+    return Error(ErrorCode::kServerInternal, o.config_dir + " is not writable");
+  auto lock = StoreLock::LockDir(o.config_dir);
+  if (!lock.ok())
+    return Error(ErrorCode::kServerInternal,
+                 "another instance of signet or certbot is already running (" +
+                     lock.error().detail + ")");
+  return lock;
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// The existing lineage certifying exactly `names`, if any.
+std::optional<std::string> FindLineageFor(const StoreLayout& layout,
+                                          const std::vector<std::string>& names) {
+  for (const auto& name : Lineage::ListNames(layout)) {
+    auto lineage = Lineage::Open(layout, name);
+    if (!lineage.ok()) continue;
+    auto current = lineage->CurrentNames();
+    if (current.ok() && Sorted(*current) == Sorted(names)) return name;
+  }
+  return std::nullopt;
+}
+
+std::string FreeLineageName(const StoreLayout& layout, const std::string& base) {
+  std::string name = base;
+  for (int n = 1; std::filesystem::exists(layout.RenewalConfPath(name)) ||
+                  std::filesystem::exists(layout.LiveDir(name));
+       ++n)
+    name = LineageNameCandidate(base, n);
+  return name;
+}
+
+Result<bool> LineageIsDue(const Lineage& lineage) {
+  SIGNET_ASSIGN_OR_RETURN(CertificateFiles files, lineage.ReadCurrent());
+  SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromPem(files.cert));
+  return IsDue(pki::NotBefore(cert.get()), pki::NotAfter(cert.get()),
+               lineage.conf().TopLevel("renew_before_expiry"), std::chrono::system_clock::now());
+}
+
+// certonly --csr: certbot writes the chain files into the working directory.
+int CertonlyWithCsr(const AgentOptions& o, const Output& out) {
+  auto contents = ReadFile(o.csr_path);
+  if (!contents.ok()) return out.Fail("cannot read " + o.csr_path), 1;
+  auto der = pki::CsrDerFromFileContents(*contents);
+  if (!der.ok()) return out.Fail("bad --csr", der.error()), 1;
+  auto csr = pki::ParseCsr(*der);
+  if (!csr.ok()) return out.Fail("bad --csr", csr.error()), 1;
+  auto plan = PlanFromOptions(o);
+  if (!plan.ok()) return out.Fail(plan.error().detail), 1;
+  plan->names = pki::CsrDnsNames(*csr);
+  auto session = Session::Open(o, plan->server, out, true);
+  if (!session.ok()) return out.Fail("account", session.error()), 1;
+  auto solver = MakeSolver(*plan);
+  auto got = ObtainCertificate((*session)->acme(), *solver, {plan->names, *der, plan->challenge_type},
+                               [&out](const std::string& l) { out.Step(l); });
+  if (!got.ok()) return out.Fail("could not obtain the certificate", got.error()), 1;
+  if (o.dry_run) return out.Step("The dry run was successful."), 0;
+  int n = 0;
+  auto path = [&](const char* what) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%04d_%s.pem", n, what);
+    return std::filesystem::path(buf);
+  };
+  while (std::filesystem::exists(path("cert")) || std::filesystem::exists(path("chain"))) ++n;
+  std::filesystem::path cert = o.cert_path.empty() ? path("cert") : std::filesystem::path(o.cert_path);
+  for (auto [p, data] : {std::pair{cert, got->cert_pem}, std::pair{path("chain"), got->chain_pem},
+                         std::pair{path("fullchain"), got->fullchain_pem}}) {
+    if (auto s = WriteFileAtomic(p, data, 0644); !s.ok()) return out.Fail("save", s.error()), 1;
+  }
+  out.Step("Certificate is saved at: " + std::filesystem::absolute(cert).string());
+  return 0;
+}
+
+}  // namespace
+
+int Certonly(const AgentOptions& o) {
+  Output out(o.quiet, o.verbose);
+  if (!o.csr_path.empty()) return CertonlyWithCsr(o, out);
+  if (o.domains.empty() && o.cert_name.empty())
+    return out.Fail("no domain names were provided; use -d/--domains (or --cert-name for an "
+                    "existing certificate)"),
+           1;
+  auto lock = LockConfigDir(o);
+  if (!lock.ok()) return out.Fail(lock.error().detail), 1;
+  StoreLayout layout(o.config_dir);
+
+  std::optional<std::string> existing;
+  if (!o.cert_name.empty() && std::filesystem::exists(layout.RenewalConfPath(o.cert_name)))
+    existing = o.cert_name;
+  else if (!o.domains.empty() && o.cert_name.empty())
+    existing = FindLineageFor(layout, o.domains);
+
+  AgentOptions opts = o;
+  std::optional<Lineage> lineage;
+  if (existing) {
+    auto opened = Lineage::Open(layout, *existing);
+    if (!opened.ok()) return out.Fail("cannot read lineage " + *existing, opened.error()), 1;
+    lineage.emplace(std::move(*opened));
+    if (opts.domains.empty()) {
+      auto names = lineage->CurrentNames();
+      if (names.ok()) opts.domains = *names;
+    }
+    auto due = LineageIsDue(*lineage);
+    if (!o.force_renewal && !o.dry_run && due.ok() && !*due) {
+      out.Step("Certificate not yet due for renewal; no action taken.");
+      out.Step("Certificate is at: " + lineage->LivePath(LineageItem::kFullchain).string());
+      return 0;
+    }
+  }
+  auto plan = PlanFromOptions(opts);
+  if (!plan.ok()) return out.Fail(plan.error().detail), 1;
+  std::string name = existing ? *existing
+                              : FreeLineageName(layout, ChooseLineageName(opts.domains, o.cert_name));
+  if (auto s = CheckLineageName(name); !s.ok()) return out.Fail(s.error().detail), 1;
+  RunUserHook("pre-hook", plan->pre_hook, out);
+  Status s = IssueIntoLineage(*plan, opts, out, name, lineage ? &*lineage : nullptr);
+  RunUserHook("post-hook", plan->post_hook, out);
+  if (!s.ok()) return out.Fail("could not obtain a certificate", s.error()), 1;
+  return 0;
+}
+
+int Renew(const AgentOptions& o) {
+  Output out(o.quiet, o.verbose);
+  auto lock = LockConfigDir(o);
+  if (!lock.ok()) return out.Fail(lock.error().detail), 1;
+  StoreLayout layout(o.config_dir);
+  std::vector<std::string> names = Lineage::ListNames(layout);
+  if (!o.cert_name.empty()) {
+    if (std::find(names.begin(), names.end(), o.cert_name) == names.end())
+      return out.Fail("no certificate named " + o.cert_name + " in " + o.config_dir), 1;
+    names = {o.cert_name};
+  }
+  if (!o.no_random_sleep_on_renew && !::isatty(STDIN_FILENO) && !names.empty()) {
+    std::mt19937 rng(std::random_device{}());
+    int seconds = std::uniform_int_distribution<int>(1, 480)(rng);
+    out.Step("Non-interactive renewal: random delay of " + std::to_string(seconds) + " seconds");
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  }
+  int renewed = 0, failed = 0, skipped = 0;
+  bool hooks_ran = false;
+  std::string post_hook;
+  for (const auto& name : names) {
+    auto lineage = Lineage::Open(layout, name);
+    if (!lineage.ok()) {
+      out.Fail("cannot read lineage " + name, lineage.error());
+      ++failed;
+      continue;
+    }
+    auto due = LineageIsDue(*lineage);
+    if (!o.force_renewal && !o.dry_run && due.ok() && !*due) {
+      out.Step(name + ": not due for renewal yet");
+      ++skipped;
+      continue;
+    }
+    auto current = lineage->CurrentNames();
+    if (!current.ok()) {
+      out.Fail("cannot read the certificate of " + name, current.error());
+      ++failed;
+      continue;
+    }
+    auto plan = PlanFromConf(lineage->conf(), *current, o);
+    if (!plan.ok()) {
+      out.Fail(name, plan.error());
+      ++failed;
+      continue;
+    }
+    if (!hooks_ran) {
+      RunUserHook("pre-hook", plan->pre_hook, out);
+      hooks_ran = true;
+    }
+    post_hook = plan->post_hook;
+    out.Step("Renewing " + name);
+    Status s = IssueIntoLineage(*plan, o, out, name, &*lineage);
+    if (s.ok()) ++renewed;
+    else {
+      out.Fail("failed to renew " + name, s.error());
+      ++failed;
+    }
+  }
+  if (hooks_ran) RunUserHook("post-hook", post_hook, out);
+  out.Step(std::to_string(renewed) + " renewed, " + std::to_string(skipped) + " not due, " +
+           std::to_string(failed) + " failed");
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace signet::client

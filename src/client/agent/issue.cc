@@ -1,0 +1,194 @@
+#include "client/agent/issue.h"
+
+#include <algorithm>
+
+#include "base/files.h"
+#include "client/agent/obtain.h"
+#include "client/agent/session.h"
+#include "client/solvers/hooks.h"
+#include "client/solvers/manual_solver.h"
+#include "client/solvers/standalone_solver.h"
+#include "client/solvers/webroot_solver.h"
+#include "pki/csr_builder.h"
+
+namespace signet::client {
+
+Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
+  IssuePlan p;
+  p.names = o.domains;
+  p.server = o.server;
+  p.account = o.account;
+  p.authenticator = o.authenticator.empty() ? "standalone" : o.authenticator;
+  p.http01_port = o.http01_port;
+  p.http01_port_set = o.http01_port != 80;
+  p.http01_address = o.http01_address;
+  p.webroot_paths = o.webroot_paths;
+  for (const auto& name : o.domains) {
+    auto it = o.webroot_map.find(name);
+    if (it != o.webroot_map.end()) p.webroot_map.emplace_back(name, it->second);
+    else if (!o.webroot_paths.empty()) p.webroot_map.emplace_back(name, o.webroot_paths.back());
+  }
+  p.manual_auth_hook = o.manual_auth_hook;
+  p.manual_cleanup_hook = o.manual_cleanup_hook;
+  if (o.preferred_challenges == "dns" || o.preferred_challenges == "dns-01") p.challenge_type = "dns-01";
+  else if (!o.preferred_challenges.empty() && o.preferred_challenges != "http" &&
+           o.preferred_challenges != "http-01")
+    return Error(ErrorCode::kMalformed, "unsupported --preferred-challenges " + o.preferred_challenges +
+                                            " (use http or dns)");
+  if (p.challenge_type == "dns-01" && p.authenticator != "manual")
+    return Error(ErrorCode::kMalformed, "dns challenges need --manual with --manual-auth-hook");
+  for (const auto& n : p.names)
+    if (n.rfind("*.", 0) == 0 && p.challenge_type != "dns-01")
+      return Error(ErrorCode::kMalformed,
+                   "wildcard " + n + " needs --preferred-challenges dns with --manual");
+  p.key_type = o.key_type;
+  p.rsa_key_size = o.rsa_key_size;
+  p.elliptic_curve = o.elliptic_curve;
+  p.reuse_key = o.reuse_key;
+  p.pre_hook = o.pre_hook;
+  p.post_hook = o.post_hook;
+  p.deploy_hook = o.deploy_hook;
+  if (p.authenticator == "webroot" && p.webroot_map.size() != p.names.size())
+    return Error(ErrorCode::kMalformed, "--webroot needs a webroot (-w) for every domain");
+  return p;
+}
+
+Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::string>& names,
+                               const AgentOptions& o) {
+  IssuePlan p;
+  p.base_params = conf.Params();
+  p.names = names;
+  auto param = [&](const char* key, std::string def) { return conf.Param(key).value_or(def); };
+  p.server = param("server", o.server);
+  p.account = param("account", "");
+  p.authenticator = o.authenticator.empty() ? param("authenticator", "standalone") : o.authenticator;
+  if (auto port = conf.Param("http01_port")) {
+    p.http01_port = std::atoi(port->c_str());
+    p.http01_port_set = true;
+  }
+  if (o.http01_port != 80) {
+    p.http01_port = o.http01_port;
+    p.http01_port_set = true;
+  }
+  p.http01_address = o.http01_address.empty() ? param("http01_address", "") : o.http01_address;
+  p.webroot_paths = conf.ParamList("webroot_path").value_or(std::vector<std::string>{});
+  p.webroot_map = conf.WebrootMap();
+  p.manual_auth_hook = o.manual_auth_hook.empty() ? param("manual_auth_hook", "") : o.manual_auth_hook;
+  p.manual_cleanup_hook =
+      o.manual_cleanup_hook.empty() ? param("manual_cleanup_hook", "") : o.manual_cleanup_hook;
+  auto prefs = conf.ParamList("pref_challs");
+  if (prefs && !prefs->empty() && (*prefs)[0].rfind("dns", 0) == 0) p.challenge_type = "dns-01";
+  p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
+  p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
+  p.elliptic_curve = param("elliptic_curve", "secp256r1");
+  p.reuse_key = o.reuse_key || conf.ParamBool("reuse_key").value_or(false);
+  p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
+  p.post_hook = o.post_hook.empty() ? param("post_hook", "") : o.post_hook;
+  p.deploy_hook = o.deploy_hook.empty() ? param("renew_hook", "") : o.deploy_hook;
+  return p;
+}
+
+std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan) {
+  if (plan.authenticator == "webroot") {
+    std::map<std::string, std::filesystem::path> map;
+    for (const auto& [d, w] : plan.webroot_map) map[d] = w;
+    return std::make_unique<WebrootSolver>(std::move(map));
+  }
+  if (plan.authenticator == "manual")
+    return std::make_unique<ManualSolver>(plan.manual_auth_hook, plan.manual_cleanup_hook);
+  return std::make_unique<StandaloneSolver>(plan.http01_address, uint16_t(plan.http01_port));
+}
+
+void RunUserHook(const std::string& what, const std::string& command, const Output& out,
+                 const std::vector<std::pair<std::string, std::string>>& env) {
+  if (command.empty()) return;
+  out.Step("Running " + what + " command: " + command);
+  std::string stdout_text, stderr_text;
+  Status s = RunHook(command, env, &stdout_text, &stderr_text);
+  if (!s.ok()) out.Fail(what + " command failed", s.error());
+}
+
+namespace {
+
+Result<crypto::Key> NewCertificateKey(const IssuePlan& plan) {
+  if (plan.key_type == "rsa") return crypto::Key::Generate(crypto::KeyType::kRsa, plan.rsa_key_size);
+  if (plan.elliptic_curve == "secp384r1") return crypto::Key::Generate(crypto::KeyType::kEcP384);
+  return crypto::Key::Generate(crypto::KeyType::kEcP256);
+}
+
+RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id) {
+  RenewalParams params = plan.base_params;
+  params.Set("account", account_id);
+  if (plan.http01_port_set) params.SetInt("http01_port", plan.http01_port);
+  if (!plan.http01_address.empty()) params.Set("http01_address", plan.http01_address);
+  params.Set("server", plan.server);
+  params.Set("authenticator", plan.authenticator);
+  if (plan.authenticator == "webroot") {
+    params.SetList("webroot_path", plan.webroot_paths);
+    params.SetWebrootMap(plan.webroot_map);
+  }
+  if (plan.authenticator == "manual") {
+    if (!plan.manual_auth_hook.empty()) params.Set("manual_auth_hook", plan.manual_auth_hook);
+    if (!plan.manual_cleanup_hook.empty()) params.Set("manual_cleanup_hook", plan.manual_cleanup_hook);
+  }
+  if (plan.challenge_type == "dns-01") params.SetList("pref_challs", {"dns-01"});
+  params.Set("key_type", plan.key_type);
+  if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
+  if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
+    params.Set("elliptic_curve", plan.elliptic_curve);
+  if (plan.reuse_key) params.SetBool("reuse_key", true);
+  if (!plan.pre_hook.empty()) params.Set("pre_hook", plan.pre_hook);
+  if (!plan.post_hook.empty()) params.Set("post_hook", plan.post_hook);
+  if (!plan.deploy_hook.empty()) params.Set("renew_hook", plan.deploy_hook);
+  return params;
+}
+
+std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : sep) + n;
+  return out;
+}
+
+}  // namespace
+
+Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, const Output& out,
+                        const std::string& name, Lineage* lineage) {
+  SIGNET_ASSIGN_OR_RETURN(auto session,
+                          Session::Open(options, plan.server, out, true, plan.account));
+  crypto::Key key;
+  if (lineage && plan.reuse_key) {
+    SIGNET_ASSIGN_OR_RETURN(CertificateFiles current, lineage->ReadCurrent());
+    SIGNET_ASSIGN_OR_RETURN(key, crypto::Key::FromPem(current.privkey));
+  } else {
+    SIGNET_ASSIGN_OR_RETURN(key, NewCertificateKey(plan));
+  }
+  SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
+  std::unique_ptr<Solver> solver = MakeSolver(plan);
+  ObtainRequest request{plan.names, csr, plan.challenge_type};
+  auto log = [&out](const std::string& line) { out.Step(line); };
+  SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
+  if (options.dry_run) {
+    out.Step("The dry run was successful.");
+    return OkStatus();
+  }
+  CertificateFiles files{got.cert_pem, got.chain_pem, key.PrivatePem()};
+  RenewalParams params = ParamsToSave(plan, session->account().id());
+  std::optional<Lineage> written;
+  if (lineage) {
+    SIGNET_ASSIGN_OR_RETURN(int version, lineage->AddVersion(files, params));
+    out.Step("Renewed " + name + " (version " + std::to_string(version) + ")");
+  } else {
+    SIGNET_ASSIGN_OR_RETURN(Lineage created,
+                            Lineage::Create(StoreLayout(options.config_dir), name, files, params));
+    written.emplace(std::move(created));
+    lineage = &*written;
+  }
+  out.Step("Certificate is saved at: " + lineage->LivePath(LineageItem::kFullchain).string());
+  out.Step("Key is saved at:         " + lineage->LivePath(LineageItem::kPrivkey).string());
+  RunUserHook("deploy-hook", plan.deploy_hook, out,
+              {{"RENEWED_LINEAGE", (StoreLayout(options.config_dir).LiveDir(name)).string()},
+               {"RENEWED_DOMAINS", JoinNames(plan.names, " ")}});
+  return OkStatus();
+}
+
+}  // namespace signet::client

@@ -1,0 +1,61 @@
+// Getting a certificate into a lineage: what certonly does for a new or
+// due lineage and renew does for each due one. An IssuePlan is everything
+// certbot records in renewal/NAME.conf, so a renewal replays the original
+// request.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "client/agent/agent_options.h"
+#include "client/agent/output.h"
+#include "client/solvers/solver.h"
+#include "client/store/lineage.h"
+#include "client/store/renewal_conf.h"
+
+namespace signet::client {
+
+struct IssuePlan {
+  std::vector<std::string> names;
+  std::string server;
+  std::string account;  // account ID ("" = the stored one, registering if needed)
+  std::string authenticator = "standalone";
+  int http01_port = 80;
+  bool http01_port_set = false;
+  std::string http01_address;
+  std::vector<std::string> webroot_paths;
+  std::vector<std::pair<std::string, std::string>> webroot_map;  // domain -> path
+  std::string manual_auth_hook;
+  std::string manual_cleanup_hook;
+  std::string challenge_type = "http-01";
+  std::string key_type = "ecdsa";
+  int rsa_key_size = 2048;
+  std::string elliptic_curve = "secp256r1";
+  bool reuse_key = false;
+  std::string pre_hook, post_hook, deploy_hook;
+  RenewalParams base_params;  // an existing conf's params, kept across renewals
+};
+
+// From the command line (certonly).
+Result<IssuePlan> PlanFromOptions(const AgentOptions& options);
+// From a lineage's renewal conf, with command-line overrides (renew).
+Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::string>& names,
+                               const AgentOptions& options);
+
+std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan);
+
+// Obtains a certificate per `plan` and writes it as a new lineage `name`
+// (when `lineage` is null) or as the next version of `lineage`. Runs the
+// deploy hook. With options.dry_run, obtains but writes nothing.
+Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, const Output& out,
+                        const std::string& name, Lineage* lineage);
+
+// Runs a hook command if set, reporting failures as warnings (certbot).
+void RunUserHook(const std::string& what, const std::string& command, const Output& out,
+                 const std::vector<std::pair<std::string, std::string>>& env = {});
+
+}  // namespace signet::client

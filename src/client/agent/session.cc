@@ -1,0 +1,89 @@
+#include "client/agent/session.h"
+
+#include <sstream>
+
+#include "client/acme/account_signer.h"
+
+namespace signet::client {
+
+std::vector<std::string> ContactsFromEmail(const std::string& email) {
+  std::vector<std::string> out;
+  std::stringstream ss(email);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back("mailto:" + item);
+  return out;
+}
+
+std::unique_ptr<AccountSigner> Session::SignerFor(const crypto::Key& key) const {
+  return std::make_unique<KeySigner>(key);
+}
+
+Result<std::unique_ptr<Session>> Session::Open(const AgentOptions& options,
+                                               const std::string& server, const Output& out,
+                                               bool register_if_missing,
+                                               const std::string& account_id) {
+  std::unique_ptr<Session> s(new Session());
+  http::ClientConfig config;
+  config.ca_file = http::DefaultCaFileFromEnv();
+  s->http_ = std::make_unique<http::Client>(config);
+  StoreLayout layout(options.config_dir);
+  SIGNET_ASSIGN_OR_RETURN(AccountStore store, AccountStore::ForServer(layout, server));
+  s->accounts_ = std::move(store);
+  s->server_ = server;
+  SIGNET_RETURN_IF_ERROR(s->LoadOrRegister(options, out, register_if_missing, account_id));
+  return s;
+}
+
+Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
+                               bool register_if_missing, const std::string& account_id) {
+  const std::string& server = server_;
+  std::string wanted = account_id.empty() ? options.account : account_id;
+  std::optional<StoredAccount> found;
+  if (!wanted.empty()) {
+    auto loaded = accounts_->Load(wanted);
+    if (loaded.ok()) found = std::move(*loaded);
+  } else {
+    std::vector<StoredAccount> all = accounts_->LoadAll();
+    if (!all.empty()) found = std::move(all.front());
+  }
+  auto make_client = [&](const crypto::Key& key) {
+    signer_ = std::make_unique<KeySigner>(key);
+    acme_ = std::make_unique<AcmeClient>(*http_, *signer_, server,
+                                         [&out](const std::string& l) { out.Detail(l); });
+  };
+  if (found) {
+    account_ = std::move(*found);
+    make_client(account_.key);
+    acme_->SetAccountUrl(account_.uri);
+    return OkStatus();
+  }
+  if (!wanted.empty())
+    return Error(ErrorCode::kAccountDoesNotExist, "no account " + wanted + " for " + server);
+  if (!register_if_missing)
+    return Error(ErrorCode::kAccountDoesNotExist,
+                 "there is no account for " + server + " in " + options.config_dir +
+                     "/accounts; run 'signet register' first");
+  if (options.email.empty() && !options.register_unsafely_without_email)
+    return Error(ErrorCode::kMalformed,
+                 "You should register before running non-interactively, or provide "
+                 "--agree-tos and --email <email_address> flags.");
+  if (!options.agree_tos)
+    return Error(ErrorCode::kMalformed,
+                 "You must agree to the ACME server's Terms of Service: pass --agree-tos.");
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(crypto::KeyType::kEcP256));
+  make_client(key);
+  SIGNET_ASSIGN_OR_RETURN(Directory dir, acme_->FetchDirectory());
+  (void)dir;
+  SIGNET_ASSIGN_OR_RETURN(Account account,
+                          acme_->NewAccount(ContactsFromEmail(options.email), true));
+  account_.key = key;
+  account_.uri = account.url;
+  account_.meta = AccountMeta::Now();
+  account_.regr = boost::json::object{};
+  SIGNET_RETURN_IF_ERROR(accounts_->Save(account_));
+  out.Step("Account registered: " + account.url);
+  return OkStatus();
+}
+
+}  // namespace signet::client
