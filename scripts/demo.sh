@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: sets up, starts signetd on SQLite (with pebble-challtestsrv as
 # its DNS, every name pointing at 127.0.0.1), and gets a real certificate for
-# a demo name with an ACME client (certbot --standalone), then shows it.
+# a demo name with signet, the agent (signet certonly --standalone), then shows it.
 # Everything stays on loopback; state goes to ./demo (kept for inspection).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +21,9 @@ build/apps/signetd/signetd serve --data-dir "$OUT/ca" --listen 127.0.0.1:14000 \
 pids+=($!)
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/14000) 2>/dev/null && break; sleep 0.1; done
 echo "signetd is up: https://127.0.0.1:14000/directory (root: $OUT/ca/root.pem)"
-REQUESTS_CA_BUNDLE="$OUT/ca/root.pem" certbot certonly --standalone --non-interactive \
-  --agree-tos --register-unsafely-without-email --server https://127.0.0.1:14000/directory \
+# signet, the agent, speaks certbot's language and writes certbot's layout.
+REQUESTS_CA_BUNDLE="$OUT/ca/root.pem" build/apps/signet/signet certonly --standalone \
+  --non-interactive --agree-tos -m ops@example.com --server https://127.0.0.1:14000/directory \
   --http-01-port 5002 --http-01-address 127.0.0.1 \
   --config-dir "$OUT/letsencrypt" --work-dir "$OUT/work" --logs-dir "$OUT/logs" -d "$NAME"
 live="$OUT/letsencrypt/live/$NAME"

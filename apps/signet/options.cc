@@ -72,6 +72,9 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
   app.add_flag("--register-unsafely-without-email", o.register_unsafely_without_email,
                "register without a contact e-mail")->group("account");
   app.add_option("--account", o.account, "account ID to use")->group("account");
+  app.add_option("--account-key-type", o.account_key_type,
+                 "key of a new account: ecdsa (ES256, default), rsa (RS256) or ed25519 (EdDSA)")
+      ->check(CLI::IsMember({"ecdsa", "rsa", "ed25519"}))->group("account");
   app.add_flag("-n,--non-interactive,--noninteractive", o.non_interactive,
                "never ask for input")->group("output");
   app.add_flag("-q,--quiet", o.quiet, "print only errors")->group("output");

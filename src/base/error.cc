@@ -25,6 +25,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kBadRevocationReason: return "badRevocationReason";
     case ErrorCode::kInvalidContact: return "invalidContact";
     case ErrorCode::kUnsupportedContact: return "unsupportedContact";
+    case ErrorCode::kCaa: return "caa";
     case ErrorCode::kServerInternal: return "serverInternal";
   }
   return "serverInternal";

@@ -34,7 +34,8 @@ enum class ErrorCode {
   kBadRevocationReason,
   kInvalidContact,
   kUnsupportedContact,
-  kServerInternal,
+  kCaa,  // CAA records forbid issuance (RFC 8659, RFC 8555 6.7 "caa").
+  kServerInternal,  // Keep last: src/client/acme/problem.cc iterates up to it.
 };
 
 // The ACME error short name, e.g. "badNonce" for kBadNonce.

@@ -1,7 +1,11 @@
 // Name resolution for validation (the VA's view of the DNS), behind an
 // interface so unit tests can use a fixed table and the CA a real resolver.
+// A/AAAA serve HTTP-01 and TLS-ALPN-01 (RFC 8555 8.3, RFC 8737), TXT serves
+// DNS-01 (RFC 8555 8.4) and CAA serves the issuance check (RFC 8659).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,7 +13,34 @@
 
 namespace signet::dns {
 
+// One CAA resource record (RFC 8659 4.1): flags octet, property tag, value.
+struct CaaRecord {
+  uint8_t flags = 0;  // Bit 128 is the Issuer Critical flag.
+  std::string tag;    // As received; compare case-insensitively.
+  std::string value;  // Raw octets, not interpreted here.
+  bool operator==(const CaaRecord&) const = default;
+};
+
+// The records of one successful lookup and what is known about them.
+template <typename T>
+struct Answer {
+  std::vector<T> records;      // Empty for NXDOMAIN and NODATA.
+  bool secure = false;         // DNSSEC-validated from a configured trust anchor.
+  std::string canonical_name;  // The name the records are at, after CNAMEs.
+};
+using TxtAnswer = Answer<std::string>;
+using CaaAnswer = Answer<CaaRecord>;
+
+// Limits on a TXT answer; beyond them the lookup is an error, not a partial
+// answer (a DNS-01 check never scans an attacker-sized set).
+constexpr size_t kMaxTxtRecords = 100;
+constexpr size_t kMaxTxtBytes = 64 * 1024;
+
 // Thread-safe: implementations may be called from several threads at once.
+// Errors are kDns with a detail naming the type, the name and the cause
+// ("DNS problem: SERVFAIL looking up CAA for example.com"); a DNSSEC
+// validation failure (bogus answer) is kDns "DNSSEC validation failure: WHY
+// looking up TYPE for NAME", never data. An unsigned (insecure) zone is fine.
 class Resolver {
  public:
   virtual ~Resolver() = default;
@@ -17,6 +48,18 @@ class Resolver {
   // first. No address at all is kDns "No valid IP addresses found for NAME";
   // NXDOMAIN, a server failure or a timeout is kDns naming the cause.
   virtual Result<std::vector<std::string>> LookupHost(const std::string& name) = 0;
+
+  // The TXT records at `name` (CNAMEs followed), each record's
+  // character-strings concatenated (RFC 8555 8.4 reads them that way).
+  // NXDOMAIN and NODATA are an empty list; more than kMaxTxtRecords records
+  // or kMaxTxtBytes of text is kDns "... too many/too large ...".
+  virtual Result<TxtAnswer> LookupTxt(const std::string& name) = 0;
+
+  // The CAA records (type 257) at `name` exactly, CNAMEs followed; no tree
+  // climbing here (the caller climbs, RFC 8659 3). NXDOMAIN and NODATA are an
+  // empty list, so a caller can tell "no records" from a failure (SERVFAIL,
+  // timeout, bogus), which is an error. Malformed RDATA is an error.
+  virtual Result<CaaAnswer> LookupCaa(const std::string& name) = 0;
 };
 
 }  // namespace signet::dns

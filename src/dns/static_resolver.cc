@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "dns/rdata.h"
+
 namespace signet::dns {
 namespace {
 
@@ -28,6 +30,16 @@ void StaticResolver::Add(const std::string& name, std::vector<std::string> addre
   hosts_[Normalize(name)] = std::move(addresses);
 }
 
+void StaticResolver::AddTxt(const std::string& name, std::vector<std::string> records) {
+  std::lock_guard lock(mu_);
+  txt_[Normalize(name)] = std::move(records);
+}
+
+void StaticResolver::AddCaa(const std::string& name, std::vector<CaaRecord> records) {
+  std::lock_guard lock(mu_);
+  caa_[Normalize(name)] = std::move(records);
+}
+
 void StaticResolver::AddError(const std::string& name, Error error) {
   std::lock_guard lock(mu_);
   errors_.insert_or_assign(Normalize(name), std::move(error));
@@ -50,6 +62,27 @@ Result<std::vector<std::string>> StaticResolver::LookupHost(const std::string& n
   }
   if (default_address_) return std::vector<std::string>{*default_address_};
   return Error(ErrorCode::kDns, "DNS problem: NXDOMAIN looking up A for " + name);
+}
+
+Result<TxtAnswer> StaticResolver::LookupTxt(const std::string& name) {
+  const std::string key = Normalize(name);
+  std::lock_guard lock(mu_);
+  if (auto e = errors_.find(key); e != errors_.end()) return e->second;
+  TxtAnswer answer;
+  answer.canonical_name = name;
+  if (auto it = txt_.find(key); it != txt_.end()) answer.records = it->second;
+  SIGNET_RETURN_IF_ERROR(CheckTxtLimits(answer.records, name));
+  return answer;
+}
+
+Result<CaaAnswer> StaticResolver::LookupCaa(const std::string& name) {
+  const std::string key = Normalize(name);
+  std::lock_guard lock(mu_);
+  if (auto e = errors_.find(key); e != errors_.end()) return e->second;
+  CaaAnswer answer;
+  answer.canonical_name = name;
+  if (auto it = caa_.find(key); it != caa_.end()) answer.records = it->second;
+  return answer;
 }
 
 }  // namespace signet::dns

@@ -12,9 +12,10 @@
 
 namespace signet::dns {
 
-// StaticResolver: answers from a table name -> addresses, plus an optional
-// default address for every other name. Names match case-insensitively and
-// without a trailing dot. Sends no DNS traffic at all.
+// StaticResolver: answers from tables name -> addresses / TXT / CAA records,
+// plus an optional default address for every other name (A/AAAA only).
+// Names match case-insensitively and without a trailing dot. No CNAMEs, no
+// DNSSEC (answers are never secure). Sends no DNS traffic at all.
 //
 // Thread-safety: all methods may be called concurrently.
 class StaticResolver : public Resolver {
@@ -26,17 +27,26 @@ class StaticResolver : public Resolver {
   // Replaces the addresses of `name`. An empty list makes the name exist
   // with no addresses ("No valid IP addresses found").
   void Add(const std::string& name, std::vector<std::string> addresses);
-  // Makes LookupHost(name) fail with `error` (e.g. a simulated SERVFAIL).
+  // Replaces the TXT / CAA records of `name` (an empty list: NODATA).
+  void AddTxt(const std::string& name, std::vector<std::string> records);
+  void AddCaa(const std::string& name, std::vector<CaaRecord> records);
+  // Makes every lookup of `name` fail with `error` (e.g. a simulated SERVFAIL).
   void AddError(const std::string& name, Error error);
   void SetDefault(std::optional<std::string> default_address);
 
   // The table's addresses, IPv4 first; else the default address; else kDns
   // "DNS problem: NXDOMAIN looking up A for NAME".
   Result<std::vector<std::string>> LookupHost(const std::string& name) override;
+  // The table's records; names not in the table are NXDOMAIN: an empty
+  // list. TXT answers beyond kMaxTxtRecords/kMaxTxtBytes are kDns errors.
+  Result<TxtAnswer> LookupTxt(const std::string& name) override;
+  Result<CaaAnswer> LookupCaa(const std::string& name) override;
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::vector<std::string>> hosts_;
+  std::map<std::string, std::vector<std::string>> txt_;
+  std::map<std::string, std::vector<CaaRecord>> caa_;
   std::map<std::string, Error> errors_;
   std::optional<std::string> default_address_;
 };

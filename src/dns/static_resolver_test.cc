@@ -44,3 +44,51 @@ TEST(StaticResolverTest, EmptyListAndInjectedErrors) {
 
 }  // namespace
 }  // namespace signet::dns
+
+namespace signet::dns {
+namespace {
+
+TEST(StaticResolverTest, TxtAndCaaFromTables) {
+  StaticResolver r;
+  r.AddTxt("_acme-challenge.Example.test", {"one", "two"});
+  r.AddCaa("example.test.", {CaaRecord{0, "issue", "ca.test"}, CaaRecord{128, "tbs", "x"}});
+  auto txt = r.LookupTxt("_acme-challenge.example.test");
+  ASSERT_TRUE(txt.ok());
+  EXPECT_EQ(txt->records, (std::vector<std::string>{"one", "two"}));
+  EXPECT_FALSE(txt->secure);
+  auto caa = r.LookupCaa("EXAMPLE.test");
+  ASSERT_TRUE(caa.ok());
+  ASSERT_EQ(caa->records.size(), 2u);
+  EXPECT_EQ(caa->records[1], (CaaRecord{128, "tbs", "x"}));
+}
+
+TEST(StaticResolverTest, UnknownTxtAndCaaAreEmptyNotErrors) {
+  StaticResolver r({}, "127.0.0.1");  // The default address is for A/AAAA only.
+  auto txt = r.LookupTxt("nothing.test");
+  ASSERT_TRUE(txt.ok());
+  EXPECT_TRUE(txt->records.empty());
+  auto caa = r.LookupCaa("nothing.test");
+  ASSERT_TRUE(caa.ok());
+  EXPECT_TRUE(caa->records.empty());
+}
+
+TEST(StaticResolverTest, ErrorsApplyToEveryType) {
+  StaticResolver r;
+  r.AddTxt("broken.test", {"x"});
+  r.AddError("broken.test", Error(ErrorCode::kDns, "DNS problem: SERVFAIL looking up CAA for broken.test"));
+  EXPECT_FALSE(r.LookupTxt("broken.test").ok());
+  auto caa = r.LookupCaa("broken.test");
+  ASSERT_FALSE(caa.ok());
+  EXPECT_EQ(caa.error().code, ErrorCode::kDns);
+}
+
+TEST(StaticResolverTest, OversizedTxtIsRefused) {
+  StaticResolver r;
+  r.AddTxt("big.test", std::vector<std::string>(kMaxTxtRecords + 1, "x"));
+  auto got = r.LookupTxt("big.test");
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().detail.find("too many TXT records"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace signet::dns

@@ -8,17 +8,17 @@
 
 #include <cerrno>
 #include <charconv>
-#include <condition_variable>
-#include <mutex>
+
+#include "dns/rdata.h"
+#include "dns/unbound_query.h"
 
 namespace signet::dns {
 namespace {
 
 constexpr int kTypeA = 1;
+constexpr int kTypeTxt = 16;
 constexpr int kTypeAaaa = 28;
-constexpr int kClassIn = 1;
-constexpr int kRcodeServfail = 2;
-constexpr int kRcodeNxdomain = 3;
+constexpr int kTypeCaa = 257;
 
 bool IsIpLiteral(const std::string& s, int family) {
   unsigned char buf[16];
@@ -35,77 +35,35 @@ Result<uint16_t> ParsePort(std::string_view text, const std::string& server) {
   return static_cast<uint16_t>(port);
 }
 
-// libunbound's answer for one query type, filled in by the callback.
-struct Slot {
-  bool done = false;
-  int err = 0;
-  ub_result* result = nullptr;  // Owned; freed by ~LookupState.
-  int async_id = 0;
-};
-
-// Shared by LookupHost and the callbacks, which may outlive a timed-out call.
-struct LookupState {
-  std::mutex mu;
-  std::condition_variable cv;
-  Slot slots[2];  // 0: A, 1: AAAA.
-  ~LookupState() {
-    for (Slot& s : slots) {
-      if (s.result != nullptr) ub_resolve_free(s.result);
-    }
-  }
-};
-
-// The callback argument. Deleted by the callback, or by LookupHost when
-// ub_cancel succeeds (then libunbound never calls the callback).
-struct Ticket {
-  std::shared_ptr<LookupState> state;
-  int slot;
-};
-
-void OnAnswer(void* arg, int err, ub_result* result) {
-  auto* ticket = static_cast<Ticket*>(arg);
-  {
-    std::lock_guard lock(ticket->state->mu);
-    Slot& slot = ticket->state->slots[ticket->slot];
-    slot.done = true;
-    slot.err = err;
-    slot.result = result;
-  }
-  ticket->state->cv.notify_all();
-  delete ticket;
-}
-
-std::string TypeName(int slot) { return slot == 0 ? "A" : "AAAA"; }
-
-// Addresses of one answer, or the kDns error it represents.
-Result<std::vector<std::string>> ParseSlot(const Slot& slot, int index,
-                                           const std::string& name) {
-  const std::string what = " looking up " + TypeName(index) + " for " + name;
-  if (!slot.done) return Error(ErrorCode::kDns, "DNS problem: query timed out" + what);
-  if (slot.err != 0 || slot.result == nullptr) {
-    return Error(ErrorCode::kDns, std::string("DNS problem: ") + ub_strerror(slot.err) + what);
-  }
-  const ub_result& r = *slot.result;
-  if (r.bogus) {
-    return Error(ErrorCode::kDns, std::string("DNSSEC validation failure: ") +
-                                      (r.why_bogus ? r.why_bogus : "bogus answer") + what);
-  }
-  if (r.rcode == kRcodeNxdomain || r.nxdomain) {
-    return Error(ErrorCode::kDns, "DNS problem: NXDOMAIN" + what);
-  }
-  if (r.rcode == kRcodeServfail) return Error(ErrorCode::kDns, "DNS problem: SERVFAIL" + what);
-  if (r.rcode != 0) {
-    return Error(ErrorCode::kDns, "DNS problem: rcode " + std::to_string(r.rcode) + what);
-  }
+// The addresses of one A or AAAA answer.
+std::vector<std::string> Addresses(const ub_result& r, int family) {
   std::vector<std::string> out;
-  const int family = index == 0 ? AF_INET : AF_INET6;
-  const int want_len = index == 0 ? 4 : 16;
+  const int want_len = family == AF_INET ? 4 : 16;
   for (int i = 0; r.havedata && r.data[i] != nullptr; ++i) {
     if (r.len[i] != want_len) continue;
     char text[INET6_ADDRSTRLEN];
     if (inet_ntop(family, r.data[i], text, sizeof text) != nullptr) out.emplace_back(text);
   }
   return out;
+}
+
+// The records of one answer, each RDATA parsed by `parse`; the first
+// malformed one makes the whole lookup an error naming the name.
+template <typename T, typename Parse>
+Result<Answer<T>> ParseAnswer(const ub_result& r, const std::string& name, Parse parse) {
+  Answer<T> answer;
+  answer.secure = r.secure != 0;
+  answer.canonical_name = r.canonname != nullptr ? r.canonname : name;
+  for (int i = 0; r.havedata && r.data[i] != nullptr; ++i) {
+    Result<T> record = parse(std::string_view(r.data[i], static_cast<size_t>(r.len[i])));
+    if (!record.ok()) {
+      Error error = std::move(record).error();
+      error.detail += " at " + name;
+      return error;
+    }
+    answer.records.push_back(std::move(*record));
+  }
+  return answer;
 }
 
 Status CheckUb(int rc, const std::string& what) {
@@ -118,7 +76,7 @@ Status CheckUb(int rc, const std::string& what) {
 // leave a context that would recurse from the root servers. ub_ctx_set_fwd
 // makes a "forward-zone: ." with forward-first: no, so a dead forwarder is a
 // SERVFAIL, never a fallback to recursion.
-Status Configure(ub_ctx* ctx, const std::string& forwarder) {
+Status Configure(ub_ctx* ctx, const std::string& forwarder, const UnboundOptions& options) {
   SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_set_fwd(ctx, forwarder.c_str()),
                                  "setting forwarder " + forwarder));
   SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_set_option(ctx, "do-not-query-localhost:", "no"),
@@ -134,7 +92,21 @@ Status Configure(ub_ctx* ctx, const std::string& forwarder) {
                                  "cache-max-ttl"));
   SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_set_option(ctx, "cache-max-negative-ttl:", "0"),
                                  "cache-max-negative-ttl"));
-  return CheckUb(ub_ctx_async(ctx, 1), "enabling threaded async mode");
+  for (const std::string& anchor : options.trust_anchors) {
+    SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_add_ta(ctx, anchor.c_str()),
+                                   "adding trust anchor \"" + anchor + "\""));
+  }
+  for (const std::string& file : options.trust_anchor_files) {
+    SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_add_ta_file(ctx, file.c_str()),
+                                   "adding trust anchor file " + file));
+  }
+  SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_async(ctx, 1), "enabling threaded async mode"));
+  // libunbound reads the configuration (trust anchors included) only when it
+  // finalizes the context, which adding a local zone does: do it now, so a
+  // bad anchor fails Create instead of every later lookup. The zone is the
+  // same "test. transparent" as above.
+  return CheckUb(ub_ctx_zone_add(ctx, "test.", "transparent"),
+                 "applying the configuration (trust anchors, modules)");
 }
 
 }  // namespace
@@ -165,11 +137,12 @@ Result<std::string> ToUnboundForwarder(const std::string& server) {
 }
 
 Result<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
-    const std::string& server, std::chrono::milliseconds timeout) {
+    const std::string& server, std::chrono::milliseconds timeout,
+    const UnboundOptions& options) {
   SIGNET_ASSIGN_OR_RETURN(std::string forwarder, ToUnboundForwarder(server));
   ub_ctx* ctx = ub_ctx_create();
   if (ctx == nullptr) return Error(ErrorCode::kServerInternal, "libunbound: ub_ctx_create failed");
-  Status configured = Configure(ctx, forwarder);
+  Status configured = Configure(ctx, forwarder, options);
   if (!configured.ok()) {
     ub_ctx_delete(ctx);
     return std::move(configured).error();
@@ -212,42 +185,38 @@ void UnboundResolver::Pump() {
 }
 
 Result<std::vector<std::string>> UnboundResolver::LookupHost(const std::string& name) {
-  auto state = std::make_shared<LookupState>();
-  Ticket* tickets[2] = {nullptr, nullptr};
-  const int types[2] = {kTypeA, kTypeAaaa};
-  for (int i = 0; i < 2; ++i) {
-    tickets[i] = new Ticket{state, i};
-    int id = 0;
-    int rc = ub_resolve_async(ctx_, name.c_str(), types[i], kClassIn, tickets[i], OnAnswer, &id);
-    std::lock_guard lock(state->mu);
-    state->slots[i].async_id = id;
-    if (rc != 0) {  // Never registered: record the error, free the ticket.
-      delete tickets[i];
-      tickets[i] = nullptr;
-      state->slots[i].done = true;
-      state->slots[i].err = rc;
-    }
-  }
-  std::unique_lock lock(state->mu);
-  state->cv.wait_for(lock, timeout_,
-                     [&] { return state->slots[0].done && state->slots[1].done; });
-  for (int i = 0; i < 2; ++i) {
-    // A successful cancel means the callback will never run: free its ticket.
-    // Otherwise the callback has run or is about to, and frees it itself.
-    if (!state->slots[i].done && ub_cancel(ctx_, state->slots[i].async_id) == 0) {
-      delete tickets[i];
-    }
-  }
-  Result<std::vector<std::string>> a = ParseSlot(state->slots[0], 0, name);
-  Result<std::vector<std::string>> aaaa = ParseSlot(state->slots[1], 1, name);
-  lock.unlock();
+  std::vector<internal::QueryOutcome> outcomes =
+      internal::ResolveTypes(ctx_, name, {kTypeA, kTypeAaaa}, timeout_);
+  Result<const ub_result*> a = internal::CheckOutcome(outcomes[0], "A", name, false);
+  Result<const ub_result*> aaaa = internal::CheckOutcome(outcomes[1], "AAAA", name, false);
   std::vector<std::string> out;
-  if (a.ok()) out = *a;
-  if (aaaa.ok()) out.insert(out.end(), aaaa->begin(), aaaa->end());
+  if (a.ok()) out = Addresses(**a, AF_INET);
+  if (aaaa.ok()) {
+    std::vector<std::string> v6 = Addresses(**aaaa, AF_INET6);
+    out.insert(out.end(), v6.begin(), v6.end());
+  }
   if (!out.empty()) return out;
   if (!a.ok()) return std::move(a).error();
   if (!aaaa.ok()) return std::move(aaaa).error();
   return Error(ErrorCode::kDns, "No valid IP addresses found for " + name);
+}
+
+Result<TxtAnswer> UnboundResolver::LookupTxt(const std::string& name) {
+  std::vector<internal::QueryOutcome> outcomes =
+      internal::ResolveTypes(ctx_, name, {kTypeTxt}, timeout_);
+  SIGNET_ASSIGN_OR_RETURN(const ub_result* r,
+                          internal::CheckOutcome(outcomes[0], "TXT", name, true));
+  SIGNET_ASSIGN_OR_RETURN(TxtAnswer answer, ParseAnswer<std::string>(*r, name, ParseTxtRdata));
+  SIGNET_RETURN_IF_ERROR(CheckTxtLimits(answer.records, name));
+  return answer;
+}
+
+Result<CaaAnswer> UnboundResolver::LookupCaa(const std::string& name) {
+  std::vector<internal::QueryOutcome> outcomes =
+      internal::ResolveTypes(ctx_, name, {kTypeCaa}, timeout_);
+  SIGNET_ASSIGN_OR_RETURN(const ub_result* r,
+                          internal::CheckOutcome(outcomes[0], "CAA", name, true));
+  return ParseAnswer<CaaRecord>(*r, name, ParseCaaRdata);
 }
 
 }  // namespace signet::dns

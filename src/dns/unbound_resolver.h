@@ -15,30 +15,45 @@ struct ub_ctx;
 
 namespace signet::dns {
 
+// DNSSEC trust anchors (RFC 4033 3): without any, nothing validates as
+// secure and nothing is bogus; with one, answers under it must validate.
+struct UnboundOptions {
+  // DS or DNSKEY records in zone-file presentation format, e.g.
+  // "example.test. IN DS 12345 13 2 ABCD..." (ub_ctx_add_ta).
+  std::vector<std::string> trust_anchors;
+  // Files of such records, e.g. a dnssec-keygen "K*.key" or dsset file
+  // (ub_ctx_add_ta_file).
+  std::vector<std::string> trust_anchor_files;
+};
+
 // Turns "127.0.0.1:8053", "[::1]:53", "127.0.0.1" or "::1" into libunbound's
 // forwarder syntax "IP@PORT" (port 53 when absent). kMalformed otherwise.
 Result<std::string> ToUnboundForwarder(const std::string& server);
 
-// UnboundResolver: LookupHost through a libunbound context whose only
+// UnboundResolver: lookups through a libunbound context whose only
 // upstream is a forwarder ("forward-zone: ." with forward-first: no), so a
 // misconfiguration fails closed instead of recursing from the root. Answers
 // are not cached beyond their use, so each validation sees current DNS (the
 // VA's requirement; RFC 8555 section 8 and CA/B BR 3.2.2.4). Names under the
 // RFC 6761 "test." zone are forwarded like any other (for test beds such as
-// pebble-challtestsrv); no trust anchor is configured (no DNSSEC validation).
+// pebble-challtestsrv). DNSSEC is validated under the configured trust
+// anchors only (UnboundOptions); a bogus answer is an error. libunbound
+// follows CNAMEs itself, retries, and falls back to TCP on truncation.
 //
-// Thread-safety: LookupHost may be called from any number of threads. The
+// Thread-safety: every Lookup* may be called from any number of threads. The
 // context runs in libunbound's threaded async mode; a private pump thread
-// delivers answers, and each LookupHost waits for its own answers with a
-// deadline, cancelling the queries when it expires. Destroy it only when no
-// LookupHost call is in flight.
+// delivers answers, and each call waits for its own answers with a deadline,
+// cancelling the queries when it expires. Destroy it only when no call is in
+// flight.
 class UnboundResolver : public Resolver {
  public:
-  // Configures a context forwarding to `server` (see ToUnboundForwarder).
-  // Every configuration call is checked: any failure is an error, never a
-  // partly configured resolver. `timeout` bounds each LookupHost.
+  // Configures a context forwarding to `server` (see ToUnboundForwarder),
+  // the forwarder first. Every configuration call is checked: any failure
+  // (including an unparsable trust anchor) is an error, never a partly
+  // configured resolver. `timeout` bounds each Lookup* call.
   static Result<std::unique_ptr<UnboundResolver>> Create(
-      const std::string& server, std::chrono::milliseconds timeout);
+      const std::string& server, std::chrono::milliseconds timeout,
+      const UnboundOptions& options = {});
 
   ~UnboundResolver() override;
   UnboundResolver(const UnboundResolver&) = delete;
@@ -49,6 +64,12 @@ class UnboundResolver : public Resolver {
   // ...", "DNS query timed out looking up A for NAME", "No valid IP
   // addresses found for NAME".
   Result<std::vector<std::string>> LookupHost(const std::string& name) override;
+  // See Resolver. Errors as above with TXT/CAA in place of A, except that
+  // NXDOMAIN and NODATA are an empty answer; TXT beyond the limits and
+  // malformed RDATA are kDns errors. `secure` is set from libunbound's
+  // validator (true only under a configured trust anchor).
+  Result<TxtAnswer> LookupTxt(const std::string& name) override;
+  Result<CaaAnswer> LookupCaa(const std::string& name) override;
 
  private:
   UnboundResolver(ub_ctx* ctx, int wake_read, int wake_write,

@@ -256,6 +256,74 @@ TEST_F(UnboundResolverTest, NothingListeningFailsWithinTimeout) {
   EXPECT_LT(Clock::now() - start, milliseconds(2000));
 }
 
+TEST_F(UnboundResolverTest, LooksUpTxtRecords) {
+  ASSERT_TRUE(Mock("/set-txt", R"({"host":"_acme-challenge.txt.test.","value":"first"})"));
+  ASSERT_TRUE(Mock("/set-txt", R"({"host":"_acme-challenge.txt.test.","value":"second"})"));
+  auto got = resolver_->LookupTxt("_acme-challenge.txt.test");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  std::vector<std::string> records = got->records;
+  std::sort(records.begin(), records.end());
+  EXPECT_EQ(records, (std::vector<std::string>{"first", "second"}));
+  EXPECT_FALSE(got->secure);
+}
+
+TEST_F(UnboundResolverTest, NoTxtOrCaaIsEmptyNotError) {
+  auto txt = resolver_->LookupTxt("_acme-challenge.none.test");
+  ASSERT_TRUE(txt.ok()) << txt.error().ToString();
+  EXPECT_TRUE(txt->records.empty());
+  auto caa = resolver_->LookupCaa("none.test");
+  ASSERT_TRUE(caa.ok()) << caa.error().ToString();
+  EXPECT_TRUE(caa->records.empty());
+}
+
+TEST_F(UnboundResolverTest, LooksUpCaaRecords) {
+  ASSERT_TRUE(Mock("/add-caa", R"({"host":"caa.test.","policies":[)"
+                               R"({"tag":"issue","value":"ca.test; accounturi=https://a/1"},)"
+                               R"({"tag":"issuewild","value":";"}]})"));
+  auto got = resolver_->LookupCaa("caa.test");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  ASSERT_EQ(got->records.size(), 2u);
+  std::vector<CaaRecord> records = got->records;
+  std::sort(records.begin(), records.end(),
+            [](const CaaRecord& a, const CaaRecord& b) { return a.tag < b.tag; });
+  EXPECT_EQ(records[0], (CaaRecord{0, "issue", "ca.test; accounturi=https://a/1"}));
+  EXPECT_EQ(records[1], (CaaRecord{0, "issuewild", ";"}));
+}
+
+TEST_F(UnboundResolverTest, ServfailIsAnErrorForEveryType) {
+  ASSERT_TRUE(Mock("/set-servfail", R"({"host":"fail.test."})"));
+  auto caa = resolver_->LookupCaa("fail.test");
+  ASSERT_FALSE(caa.ok());
+  EXPECT_EQ(caa.error().code, ErrorCode::kDns);
+  EXPECT_EQ(caa.error().detail, "DNS problem: SERVFAIL looking up CAA for fail.test");
+  auto txt = resolver_->LookupTxt("fail.test");
+  ASSERT_FALSE(txt.ok());
+  EXPECT_EQ(txt.error().detail, "DNS problem: SERVFAIL looking up TXT for fail.test");
+  ASSERT_TRUE(Mock("/clear-servfail", R"({"host":"fail.test."})"));
+}
+
+TEST_F(UnboundResolverTest, FollowsCnameForTxt) {
+  ASSERT_TRUE(Mock("/set-cname", R"({"host":"_acme-challenge.alias.test.",)"
+                                 R"("target":"_acme-challenge.target.test."})"));
+  ASSERT_TRUE(Mock("/set-txt", R"({"host":"_acme-challenge.target.test.","value":"via-cname"})"));
+  auto got = resolver_->LookupTxt("_acme-challenge.alias.test");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(got->records, (std::vector<std::string>{"via-cname"}));
+  EXPECT_EQ(got->canonical_name, "_acme-challenge.target.test.");
+}
+
+TEST(UnboundResolverCreateTest, RejectsBadTrustAnchor) {
+  UnboundOptions options;
+  options.trust_anchors = {"example.test. IN DS not a ds record"};
+  auto got = UnboundResolver::Create("127.0.0.1:53", milliseconds(100), options);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kServerInternal);
+  EXPECT_NE(got.error().detail.find("trust anchors"), std::string::npos) << got.error().detail;
+  options.trust_anchors.clear();
+  options.trust_anchor_files = {"/nonexistent/anchor.key"};
+  EXPECT_FALSE(UnboundResolver::Create("127.0.0.1:53", milliseconds(100), options).ok());
+}
+
 TEST(UnboundResolverCreateTest, RejectsUnparsableServers) {
   for (const char* bad : {"", "localhost", "localhost:53", "127.0.0.1:", "127.0.0.1:0",
                           "127.0.0.1:99999", "127.0.0.1:53x", "[::1]", "[::1]53",

@@ -23,8 +23,9 @@ start_pebble() {
   "httpPort": $HTTP01_PORT, "tlsPort": 5001, "ocspResponderURL": "",
   "externalAccountBindingRequired": false}}
 JSON
-  # Pebble's default 5% badNonce injection stays ON: clients must retry.
-  PEBBLE_VA_NOSLEEP=1 pebble -config "$d/config.json" -dnsserver "127.0.0.1:$DNS_PORT" \
+  # Pebble's default 5% badNonce injection stays ON unless the caller sets
+  # PEBBLE_WFE_NONCEREJECT (benchmarks): clients must retry.
+  PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=${PEBBLE_WFE_NONCEREJECT:-5} pebble -config "$d/config.json" -dnsserver "127.0.0.1:$DNS_PORT" \
     >"$T/pebble.log" 2>&1 &
   PIDS+=($!)
   wait_for_port 127.0.0.1 "$CA_PORT"

@@ -190,6 +190,8 @@ class OrderedResolver : public dns::Resolver {
  public:
   explicit OrderedResolver(std::vector<std::string> addrs) : addrs_(std::move(addrs)) {}
   Result<std::vector<std::string>> LookupHost(const std::string&) override { return addrs_; }
+  Result<dns::TxtAnswer> LookupTxt(const std::string&) override { return dns::TxtAnswer{}; }
+  Result<dns::CaaAnswer> LookupCaa(const std::string&) override { return dns::CaaAnswer{}; }
 
  private:
   std::vector<std::string> addrs_;

@@ -27,6 +27,7 @@ struct AgentOptions {
   bool register_unsafely_without_email = false;
   bool non_interactive = false;
   std::string account;  // --account ID
+  std::string account_key_type = "ecdsa";  // signet: ecdsa (ES256) | rsa (RS256) | ed25519 (EdDSA)
 
   // How to prove control.
   std::string authenticator;  // standalone | webroot | manual ("" = from renewal conf / standalone)

@@ -20,19 +20,28 @@
 namespace signet::client {
 namespace {
 
-// Creates the config dir (certbot: 0755) and takes certbot's lock on it.
-Result<StoreLock> LockConfigDir(const AgentOptions& o) {
-  std::error_code ec;
-  std::filesystem::create_directories(o.config_dir, ec);
-  if (ec) return Error(ErrorCode::kServerInternal, "cannot create " + o.config_dir + ": " + ec.message());
-  if (::access(o.config_dir.c_str(), W_OK) != 0)
-    return Error(ErrorCode::kServerInternal, o.config_dir + " is not writable");
-  auto lock = StoreLock::LockDir(o.config_dir);
-  if (!lock.ok())
-    return Error(ErrorCode::kServerInternal,
-                 "another instance of signet or certbot is already running (" +
-                     lock.error().detail + ")");
-  return lock;
+// Creates the config, work and logs dirs (certbot: 0755) and takes
+// certbot's lock on each, so signet and certbot never run at once.
+Result<std::vector<StoreLock>> LockConfigDir(const AgentOptions& o) {
+  std::vector<StoreLock> locks;
+  std::vector<std::filesystem::path> locked;
+  for (const std::string& dir : {o.config_dir, o.work_dir, o.logs_dir}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Error(ErrorCode::kServerInternal, "cannot create " + dir + ": " + ec.message());
+    auto canonical = std::filesystem::weakly_canonical(dir, ec);
+    if (std::find(locked.begin(), locked.end(), canonical) != locked.end()) continue;
+    locked.push_back(canonical);
+    if (::access(dir.c_str(), W_OK) != 0)
+      return Error(ErrorCode::kServerInternal, dir + " is not writable");
+    auto lock = StoreLock::LockDir(dir);
+    if (!lock.ok())
+      return Error(ErrorCode::kServerInternal,
+                   "another instance of signet or certbot is already running (" +
+                       lock.error().detail + ")");
+    locks.push_back(std::move(*lock));
+  }
+  return locks;
 }
 
 std::vector<std::string> Sorted(std::vector<std::string> v) {

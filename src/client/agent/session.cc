@@ -71,7 +71,10 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
   if (!options.agree_tos)
     return Error(ErrorCode::kMalformed,
                  "You must agree to the ACME server's Terms of Service: pass --agree-tos.");
-  SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(crypto::KeyType::kEcP256));
+  crypto::KeyType type = options.account_key_type == "rsa"       ? crypto::KeyType::kRsa
+                         : options.account_key_type == "ed25519" ? crypto::KeyType::kEd25519
+                                                                 : crypto::KeyType::kEcP256;
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(type));
   make_client(key);
   SIGNET_ASSIGN_OR_RETURN(Directory dir, acme_->FetchDirectory());
   (void)dir;

@@ -1,0 +1,142 @@
+// CaaChecker: the tree climb and the property judgement of RFC 8659 3-4
+// and RFC 8657 3-4. Issue-value syntax is in caa_value.cc.
+#include "ca/va/caa.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "ca/va/caa_value.h"
+
+namespace signet::va {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool IsIpAddress(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+// Property tags this CA understands (RFC 8659 4.2-4.4, and the CA/B Forum's
+// issuemail/issuevmc, which do not concern TLS certificates).
+bool IsKnownTag(const std::string& tag) {
+  return tag == "issue" || tag == "issuewild" || tag == "iodef" || tag == "issuemail" ||
+         tag == "issuevmc" || tag == "contactemail" || tag == "contactphone";
+}
+
+// `flags tag "value"`, the presentation form of a record, for details.
+std::string Describe(const dns::CaaRecord& r) {
+  std::string value;
+  for (unsigned char c : r.value) {
+    if (c == '"' || c == '\\') value += '\\';
+    if (c < 0x20 || c >= 0x7f) {
+      value += "\\" + std::to_string(c);
+      continue;
+    }
+    value += static_cast<char>(c);
+  }
+  return std::to_string(r.flags) + " " + r.tag + " \"" + value + "\"";
+}
+
+bool ListContains(const std::string& comma_list, const std::string& item) {
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = comma_list.find(',', start);
+    if (comma_list.compare(start, comma == std::string::npos ? std::string::npos : comma - start,
+                           item) == 0) {
+      return true;
+    }
+    if (comma == std::string::npos) return false;
+    start = comma + 1;
+  }
+}
+
+// Why property `r` does not authorize this request, or "" if it does.
+std::string Refusal(const dns::CaaRecord& r, const CaaConfig& config,
+                    const std::string& account_uri, const std::string& method) {
+  const std::string what = Describe(r);
+  Result<IssueValue> value = ParseIssueValue(r.value);
+  if (!value.ok()) return what + " is malformed (" + value.error().detail + ")";
+  if (value->issuer.empty()) return what + " forbids issuance by any CA";
+  const bool ours = std::any_of(config.ca_identities.begin(), config.ca_identities.end(),
+                                [&](const std::string& id) {
+                                  std::string mine = Lower(id);
+                                  if (!mine.empty() && mine.back() == '.') mine.pop_back();
+                                  return mine == value->issuer;
+                                });
+  if (!ours) return what + " authorizes another CA (" + value->issuer + ")";
+  if (auto uri = value->Parameter("accounturi"); uri && *uri != account_uri) {
+    return what + " authorizes only account " + *uri + ", not " + account_uri;
+  }
+  if (auto methods = value->Parameter("validationmethods");
+      methods && !ListContains(*methods, method)) {
+    return what + " authorizes only validation methods " + *methods + ", not " + method;
+  }
+  return "";
+}
+
+}  // namespace
+
+CaaChecker::CaaChecker(dns::Resolver& resolver, CaaConfig config)
+    : resolver_(resolver), config_(std::move(config)) {}
+
+Status CaaChecker::Check(const std::string& domain_in, bool wildcard,
+                         const std::string& account_uri,
+                         const std::string& validation_method) const {
+  std::string domain = Lower(domain_in);
+  if (domain.starts_with("*.")) {
+    domain.erase(0, 2);
+    wildcard = true;
+  }
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  if (IsIpAddress(domain)) return OkStatus();
+
+  // RFC 8659 3: climb until a non-empty RRset; the root is not consulted.
+  std::vector<dns::CaaRecord> relevant;
+  std::string found_at;
+  for (std::string name = domain; !name.empty();) {
+    Result<dns::CaaAnswer> answer = resolver_.LookupCaa(name);
+    if (!answer.ok()) {
+      Error error = std::move(answer).error();
+      error.detail = "While processing CAA for " + domain + ": " + error.detail;
+      return error;
+    }
+    if (!answer->records.empty()) {
+      relevant = std::move(answer->records);
+      found_at = name;
+      break;
+    }
+    const size_t dot = name.find('.');
+    name = dot == std::string::npos ? "" : name.substr(dot + 1);
+  }
+  if (relevant.empty()) return OkStatus();
+
+  const std::string prefix = "CAA record for " + found_at + " prevents issuance: ";
+  std::vector<dns::CaaRecord> issue, issuewild;
+  for (dns::CaaRecord& r : relevant) {
+    r.tag = Lower(r.tag);
+    if (r.tag == "issue") issue.push_back(r);
+    if (r.tag == "issuewild") issuewild.push_back(r);
+    if ((r.flags & 0x80) != 0 && !IsKnownTag(r.tag)) {
+      return Error(ErrorCode::kCaa, prefix + Describe(r) + " has the critical flag and an "
+                                             "unknown tag \"" + r.tag + "\"");
+    }
+  }
+  const std::vector<dns::CaaRecord>& chosen = wildcard && !issuewild.empty() ? issuewild : issue;
+  if (chosen.empty()) return OkStatus();
+  std::string reasons;
+  for (const dns::CaaRecord& r : chosen) {
+    std::string why = Refusal(r, config_, account_uri, validation_method);
+    if (why.empty()) return OkStatus();
+    reasons += (reasons.empty() ? "" : "; ") + why;
+  }
+  return Error(ErrorCode::kCaa, prefix + reasons);
+}
+
+}  // namespace signet::va

@@ -1,0 +1,55 @@
+// CAA checking (RFC 8659, with the RFC 8657 accounturi and validationmethods
+// parameters): may this CA issue for a name, for this account, after this
+// validation method?
+//
+//  - The relevant RRset is the first non-empty CAA RRset found at the name,
+//    then at its parent, and so on up to (not including) the root. No CAA
+//    records anywhere: issuance is permitted.
+//  - A property with the Issuer Critical flag (128) whose tag this CA does
+//    not understand forbids issuance.
+//  - For a wildcard name, "issuewild" properties are used if there is any,
+//    else "issue"; for other names only "issue". None of the chosen kind
+//    (e.g. only "iodef"): permitted.
+//  - One property of the chosen kind must authorize: its issuer domain name
+//    is one of config.ca_identities, and its accounturi (if present) equals
+//    the account URI and its validationmethods (if present) lists the method.
+//    An empty issuer (";") or a malformed value authorizes nobody.
+//  - A DNS failure anywhere on the way (SERVFAIL, timeout, DNSSEC bogus) is
+//    kDns: the check fails closed. IP-address identifiers have no CAA
+//    (RFC 8738 7): always permitted.
+// A refusal is kCaa "CAA record for NAME prevents issuance: REASONS", the
+// reasons naming each relevant property and why it does not authorize.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "dns/resolver.h"
+
+namespace signet::va {
+
+struct CaaConfig {
+  // Issuer domain names that mean this CA, e.g. {"signet.example"}; matched
+  // case-insensitively. Also what the directory's meta.caaIdentities lists.
+  std::vector<std::string> ca_identities;
+};
+
+// Thread-safe: Check may run on several threads at once (the Resolver is).
+// Blocking: one DNS lookup per label climbed.
+class CaaChecker {
+ public:
+  CaaChecker(dns::Resolver& resolver, CaaConfig config);
+
+  // `domain` without "*." (a leading "*." is removed and implies wildcard);
+  // `validation_method` is the challenge type that validated it ("http-01",
+  // "dns-01", "tls-alpn-01", "dns-account-01").
+  Status Check(const std::string& domain, bool wildcard, const std::string& account_uri,
+               const std::string& validation_method) const;
+
+ private:
+  dns::Resolver& resolver_;
+  CaaConfig config_;
+};
+
+}  // namespace signet::va

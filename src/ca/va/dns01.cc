@@ -1,0 +1,99 @@
+#include "ca/va/dns01.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "base/base64url.h"
+#include "crypto/digest.h"
+
+namespace signet::va {
+namespace {
+
+// The domain a validation name is built on: lowercase, no "*.", no final dot.
+std::string BaseDomain(std::string domain) {
+  std::transform(domain.begin(), domain.end(), domain.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (domain.starts_with("*.")) domain.erase(0, 2);
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  return domain;
+}
+
+// RFC 4648 6 base32, lowercase alphabet, without padding.
+std::string Base32Lower(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 5) {
+      out += kAlphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+// Quotes untrusted text for an error detail, like Go's %q.
+std::string Quote(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string Dns01TxtValue(const std::string& key_authorization) {
+  return Base64UrlEncode(crypto::Sha256(key_authorization));
+}
+
+std::string AccountScopedLabel(const std::string& account_url) {
+  return "_" + Base32Lower(crypto::Sha256(account_url).substr(0, 10));
+}
+
+Status Dns01Validator::Validate(const std::string& domain,
+                                const std::string& key_authorization) const {
+  return CheckTxt("_acme-challenge." + BaseDomain(domain), key_authorization);
+}
+
+Status Dns01Validator::ValidateAccountScoped(const std::string& domain,
+                                             const std::string& account_url,
+                                             const std::string& key_authorization) const {
+  return CheckTxt(AccountScopedLabel(account_url) + "._acme-challenge." + BaseDomain(domain),
+                  key_authorization);
+}
+
+Status Dns01Validator::CheckTxt(const std::string& name,
+                                const std::string& key_authorization) const {
+  SIGNET_ASSIGN_OR_RETURN(dns::TxtAnswer answer, resolver_.LookupTxt(name));
+  if (answer.records.empty()) {
+    return Error(ErrorCode::kUnauthorized, "No TXT record found at " + name);
+  }
+  const std::string expected = Dns01TxtValue(key_authorization);
+  if (std::find(answer.records.begin(), answer.records.end(), expected) !=
+      answer.records.end()) {
+    return OkStatus();
+  }
+  std::string more;
+  if (answer.records.size() > 1) {
+    more = " (and " + std::to_string(answer.records.size() - 1) + " more)";
+  }
+  return Error(ErrorCode::kIncorrectResponse,
+               "Incorrect TXT record " + Quote(answer.records.front()) + more + " found at " + name);
+}
+
+}  // namespace signet::va
