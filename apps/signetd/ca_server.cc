@@ -7,7 +7,7 @@
 #include "base/files.h"
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
-#include "ca/va/http01.h"
+#include "ca/va/va.h"
 #include "ca/wfe/wfe.h"
 #include "dns/unbound_resolver.h"
 #include "http/server.h"
@@ -31,7 +31,7 @@ class CaServerImpl : public CaServer {
   std::optional<pki::CaHierarchy> hierarchy_;
   std::unique_ptr<storage::SqliteStore> store_;
   std::unique_ptr<dns::UnboundResolver> resolver_;
-  std::unique_ptr<va::Http01Validator> http01_;
+  std::unique_ptr<va::LocalValidationAuthority> va_;
   std::unique_ptr<ca::Signer> signer_;
   std::unique_ptr<ca::RegistrationAuthority> ra_;
   std::unique_ptr<ca::NonceService> nonces_;
@@ -47,10 +47,13 @@ Status CaServerImpl::Init(const CaConfig& config) {
                           storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
   SIGNET_ASSIGN_OR_RETURN(resolver_, dns::UnboundResolver::Create(config.dns_resolver,
                                                                   std::chrono::seconds(5)));
-  va::Http01Config http01_config;
-  http01_config.http_port = config.http01_port;
-  http01_config.allow_loopback = config.allow_loopback_validation;
-  http01_ = std::make_unique<va::Http01Validator>(*resolver_, http01_config);
+  va::LocalVaConfig va_config;
+  va_config.http01.http_port = config.http01_port;
+  va_config.http01.allow_loopback = config.allow_loopback_validation;
+  va_config.tlsalpn01.port = config.tlsalpn01_port;
+  va_config.tlsalpn01.allow_loopback = config.allow_loopback_validation;
+  va_config.caa.ca_identities = config.caa_identities;
+  va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, va_config);
 
   std::string base = "https://" + config.listen;
   ca::SignerConfig signer_config;
@@ -60,12 +63,15 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ca::RaConfig ra_config;
   ra_config.allow_test_names = config.allow_loopback_validation;
   ra_config.validation_workers = config.validation_workers;
-  ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *http01_, ra_config);
+  ra_config.account_url_prefix = base + "/acme/acct/";
+  ra_config.blocklist = config.blocklist;
+  ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *va_, ra_config);
   SIGNET_RETURN_IF_ERROR(ra_->Recover());
 
   nonces_ = std::make_unique<ca::NonceService>();
   ca::WfeConfig wfe_config;
   wfe_config.terms_of_service = config.terms_of_service;
+  wfe_config.caa_identities = config.caa_identities;
   wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
   wfe_config.root_pem = hierarchy_->RootPem();
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);

@@ -29,6 +29,15 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["validation_workers"].value<int64_t>()) c.validation_workers = int(*v);
   str("log_level", c.log_level);
   str("terms_of_service", c.terms_of_service);
+  auto list = [&](const char* key, std::vector<std::string>& out) {
+    if (const toml::array* a = t[key].as_array()) {
+      out.clear();
+      for (const auto& v : *a)
+        if (auto s = v.value<std::string>()) out.push_back(*s);
+    }
+  };
+  list("caa_identities", c.caa_identities);
+  list("blocklist", c.blocklist);
   return OkStatus();
 }
 

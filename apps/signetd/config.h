@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -22,6 +23,10 @@ struct CaConfig {
   int validation_workers = 16;
   std::string log_level = "info";
   std::string terms_of_service = "https://signet.invalid/terms";
+  // CAA issuer domain names that mean this CA (RFC 8659); also directory
+  // meta.caaIdentities.
+  std::vector<std::string> caa_identities = {"signet.invalid"};
+  std::vector<std::string> blocklist;  // names refused with all names under them
 };
 
 // Reads the keys of a TOML file into `config` (same names as the flags, with

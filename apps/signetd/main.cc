@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-key", config.tls_key, "PEM private key for the listener");
   serve->add_option("--threads", config.threads, "HTTP server threads");
   serve->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
+  serve->add_option("--caa-identity", config.caa_identities,
+                    "CAA issuer domain name of this CA (repeatable)");
+  serve->add_option("--blocklist", config.blocklist, "refuse this name and names under it (repeatable)");
   // The config file is read first; flags given on the command line win.
   try {
     app.parse(argc, argv);

@@ -33,6 +33,11 @@ class ReadOnlyStore {
   // True if `account_id` holds a valid, unexpired authorization for `name`.
   virtual Result<bool> HasValidAuthorization(const std::string& account_id,
                                              const std::string& name, acme::TimePoint now) = 0;
+  // The valid authorization of `account_id` for the identifier that expires
+  // last, if any is unexpired at `now`.
+  virtual Result<std::optional<acme::Authorization>> FindValidAuthorization(
+      const std::string& account_id, const acme::Identifier& id, bool wildcard,
+      acme::TimePoint now) = 0;
 };
 
 class Store : public ReadOnlyStore {

@@ -60,16 +60,19 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port)
   auto s = storage::SqliteStore::Open((dir / "signetd.sqlite3").string());
   EXPECT_TRUE(s.ok()) << s.error().ToString();
   store = std::move(*s);
-  va::Http01Config vc;
-  vc.http_port = http01_port;
-  vc.allow_loopback = true;
-  vc.total_timeout = std::chrono::seconds(3);
-  http01 = std::make_unique<va::Http01Validator>(resolver, vc);
+  va::LocalVaConfig vc;
+  vc.http01.http_port = http01_port;
+  vc.http01.allow_loopback = true;
+  vc.http01.total_timeout = std::chrono::seconds(3);
+  vc.tlsalpn01.allow_loopback = true;
+  vc.caa.ca_identities = {"signet.test"};
+  va = std::make_unique<va::LocalValidationAuthority>(resolver, vc);
   signer = std::make_unique<ca::Signer>(*hierarchy, ca::SignerConfig{});
   ca::RaConfig rc;
   rc.allow_test_names = true;
   rc.validation_workers = 2;
-  ra = std::make_unique<ca::RegistrationAuthority>(*store, *signer, *http01, rc);
+  rc.account_url_prefix = kBase + "/acme/acct/";
+  ra = std::make_unique<ca::RegistrationAuthority>(*store, *signer, *va, rc);
   EXPECT_TRUE(ra->Recover().ok());
   wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, ca::WfeConfig{});
 }

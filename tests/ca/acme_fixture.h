@@ -16,7 +16,7 @@
 
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
-#include "ca/va/http01.h"
+#include "ca/va/va.h"
 #include "ca/wfe/wfe.h"
 #include "crypto/key.h"
 #include "dns/static_resolver.h"
@@ -49,7 +49,7 @@ struct CaUnderTest {
   std::optional<pki::CaHierarchy> hierarchy;
   std::unique_ptr<storage::SqliteStore> store;
   dns::StaticResolver resolver;
-  std::unique_ptr<va::Http01Validator> http01;
+  std::unique_ptr<va::LocalValidationAuthority> va;
   std::unique_ptr<ca::Signer> signer;
   std::unique_ptr<ca::RegistrationAuthority> ra;
   ca::NonceService nonces;

@@ -108,10 +108,10 @@ TEST_F(OrderFlowTest, IdentifierRefusalsWithSubproblems) {
   const json::array& subs = two.json.at("subproblems").as_array();
   ASSERT_EQ(subs.size(), 2u);
   EXPECT_EQ(Str(subs[0].as_object().at("identifier").as_object(), "value"), "-x.example.test");
-  Reply ip = PostJson(kBase + "/acme/new-order",
-                      json::object{{"identifiers", json::array{json::object{
-                                                       {"type", "ip"}, {"value", "127.0.0.1"}}}}});
-  EXPECT_EQ(ip.Type(), "unsupportedIdentifier");
+  Reply email = PostJson(kBase + "/acme/new-order",
+                         json::object{{"identifiers", json::array{json::object{
+                                                          {"type", "email"}, {"value", "a@b.c"}}}}});
+  EXPECT_EQ(email.Type(), "unsupportedIdentifier");
   EXPECT_EQ(PostJson(kBase + "/acme/new-order", json::object{}).Type(), "malformed");
 }
 

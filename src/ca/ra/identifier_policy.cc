@@ -4,6 +4,10 @@
 
 #include <array>
 
+#include <libpsl.h>
+
+#include "ca/va/http01.h"
+
 namespace signet::ca {
 namespace {
 
@@ -19,23 +23,17 @@ bool IsIpLiteral(const std::string& s) {
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
-}  // namespace
+// The system's public suffix list (Debian's publicsuffix package), falling
+// back to libpsl's built-in copy.
+const psl_ctx_t* PublicSuffixes() {
+  static const psl_ctx_t* psl = [] {
+    const psl_ctx_t* p = psl_latest(nullptr);
+    return p ? p : psl_builtin();
+  }();
+  return psl;
+}
 
-Status CheckIdentifier(const acme::Identifier& id, bool allow_test_names) {
-  if (id.type != "dns") {
-    Error e(ErrorCode::kUnsupportedIdentifier,
-            "Identifier type \"" + id.type + "\" is not supported; only \"dns\" is");
-    e.identifier_type = id.type;
-    e.identifier_value = id.value;
-    return e;
-  }
-  const std::string& name = id.value;
-  if (name.empty()) return Reject(id, "empty name");
-  if (name.size() > 253) return Reject(id, "name is longer than 253 characters");
-  if (name.back() == '.') return Reject(id, "name ends in a dot");
-  if (IsIpLiteral(name)) return Reject(id, "an IP address is not a DNS name");
-  if (name.find('*') != std::string::npos)
-    return Reject(id, "wildcard names need the dns-01 challenge, which this CA does not offer");
+Status CheckLabels(const acme::Identifier& id, const std::string& name) {
   size_t labels = 0;
   size_t start = 0;
   while (start <= name.size()) {
@@ -50,18 +48,69 @@ Status CheckIdentifier(const acme::Identifier& id, bool allow_test_names) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
       if (!ok) return Reject(id, "name contains an invalid character");
     }
+    if (label.size() >= 4 && label[2] == '-' && label[3] == '-' && !label.starts_with("xn--"))
+      return Reject(id, "a label has hyphens in the third and fourth positions but is not an A-label");
     ++labels;
     start = dot + 1;
   }
   if (labels < 2) return Reject(id, "name must have at least two labels");
+  return OkStatus();
+}
+
+bool UnderOrEqual(const std::string& name, const std::string& base) {
+  return name == base || (name.size() > base.size() && name.ends_with("." + base));
+}
+
+Status CheckDnsName(const acme::Identifier& id, const IdentifierPolicy& policy) {
+  std::string name = id.value;
+  if (name.empty()) return Reject(id, "empty name");
+  if (name.size() > 253) return Reject(id, "name is longer than 253 characters");
+  if (name.back() == '.') return Reject(id, "name ends in a dot");
+  if (IsIpLiteral(name)) return Reject(id, "an IP address is not a DNS name; use an \"ip\" identifier");
+  if (name.starts_with("*.")) name = name.substr(2);
+  if (name.find('*') != std::string::npos)
+    return Reject(id, "a wildcard may only be the whole leftmost label");
+  SIGNET_RETURN_IF_ERROR(CheckLabels(id, name));
+  if (psl_is_public_suffix(PublicSuffixes(), name.c_str()))
+    return Reject(id, std::string(name == id.value ? "name" : "wildcard base") +
+                          " is a public suffix");
   static constexpr std::array<std::string_view, 5> kReserved = {".local", ".localhost", ".invalid",
                                                                 ".test", ".example"};
-  if (!allow_test_names) {
+  if (!policy.allow_test_names) {
     for (std::string_view tld : kReserved)
-      if (name.size() > tld.size() && name.ends_with(tld))
-        return Reject(id, "name is under a reserved top-level domain");
+      if (name.ends_with(tld)) return Reject(id, "name is under a reserved top-level domain");
   }
+  for (const auto& blocked : policy.blocklist)
+    if (UnderOrEqual(name, blocked))
+      return Reject(id, "name is blocked by the operator's policy (\"" + blocked + "\")");
   return OkStatus();
+}
+
+}  // namespace
+
+std::string CanonicalIp(const std::string& ip) {
+  unsigned char buf[16];
+  char out[INET6_ADDRSTRLEN];
+  if (inet_pton(AF_INET, ip.c_str(), buf) == 1 && inet_ntop(AF_INET, buf, out, sizeof(out)))
+    return out;
+  if (inet_pton(AF_INET6, ip.c_str(), buf) == 1 && inet_ntop(AF_INET6, buf, out, sizeof(out)))
+    return out;
+  return ip;
+}
+
+Status CheckIdentifier(const acme::Identifier& id, const IdentifierPolicy& policy) {
+  if (id.type == "dns") return CheckDnsName(id, policy);
+  if (id.type == "ip" && policy.allow_ip) {
+    if (!IsIpLiteral(id.value)) return Reject(id, "not an IP address");
+    if (!policy.allow_test_names && va::IsReservedAddress(id.value))
+      return Reject(id, "IP address is in a reserved range");
+    return OkStatus();
+  }
+  Error e(ErrorCode::kUnsupportedIdentifier,
+          "Identifier type \"" + id.type + "\" is not supported; use \"dns\" or \"ip\"");
+  e.identifier_type = id.type;
+  e.identifier_value = id.value;
+  return e;
 }
 
 }  // namespace signet::ca

@@ -1,22 +1,37 @@
 // Which identifiers the CA will put in a certificate (Boulder's policy
 // package). RFC 8555 7.1.4 and 9.7.7: "dns" identifiers holding a fully
-// qualified domain name in LDH form.
+// qualified domain name in LDH form (IDNA A-labels), optionally a wildcard
+// "*." in the leftmost label; RFC 8738: "ip" identifiers.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "acme/objects.h"
 #include "base/result.h"
 
 namespace signet::ca {
 
-// Checks one identifier. unsupportedIdentifier for a type other than "dns";
-// rejectedIdentifier (with the reason) for a malformed or forbidden name:
-// empty, too long (> 253) or a label > 63, characters outside [a-z0-9-],
-// a label starting or ending with '-', a single label, a trailing dot, an IP
-// address, a wildcard (needs DNS-01, which this CA does not offer yet), or a
-// name under a reserved TLD (.local, .localhost, .invalid, .test, .example)
-// unless `allow_test_names`.
-Status CheckIdentifier(const acme::Identifier& id, bool allow_test_names);
+struct IdentifierPolicy {
+  // Testing: accept reserved TLDs (.test, .example, .local, .localhost,
+  // .invalid) and loopback/private IP identifiers.
+  bool allow_test_names = false;
+  bool allow_ip = true;
+  // Operator blocklist: each entry forbids itself and every name under it.
+  std::vector<std::string> blocklist;
+};
+
+// Checks one identifier (already lower-cased). unsupportedIdentifier for a
+// type other than "dns"/"ip"; rejectedIdentifier with the reason for a
+// malformed or forbidden value: empty, too long (> 253) or a label > 63,
+// characters outside [a-z0-9-], a hyphen at a label's edge, a single label,
+// a trailing dot, an IP address as a DNS name, a misplaced wildcard, a
+// public suffix as a whole name (Debian's public suffix list, via libpsl),
+// a blocked name, a reserved TLD, or a reserved IP range.
+Status CheckIdentifier(const acme::Identifier& id, const IdentifierPolicy& policy);
+
+// The canonical text of an IP address ("::1", "127.0.0.1"); the input
+// unchanged if it is not one.
+std::string CanonicalIp(const std::string& ip);
 
 }  // namespace signet::ca

@@ -5,21 +5,23 @@
 namespace signet::ca {
 namespace {
 
+IdentifierPolicy Policy(bool test_names) { return IdentifierPolicy{test_names, true, {}}; }
+
 ErrorCode CodeOf(const std::string& type, const std::string& value, bool test_names = false) {
-  Status s = CheckIdentifier({type, value}, test_names);
+  Status s = CheckIdentifier({type, value}, Policy(test_names));
   return s.ok() ? ErrorCode::kServerInternal : s.error().code;
 }
 
 TEST(IdentifierPolicy, AcceptsOrdinaryNames) {
-  EXPECT_TRUE(CheckIdentifier({"dns", "example.com"}, false).ok());
-  EXPECT_TRUE(CheckIdentifier({"dns", "a-b.c0.example.org"}, false).ok());
-  EXPECT_TRUE(CheckIdentifier({"dns", "xn--bcher-kva.example"}, true).ok());
+  EXPECT_TRUE(CheckIdentifier({"dns", "example.com"}, Policy(false)).ok());
+  EXPECT_TRUE(CheckIdentifier({"dns", "a-b.c0.example.org"}, Policy(false)).ok());
+  EXPECT_TRUE(CheckIdentifier({"dns", "xn--bcher-kva.example"}, Policy(true)).ok());
 }
 
 TEST(IdentifierPolicy, RefusesEachMalformedNameWithRejectedIdentifier) {
   for (const char* bad : {"", "com", "example.com.", "exa_mple.com", "-a.example.com",
                           "a-.example.com", "a..example.com", "127.0.0.1", "::1",
-                          "*.example.com", "Example.com"}) {
+                          "*.*.example.com", "a.*.example.com", "Example.com", "ab--c.example.com"}) {
     EXPECT_EQ(CodeOf("dns", bad), ErrorCode::kRejectedIdentifier) << bad;
   }
   EXPECT_EQ(CodeOf("dns", std::string(64, 'a') + ".com"), ErrorCode::kRejectedIdentifier);
@@ -27,16 +29,45 @@ TEST(IdentifierPolicy, RefusesEachMalformedNameWithRejectedIdentifier) {
 
 TEST(IdentifierPolicy, ReservedTldsOnlyWhenTesting) {
   EXPECT_EQ(CodeOf("dns", "host.test"), ErrorCode::kRejectedIdentifier);
-  EXPECT_TRUE(CheckIdentifier({"dns", "host.test"}, true).ok());
+  EXPECT_TRUE(CheckIdentifier({"dns", "host.test"}, Policy(true)).ok());
 }
 
 TEST(IdentifierPolicy, OtherTypesAreUnsupported) {
-  EXPECT_EQ(CodeOf("ip", "127.0.0.1"), ErrorCode::kUnsupportedIdentifier);
   EXPECT_EQ(CodeOf("email", "a@b.c"), ErrorCode::kUnsupportedIdentifier);
 }
 
+TEST(IdentifierPolicy, WildcardsOnlyAsTheWholeLeftmostLabel) {
+  EXPECT_TRUE(CheckIdentifier({"dns", "*.example.com"}, Policy(false)).ok());
+  EXPECT_EQ(CodeOf("dns", "*.com"), ErrorCode::kRejectedIdentifier);
+  EXPECT_EQ(CodeOf("dns", "*.co.uk"), ErrorCode::kRejectedIdentifier);
+}
+
+TEST(IdentifierPolicy, PublicSuffixesAreNotNames) {
+  for (const char* suffix : {"co.uk", "github.io", "com.au"})
+    EXPECT_EQ(CodeOf("dns", suffix), ErrorCode::kRejectedIdentifier) << suffix;
+  EXPECT_TRUE(CheckIdentifier({"dns", "example.co.uk"}, Policy(false)).ok());
+}
+
+TEST(IdentifierPolicy, OperatorBlocklistCoversSubdomains) {
+  IdentifierPolicy p{false, true, {"blocked.example.com"}};
+  EXPECT_EQ(CheckIdentifier({"dns", "blocked.example.com"}, p).error().code,
+            ErrorCode::kRejectedIdentifier);
+  EXPECT_EQ(CheckIdentifier({"dns", "a.blocked.example.com"}, p).error().code,
+            ErrorCode::kRejectedIdentifier);
+  EXPECT_TRUE(CheckIdentifier({"dns", "notblocked.example.com"}, p).ok());
+}
+
+TEST(IdentifierPolicy, IpIdentifiers) {
+  EXPECT_TRUE(CheckIdentifier({"ip", "8.8.8.8"}, Policy(false)).ok());
+  EXPECT_TRUE(CheckIdentifier({"ip", "2001:4860::8888"}, Policy(false)).ok());
+  EXPECT_EQ(CodeOf("ip", "127.0.0.1"), ErrorCode::kRejectedIdentifier) << "reserved";
+  EXPECT_TRUE(CheckIdentifier({"ip", "127.0.0.1"}, Policy(true)).ok()) << "testing";
+  EXPECT_EQ(CodeOf("ip", "example.com"), ErrorCode::kRejectedIdentifier);
+  EXPECT_EQ(CanonicalIp("0:0::1"), "::1");
+}
+
 TEST(IdentifierPolicy, RefusalNamesTheIdentifier) {
-  Status s = CheckIdentifier({"dns", "bad_name.com"}, false);
+  Status s = CheckIdentifier({"dns", "bad_name.com"}, Policy(false));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().identifier_value, "bad_name.com");
   EXPECT_NE(s.error().detail.find("bad_name.com"), std::string::npos);

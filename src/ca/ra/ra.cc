@@ -41,8 +41,9 @@ acme::Challenge* FindChallenge(acme::Authorization& authz, const std::string& id
 }  // namespace
 
 RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer& signer,
-                                             const va::Http01Validator& http01, RaConfig config)
-    : store_(store), signer_(signer), http01_(http01), config_(config),
+                                             va::ValidationAuthority& va, RaConfig config)
+    : store_(store), signer_(signer), va_(va), config_(config),
+      policy_{config.allow_test_names, true, config.blocklist},
       queue_(std::make_unique<ValidationQueue>(config.validation_workers)) {}
 
 Status RegistrationAuthority::Recover() {
@@ -53,7 +54,9 @@ Status RegistrationAuthority::Recover() {
     for (const auto& c : authz.challenges) {
       if (c.status != ObjStatus::kProcessing) continue;
       std::string key_auth = c.token + "." + account.thumbprint;
-      queue_->Submit([this, id, cid = c.id, key_auth] { Validate(id, cid, key_auth); });
+      queue_->Submit([this, id, cid = c.id, key_auth, aid = account.id] {
+        Validate(id, cid, key_auth, aid);
+      });
     }
   }
   SIGNET_ASSIGN_OR_RETURN(auto order_ids, store_.ListOrdersWithStatus(ObjStatus::kProcessing));
@@ -118,15 +121,17 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
                  "too many identifiers (at most " + std::to_string(config_.max_names_per_order) + ")");
   if (not_before || not_after)
     return Error(ErrorCode::kMalformed, "notBefore and notAfter are not supported by this CA");
-  for (auto& id : ids)
+  for (auto& id : ids) {
     std::transform(id.value.begin(), id.value.end(), id.value.begin(),
                    [](unsigned char c) { return std::tolower(c); });
+    if (id.type == "ip") id.value = CanonicalIp(id.value);
+  }
   std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
   std::vector<Error> refusals;
   for (const auto& id : ids) {
-    Status s = CheckIdentifier(id, config_.allow_test_names);
+    Status s = CheckIdentifier(id, policy_);
     if (!s.ok()) refusals.push_back(s.error());
   }
   if (refusals.size() == 1) return refusals[0];
@@ -147,24 +152,15 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   order.expires = now + config_.order_lifetime;
   order.identifiers = ids;
   order.created_at = now;
-  std::vector<acme::Authorization> authzs;
+  std::vector<acme::Authorization> fresh;
   for (const auto& id : ids) {
-    acme::Authorization authz;
-    authz.id = NewObjectId();
-    authz.account_id = account.id;
-    authz.identifier = id;
-    authz.status = ObjStatus::kPending;
-    authz.expires = now + config_.pending_authz_lifetime;
-    acme::Challenge http01;
-    http01.id = NewObjectId();
-    http01.type = "http-01";
-    http01.token = Base64UrlEncode(crypto::RandomBytes(32));
-    authz.challenges.push_back(std::move(http01));
+    bool reused = false;
+    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, AuthorizationFor(account, id, now, &reused));
     order.authorization_ids.push_back(authz.id);
-    authzs.push_back(std::move(authz));
+    order.expires = std::min(order.expires, authz.expires);
+    if (!reused) fresh.push_back(std::move(authz));
   }
-  order.expires = std::min(order.expires, authzs.front().expires);
-  SIGNET_RETURN_IF_ERROR(store_.CreateOrder(order, authzs));
+  SIGNET_RETURN_IF_ERROR(store_.CreateOrder(order, fresh));
   return order;
 }
 
@@ -246,42 +242,10 @@ Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Accoun
   chall->status = ObjStatus::kProcessing;
   SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
   std::string key_auth = chall->token + "." + account.thumbprint;
-  queue_->Submit([this, authz_id, challenge_id, key_auth] {
-    Validate(authz_id, challenge_id, key_auth);
+  queue_->Submit([this, authz_id, challenge_id, key_auth, account_id = account.id] {
+    Validate(authz_id, challenge_id, key_auth, account_id);
   });
   return *chall;
-}
-
-void RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,
-                                     std::string key_authorization) {
-  auto loaded = LoadAuthorization(authz_id);
-  if (loaded.ok()) {
-    acme::Authorization authz = std::move(*loaded);
-    acme::Challenge* chall = FindChallenge(authz, challenge_id);
-    if (chall && chall->status == ObjStatus::kProcessing && authz.status == ObjStatus::kPending) {
-      va::Http01Outcome outcome =
-          http01_.Validate(authz.identifier.value, chall->token, key_authorization);
-      chall->records.clear();
-      for (const auto& r : outcome.records)
-        chall->records.push_back(
-            {r.url, r.hostname, r.port, r.addresses_resolved, r.address_used});
-      if (outcome.status.ok()) {
-        chall->status = ObjStatus::kValid;
-        chall->validated_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
-        authz.status = ObjStatus::kValid;
-        authz.expires = *chall->validated_at + config_.valid_authz_lifetime;
-      } else {
-        Error e = outcome.status.error();
-        e.identifier_type = authz.identifier.type;
-        e.identifier_value = authz.identifier.value;
-        chall->status = ObjStatus::kInvalid;
-        chall->error = std::move(e);
-        authz.status = ObjStatus::kInvalid;
-      }
-      (void)store_.UpdateAuthorization(authz);
-    }
-  }
-  if (observer_) observer_();
 }
 
 Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account,
@@ -298,14 +262,18 @@ Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account
   SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKey(csr.public_key));
   if (jose::Thumbprint(csr.public_key) == account.thumbprint)
     return Error(ErrorCode::kBadCsr, "CSR public key must not be the account key");
-  if (csr.has_other_san_types || !csr.ip_addresses.empty())
-    return Error(ErrorCode::kBadCsr, "CSR contains names of a type other than DNS");
-  std::vector<std::string> want;
-  for (const auto& id : order.identifiers) want.push_back(id.value);
-  std::sort(want.begin(), want.end());
-  std::vector<std::string> got = pki::CsrDnsNames(csr);
-  if (got != want)
+  if (csr.has_other_san_types)
+    return Error(ErrorCode::kBadCsr, "CSR contains names of a type other than DNS or IP");
+  std::vector<std::string> want_dns, want_ip, got_ip;
+  for (const auto& id : order.identifiers)
+    (id.type == "ip" ? want_ip : want_dns).push_back(id.value);
+  for (const auto& ip : csr.ip_addresses) got_ip.push_back(CanonicalIp(ip));
+  std::sort(want_dns.begin(), want_dns.end());
+  std::sort(want_ip.begin(), want_ip.end());
+  std::sort(got_ip.begin(), got_ip.end());
+  if (pki::CsrDnsNames(csr) != want_dns || got_ip != want_ip)
     return Error(ErrorCode::kBadCsr, "CSR names do not match the order's identifiers");
+  SIGNET_RETURN_IF_ERROR(RecheckCaa(order));
   SIGNET_ASSIGN_OR_RETURN(bool moved, store_.TransitionOrder(order.id, ObjStatus::kReady,
                                                              ObjStatus::kProcessing));
   if (!moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
@@ -321,9 +289,9 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const std::s
     SIGNET_RETURN_IF_ERROR(FailOrder(order, csr.error()));
     return order;
   }
-  std::vector<std::string> names;
-  for (const auto& id : order.identifiers) names.push_back(id.value);
-  auto issued = signer_.Issue(csr->public_key, names);
+  std::vector<std::string> names, ips;
+  for (const auto& id : order.identifiers) (id.type == "ip" ? ips : names).push_back(id.value);
+  auto issued = signer_.Issue(csr->public_key, names, ips);
   if (!issued.ok()) {
     SIGNET_RETURN_IF_ERROR(FailOrder(order, issued.error()));
     return order;

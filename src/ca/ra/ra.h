@@ -16,9 +16,10 @@
 #include "acme/objects.h"
 #include "base/result.h"
 #include "crypto/key.h"
+#include "ca/ra/identifier_policy.h"
 #include "ca/ra/validation_queue.h"
 #include "ca/signer/signer.h"
-#include "ca/va/http01.h"
+#include "ca/va/va.h"
 #include "storage/store.h"
 
 namespace signet::ca {
@@ -28,14 +29,23 @@ struct RaConfig {
   std::chrono::seconds pending_authz_lifetime = std::chrono::hours(24 * 7);
   std::chrono::seconds valid_authz_lifetime = std::chrono::hours(24 * 30);
   size_t max_names_per_order = 100;
-  bool allow_test_names = false;
+  bool allow_test_names = false;  // also: loopback/private IP identifiers
   int validation_workers = 8;
+  // A valid authorization of the same account for the same identifier is
+  // reused by new orders when it was validated within this window.
+  std::chrono::seconds authz_reuse_window = std::chrono::hours(24 * 30);
+  // CAA is checked again at finalize when the check is older than this.
+  std::chrono::seconds caa_recheck_after = std::chrono::hours(8);
+  // Account URLs are this prefix + id (dns-account-01, CAA accounturi).
+  std::string account_url_prefix;
+  // Names the operator refuses, with everything under them.
+  std::vector<std::string> blocklist;
 };
 
 class RegistrationAuthority {
  public:
   RegistrationAuthority(storage::Store& store, const Signer& signer,
-                        const va::Http01Validator& http01, RaConfig config);
+                        va::ValidationAuthority& va, RaConfig config);
 
   // Re-queues validations and issuance interrupted by a restart. Call once
   // at start-up, before serving.
@@ -82,14 +92,23 @@ class RegistrationAuthority {
 
  private:
   Result<acme::Authorization> LoadAuthorization(const std::string& id);
-  void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization);
+  // A new pending authorization with the challenges the identifier allows,
+  // or a reusable valid one of the same account.
+  Result<acme::Authorization> AuthorizationFor(const acme::Account& account,
+                                               const acme::Identifier& id, acme::TimePoint now,
+                                               bool* reused);
+  // RFC 8659 re-check before issuance for authorizations validated long ago.
+  Status RecheckCaa(const acme::Order& order);
+  void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,
+                std::string account_id);
   Result<acme::Order> Issue(acme::Order order, const std::string& csr_der);
   Status FailOrder(acme::Order& order, Error error);
 
   storage::Store& store_;
   const Signer& signer_;
-  const va::Http01Validator& http01_;
+  va::ValidationAuthority& va_;
   RaConfig config_;
+  IdentifierPolicy policy_;
   std::function<void()> observer_;
   std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
 };

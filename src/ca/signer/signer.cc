@@ -6,11 +6,13 @@
 namespace signet::ca {
 
 Result<IssuedCertificate> Signer::Issue(const crypto::Key& subject_key,
-                                        const std::vector<std::string>& dns_names) const {
+                                        const std::vector<std::string>& dns_names,
+                                        const std::vector<std::string>& ip_addresses) const {
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
   pki::LeafTemplate leaf;
   leaf.subject_key = subject_key;
   leaf.dns_names = dns_names;
+  leaf.ip_addresses = ip_addresses;
   leaf.serial = pki::RandomSerial();
   leaf.not_before = now - config_.backdate;
   // RFC 5280 validity is inclusive of notAfter: subtract a second so the

@@ -34,7 +34,8 @@ class Signer {
       : hierarchy_(hierarchy), config_(std::move(config)) {}
 
   Result<IssuedCertificate> Issue(const crypto::Key& subject_key,
-                                  const std::vector<std::string>& dns_names) const;
+                                  const std::vector<std::string>& dns_names,
+                                  const std::vector<std::string>& ip_addresses = {}) const;
 
  private:
   const pki::CaHierarchy& hierarchy_;

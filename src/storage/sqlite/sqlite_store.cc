@@ -172,6 +172,10 @@ Result<std::optional<acme::Authorization>> SqliteStore::GetAuthorization(const s
       "SELECT id, account_id, ident_type, ident_value, status, expires, wildcard, challenges "
       "FROM authorizations WHERE id = ?"));
   s.Bind(1, id);
+  return ReadAuthorization(s);
+}
+
+Result<std::optional<acme::Authorization>> SqliteStore::ReadAuthorization(sqlite::Stmt& s) {
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::Authorization>();
   if (rc != SQLITE_ROW) return db_->LastError("read authorization");
@@ -257,6 +261,19 @@ Result<bool> SqliteStore::HasValidAuthorization(const std::string& account_id,
   int rc = s.Step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->LastError("find authorization");
   return rc == SQLITE_ROW;
+}
+
+Result<std::optional<acme::Authorization>> SqliteStore::FindValidAuthorization(
+    const std::string& account_id, const acme::Identifier& id, bool wildcard,
+    acme::TimePoint now) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "SELECT id, account_id, ident_type, ident_value, status, expires, wildcard, challenges "
+      "FROM authorizations WHERE account_id = ? AND ident_value = ? AND ident_type = ? AND "
+      "wildcard = ? AND status = 'valid' AND expires > ? ORDER BY expires DESC LIMIT 1"));
+  s.Bind(1, account_id).Bind(2, id.value).Bind(3, id.type).Bind(4, int64_t(wildcard))
+      .Bind(5, ToUnix(now));
+  return ReadAuthorization(s);
 }
 
 Result<bool> SqliteStore::RevokeCertificate(const std::string& serial, int reason,

@@ -27,6 +27,9 @@ class SqliteStore : public Store {
   Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) override;
   Result<bool> HasValidAuthorization(const std::string& account_id, const std::string& name,
                                      acme::TimePoint now) override;
+  Result<std::optional<acme::Authorization>> FindValidAuthorization(
+      const std::string& account_id, const acme::Identifier& id, bool wildcard,
+      acme::TimePoint now) override;
   Result<bool> RevokeCertificate(const std::string& serial, int reason,
                                  acme::TimePoint when) override;
 
@@ -46,6 +49,8 @@ class SqliteStore : public Store {
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);
   Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
   Status WriteOrder(const acme::Order& order, bool insert);
+  // REQUIRES: mu_ held; `s` bound, selecting the authorization columns.
+  Result<std::optional<acme::Authorization>> ReadAuthorization(sqlite::Stmt& s);
   Status WriteAuthorization(const acme::Authorization& authz, bool insert);
 
   std::mutex mu_;
