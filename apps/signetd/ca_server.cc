@@ -45,8 +45,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
   hierarchy_ = std::move(hierarchy);
   SIGNET_ASSIGN_OR_RETURN(store_,
                           storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
-  SIGNET_ASSIGN_OR_RETURN(resolver_, dns::UnboundResolver::Create(config.dns_resolver,
-                                                                  std::chrono::seconds(5)));
+  dns::UnboundOptions dns_options;
+  dns_options.trust_anchor_files = config.dns_trust_anchor_files;
+  SIGNET_ASSIGN_OR_RETURN(resolver_, dns::UnboundResolver::Create(
+                                         config.dns_resolver, std::chrono::seconds(5), dns_options));
   va::LocalVaConfig va_config;
   va_config.http01.http_port = config.http01_port;
   va_config.http01.allow_loopback = config.allow_loopback_validation;

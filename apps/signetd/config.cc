@@ -38,6 +38,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   };
   list("caa_identities", c.caa_identities);
   list("blocklist", c.blocklist);
+  list("dns_trust_anchor_files", c.dns_trust_anchor_files);
   return OkStatus();
 }
 

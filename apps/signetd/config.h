@@ -27,6 +27,9 @@ struct CaConfig {
   // meta.caaIdentities.
   std::vector<std::string> caa_identities = {"signet.invalid"};
   std::vector<std::string> blocklist;  // names refused with all names under them
+  // DNSSEC trust anchor files (DS/DNSKEY, zone-file format) for the
+  // validation resolver; none means answers are taken as insecure.
+  std::vector<std::string> dns_trust_anchor_files;
 };
 
 // Reads the keys of a TOML file into `config` (same names as the flags, with

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   serve->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
   serve->add_option("--caa-identity", config.caa_identities,
                     "CAA issuer domain name of this CA (repeatable)");
+  serve->add_option("--dns-trust-anchor", config.dns_trust_anchor_files,
+                    "DNSSEC trust anchor file for validation lookups (repeatable)");
   serve->add_option("--blocklist", config.blocklist, "refuse this name and names under it (repeatable)");
   // The config file is read first; flags given on the command line win.
   try {

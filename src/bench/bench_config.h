@@ -1,0 +1,37 @@
+// The workload of one signet-bench run, as the command line sets it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace signet::bench {
+
+struct BenchConfig {
+  std::string directory_url;  // the ACME directory (RFC 8555 7.1.1)
+  std::string ca_file;        // PEM to trust for the server's HTTPS; "" = system store
+
+  int accounts = 10;         // A: orders are spread round-robin over them
+  int concurrency = 50;      // C: orders in flight at once
+  int connections = 0;       // keep-alive connections to the CA; 0 = min(C, 64)
+  int64_t orders = 1000;     // N: stop after this many orders (0 = no limit)
+  double duration_s = 0;     // D: start no order after this many seconds (0 = no limit)
+  double rate = 0;           // orders started per second at most (0 = closed loop)
+  int names_per_order = 1;   // identifiers (and authorizations) per order
+
+  std::string http01_address = "127.0.0.1";  // the built-in HTTP-01 responder
+  uint16_t http01_port = 5002;
+
+  bool fresh_cert_keys = false;  // a new P-256 key per CSR, else one from a pool
+  int key_pool_size = 32;
+
+  std::chrono::milliseconds poll_initial{25};  // first wait before polling; x1.5 after
+  std::chrono::milliseconds poll_max{1000};    // longest wait, Retry-After included
+  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::milliseconds order_timeout{120000};
+
+  int server_pid = 0;             // measure this process's CPU and RSS (0 = none)
+  double progress_interval_s = 0; // a progress line on stderr this often (0 = never)
+};
+
+}  // namespace signet::bench

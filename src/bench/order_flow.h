@@ -1,0 +1,41 @@
+// One benchmark order, start to finish (RFC 8555 7.4-7.4.2, 8.3): newOrder
+// for fresh names, each authorization fetched and its HTTP-01 challenge
+// answered by the built-in responder, authorizations polled to valid,
+// finalize with a CSR (pooled or fresh P-256 key), the order polled to
+// valid, the certificate downloaded.
+//
+// Polling waits poll_initial, then 1.5x longer each time up to poll_max;
+// a Retry-After hint is honoured up to poll_max.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "bench/acme_messages.h"
+#include "bench/acme_session.h"
+#include "bench/bench_config.h"
+#include "bench/challenge_responder.h"
+#include "crypto/key.h"
+
+namespace signet::bench {
+
+// What every order shares. All on one io_context thread.
+struct OrderEnv {
+  AcmeSession& acme;
+  ChallengeResponder& responder;
+  const BenchConfig& config;
+  std::string tag;                    // random per run, in every name
+  const std::vector<crypto::Key>& cert_keys;  // empty when config.fresh_cert_keys
+};
+
+// Runs order number `index` as `account`; gives up at `deadline` (an Error
+// of kind "timeout"). Errors carry their kind (see acme_session.h).
+boost::asio::awaitable<Status> RunOrder(const OrderEnv& env, const BenchAccount& account,
+                                        int64_t index,
+                                        std::chrono::steady_clock::time_point deadline);
+
+}  // namespace signet::bench
