@@ -11,7 +11,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libcli11-dev libspdlog-dev libtomlplusplus-dev libunbound-dev libpsl-dev publicsuffix
        libgtest-dev libgmock-dev)
 # Real peers the integration tests talk to on loopback.
-PEERS=(openssl certbot lego uacme pebble nginx curl bc python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils)
+PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do

@@ -7,6 +7,8 @@
 #include "base/files.h"
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
+#include "ca/va/remote/multi_perspective_va.h"
+#include "ca/va/remote/remote_va_client.h"
 #include "ca/va/va.h"
 #include "ca/wfe/wfe.h"
 #include "dns/unbound_resolver.h"
@@ -31,13 +33,33 @@ class CaServerImpl : public CaServer {
   std::optional<pki::CaHierarchy> hierarchy_;
   std::unique_ptr<storage::SqliteStore> store_;
   std::unique_ptr<dns::UnboundResolver> resolver_;
-  std::unique_ptr<va::LocalValidationAuthority> va_;
+  std::unique_ptr<va::LocalValidationAuthority> local_va_;
+  std::unique_ptr<va::ValidationAuthority> va_;  // local_va_, or it with remote perspectives
   std::unique_ptr<ca::Signer> signer_;
   std::unique_ptr<ca::RegistrationAuthority> ra_;
   std::unique_ptr<ca::NonceService> nonces_;
   std::unique_ptr<ca::WebFrontEnd> wfe_;
   std::unique_ptr<http::Server> server_;
 };
+
+// The local VA alone, or wrapped so remote perspectives corroborate it.
+Result<std::unique_ptr<va::ValidationAuthority>> MakeValidationAuthority(
+    const CaConfig& config, va::ValidationAuthority& local) {
+  std::vector<std::shared_ptr<va::ValidationAuthority>> remotes;
+  if (!config.remote_vas.empty()) {
+    if (config.remote_va_cert.empty() || config.remote_va_key.empty() || config.remote_va_ca.empty())
+      return Error(ErrorCode::kMalformed,
+                   "--remote-va needs --remote-va-ca, --remote-va-cert and --remote-va-key");
+    SIGNET_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.remote_va_cert));
+    SIGNET_ASSIGN_OR_RETURN(std::string key, ReadFile(config.remote_va_key));
+    for (const auto& url : config.remote_vas)
+      remotes.push_back(std::make_shared<va::remote::RemoteValidationAuthority>(
+          va::remote::RemoteVaConfig{url, config.remote_va_ca, cert, key,
+                                     std::chrono::milliseconds(config.remote_va_timeout_ms)}));
+  }
+  return std::unique_ptr<va::ValidationAuthority>(std::make_unique<va::remote::MultiPerspectiveVa>(
+      local, std::move(remotes), std::chrono::milliseconds(config.remote_va_timeout_ms + 1000)));
+}
 
 Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
@@ -55,7 +77,8 @@ Status CaServerImpl::Init(const CaConfig& config) {
   va_config.tlsalpn01.port = config.tlsalpn01_port;
   va_config.tlsalpn01.allow_loopback = config.allow_loopback_validation;
   va_config.caa.ca_identities = config.caa_identities;
-  va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, va_config);
+  local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, va_config);
+  SIGNET_ASSIGN_OR_RETURN(va_, MakeValidationAuthority(config, *local_va_));
 
   std::string base = "https://" + config.listen;
   ca::SignerConfig signer_config;

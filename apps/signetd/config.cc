@@ -39,6 +39,12 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   list("caa_identities", c.caa_identities);
   list("blocklist", c.blocklist);
   list("dns_trust_anchor_files", c.dns_trust_anchor_files);
+  list("remote_vas", c.remote_vas);
+  str("remote_va_ca", c.remote_va_ca);
+  str("remote_va_cert", c.remote_va_cert);
+  str("remote_va_key", c.remote_va_key);
+  if (auto v = t["remote_va_timeout_ms"].value<int64_t>()) c.remote_va_timeout_ms = int(*v);
+  str("client_ca", c.client_ca);
   return OkStatus();
 }
 

@@ -30,6 +30,18 @@ struct CaConfig {
   // DNSSEC trust anchor files (DS/DNSKEY, zone-file format) for the
   // validation resolver; none means answers are taken as insecure.
   std::vector<std::string> dns_trust_anchor_files;
+
+  // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
+  // perspectives' URLs, the CA file their server certificates chain to, our
+  // client certificate/key for mutual TLS, and the decision deadline.
+  std::vector<std::string> remote_vas;
+  std::string remote_va_ca;
+  std::string remote_va_cert;
+  std::string remote_va_key;
+  int remote_va_timeout_ms = 10000;
+  // On a remote perspective (signetd remote-va): the CA file that the
+  // primary's client certificate must chain to.
+  std::string client_ca;
 };
 
 // Reads the keys of a TOML file into `config` (same names as the flags, with

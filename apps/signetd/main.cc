@@ -7,6 +7,7 @@
 
 #include "ca_server.h"
 #include "config.h"
+#include "remote_va_role.h"
 
 namespace {
 
@@ -45,22 +46,34 @@ int main(int argc, char** argv) {
   signet::app::CaConfig config;
   std::string config_file;
   CLI::App* serve = app.add_subcommand("serve", "run the CA");
-  serve->add_option("--config", config_file, "TOML configuration file");
-  serve->add_option("--data-dir", config.data_dir, "keys, certificates and the database");
-  serve->add_option("--listen", config.listen, "HOST:PORT of the ACME HTTPS listener");
-  serve->add_option("--dns-resolver", config.dns_resolver, "HOST:PORT of the DNS server used for validation");
-  serve->add_option("--http01-port", config.http01_port, "port HTTP-01 validation connects to (80)");
-  serve->add_option("--tlsalpn01-port", config.tlsalpn01_port, "port TLS-ALPN-01 validation connects to (443)");
-  serve->add_flag("--allow-loopback-validation", config.allow_loopback_validation,
+  CLI::App* remote_va = app.add_subcommand("remote-va", "run a remote validation perspective");
+  for (CLI::App* sub : {serve, remote_va}) {
+    sub->add_option("--config", config_file, "TOML configuration file");
+    sub->add_option("--listen", config.listen, "HOST:PORT of the HTTPS listener");
+    sub->add_option("--dns-resolver", config.dns_resolver, "HOST:PORT of the DNS server used for validation");
+    sub->add_option("--http01-port", config.http01_port, "port HTTP-01 validation connects to (80)");
+    sub->add_option("--tlsalpn01-port", config.tlsalpn01_port, "port TLS-ALPN-01 validation connects to (443)");
+    sub->add_flag("--allow-loopback-validation", config.allow_loopback_validation,
                   "TESTING ONLY: validate against loopback/private addresses and test TLDs");
-  serve->add_option("--tls-cert", config.tls_cert, "PEM certificate chain for the listener");
-  serve->add_option("--tls-key", config.tls_key, "PEM private key for the listener");
-  serve->add_option("--threads", config.threads, "HTTP server threads");
-  serve->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
-  serve->add_option("--caa-identity", config.caa_identities,
+    sub->add_option("--tls-cert", config.tls_cert, "PEM certificate chain for the listener");
+    sub->add_option("--tls-key", config.tls_key, "PEM private key for the listener");
+    sub->add_option("--threads", config.threads, "HTTP server threads");
+    sub->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
+    sub->add_option("--caa-identity", config.caa_identities,
                     "CAA issuer domain name of this CA (repeatable)");
-  serve->add_option("--dns-trust-anchor", config.dns_trust_anchor_files,
+    sub->add_option("--dns-trust-anchor", config.dns_trust_anchor_files,
                     "DNSSEC trust anchor file for validation lookups (repeatable)");
+  }
+  remote_va->add_option("--client-ca", config.client_ca,
+                        "CA file the primary's client certificate must chain to");
+  serve->add_option("--data-dir", config.data_dir, "keys, certificates and the database");
+  serve->add_option("--remote-va", config.remote_vas,
+                    "URL of a remote validation perspective (repeatable)");
+  serve->add_option("--remote-va-ca", config.remote_va_ca, "CA file for the remote perspectives' certificates");
+  serve->add_option("--remote-va-cert", config.remote_va_cert, "client certificate (PEM) for the remotes");
+  serve->add_option("--remote-va-key", config.remote_va_key, "client key (PEM) for the remotes");
+  serve->add_option("--remote-va-timeout-ms", config.remote_va_timeout_ms,
+                    "deadline for the remote perspectives' answers");
   serve->add_option("--blocklist", config.blocklist, "refuse this name and names under it (repeatable)");
   // The config file is read first; flags given on the command line win.
   try {
@@ -82,5 +95,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (remote_va->parsed()) return signet::app::ServeRemoteVa(config);
   return Serve(config);
 }

@@ -221,6 +221,11 @@ struct Client::Impl {
         return Error(ErrorCode::kTls, "cannot load trusted certificates from " + config.ca_file +
                                           ": " + ec.message());
     }
+    if (!config.client_cert_pem.empty()) {
+      ctx.use_certificate_chain(asio::buffer(config.client_cert_pem), ec);
+      if (!ec) ctx.use_private_key(asio::buffer(config.client_key_pem), ssl::context::pem, ec);
+      if (ec) return Error(ErrorCode::kTls, "cannot load the client certificate: " + ec.message());
+    }
     tls_ctx.emplace(std::move(ctx));
     return &*tls_ctx;
   }

@@ -34,6 +34,9 @@ namespace signet::http {
 
 struct ClientConfig {
   std::string ca_file;  // PEM bundle to trust; empty = the system default store
+  // Client certificate for mutual TLS (PEM chain and key); empty = none.
+  std::string client_cert_pem;
+  std::string client_key_pem;
   std::chrono::milliseconds timeout{30000};  // per request, connect included
   std::string user_agent = "signet/0.1";
   size_t max_body_bytes = 4 << 20;  // larger responses are an error

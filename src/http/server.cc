@@ -138,6 +138,11 @@ Status Server::Start() {
     s.ssl->use_certificate_chain(asio::buffer(s.config.tls_chain_pem), ec);
     if (!ec) s.ssl->use_private_key(asio::buffer(s.config.tls_key_pem), asio::ssl::context::pem, ec);
     if (ec) return Error(ErrorCode::kServerInternal, "TLS certificate/key: " + ec.message());
+    if (!s.config.client_ca_pem.empty()) {
+      s.ssl->add_certificate_authority(asio::buffer(s.config.client_ca_pem), ec);
+      if (ec) return Error(ErrorCode::kServerInternal, "client CA: " + ec.message());
+      s.ssl->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    }
   }
   auto addr = asio::ip::make_address(s.config.address, ec);
   if (ec) return Error(ErrorCode::kMalformed, "bad listen address " + s.config.address);

@@ -19,6 +19,9 @@ struct ServerConfig {
   uint16_t port = 0;  // 0: pick a free port (see Server::port()).
   std::string tls_chain_pem;  // empty: plain HTTP
   std::string tls_key_pem;
+  // Mutual TLS: when set, clients must present a certificate chaining to
+  // one of these PEM CA certificates, or the handshake fails.
+  std::string client_ca_pem;
   int threads = 2;
   size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds idle_timeout{30};

@@ -1,0 +1,101 @@
+#include "ca/va/remote/multi_perspective_va.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace signet::va::remote {
+namespace {
+
+// Outcomes shared with the worker threads, which may outlive the call when
+// a remote hangs: they hold the state by shared_ptr.
+struct Gather {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::optional<Status>> outcomes;
+  size_t done = 0;
+};
+
+}  // namespace
+
+MultiPerspectiveVa::MultiPerspectiveVa(ValidationAuthority& primary,
+                                       std::vector<std::shared_ptr<ValidationAuthority>> remotes,
+                                       std::chrono::milliseconds deadline)
+    : primary_(primary), remotes_(std::move(remotes)), deadline_(deadline) {}
+
+size_t MultiPerspectiveVa::AllowedDisagreements(size_t remotes) {
+  if (remotes <= 1) return 0;
+  if (remotes <= 5) return 1;
+  return 2;
+}
+
+std::vector<Status> MultiPerspectiveVa::AskRemotes(
+    const std::function<Status(ValidationAuthority&)>& ask) const {
+  auto gather = std::make_shared<Gather>();
+  gather->outcomes.resize(remotes_.size());
+  for (size_t i = 0; i < remotes_.size(); ++i) {
+    std::thread([gather, i, remote = remotes_[i], ask] {
+      Status s = ask(*remote);
+      std::lock_guard<std::mutex> lock(gather->mu);
+      gather->outcomes[i] = std::move(s);
+      ++gather->done;
+      gather->cv.notify_all();
+    }).detach();
+  }
+  std::unique_lock<std::mutex> lock(gather->mu);
+  gather->cv.wait_for(lock, deadline_, [&] { return gather->done == remotes_.size(); });
+  std::vector<Status> out;
+  for (size_t i = 0; i < remotes_.size(); ++i) {
+    if (gather->outcomes[i]) out.push_back(*gather->outcomes[i]);
+    else out.push_back(Error(ErrorCode::kConnection, "remote perspective " + std::to_string(i + 1) +
+                                                         " did not answer in time"));
+  }
+  return out;
+}
+
+Status MultiPerspectiveVa::Corroborate(const std::vector<Status>& outcomes) const {
+  size_t disagreed = 0;
+  const Error* first = nullptr;
+  for (const Status& s : outcomes) {
+    if (s.ok()) continue;
+    ++disagreed;
+    if (!first) first = &s.error();
+  }
+  if (disagreed <= AllowedDisagreements(outcomes.size())) return OkStatus();
+  Error e(first->code, "During multi-perspective validation: " + std::to_string(disagreed) +
+                           " of " + std::to_string(outcomes.size()) +
+                           " remote perspectives disagreed (at most " +
+                           std::to_string(AllowedDisagreements(outcomes.size())) +
+                           " may); first: " + first->detail);
+  return e;
+}
+
+ValidationResult MultiPerspectiveVa::Validate(const ValidationRequest& request) {
+  if (remotes_.empty()) return primary_.Validate(request);
+  // Remotes start first so they run while the primary validates.
+  std::vector<Status> remote;
+  std::thread asker([&] {
+    remote = AskRemotes([request](ValidationAuthority& va) { return va.Validate(request).status; });
+  });
+  ValidationResult primary = primary_.Validate(request);
+  asker.join();
+  if (!primary.status.ok()) return primary;
+  primary.status = Corroborate(remote);
+  return primary;
+}
+
+Status MultiPerspectiveVa::CheckCaa(const std::string& name, bool wildcard,
+                                    const std::string& account_url, const std::string& method) {
+  std::vector<Status> remote;
+  std::thread asker([&] {
+    remote = AskRemotes([=](ValidationAuthority& va) {
+      return va.CheckCaa(name, wildcard, account_url, method);
+    });
+  });
+  Status primary = primary_.CheckCaa(name, wildcard, account_url, method);
+  asker.join();
+  if (!primary.ok()) return primary;
+  return remotes_.empty() ? primary : Corroborate(remote);
+}
+
+}  // namespace signet::va::remote

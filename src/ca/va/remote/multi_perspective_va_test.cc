@@ -1,0 +1,80 @@
+#include "ca/va/remote/multi_perspective_va.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace signet::va::remote {
+namespace {
+
+// A perspective with a fixed answer, optionally slow.
+class FixedVa : public ValidationAuthority {
+ public:
+  FixedVa(bool ok, std::chrono::milliseconds delay = {}) : ok_(ok), delay_(delay) {}
+  ValidationResult Validate(const ValidationRequest&) override {
+    std::this_thread::sleep_for(delay_);
+    return {Answer(), {}};
+  }
+  Status CheckCaa(const std::string&, bool, const std::string&, const std::string&) override {
+    std::this_thread::sleep_for(delay_);
+    return Answer();
+  }
+
+ private:
+  Status Answer() const {
+    return ok_ ? OkStatus() : Status(Error(ErrorCode::kIncorrectResponse, "saw something else"));
+  }
+  bool ok_;
+  std::chrono::milliseconds delay_;
+};
+
+Status Decide(bool primary_ok, std::vector<bool> remotes, std::chrono::milliseconds deadline =
+                                                            std::chrono::milliseconds(2000)) {
+  FixedVa primary(primary_ok);
+  std::vector<std::shared_ptr<ValidationAuthority>> rs;
+  for (bool ok : remotes) rs.push_back(std::make_shared<FixedVa>(ok));
+  MultiPerspectiveVa va(primary, rs, deadline);
+  return va.Validate({"dns", "example.com", false, "http-01", "t", "t.k", ""}).status;
+}
+
+TEST(MultiPerspectiveVa, QuorumRule) {
+  EXPECT_EQ(MultiPerspectiveVa::AllowedDisagreements(1), 0u);
+  EXPECT_EQ(MultiPerspectiveVa::AllowedDisagreements(2), 1u);
+  EXPECT_EQ(MultiPerspectiveVa::AllowedDisagreements(5), 1u);
+  EXPECT_EQ(MultiPerspectiveVa::AllowedDisagreements(6), 2u);
+  EXPECT_TRUE(Decide(true, {true, true, true}).ok());
+  EXPECT_TRUE(Decide(true, {true, false, true}).ok()) << "one of three may disagree";
+  Status two = Decide(true, {false, false, true});
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.error().detail.find("2 of 3 remote perspectives disagreed"), std::string::npos)
+      << two.error().detail;
+  EXPECT_TRUE(Decide(true, {true, true, false, true, true, false}).ok()) << "two of six may";
+  EXPECT_FALSE(Decide(true, {true, false, false, true, true, false}).ok());
+  EXPECT_FALSE(Decide(false, {true, true, true}).ok()) << "the primary must succeed";
+  EXPECT_TRUE(Decide(true, {}).ok());
+}
+
+TEST(MultiPerspectiveVa, ASlowRemoteCountsAsDisagreeingWithoutAHang) {
+  FixedVa primary(true);
+  std::vector<std::shared_ptr<ValidationAuthority>> rs = {
+      std::make_shared<FixedVa>(true), std::make_shared<FixedVa>(true, std::chrono::seconds(5)),
+      std::make_shared<FixedVa>(true, std::chrono::seconds(5))};
+  MultiPerspectiveVa va(primary, rs, std::chrono::milliseconds(200));
+  auto start = std::chrono::steady_clock::now();
+  Status s = va.Validate({"dns", "example.com", false, "http-01", "t", "t.k", ""}).status;
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(s.ok()) << "two of three did not answer";
+  EXPECT_LT(took, std::chrono::seconds(2));
+  EXPECT_NE(s.error().detail.find("did not answer in time"), std::string::npos);
+}
+
+TEST(MultiPerspectiveVa, CaaIsCorroboratedToo) {
+  FixedVa primary(true);
+  std::vector<std::shared_ptr<ValidationAuthority>> rs = {std::make_shared<FixedVa>(false),
+                                                          std::make_shared<FixedVa>(false)};
+  MultiPerspectiveVa va(primary, rs, std::chrono::milliseconds(1000));
+  EXPECT_FALSE(va.CheckCaa("example.com", false, "", "http-01").ok());
+}
+
+}  // namespace
+}  // namespace signet::va::remote

@@ -1,0 +1,38 @@
+// The primary's view of one remote perspective: a ValidationAuthority that
+// asks a remote-va over mutual TLS. Unreachable, slow or garbled answers are
+// errors (the quorum counts them as disagreement), bounded by the timeout.
+// Thread-safe: each call uses its own connection.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "ca/va/va.h"
+#include "http/client.h"
+
+namespace signet::va::remote {
+
+struct RemoteVaConfig {
+  std::string url;              // e.g. https://10.0.0.2:15000
+  std::string ca_file;          // trust for the remote's server certificate
+  std::string client_cert_pem;  // our client certificate and key
+  std::string client_key_pem;
+  std::chrono::milliseconds timeout{10000};
+};
+
+class RemoteValidationAuthority : public ValidationAuthority {
+ public:
+  explicit RemoteValidationAuthority(RemoteVaConfig config) : config_(std::move(config)) {}
+  ValidationResult Validate(const ValidationRequest& request) override;
+  Status CheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
+                  const std::string& method) override;
+  const std::string& url() const { return config_.url; }
+
+ private:
+  Result<boost::json::object> Call(const std::string& path, const boost::json::object& body);
+  RemoteVaConfig config_;
+};
+
+}  // namespace signet::va::remote

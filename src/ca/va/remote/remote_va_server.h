@@ -1,0 +1,15 @@
+// The remote-perspective role: answers the primary's validation requests
+// with this host's own VA (its own network path and resolver). Served over
+// mutual TLS by the caller (http::ServerConfig::client_ca_pem), so only the
+// primary, holding a client certificate from the configured CA, is answered.
+#pragma once
+
+#include "ca/va/va.h"
+#include "http/message.h"
+
+namespace signet::va::remote {
+
+// A request handler for /va/validate and /va/caa. `local` must outlive it.
+http::Handler MakeRemoteVaHandler(ValidationAuthority& local);
+
+}  // namespace signet::va::remote
