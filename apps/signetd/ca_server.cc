@@ -16,6 +16,7 @@
 #include "pki/ca_hierarchy.h"
 #include "pki/certificate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "wiring.h"
 
 namespace signet::app {
 namespace {
@@ -67,17 +68,8 @@ Status CaServerImpl::Init(const CaConfig& config) {
   hierarchy_ = std::move(hierarchy);
   SIGNET_ASSIGN_OR_RETURN(store_,
                           storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
-  dns::UnboundOptions dns_options;
-  dns_options.trust_anchor_files = config.dns_trust_anchor_files;
-  SIGNET_ASSIGN_OR_RETURN(resolver_, dns::UnboundResolver::Create(
-                                         config.dns_resolver, std::chrono::seconds(5), dns_options));
-  va::LocalVaConfig va_config;
-  va_config.http01.http_port = config.http01_port;
-  va_config.http01.allow_loopback = config.allow_loopback_validation;
-  va_config.tlsalpn01.port = config.tlsalpn01_port;
-  va_config.tlsalpn01.allow_loopback = config.allow_loopback_validation;
-  va_config.caa.ca_identities = config.caa_identities;
-  local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, va_config);
+  SIGNET_ASSIGN_OR_RETURN(resolver_, MakeResolver(config));
+  local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, LocalVaConfigFrom(config));
   SIGNET_ASSIGN_OR_RETURN(va_, MakeValidationAuthority(config, *local_va_));
 
   std::string base = "https://" + config.listen;

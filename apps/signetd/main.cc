@@ -8,6 +8,7 @@
 #include "ca_server.h"
 #include "config.h"
 #include "remote_va_role.h"
+#include "wiring.h"
 
 namespace {
 
@@ -19,12 +20,7 @@ int Serve(const signet::app::CaConfig& config) {
   }
   spdlog::info("signetd serving ACME at https://{}/directory (data in {})", config.listen,
                config.data_dir);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int sig = 0;
-  sigwait(&set, &sig);
+  int sig = signet::app::WaitForTerminationSignal();
   spdlog::info("signetd stopping (signal {})", sig);
   (*server)->Stop();
   return 0;

@@ -10,6 +10,7 @@
 #include "ca/va/va.h"
 #include "dns/unbound_resolver.h"
 #include "http/server.h"
+#include "wiring.h"
 
 namespace signet::app {
 
@@ -19,17 +20,8 @@ Result<int> Run(const CaConfig& config) {
   if (config.tls_cert.empty() || config.client_ca.empty())
     return Error(ErrorCode::kMalformed, "remote-va needs --tls-cert, --tls-key and --client-ca");
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
-  dns::UnboundOptions dns_options;
-  dns_options.trust_anchor_files = config.dns_trust_anchor_files;
-  SIGNET_ASSIGN_OR_RETURN(auto resolver, dns::UnboundResolver::Create(
-                                             config.dns_resolver, std::chrono::seconds(5), dns_options));
-  va::LocalVaConfig va_config;
-  va_config.http01.http_port = config.http01_port;
-  va_config.http01.allow_loopback = config.allow_loopback_validation;
-  va_config.tlsalpn01.port = config.tlsalpn01_port;
-  va_config.tlsalpn01.allow_loopback = config.allow_loopback_validation;
-  va_config.caa.ca_identities = config.caa_identities;
-  va::LocalValidationAuthority local(*resolver, va_config);
+  SIGNET_ASSIGN_OR_RETURN(auto resolver, MakeResolver(config));
+  va::LocalValidationAuthority local(*resolver, LocalVaConfigFrom(config));
   http::ServerConfig server_config;
   server_config.address = listen.first;
   server_config.port = listen.second;
@@ -40,12 +32,7 @@ Result<int> Run(const CaConfig& config) {
   http::Server server(server_config, va::remote::MakeRemoteVaHandler(local));
   SIGNET_RETURN_IF_ERROR(server.Start());
   spdlog::info("signetd remote-va listening on https://{} (mutual TLS)", config.listen);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int sig = 0;
-  sigwait(&set, &sig);
+  WaitForTerminationSignal();
   server.Stop();
   return 0;
 }

@@ -1,0 +1,33 @@
+#include "wiring.h"
+
+#include <csignal>
+
+namespace signet::app {
+
+Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& config) {
+  dns::UnboundOptions options;
+  options.trust_anchor_files = config.dns_trust_anchor_files;
+  return dns::UnboundResolver::Create(config.dns_resolver, std::chrono::seconds(5), options);
+}
+
+va::LocalVaConfig LocalVaConfigFrom(const CaConfig& config) {
+  va::LocalVaConfig c;
+  c.http01.http_port = config.http01_port;
+  c.http01.allow_loopback = config.allow_loopback_validation;
+  c.tlsalpn01.port = config.tlsalpn01_port;
+  c.tlsalpn01.allow_loopback = config.allow_loopback_validation;
+  c.caa.ca_identities = config.caa_identities;
+  return c;
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace signet::app

@@ -1,0 +1,23 @@
+// Pieces of signetd's wiring shared by its roles (serve, remote-va).
+#pragma once
+
+#include <memory>
+
+#include "base/result.h"
+#include "ca/va/va.h"
+#include "config.h"
+#include "dns/unbound_resolver.h"
+
+namespace signet::app {
+
+// The validation resolver: libunbound forwarding to config.dns_resolver only.
+Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& config);
+
+// The local VA's settings from the configuration.
+va::LocalVaConfig LocalVaConfigFrom(const CaConfig& config);
+
+// Blocks until SIGINT or SIGTERM (blocked in every thread by main) arrives;
+// returns the signal.
+int WaitForTerminationSignal();
+
+}  // namespace signet::app
