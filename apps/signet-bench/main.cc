@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   std::string json_path, cert_keys = "pooled";
   int64_t request_timeout_ms = c.request_timeout.count(), order_timeout_ms = c.order_timeout.count();
   int64_t poll_ms = c.poll_initial.count(), poll_max_ms = c.poll_max.count();
+  int64_t stall_ms = c.stall_timeout.count();
   CLI::App app{"signet-bench: drive an ACME server with many concurrent orders and measure it"};
   app.add_option("directory", c.directory_url, "ACME directory URL")->required();
   app.add_option("--ca-file", c.ca_file, "PEM file to trust for the server's HTTPS");
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   app.add_option("--poll-max-ms", poll_max_ms, "longest polling interval and Retry-After, ms");
   app.add_option("--request-timeout-ms", request_timeout_ms, "per request");
   app.add_option("--order-timeout-ms", order_timeout_ms, "per order");
+  app.add_option("--stall-ms", stall_ms, "abort after this long without any answer (0: never)");
   app.add_option("--server-pid", c.server_pid, "measure this process's CPU and RSS");
   app.add_option("--progress", c.progress_interval_s, "progress line on stderr every S seconds");
   app.add_option("--json", json_path, "write the report as JSON to FILE");
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   c.order_timeout = std::chrono::milliseconds(order_timeout_ms);
   c.poll_initial = std::chrono::milliseconds(poll_ms);
   c.poll_max = std::chrono::milliseconds(poll_max_ms);
+  c.stall_timeout = std::chrono::milliseconds(stall_ms);
 
   auto report = signet::bench::RunBench(c);
   if (!report.ok()) {

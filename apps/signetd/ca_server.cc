@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/files.h"
+#include "ca/publisher/publisher.h"
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
 #include "ca/va/remote/multi_perspective_va.h"
@@ -16,6 +17,7 @@
 #include "pki/ca_hierarchy.h"
 #include "pki/certificate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "publication_wiring.h"
 #include "wiring.h"
 
 namespace signet::app {
@@ -25,7 +27,11 @@ class CaServerImpl : public CaServer {
  public:
   Status Init(const CaConfig& config);
   uint16_t port() const override { return server_->port(); }
-  void Stop() override { if (server_) server_->Stop(); }
+  void Stop() override {
+    if (server_) server_->Stop();
+    if (http_server_) http_server_->Stop();
+    if (publisher_) publisher_->Stop();
+  }
   ~CaServerImpl() override { Stop(); }
 
  private:
@@ -37,10 +43,12 @@ class CaServerImpl : public CaServer {
   std::unique_ptr<va::LocalValidationAuthority> local_va_;
   std::unique_ptr<va::ValidationAuthority> va_;  // local_va_, or it with remote perspectives
   std::unique_ptr<ca::Signer> signer_;
+  std::unique_ptr<ca::Publisher> publisher_;  // CRLs and OCSP
   std::unique_ptr<ca::RegistrationAuthority> ra_;
   std::unique_ptr<ca::NonceService> nonces_;
   std::unique_ptr<ca::WebFrontEnd> wfe_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::Server> http_server_;  // plain HTTP: CRLs and OCSP
 };
 
 // The local VA alone, or wrapped so remote perspectives corroborate it.
@@ -75,6 +83,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
   std::string base = "https://" + config.listen;
   ca::SignerConfig signer_config;
   signer_config.ca_issuers_url = base + "/acme/issuer-cert";
+  SIGNET_ASSIGN_OR_RETURN(PublicationEndpoint publication, PublicationEndpointFrom(config));
+  signer_config.publication.base = publication.base_url;
+  signer_config.crl_shards = config.crl_shards;
+  signer_config.ocsp = config.ocsp;
   signer_ = std::make_unique<ca::Signer>(*hierarchy_, signer_config);
 
   ca::RaConfig ra_config;
@@ -82,7 +94,15 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.validation_workers = config.validation_workers;
   ra_config.account_url_prefix = base + "/acme/acct/";
   ra_config.blocklist = config.blocklist;
+  SIGNET_ASSIGN_OR_RETURN(ra_config.profiles, ProfilesFrom(config));
+  ra_config.ocsp = config.ocsp;
+  ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
+  publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };
+  publisher_ =
+      std::make_unique<ca::Publisher>(*store_, hierarchy_->intermediate(), publisher_config);
+  SIGNET_RETURN_IF_ERROR(publisher_->Start());
   ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *va_, ra_config);
+  ra_->SetRevocationObserver([p = publisher_.get()](const std::string&, int) { p->Notify(); });
   SIGNET_RETURN_IF_ERROR(ra_->Recover());
 
   nonces_ = std::make_unique<ca::NonceService>();
@@ -108,7 +128,16 @@ Status CaServerImpl::Init(const CaConfig& config) {
   }
   server_ = std::make_unique<http::Server>(
       server_config, [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); });
-  return server_->Start();
+  SIGNET_RETURN_IF_ERROR(server_->Start());
+  http::ServerConfig http_config;
+  http_config.address = publication.host;
+  http_config.port = publication.port;
+  http_server_ = std::make_unique<http::Server>(
+      http_config, [p = publisher_.get()](const http::Request& r) { return p->Handle(r); });
+  SIGNET_RETURN_IF_ERROR(http_server_->Start());
+  spdlog::info("signetd publishing CRLs{} at {} (HTTP on {}:{})", config.ocsp ? " and OCSP" : "",
+               publication.base_url, publication.host, publication.port);
+  return OkStatus();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "profile_config.h"
+
 namespace signet::app {
 
 Status LoadConfigFile(const std::string& path, CaConfig& c) {
@@ -45,7 +47,12 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("remote_va_key", c.remote_va_key);
   if (auto v = t["remote_va_timeout_ms"].value<int64_t>()) c.remote_va_timeout_ms = int(*v);
   str("client_ca", c.client_ca);
-  return OkStatus();
+  str("http_listen", c.http_listen);
+  str("public_base_url", c.public_base_url);
+  if (auto v = t["ocsp"].value<bool>()) c.ocsp = *v;
+  if (auto v = t["crl_shards"].value<int64_t>()) c.crl_shards = int(*v);
+  if (auto v = t["crl_interval_minutes"].value<int64_t>()) c.crl_interval_minutes = int(*v);
+  return LoadProfiles(t, c);
 }
 
 Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& s) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "ca/signer/profile.h"
 
 namespace signet::app {
 
@@ -42,6 +43,19 @@ struct CaConfig {
   // On a remote perspective (signetd remote-va): the CA file that the
   // primary's client certificate must chain to.
   std::string client_ca;
+
+  // Revocation publication and renewal (issue 5; publication_wiring.h).
+  // The plain-HTTP listener serving CRLs and OCSP; "" = the listen host, its port + 80.
+  std::string http_listen;
+  // Base of the CRL/OCSP URLs put in certificates; "" = http://HTTP_LISTEN.
+  std::string public_base_url;
+  bool ocsp = false;  // run the OCSP responder (AIA OCSP URL in certificates)
+  int crl_shards = 4;
+  int crl_interval_minutes = 60;  // every CRL is regenerated this often
+  // Certificate profiles: [profiles.NAME] tables merged over the built-in
+  // classic/tlsserver/shortlived (profile_config.h).
+  std::vector<ca::Profile> profiles = ca::DefaultProfiles();
+  std::string default_profile = "classic";
 };
 
 // Reads the keys of a TOML file into `config` (same names as the flags, with

@@ -5,8 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "admin_command.h"
 #include "ca_server.h"
 #include "config.h"
+#include "publication_options.h"
 #include "remote_va_role.h"
 #include "wiring.h"
 
@@ -71,6 +73,8 @@ int main(int argc, char** argv) {
   serve->add_option("--remote-va-timeout-ms", config.remote_va_timeout_ms,
                     "deadline for the remote perspectives' answers");
   serve->add_option("--blocklist", config.blocklist, "refuse this name and names under it (repeatable)");
+  signet::app::AddPublicationOptions(*serve, config);
+  signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.
   try {
     app.parse(argc, argv);
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (admin.parsed()) return admin.Run();
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     std::cerr << "signetd: --tls-cert and --tls-key go together\n";
     return 2;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,9 @@ struct Order {
   std::string certificate_serial;  // set once valid
   std::string csr_der;             // kept from finalize until issued (crash recovery)
   TimePoint created_at;
+  std::string profile;           // certificate profile (draft-ietf-acme-profiles)
+  std::string replaces;          // RFC 9773 5: ARI CertID of the certificate it replaces
+  std::string replaces_serial;   // that certificate's serial (lower-case hex)
 };
 
 struct CertificateRecord {
@@ -91,6 +95,26 @@ struct CertificateRecord {
   TimePoint issued_at;
   std::optional<TimePoint> revoked_at;
   int revoked_reason = 0;  // RFC 5280 CRLReason
+  int crl_shard = 0;       // fixed at issuance; named in the CRL Distribution Points
+  std::string profile;
+  // RFC 9773: a renewal window the operator set (both or neither), and why.
+  std::optional<TimePoint> ari_window_start;
+  std::optional<TimePoint> ari_window_end;
+  std::string ari_explanation_url;
+};
+
+// A revocation as the CRL and OCSP publishers see it (change feed order).
+struct RevocationEvent {
+  int64_t sequence = 0;  // increasing
+  std::string serial;
+  int crl_shard = 0;
+};
+
+// One revokedCertificates entry to publish.
+struct RevokedCertificate {
+  std::string serial;
+  TimePoint revoked_at;
+  int reason = 0;
 };
 
 }  // namespace signet::acme

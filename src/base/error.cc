@@ -26,6 +26,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kInvalidContact: return "invalidContact";
     case ErrorCode::kUnsupportedContact: return "unsupportedContact";
     case ErrorCode::kCaa: return "caa";
+    case ErrorCode::kAlreadyReplaced: return "alreadyReplaced";
+    case ErrorCode::kInvalidProfile: return "invalidProfile";
     case ErrorCode::kServerInternal: return "serverInternal";
   }
   return "serverInternal";

@@ -35,6 +35,8 @@ enum class ErrorCode {
   kInvalidContact,
   kUnsupportedContact,
   kCaa,  // CAA records forbid issuance (RFC 8659, RFC 8555 6.7 "caa").
+  kAlreadyReplaced,  // RFC 9773 5: the certificate already has a replacement order.
+  kInvalidProfile,   // draft-ietf-acme-profiles: newOrder names an unknown profile.
   kServerInternal,  // Keep last: src/client/acme/problem.cc iterates up to it.
 };
 

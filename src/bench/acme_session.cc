@@ -70,11 +70,12 @@ asio::awaitable<Result<http::Response>> AcmeSession::Exchange(
   Result<http::Response> r = co_await http_.Send(std::move(method), std::move(url),
                                                  std::move(headers), std::move(body), &timing);
   report_.pool_wait.Record(timing.pool_wait);
+  if (timing.connect.count() > 0) report_.connect.Record(timing.connect);
   if (!r.ok()) {
     ++report_.errors[ErrorKind(r.error())];
     co_return r;
   }
-  NoteResponse();
+  if (IsSignedRequest(type)) NoteResponse();
   report_.latency[size_t(type)].Record(timing.exchange);
   KeepNonce(*r);
   co_return r;
@@ -113,8 +114,11 @@ asio::awaitable<Result<AcmeReply>> AcmeSession::Post(RequestType type, const Ben
     if (!nonce.ok()) co_return std::move(nonce).error();
     Result<std::string> jws = SignRequest(account, *nonce, url, payload);
     if (!jws.ok()) co_return Error(ErrorCode::kServerInternal, "client: " + jws.error().detail);
-    Result<http::Response> r = co_await Exchange(
-        type, "POST", url, {{"Content-Type", "application/jose+json"}}, std::move(*jws));
+    // (A named vector: GCC 12 miscompiles an initializer list across co_await.)
+    std::vector<std::pair<std::string, std::string>> headers;
+    headers.emplace_back("Content-Type", "application/jose+json");
+    Result<http::Response> r =
+        co_await Exchange(type, "POST", url, std::move(headers), std::move(*jws));
     if (!r.ok()) co_return std::move(r).error();
     std::optional<json::object> obj = ParseObject(r->body);
     if (r->status >= 200 && r->status < 300) {

@@ -53,6 +53,9 @@ class AcmeSession {
 
   // Starts the "longest silence" measurement afresh (start of the order phase).
   void ResetSilenceClock();
+  // When the last answer to a JWS-signed request arrived (newNonce and the
+  // directory do not count: a deadlocked CA may still hand out nonces).
+  std::chrono::steady_clock::time_point last_response() const { return last_response_; }
 
  private:
   boost::asio::awaitable<Result<std::string>> TakeNonce();

@@ -14,6 +14,7 @@
 #include <list>
 #include <map>
 #include <optional>
+#include <unordered_set>
 
 #include "bench/url.h"
 #include "crypto/ossl.h"
@@ -45,7 +46,17 @@ Error NetError(const std::string& url, const ErrorCodeT& ec) {
 }
 
 // One kept-alive connection: plain TCP, or TLS over it.
+// Registers itself in `live` so that AbortAll() can reach busy connections.
+// (Shared: a connection in a coroutine frame may outlive the pool.)
+struct Conn;
+using ConnRegistry = std::shared_ptr<std::unordered_set<Conn*>>;
 struct Conn {
+  explicit Conn(ConnRegistry registry) : live(std::move(registry)) { live->insert(this); }
+  ~Conn() { live->erase(this); }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  ConnRegistry live;
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
@@ -95,7 +106,9 @@ struct HttpPool::Impl {
   asio::io_context& ioc;
   HttpPoolConfig config;
   std::optional<ssl::context> tls_ctx;
+  ConnRegistry live = std::make_shared<std::unordered_set<Conn*>>();  // idle or busy
   std::map<std::string, OriginPool> pools;  // by Url::Origin()
+  bool aborted = false;
   int opened = 0;
   int resumed = 0;
 
@@ -103,8 +116,14 @@ struct HttpPool::Impl {
 
   // OpenSSL calls this with each new client session (TLS 1.3: per ticket);
   // we keep the newest per origin. Returning 1 takes ownership.
+  // Our ex_data slot on each SSL: its OriginPool. (Asio owns SSL app data.)
+  static int PoolIndex() {
+    static const int kIndex = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return kIndex;
+  }
+
   static int OnNewSession(SSL* ssl, SSL_SESSION* session) {
-    auto* pool = static_cast<OriginPool*>(SSL_get_app_data(ssl));
+    auto* pool = static_cast<OriginPool*>(SSL_get_ex_data(ssl, PoolIndex()));
     if (pool == nullptr) return 0;
     pool->session.reset(session);
     return 1;
@@ -187,7 +206,8 @@ struct HttpPool::Impl {
         for (const auto& r : results) pool.endpoints.push_back(r.endpoint());
       }
     }
-    auto c = std::make_unique<Conn>();
+    if (aborted) co_return Error(ErrorCode::kConnection, url + ": the run was aborted");
+    auto c = std::make_unique<Conn>(live);
     c->plain.emplace(ioc);
     c->plain->expires_at(deadline);
     auto [cec, ep] = co_await c->plain->async_connect(pool.endpoints, kUse);
@@ -206,7 +226,7 @@ struct HttpPool::Impl {
                          : SSL_set_tlsext_host_name(s, u.host.c_str()) == 1 &&
                                SSL_set1_host(s, u.host.c_str()) == 1;
     if (!named) co_return Error(ErrorCode::kTls, url + ": bad TLS server name");
-    SSL_set_app_data(s, &pool);
+    SSL_set_ex_data(s, PoolIndex(), &pool);
     if (pool.session) SSL_set_session(s, pool.session.get());
     auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, kUse);
     if (hec) {
@@ -254,16 +274,9 @@ struct HttpPool::Impl {
     co_return out;
   }
 
-  asio::awaitable<Result<http::Response>> Send(
-      std::string method, std::string url, std::vector<std::pair<std::string, std::string>> headers,
-      std::string body, ExchangeTiming* timing) {
-    auto parsed = ParseUrl(url);
-    if (!parsed.ok()) co_return std::move(parsed).error();
-    const Url& u = *parsed;
-    if (u.https && !tls_ctx) co_return Error(ErrorCode::kTls, "HttpPool::Init() was not called");
-    const Clock::time_point start = Clock::now(), deadline = start + config.timeout;
-    OriginPool& pool = pools[u.Origin()];
-
+  bhttp::request<bhttp::string_body> MakeRequest(
+      const std::string& method, const Url& u,
+      const std::vector<std::pair<std::string, std::string>>& headers, std::string body) {
     bhttp::request<bhttp::string_body> req;
     bhttp::verb verb = bhttp::string_to_verb(method);
     if (verb == bhttp::verb::unknown)
@@ -274,29 +287,48 @@ struct HttpPool::Impl {
     req.version(11);
     req.set(bhttp::field::host, u.HostHeader());
     req.set(bhttp::field::user_agent, config.user_agent);
-    for (auto& [name, value] : headers) req.insert(name, value);
+    for (const auto& [name, value] : headers) req.insert(name, value);
     req.body() = std::move(body);
     req.prepare_payload();
+    return req;
+  }
 
+  asio::awaitable<Result<http::Response>> Send(
+      std::string method, std::string url, std::vector<std::pair<std::string, std::string>> headers,
+      std::string body, ExchangeTiming* timing) {
+    auto parsed = ParseUrl(url);
+    if (!parsed.ok()) co_return std::move(parsed).error();
+    const Url& u = *parsed;
+    if (u.https && !tls_ctx) co_return Error(ErrorCode::kTls, "HttpPool::Init() was not called");
+    const Clock::time_point start = Clock::now(), deadline = start + config.timeout;
+    OriginPool& pool = pools[u.Origin()];
+    bhttp::request<bhttp::string_body> req = MakeRequest(method, u, headers, std::move(body));
     auto lease = co_await Acquire(pool, deadline);
     if (!lease.ok()) co_return std::move(lease).error();
     ConnPtr conn = std::move(*lease);
-    const Clock::time_point acquired = Clock::now();
     if (timing) timing->pool_wait = Since(start);
     for (int attempt = 0;; ++attempt) {
       const bool reused = conn != nullptr;
       if (!conn) {
+        const Clock::time_point connect_start = Clock::now();
         auto fresh = co_await Connect(pool, u, url, deadline);
         if (!fresh.ok()) {
           Release(pool, nullptr);
           co_return std::move(fresh).error();
         }
         conn = std::move(*fresh);
+        if (timing) timing->connect += Since(connect_start);
       }
-      Outcome out = conn->tls ? co_await Exchange(*conn->tls, *conn, req, url, deadline)
-                              : co_await Exchange(*conn->plain, *conn, req, url, deadline);
+      const Clock::time_point sent = Clock::now();
+      // (No ?: here: GCC 12 destroys the temporary of a co_await inside a
+      // conditional expression twice.)
+      Outcome out;
+      if (conn->tls)
+        out = co_await Exchange(*conn->tls, *conn, req, url, deadline);
+      else
+        out = co_await Exchange(*conn->plain, *conn, req, url, deadline);
       if (out.result.ok()) {
-        if (timing) timing->exchange = Since(acquired);
+        if (timing) timing->exchange = Since(sent);
         Release(pool, out.keep_alive ? std::move(conn) : nullptr);
         co_return std::move(out.result);
       }
@@ -305,6 +337,14 @@ struct HttpPool::Impl {
       if (reused && out.nothing_received && attempt == 0) continue;
       Release(pool, nullptr);
       co_return std::move(out.result).error();
+    }
+  }
+
+  void AbortAll() {
+    aborted = true;
+    for (Conn* c : *live) {
+      ErrorCodeT ignored;
+      c->lowest().socket().close(ignored);
     }
   }
 
@@ -331,6 +371,8 @@ asio::awaitable<Result<http::Response>> HttpPool::Send(
 }
 
 void HttpPool::Close() { impl_->Close(); }
+
+void HttpPool::AbortAll() { impl_->AbortAll(); }
 
 int HttpPool::connections_opened() const { return impl_->opened; }
 

@@ -42,7 +42,8 @@ struct HttpPoolConfig {
 // Where one request's time went.
 struct ExchangeTiming {
   std::chrono::microseconds pool_wait{0};  // queued for a connection
-  std::chrono::microseconds exchange{0};   // connect (if new), write, read
+  std::chrono::microseconds connect{0};    // TCP + TLS handshake; 0 on a kept-alive connection
+  std::chrono::microseconds exchange{0};   // write the request, read the whole response
 };
 
 class HttpPool {
@@ -67,6 +68,9 @@ class HttpPool {
 
   // Closes every idle connection; requests in progress finish.
   void Close();
+  // Closes every connection, busy ones too (their requests fail at once),
+  // and refuses new ones: for a server that stopped answering.
+  void AbortAll();
 
   int connections_opened() const;
   int tls_resumed() const;

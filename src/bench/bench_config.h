@@ -29,6 +29,9 @@ struct BenchConfig {
   std::chrono::milliseconds poll_max{1000};    // longest wait, Retry-After included
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds order_timeout{120000};
+  // No response at all for this long while orders are in flight: the server
+  // is stalled; start no more orders and abort the connections (0 = never).
+  std::chrono::milliseconds stall_timeout{10000};
 
   int server_pid = 0;             // measure this process's CPU and RSS (0 = none)
   double progress_interval_s = 0; // a progress line on stderr this often (0 = never)

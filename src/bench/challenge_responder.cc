@@ -53,7 +53,7 @@ struct ChallengeResponder::Impl {
         *socket, asio::dynamic_buffer(buffer, kMaxHeadBytes), "\r\n\r\n", kUse);
     if (!ec) {
       std::string response = self->Answer(std::string_view(buffer).substr(0, n));
-      auto [wec, wn] = co_await asio::async_write(*socket, asio::buffer(response), kUse);
+      co_await asio::async_write(*socket, asio::buffer(response), kUse);
       boost::system::error_code ignored;
       socket->shutdown(tcp::socket::shutdown_send, ignored);
     }

@@ -104,7 +104,9 @@ class Driver {
       for (int i = 0; i < std::max(1, config_.key_pool_size); ++i) {
         Result<crypto::Key> k = crypto::Key::Generate(crypto::KeyType::kEcP256);
         if (!k.ok()) co_return std::move(k).error();
-        cert_keys_.push_back(std::move(*k));
+        Result<CsrWriter> w = CsrWriter::ForKey(std::move(*k));
+        if (!w.ok()) co_return std::move(w).error();
+        cert_keys_.push_back(std::move(*w));
       }
     }
     // Register the accounts concurrently; the first failure is the answer.
@@ -181,6 +183,7 @@ class Driver {
 
   // The next order index, or -1 when the run is over.
   int64_t NextOrder() {
+    if (report_.stalled) return -1;
     if (config_.orders > 0 && next_order_ >= config_.orders) return -1;
     if (config_.duration_s > 0 && SecondsSince(phase_start_) >= config_.duration_s) return -1;
     return next_order_++;
@@ -229,6 +232,7 @@ class Driver {
     asio::steady_timer timer(ioc_);
     Clock::time_point next_progress = phase_start_;
     while (sampling_) {
+      CheckStall();
       if (config_.server_pid != 0 && report_.server) {
         if (auto m = ProcessMemory(config_.server_pid); m.ok())
           report_.server->rss_max_kb = std::max(report_.server->rss_max_kb, m->rss_kb);
@@ -241,6 +245,19 @@ class Driver {
       timer.expires_after(kSampleEvery);
       co_await timer.async_wait(kUse);
     }
+  }
+
+  // A server that has answered nothing for stall_timeout while orders wait
+  // is stalled (Pebble 2.4 deadlocks so): stop the run instead of waiting
+  // out every request's timeout.
+  void CheckStall() {
+    int64_t in_flight = report_.orders_started - report_.orders_completed - report_.orders_failed;
+    if (report_.stalled || config_.stall_timeout.count() <= 0 || in_flight == 0) return;
+    if (Clock::now() - acme_.last_response() < config_.stall_timeout) return;
+    report_.stalled = true;
+    std::fprintf(stderr, "signet-bench: no answer for %lld ms with %lld orders in flight: stalled\n",
+                 (long long)config_.stall_timeout.count(), (long long)in_flight);
+    http_.AbortAll();
   }
 
   void PrintProgress() {
@@ -260,7 +277,7 @@ class Driver {
   AcmeSession acme_;
   std::string tag_;
   std::vector<BenchAccount> accounts_;
-  std::vector<crypto::Key> cert_keys_;
+  std::vector<CsrWriter> cert_keys_;
   int64_t next_order_ = 0;
   Clock::time_point phase_start_;
   Clock::time_point next_start_;

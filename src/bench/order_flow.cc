@@ -4,7 +4,6 @@
 
 #include "client/acme/polling.h"
 #include "client/acme/resources.h"
-#include "pki/csr_builder.h"
 
 namespace signet::bench {
 namespace asio = boost::asio;
@@ -100,9 +99,10 @@ asio::awaitable<Status> Authorize(const OrderEnv& env, const BenchAccount& accou
 Result<std::string> MakeCsr(const OrderEnv& env, int64_t index,
                             const std::vector<std::string>& names) {
   if (!env.config.fresh_cert_keys && !env.cert_keys.empty())
-    return pki::BuildCsr(env.cert_keys[size_t(index) % env.cert_keys.size()], names);
+    return env.cert_keys[size_t(index) % env.cert_keys.size()].Build(names);
   SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(crypto::KeyType::kEcP256));
-  return pki::BuildCsr(key, names);
+  SIGNET_ASSIGN_OR_RETURN(CsrWriter writer, CsrWriter::ForKey(std::move(key)));
+  return writer.Build(names);
 }
 
 }  // namespace

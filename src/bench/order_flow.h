@@ -19,7 +19,7 @@
 #include "bench/acme_session.h"
 #include "bench/bench_config.h"
 #include "bench/challenge_responder.h"
-#include "crypto/key.h"
+#include "bench/csr_der.h"
 
 namespace signet::bench {
 
@@ -28,8 +28,8 @@ struct OrderEnv {
   AcmeSession& acme;
   ChallengeResponder& responder;
   const BenchConfig& config;
-  std::string tag;                    // random per run, in every name
-  const std::vector<crypto::Key>& cert_keys;  // empty when config.fresh_cert_keys
+  std::string tag;  // random per run, in every name
+  const std::vector<CsrWriter>& cert_keys;  // the pool; empty when config.fresh_cert_keys
 };
 
 // Runs order number `index` as `account`; gives up at `deadline` (an Error

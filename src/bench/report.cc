@@ -90,6 +90,7 @@ json::object ReportToJson(const BenchReport& r) {
       {"orders_per_second", r.OrdersPerSecond()},
       {"latency", std::move(latency)},
       {"order_latency", SummaryJson(r.order_latency)},
+      {"connect", SummaryJson(r.connect)},
       {"pool_wait", SummaryJson(r.pool_wait)},
       {"requests", json::object{{"total", r.RequestCount()},
                                 {"signed", r.SignedRequestCount()},
@@ -100,6 +101,7 @@ json::object ReportToJson(const BenchReport& r) {
       {"failed_orders", CountsJson(r.failed_orders)},
       {"nonce_retries", r.nonce_retries},
       {"longest_silence_ms", r.longest_silence_ms},
+      {"stalled", r.stalled},
       {"challenges_served", r.challenges_served},
       {"client", json::object{{"cpu_seconds", r.client_cpu_seconds},
                               {"cpu_seconds_per_cert",
@@ -141,6 +143,7 @@ std::string FormatReport(const BenchReport& r) {
   for (size_t i = 0; i < kRequestTypeCount; ++i)
     row(RequestTypeName(RequestType(i)), r.latency[i], true);
   row("(order)", r.order_latency, false);
+  row("(connect)", r.connect, false);
   row("(pool wait)", r.pool_wait, false);
   out += "errors: " + CountsLine(r.errors) +
          Format(" (%lld badNonce retries)\n", (long long)r.nonce_retries);
@@ -148,6 +151,7 @@ std::string FormatReport(const BenchReport& r) {
   for (const auto& s : r.failure_samples) out += "  e.g. " + s + "\n";
   out += Format("longest silence: %.0f ms; HTTP-01 answers: %lld\n", r.longest_silence_ms,
                 (long long)r.challenges_served);
+  if (r.stalled) out += "STALLED: the server stopped answering; the run was cut short\n";
   if (r.server) {
     const ServerStats& s = *r.server;
     out += Format(

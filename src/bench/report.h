@@ -3,8 +3,9 @@
 //
 // Latency is per HTTP exchange: from the request being written on a
 // connection to the whole response being read, so it is the server's time
-// plus loopback. Waiting for a free pooled connection is kept apart
-// (pool_wait), as is each order's whole time (order).
+// plus loopback. Opening a connection (TCP + TLS handshake) and waiting for a
+// free pooled one are kept apart (connect, pool_wait), as is each order's
+// whole time (order).
 #pragma once
 
 #include <array>
@@ -70,6 +71,7 @@ struct BenchReport {
 
   std::array<LatencyHistogram, kRequestTypeCount> latency;
   LatencyHistogram order_latency;
+  LatencyHistogram connect;
   LatencyHistogram pool_wait;
   // Every problem document and transport failure seen, by ACME short type
   // ("badNonce", "serverInternal") or "connection"/"timeout"/"tls"/"protocol".
@@ -78,7 +80,8 @@ struct BenchReport {
   std::map<std::string, int64_t> failed_orders;
   std::vector<std::string> failure_samples;  // the first few, in full
   int64_t nonce_retries = 0;                 // requests resent after badNonce
-  double longest_silence_ms = 0;             // longest gap with no response at all
+  double longest_silence_ms = 0;             // longest gap with no answer to a signed request
+  bool stalled = false;                      // the run was cut short: the server stopped answering
   int64_t challenges_served = 0;             // HTTP-01 answers given
 
   std::optional<ServerStats> server;

@@ -100,8 +100,38 @@ Status AddGeneralName(const GENERAL_NAME* name, Csr& csr) {
   }
 }
 
-Status ExtractSans(X509_REQ* req, Csr& csr) {
+// TLSFeature ::= SEQUENCE OF INTEGER (RFC 7633 6): true when it lists
+// status_request (5). Small enough to read by hand.
+Result<bool> RequestsStatusRequest(const ASN1_OCTET_STRING* value) {
+  std::string_view der(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                       size_t(ASN1_STRING_length(value)));
+  if (der.size() < 2 || der[0] != 0x30 || size_t(uint8_t(der[1])) != der.size() - 2)
+    return BadCsr("CSR TLS Feature extension is malformed");
+  bool status_request = false;
+  for (size_t i = 2; i < der.size();) {
+    if (i + 2 > der.size() || der[i] != 0x02)
+      return BadCsr("CSR TLS Feature extension is malformed");
+    size_t len = uint8_t(der[i + 1]);
+    if (len == 0 || len > 2 || i + 2 + len > der.size())
+      return BadCsr("CSR TLS Feature extension is malformed");
+    if (len == 1 && der[i + 2] == 5) status_request = true;
+    i += 2 + len;
+  }
+  return status_request;
+}
+
+Status ExtractMustStaple(STACK_OF(X509_EXTENSION) * exts, Csr& csr) {
+  for (int idx = -1; (idx = X509v3_get_ext_by_NID(exts, NID_tlsfeature, idx)) >= 0;) {
+    const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(X509v3_get_ext(exts, idx));
+    SIGNET_ASSIGN_OR_RETURN(bool staple, RequestsStatusRequest(value));
+    csr.must_staple = csr.must_staple || staple;
+  }
+  return OkStatus();
+}
+
+Status ExtractExtensions(X509_REQ* req, Csr& csr) {
   SIGNET_ASSIGN_OR_RETURN(ExtStackPtr exts, RequestedExtensions(req));
+  SIGNET_RETURN_IF_ERROR(ExtractMustStaple(exts.get(), csr));
   int idx = X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, -1);
   if (idx < 0) return OkStatus();
   if (X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, idx) >= 0)
@@ -126,7 +156,7 @@ Result<Csr> ParseCsr(std::string_view der) {
   SIGNET_ASSIGN_OR_RETURN(csr.req, DecodeDer(der));
   SIGNET_ASSIGN_OR_RETURN(csr.public_key, VerifySelfSignature(csr.req.get()));
   SIGNET_ASSIGN_OR_RETURN(csr.common_name, CommonName(csr.req.get()));
-  SIGNET_RETURN_IF_ERROR(ExtractSans(csr.req.get(), csr));
+  SIGNET_RETURN_IF_ERROR(ExtractExtensions(csr.req.get(), csr));
   return csr;
 }
 

@@ -19,6 +19,9 @@ struct Csr {
   std::vector<std::string> dns_names;  // subjectAltName dNSName entries, lower-cased
   std::vector<std::string> ip_addresses;  // subjectAltName iPAddress entries, text form
   bool has_other_san_types = false;    // email, URI, ... (ACME never asks for them)
+  // The CSR requests the TLS Feature extension with status_request (RFC 7633,
+  // "OCSP Must-Staple"); a CA without OCSP must refuse it.
+  bool must_staple = false;
 };
 
 // Parses DER and verifies the CSR's self-signature. Any failure is kBadCsr

@@ -2,6 +2,7 @@
 
 #include "crypto/digest.h"
 #include "pki/cert_builder.h"
+#include "pki/crl_der.h"
 
 namespace signet::pki {
 
@@ -29,6 +30,7 @@ Status CheckTemplate(const LeafTemplate& leaf) {
 // The first DNS name that fits in a commonName, else the first IP address,
 // else "" (an empty subject; the SAN is then critical, RFC 5280 4.2.1.6).
 std::string PickCommonName(const LeafTemplate& leaf) {
+  if (!leaf.include_common_name) return "";
   for (const std::string& name : leaf.dns_names)
     if (!name.empty() && name.size() <= kMaxCommonNameLength) return name;
   if (!leaf.ip_addresses.empty()) return leaf.ip_addresses.front();
@@ -58,21 +60,73 @@ Status AddSubjectAltName(X509* cert, const LeafTemplate& leaf, bool critical) {
   return OkStatus();
 }
 
-// Built from structures rather than config text so that no character of the
-// URL can be read as config syntax.
-Status AddCaIssuers(X509* cert, const std::string& url) {
-  crypto::AuthorityInfoAccessPtr aia(AUTHORITY_INFO_ACCESS_new());
+Status PushAccessDescription(AUTHORITY_INFO_ACCESS* aia, int method, const std::string& url) {
   crypto::AccessDescriptionPtr desc(ACCESS_DESCRIPTION_new());
-  if (!aia || !desc) return OsslError(ErrorCode::kServerInternal, "out of memory");
-  desc->method = OBJ_nid2obj(NID_ad_ca_issuers);
+  if (!desc) return OsslError(ErrorCode::kServerInternal, "out of memory");
+  desc->method = OBJ_nid2obj(method);
   if (!a2i_GENERAL_NAME(desc->location, nullptr, nullptr, GEN_URI, url.c_str(), 0))
-    return OsslError(ErrorCode::kServerInternal, "invalid caIssuers URL " + url);
-  if (!sk_ACCESS_DESCRIPTION_push(aia.get(), desc.get()))
+    return OsslError(ErrorCode::kServerInternal, "invalid authorityInfoAccess URL " + url);
+  if (!sk_ACCESS_DESCRIPTION_push(aia, desc.get()))
     return OsslError(ErrorCode::kServerInternal, "out of memory");
   desc.release();  // Owned by `aia` now.
+  return OkStatus();
+}
+
+// Built from structures rather than config text so that no character of the
+// URL can be read as config syntax. OCSP first, as Let's Encrypt orders them.
+Status AddAuthorityInfoAccess(X509* cert, const LeafTemplate& leaf) {
+  if (leaf.ca_issuers_url.empty() && leaf.ocsp_url.empty()) return OkStatus();
+  crypto::AuthorityInfoAccessPtr aia(AUTHORITY_INFO_ACCESS_new());
+  if (!aia) return OsslError(ErrorCode::kServerInternal, "out of memory");
+  if (!leaf.ocsp_url.empty())
+    SIGNET_RETURN_IF_ERROR(PushAccessDescription(aia.get(), NID_ad_OCSP, leaf.ocsp_url));
+  if (!leaf.ca_issuers_url.empty())
+    SIGNET_RETURN_IF_ERROR(PushAccessDescription(aia.get(), NID_ad_ca_issuers, leaf.ca_issuers_url));
   if (X509_add1_ext_i2d(cert, NID_info_access, aia.get(), 0, X509V3_ADD_DEFAULT) != 1)
     return OsslError(ErrorCode::kServerInternal, "cannot add authorityInfoAccess");
   return OkStatus();
+}
+
+// Adds a non-critical extension whose value is the DER `value`.
+Status AddDerExtension(X509* cert, int nid, const std::string& value) {
+  crypto::Asn1OctetStringPtr octets(ASN1_OCTET_STRING_new());
+  if (!octets || ASN1_OCTET_STRING_set(octets.get(),
+                                       reinterpret_cast<const unsigned char*>(value.data()),
+                                       int(value.size())) != 1)
+    return OsslError(ErrorCode::kServerInternal, "out of memory");
+  crypto::X509ExtPtr ext(X509_EXTENSION_create_by_NID(nullptr, nid, 0, octets.get()));
+  if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
+    return OsslError(ErrorCode::kServerInternal, std::string("cannot add ") + OBJ_nid2sn(nid));
+  return OkStatus();
+}
+
+// CRLDistributionPoints ::= SEQUENCE OF DistributionPoint, here one:
+// SEQUENCE { distributionPoint [0] { fullName [0] { uniformResourceIdentifier [6] url } } }
+// (RFC 5280 4.2.1.13); the same name as the shard's CRL IDP (crl.h).
+Status AddCrlDistributionPoint(X509* cert, const std::string& url) {
+  using internal::DerContextConstructed;
+  using internal::DerContextPrimitive;
+  using internal::DerTlv;
+  for (char c : url)  // IA5String, and no spaces or controls in a URI
+    if (c <= 0x20 || c >= 0x7f)
+      return Error(ErrorCode::kServerInternal, "invalid CRL distribution point URL " + url);
+  std::string full_name = DerTlv(DerContextConstructed(0), DerTlv(DerContextPrimitive(6), url));
+  std::string point = DerTlv(internal::kDerSequence, DerTlv(DerContextConstructed(0), full_name));
+  return AddDerExtension(cert, NID_crl_distribution_points, DerTlv(internal::kDerSequence, point));
+}
+
+// "serverAuth,clientAuth"; names are OpenSSL short names, checked so that the
+// operator's configuration cannot inject config syntax.
+Result<std::string> ExtKeyUsageValue(const std::vector<std::string>& usages) {
+  std::string value;
+  for (const std::string& u : usages) {
+    if (u.empty() || OBJ_sn2nid(u.c_str()) == NID_undef ||
+        u.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+            std::string::npos)
+      return Error(ErrorCode::kServerInternal, "unknown extKeyUsage \"" + u + "\"");
+    value += (value.empty() ? "" : ",") + u;
+  }
+  return value;
 }
 
 Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, bool empty_subject) {
@@ -81,13 +135,19 @@ Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, boo
   if (leaf.subject_key.Family() == "RSA") key_usage += ",keyEncipherment";
   SIGNET_RETURN_IF_ERROR(AddConfExtension(cert, issuer, NID_basic_constraints, "critical,CA:FALSE"));
   SIGNET_RETURN_IF_ERROR(AddConfExtension(cert, issuer, NID_key_usage, key_usage));
-  SIGNET_RETURN_IF_ERROR(AddConfExtension(cert, issuer, NID_ext_key_usage, "serverAuth"));
+  SIGNET_ASSIGN_OR_RETURN(std::string eku, ExtKeyUsageValue(leaf.ext_key_usages));
+  if (!eku.empty()) SIGNET_RETURN_IF_ERROR(AddConfExtension(cert, issuer, NID_ext_key_usage, eku));
   SIGNET_RETURN_IF_ERROR(AddConfExtension(cert, issuer, NID_subject_key_identifier, "hash"));
   SIGNET_RETURN_IF_ERROR(
       AddConfExtension(cert, issuer, NID_authority_key_identifier, "keyid:always"));
   SIGNET_RETURN_IF_ERROR(AddSubjectAltName(cert, leaf, empty_subject));
-  if (!leaf.ca_issuers_url.empty())
-    SIGNET_RETURN_IF_ERROR(AddCaIssuers(cert, leaf.ca_issuers_url));
+  SIGNET_RETURN_IF_ERROR(AddAuthorityInfoAccess(cert, leaf));
+  if (!leaf.crl_distribution_point.empty())
+    SIGNET_RETURN_IF_ERROR(AddCrlDistributionPoint(cert, leaf.crl_distribution_point));
+  // TLSFeature ::= SEQUENCE OF INTEGER; status_request(5) (RFC 7633 6).
+  if (leaf.must_staple)
+    SIGNET_RETURN_IF_ERROR(
+        AddDerExtension(cert, NID_tlsfeature, std::string("\x30\x03\x02\x01\x05", 5)));
   return OkStatus();
 }
 

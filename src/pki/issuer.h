@@ -28,13 +28,26 @@ struct LeafTemplate {
   Clock::time_point not_before;
   Clock::time_point not_after;
   std::string ca_issuers_url;          // AIA caIssuers; omitted when empty
+  std::string ocsp_url;                // AIA OCSP (RFC 6960); omitted when empty
+  // CRL Distribution Points (RFC 5280 4.2.1.13): one distributionPoint with
+  // this URI as fullName (the certificate's CRL shard); omitted when empty.
+  std::string crl_distribution_point;
+  // Profile choices (Let's Encrypt's classic / tlsserver / shortlived).
+  bool include_common_name = true;     // false: empty subject, critical SAN
+  // extKeyUsage purposes, OpenSSL short names ("serverAuth", "clientAuth").
+  std::vector<std::string> ext_key_usages = {"serverAuth"};
+  // TLS Feature status_request (RFC 7633, "OCSP Must-Staple").
+  bool must_staple = false;
 };
 
 // Signs a leaf: version 3, the template's serial and validity, subject CN =
 // first DNS name of at most 64 characters (else the first IP address; with
-// neither, an empty subject and a critical SAN), SAN, basicConstraints critical CA:FALSE, keyUsage critical
-// digitalSignature (+ keyEncipherment for RSA keys), extKeyUsage serverAuth,
-// SKI, AKI (keyid of the issuer), AIA caIssuers. Signature: SHA-256 (ECDSA or
+// neither, or when include_common_name is false, an empty subject and a
+// critical SAN), SAN, basicConstraints critical CA:FALSE, keyUsage critical
+// digitalSignature (+ keyEncipherment for RSA keys), extKeyUsage (the
+// template's; omitted when empty), SKI, AKI (keyid of the issuer), AIA
+// (caIssuers and OCSP, each when set), CRL Distribution Points when set, and
+// the TLS Feature extension when must_staple. Signature: SHA-256 (ECDSA or
 // RSA PKCS#1 v1.5 by the issuer's key type).
 Result<crypto::X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf);
 

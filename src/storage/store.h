@@ -38,6 +38,21 @@ class ReadOnlyStore {
   virtual Result<std::optional<acme::Authorization>> FindValidAuthorization(
       const std::string& account_id, const acme::Identifier& id, bool wildcard,
       acme::TimePoint now) = 0;
+
+  // Publication (RFC 5280 5, RFC 6960). The revoked certificates of CRL
+  // shard `shard` that have not expired at `now`. Implementations should not
+  // block writers while they read (a shard may hold a million entries).
+  virtual Result<std::vector<acme::RevokedCertificate>> ListRevokedInShard(
+      int shard, acme::TimePoint now) = 0;
+  // The highest CRL shard any certificate was issued into (-1: none).
+  virtual Result<int> MaxCrlShard() = 0;
+  // Revocations recorded after `after_sequence`, oldest first, at most `limit`.
+  virtual Result<std::vector<acme::RevocationEvent>> RevocationsSince(int64_t after_sequence,
+                                                                      size_t limit) = 0;
+  // True if the key with this SubjectPublicKeyInfo SHA-256 (hex) is blocked.
+  virtual Result<bool> IsKeyBlocked(const std::string& spki_sha256_hex) = 0;
+  // True if an order that is not invalid already replaces `serial` (RFC 9773).
+  virtual Result<bool> HasReplacementOrder(const std::string& serial) = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -46,7 +61,9 @@ class Store : public ReadOnlyStore {
   virtual Status CreateAccount(const acme::Account& account) = 0;
   virtual Status UpdateAccount(const acme::Account& account) = 0;
 
-  // Writes the order and its new authorizations together.
+  // Writes the order and its new authorizations together. An order with
+  // `replaces_serial` set fails with kAlreadyReplaced, writing nothing, when
+  // HasReplacementOrder(replaces_serial) is true (checked in the same transaction).
   virtual Status CreateOrder(const acme::Order& order,
                              const std::vector<acme::Authorization>& authzs) = 0;
   virtual Status UpdateOrder(const acme::Order& order) = 0;
@@ -63,6 +80,19 @@ class Store : public ReadOnlyStore {
   // Marks a certificate revoked; false if it already was (nothing changes).
   virtual Result<bool> RevokeCertificate(const std::string& serial, int reason,
                                          acme::TimePoint when) = 0;
+
+  // Refuses the key for future certificates (keyCompromise). Idempotent.
+  virtual Status BlockKey(const std::string& spki_sha256_hex, const std::string& serial,
+                          acme::TimePoint when) = 0;
+  // Sets (or, with both nullopt, clears) the operator's renewal window of a
+  // certificate; false if there is no such certificate.
+  virtual Result<bool> SetRenewalWindow(const std::string& serial,
+                                        std::optional<acme::TimePoint> start,
+                                        std::optional<acme::TimePoint> end,
+                                        const std::string& explanation_url) = 0;
+  // The next cRLNumber of `shard`: one more than the last one returned,
+  // persisted before it is returned, so numbers never repeat.
+  virtual Result<int64_t> NextCrlNumber(int shard) = 0;
 };
 
 }  // namespace signet::storage

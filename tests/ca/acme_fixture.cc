@@ -52,7 +52,8 @@ void ChallengeServer::Set(const std::string& token, const std::string& body, int
   files_[token] = {status, body};
 }
 
-CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port)
+CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
+                         const CaOptions& options)
     : resolver({}, "127.0.0.1") {
   auto h = pki::CaHierarchy::LoadOrCreate(dir);
   EXPECT_TRUE(h.ok()) << h.error().ToString();
@@ -67,11 +68,13 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port)
   vc.tlsalpn01.allow_loopback = true;
   vc.caa.ca_identities = {"signet.test"};
   va = std::make_unique<va::LocalValidationAuthority>(resolver, vc);
-  signer = std::make_unique<ca::Signer>(*hierarchy, ca::SignerConfig{});
+  signer = std::make_unique<ca::Signer>(*hierarchy, options.signer);
   ca::RaConfig rc;
   rc.allow_test_names = true;
   rc.validation_workers = 2;
   rc.account_url_prefix = kBase + "/acme/acct/";
+  rc.ocsp = options.ocsp;
+  if (options.profiles) rc.profiles = *options.profiles;
   ra = std::make_unique<ca::RegistrationAuthority>(*store, *signer, *va, rc);
   EXPECT_TRUE(ra->Recover().ok());
   wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, ca::WfeConfig{});
@@ -81,7 +84,7 @@ void AcmeTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() /
          ("signet-acme-" + crypto::HexEncode(crypto::RandomBytes(6)));
   challenges_ = std::make_unique<ChallengeServer>();
-  ca_ = std::make_unique<CaUnderTest>(dir_, challenges_->port());
+  ca_ = std::make_unique<CaUnderTest>(dir_, challenges_->port(), Options());
   auto k = crypto::Key::Generate(crypto::KeyType::kEcP256);
   ASSERT_TRUE(k.ok());
   key_ = *k;
@@ -95,7 +98,7 @@ void AcmeTest::TearDown() {
 
 void AcmeTest::Restart() {
   ca_.reset();
-  ca_ = std::make_unique<CaUnderTest>(dir_, challenges_->port());
+  ca_ = std::make_unique<CaUnderTest>(dir_, challenges_->port(), Options());
 }
 
 Reply AcmeTest::Send(http::Request req) {
@@ -173,6 +176,22 @@ std::vector<json::object> AcmeTest::Authorize(const json::object& order, bool se
     out.push_back(WaitForAuthz(url).json);
   }
   return out;
+}
+
+Reply AcmeTest::IssueWithCsr(const std::vector<std::string>& names, const std::string& csr_der,
+                             const json::object& extra, std::string* chain_pem) {
+  json::array ids;
+  for (const auto& n : names) ids.push_back(json::object{{"type", "dns"}, {"value", n}});
+  json::object payload = extra;
+  payload["identifiers"] = ids;
+  Reply order = PostJson(kBase + "/acme/new-order", payload);
+  if (order.status != 201) return order;
+  Authorize(order.json);
+  Reply done = PostJson(Str(order.json, "finalize"),
+                        json::object{{"csr", Base64UrlEncode(csr_der)}});
+  if (chain_pem && Str(done.json, "status") == "valid")
+    *chain_pem = PostAsGet(Str(done.json, "certificate")).body;
+  return done;
 }
 
 std::string MakeCsr(const crypto::Key& key, const std::vector<std::string>& names) {

@@ -42,10 +42,19 @@ class ChallengeServer {
   std::unique_ptr<http::Server> server_;
 };
 
+// What a test may change in the CA it builds (defaults: as before issue 5,
+// i.e. no CRL/OCSP URLs in certificates, OCSP off, the built-in profiles).
+struct CaOptions {
+  ca::SignerConfig signer;
+  bool ocsp = false;
+  std::optional<ca::ProfileSet> profiles;
+};
+
 // The CA's parts, built over a data directory; destroy and rebuild to
 // simulate a restart.
 struct CaUnderTest {
-  explicit CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port);
+  explicit CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
+                       const CaOptions& options = {});
   std::optional<pki::CaHierarchy> hierarchy;
   std::unique_ptr<storage::SqliteStore> store;
   dns::StaticResolver resolver;
@@ -70,6 +79,8 @@ class AcmeTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
   void Restart();
+  // Options of the CA SetUp and Restart build; override to change them.
+  virtual CaOptions Options() const { return {}; }
 
   // Raw access.
   Reply Send(http::Request req);
@@ -91,6 +102,12 @@ class AcmeTest : public ::testing::Test {
   std::vector<boost::json::object> Authorize(const boost::json::object& order, bool serve = true);
   Reply WaitForAuthz(const std::string& url);
   std::string KeyAuthorization(const std::string& token) const;
+  // The whole flow for a certificate: newOrder for `names` (with `extra`
+  // members such as "profile" or "replaces"), HTTP-01 for each name,
+  // finalize with `csr_der`. Returns the final order reply; its
+  // "certificate" URL is fetched into *chain_pem when given.
+  Reply IssueWithCsr(const std::vector<std::string>& names, const std::string& csr_der,
+                     const boost::json::object& extra = {}, std::string* chain_pem = nullptr);
 
   std::filesystem::path dir_;
   std::unique_ptr<ChallengeServer> challenges_;

@@ -27,8 +27,11 @@ class ChallengeTypesTest : public AcmeTest {
     ADD_FAILURE() << "no " << type;
     return {};
   }
-  Reply OrderFor(const json::array& identifiers, std::string* location = nullptr) {
-    Reply r = PostJson(kBase + "/acme/new-order", json::object{{"identifiers", identifiers}});
+  Reply OrderFor(const json::array& identifiers, std::string* location = nullptr,
+                 const std::string& profile = "") {
+    json::object payload{{"identifiers", identifiers}};
+    if (!profile.empty()) payload["profile"] = profile;
+    Reply r = PostJson(kBase + "/acme/new-order", payload);
     if (location) *location = r.Header("Location");
     return r;
   }
@@ -82,7 +85,9 @@ TEST_F(ChallengeTypesTest, WrongTxtRecordIsIncorrectResponse) {
 
 TEST_F(ChallengeTypesTest, IpIdentifierGetsHttpAndTlsAlpnAndAnIpSan) {
   std::string location;
-  Reply order = OrderFor(json::array{json::object{{"type", "ip"}, {"value", "127.0.0.1"}}}, &location);
+  // IP identifiers are issued under the shortlived profile only (issue 5).
+  Reply order = OrderFor(json::array{json::object{{"type", "ip"}, {"value", "127.0.0.1"}}},
+                         &location, "shortlived");
   ASSERT_EQ(order.status, 201) << order.body;
   std::string authz_url(order.json.at("authorizations").as_array()[0].as_string());
   Reply authz = PostAsGet(authz_url);

@@ -5,10 +5,9 @@
 
 #include "base/base64url.h"
 #include "ca/ra/identifier_policy.h"
+#include "ca/ra/profile_policy.h"
 #include "crypto/digest.h"
-#include "jose/jwk.h"
 #include "pki/csr.h"
-#include "pki/key_policy.h"
 
 namespace signet::ca {
 
@@ -44,7 +43,11 @@ RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer
                                              va::ValidationAuthority& va, RaConfig config)
     : store_(store), signer_(signer), va_(va), config_(config),
       policy_{config.allow_test_names, true, config.blocklist},
-      queue_(std::make_unique<ValidationQueue>(config.validation_workers)) {}
+      queue_(std::make_unique<ValidationQueue>(config.validation_workers)) {
+  // AuthorizationFor reuses within this window; AuthorizationUnder narrows
+  // it to each order's profile.
+  config_.authz_reuse_window = config_.profiles.LongestReuseWindow();
+}
 
 Status RegistrationAuthority::Recover() {
   SIGNET_ASSIGN_OR_RETURN(auto authz_ids, store_.ListAuthorizationsBeingValidated());
@@ -114,11 +117,14 @@ Result<acme::Account> RegistrationAuthority::UpdateAccount(
 Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account,
                                                     std::vector<acme::Identifier> ids,
                                                     std::optional<acme::TimePoint> not_before,
-                                                    std::optional<acme::TimePoint> not_after) {
+                                                    std::optional<acme::TimePoint> not_after,
+                                                    const OrderOptions& options) {
   if (ids.empty()) return Error(ErrorCode::kMalformed, "an order needs at least one identifier");
-  if (ids.size() > config_.max_names_per_order)
+  SIGNET_ASSIGN_OR_RETURN(const Profile* profile, config_.profiles.Find(options.profile));
+  size_t max_names = std::min(config_.max_names_per_order, profile->max_names);
+  if (ids.size() > max_names)
     return Error(ErrorCode::kRejectedIdentifier,
-                 "too many identifiers (at most " + std::to_string(config_.max_names_per_order) + ")");
+                 "too many identifiers (at most " + std::to_string(max_names) + ")");
   if (not_before || not_after)
     return Error(ErrorCode::kMalformed, "notBefore and notAfter are not supported by this CA");
   for (auto& id : ids) {
@@ -132,6 +138,7 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   std::vector<Error> refusals;
   for (const auto& id : ids) {
     Status s = CheckIdentifier(id, policy_);
+    if (s.ok()) s = CheckProfileAllows(*profile, config_.profiles, id);
     if (!s.ok()) refusals.push_back(s.error());
   }
   if (refusals.size() == 1) return refusals[0];
@@ -152,10 +159,16 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   order.expires = now + config_.order_lifetime;
   order.identifiers = ids;
   order.created_at = now;
+  order.profile = profile->name;
+  if (!options.replaces.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(order.replaces_serial, CheckReplaces(account, options.replaces, ids));
+    order.replaces = options.replaces;
+  }
   std::vector<acme::Authorization> fresh;
   for (const auto& id : ids) {
     bool reused = false;
-    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, AuthorizationFor(account, id, now, &reused));
+    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz,
+                            AuthorizationUnder(*profile, account, id, now, &reused));
     order.authorization_ids.push_back(authz.id);
     order.expires = std::min(order.expires, authz.expires);
     if (!reused) fresh.push_back(std::move(authz));
@@ -259,9 +272,7 @@ Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account
                  "Order's status (\"" + std::string(acme::StatusName(order.status)) +
                      "\") is not acceptable for finalization");
   SIGNET_ASSIGN_OR_RETURN(pki::Csr csr, pki::ParseCsr(csr_der));
-  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKey(csr.public_key));
-  if (jose::Thumbprint(csr.public_key) == account.thumbprint)
-    return Error(ErrorCode::kBadCsr, "CSR public key must not be the account key");
+  SIGNET_RETURN_IF_ERROR(CheckCsrKeyAndFeatures(csr, account));
   if (csr.has_other_san_types)
     return Error(ErrorCode::kBadCsr, "CSR contains names of a type other than DNS or IP");
   std::vector<std::string> want_dns, want_ip, got_ip;
@@ -289,16 +300,29 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const std::s
     SIGNET_RETURN_IF_ERROR(FailOrder(order, csr.error()));
     return order;
   }
-  std::vector<std::string> names, ips;
-  for (const auto& id : order.identifiers) (id.type == "ip" ? ips : names).push_back(id.value);
-  auto issued = signer_.Issue(csr->public_key, names, ips);
+  auto profile = config_.profiles.Find(order.profile);
+  if (!profile.ok()) {  // the operator removed the order's profile since
+    SIGNET_RETURN_IF_ERROR(FailOrder(order, profile.error()));
+    return order;
+  }
+  IssueRequest request{&csr->public_key, {}, {}, *profile, csr->must_staple && config_.ocsp};
+  for (const auto& id : order.identifiers)
+    (id.type == "ip" ? request.ip_addresses : request.dns_names).push_back(id.value);
+  auto issued = signer_.Issue(request);
   if (!issued.ok()) {
     SIGNET_RETURN_IF_ERROR(FailOrder(order, issued.error()));
     return order;
   }
-  acme::CertificateRecord record{issued->serial_hex, order.account_id, order.id,
-                                 issued->chain_pem, issued->not_before, issued->not_after,
-                                 acme::Clock::now()};
+  acme::CertificateRecord record;
+  record.serial = issued->serial_hex;
+  record.account_id = order.account_id;
+  record.order_id = order.id;
+  record.chain_pem = issued->chain_pem;
+  record.not_before = issued->not_before;
+  record.not_after = issued->not_after;
+  record.issued_at = acme::Clock::now();
+  record.crl_shard = issued->crl_shard;
+  record.profile = order.profile;
   order.status = ObjStatus::kValid;
   order.certificate_serial = issued->serial_hex;
   order.csr_der.clear();

@@ -1,6 +1,9 @@
 // The registration authority (Boulder's RA): account and order policy and
-// the status machines of RFC 8555 7.1.6. It is the only role that changes
-// the store; the front end authenticates requests and renders results.
+// the status machines of RFC 8555 7.1.6, revocation (7.6), certificate
+// profiles and renewal information (RFC 9773). It is the only role that
+// changes ACME objects in the store (besides the operator's admin.h; the
+// publisher only numbers CRLs); the front end authenticates requests and
+// renders results.
 //
 // Thread-safe: every method may be called concurrently; state lives in the
 // store, whose calls are transactions.
@@ -15,11 +18,13 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
-#include "crypto/key.h"
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/validation_queue.h"
+#include "ca/signer/profile.h"
 #include "ca/signer/signer.h"
 #include "ca/va/va.h"
+#include "crypto/key.h"
+#include "pki/csr.h"
 #include "storage/store.h"
 
 namespace signet::ca {
@@ -40,7 +45,30 @@ struct RaConfig {
   std::string account_url_prefix;
   // Names the operator refuses, with everything under them.
   std::vector<std::string> blocklist;
+  // Certificate profiles; an order without "profile" gets the default. The
+  // per-profile authorization reuse window and pending lifetime apply (the
+  // two fields above are superseded by them).
+  ProfileSet profiles;
+  // The CA runs an OCSP responder; without one, Must-Staple CSRs are refused.
+  bool ocsp = false;
 };
+
+// What a newOrder request may add to its identifiers.
+struct OrderOptions {
+  std::string profile;   // "" = the default profile
+  std::string replaces;  // RFC 9773 5: ARI CertID of the certificate replaced
+};
+
+// RFC 9773 4.2: when to renew a certificate.
+struct RenewalWindow {
+  acme::TimePoint start;
+  acme::TimePoint end;
+  std::string explanation_url;  // "" = none
+};
+
+// The default window: centred on two thirds of the validity period, 1/25 of
+// the validity wide (90 days: about 3.6 days around day 60).
+RenewalWindow DefaultRenewalWindow(acme::TimePoint not_before, acme::TimePoint not_after);
 
 class RegistrationAuthority {
  public:
@@ -63,9 +91,14 @@ class RegistrationAuthority {
 
   // RFC 8555 7.4. Identifiers are normalised and checked; several refusals
   // come back as one rejectedIdentifier error with a subproblem each.
+  // With a profile (invalidProfile when unknown; its identifier types and
+  // name limit apply: IP identifiers only where the profile allows them) and
+  // `replaces` (RFC 9773 5: a certificate of this account sharing an
+  // identifier with the order, not already replaced: alreadyReplaced).
   Result<acme::Order> NewOrder(const acme::Account& account, std::vector<acme::Identifier> ids,
                                std::optional<acme::TimePoint> not_before,
-                               std::optional<acme::TimePoint> not_after);
+                               std::optional<acme::TimePoint> not_after,
+                               const OrderOptions& options = {});
   // Loads an order with its status brought up to date (7.1.6).
   Result<acme::Order> GetOrder(const std::string& id);
   Result<acme::Authorization> GetAuthorization(const std::string& id);
@@ -76,7 +109,8 @@ class RegistrationAuthority {
   // background. Returns the challenge as it now stands.
   Result<acme::Challenge> StartChallenge(const acme::Account& account, const std::string& authz_id,
                                          const std::string& challenge_id);
-  // RFC 8555 7.4: checks the CSR against the order and issues.
+  // RFC 8555 7.4: checks the CSR against the order and issues. A key that
+  // was revoked for keyCompromise is badCSR, as is Must-Staple without OCSP.
   Result<acme::Order> Finalize(const acme::Account& account, const std::string& order_id,
                                const std::string& csr_der);
   Result<acme::CertificateRecord> GetCertificate(const std::string& serial);
@@ -84,8 +118,21 @@ class RegistrationAuthority {
   // `certificate_key` (signed by the certificate's own key) is set. The
   // account must hold the certificate or valid authorizations for all its
   // names; reasons are RFC 5280 codes 0, 1, 3, 4, 5.
+  // keyCompromise (1) signed by the certificate key also blocks that key.
   Status RevokeCertificate(const std::string& cert_der, int reason,
                            const acme::Account* account, const crypto::Key* certificate_key);
+  // RFC 9773 4.2: the suggested renewal window of the certificate with this
+  // ARI CertID: the operator's (signetd admin ari-window) if set, now for a
+  // revoked certificate, else DefaultRenewalWindow. kNotFound for a CertID of
+  // another issuer or an unknown serial, kMalformed for a malformed one.
+  Result<RenewalWindow> GetRenewalWindow(const std::string& cert_id);
+  const ProfileSet& profiles() const { return config_.profiles; }
+
+  // Called (serial, CRL shard) after each revocation this RA records, so the
+  // publishers refresh at once; they also follow the store's revocation feed.
+  void SetRevocationObserver(std::function<void(const std::string&, int)> observer) {
+    revocation_observer_ = std::move(observer);
+  }
 
   // Test hook: runs after each background validation has been stored.
   void SetValidationObserver(std::function<void()> observer) { observer_ = std::move(observer); }
@@ -103,6 +150,16 @@ class RegistrationAuthority {
                 std::string account_id);
   Result<acme::Order> Issue(acme::Order order, const std::string& csr_der);
   Status FailOrder(acme::Order& order, Error error);
+  // AuthorizationFor with the profile's reuse window and pending lifetime.
+  Result<acme::Authorization> AuthorizationUnder(const Profile& profile,
+                                                 const acme::Account& account,
+                                                 const acme::Identifier& id, acme::TimePoint now,
+                                                 bool* reused);
+  // RFC 9773 5: the serial of the certificate `replaces` names, checked.
+  Result<std::string> CheckReplaces(const acme::Account& account, const std::string& replaces,
+                                    const std::vector<acme::Identifier>& ids);
+  // Finalize's checks of the CSR's key and extensions.
+  Status CheckCsrKeyAndFeatures(const pki::Csr& csr, const acme::Account& account);
 
   storage::Store& store_;
   const Signer& signer_;
@@ -110,6 +167,7 @@ class RegistrationAuthority {
   RaConfig config_;
   IdentifierPolicy policy_;
   std::function<void()> observer_;
+  std::function<void(const std::string&, int)> revocation_observer_;
   std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
 };
 

@@ -1,8 +1,12 @@
 // RFC 8555 7.6: certificate revocation.
+#include "ca/ra/revocation.h"
+
 #include <array>
 
 #include "ca/ra/ra.h"
+#include "crypto/digest.h"
 #include "pki/certificate.h"
+#include "pki/crl.h"
 
 namespace signet::ca {
 namespace {
@@ -22,6 +26,24 @@ Status CheckReason(int reason) {
 }
 
 }  // namespace
+
+std::string BlockedKeyId(const crypto::Key& key) {
+  return crypto::HexEncode(crypto::Sha256(key.PublicDer()));
+}
+
+Status RecordRevocation(storage::Store& store, const acme::CertificateRecord& record, int reason,
+                        bool block_key, acme::TimePoint now) {
+  if (record.revoked_at) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
+  if (block_key) {
+    SIGNET_ASSIGN_OR_RETURN(auto chain, pki::CertChainFromPem(record.chain_pem));
+    if (chain.empty()) return Error(ErrorCode::kServerInternal, "stored certificate is empty");
+    crypto::Key key(crypto::PkeyPtr(X509_get_pubkey(chain[0].get())));
+    SIGNET_RETURN_IF_ERROR(store.BlockKey(BlockedKeyId(key), record.serial, now));
+  }
+  SIGNET_ASSIGN_OR_RETURN(bool revoked, store.RevokeCertificate(record.serial, reason, now));
+  if (!revoked) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
+  return OkStatus();
+}
 
 Status RegistrationAuthority::RevokeCertificate(const std::string& cert_der, int reason,
                                                 const acme::Account* account,
@@ -55,9 +77,11 @@ Status RegistrationAuthority::RevokeCertificate(const std::string& cert_der, int
   } else if (!account) {
     return Error(ErrorCode::kUnauthorized, "revocation needs an account or the certificate key");
   }
-  if (rec.revoked_at) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
-  SIGNET_ASSIGN_OR_RETURN(bool revoked, store_.RevokeCertificate(serial, reason, acme::Clock::now()));
-  if (!revoked) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
+  // Proof of the key itself is what makes keyCompromise credible enough to
+  // refuse the key from now on (Let's Encrypt blocks it the same way).
+  bool block_key = certificate_key && reason == pki::kReasonKeyCompromise;
+  SIGNET_RETURN_IF_ERROR(RecordRevocation(store_, rec, reason, block_key, acme::Clock::now()));
+  if (revocation_observer_) revocation_observer_(serial, rec.crl_shard);
   return OkStatus();
 }
 

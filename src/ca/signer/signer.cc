@@ -1,31 +1,56 @@
 #include "ca/signer/signer.h"
 
+#include "pki/ari_cert_id.h"
 #include "pki/certificate.h"
 #include "pki/issuer.h"
 
 namespace signet::ca {
 
-Result<IssuedCertificate> Signer::Issue(const crypto::Key& subject_key,
-                                        const std::vector<std::string>& dns_names,
-                                        const std::vector<std::string>& ip_addresses) const {
+int CrlShardOf(const std::string& serial, int shards) {
+  if (shards <= 1) return 0;
+  uint64_t low = 0;
+  size_t start = serial.size() > 8 ? serial.size() - 8 : 0;
+  for (size_t i = start; i < serial.size(); ++i) low = (low << 8) | uint8_t(serial[i]);
+  return int(low % uint64_t(shards));
+}
+
+Result<IssuedCertificate> Signer::Issue(const IssueRequest& request) const {
+  if (!request.subject_key) return Error(ErrorCode::kServerInternal, "no subject key");
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
+  const Profile* profile = request.profile;
   pki::LeafTemplate leaf;
-  leaf.subject_key = subject_key;
-  leaf.dns_names = dns_names;
-  leaf.ip_addresses = ip_addresses;
+  leaf.subject_key = *request.subject_key;
+  leaf.dns_names = request.dns_names;
+  leaf.ip_addresses = request.ip_addresses;
   leaf.serial = pki::RandomSerial();
   leaf.not_before = now - config_.backdate;
   // RFC 5280 validity is inclusive of notAfter: subtract a second so the
   // lifetime is exactly what is configured.
-  leaf.not_after = leaf.not_before + config_.lifetime - std::chrono::seconds(1);
+  leaf.not_after =
+      leaf.not_before + (profile ? profile->lifetime : config_.lifetime) - std::chrono::seconds(1);
   leaf.ca_issuers_url = config_.ca_issuers_url;
+  if (profile) {
+    leaf.include_common_name = profile->common_name;
+    leaf.ext_key_usages = profile->ext_key_usages;
+  }
+  int shard = CrlShardOf(leaf.serial, config_.crl_shards);
+  if (!config_.publication.base.empty()) {
+    leaf.crl_distribution_point = config_.publication.Crl(shard);
+    if (config_.ocsp) leaf.ocsp_url = config_.publication.Ocsp();
+  }
+  leaf.must_staple = request.must_staple;
   SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::IssueLeaf(hierarchy_.intermediate(), leaf));
   IssuedCertificate out;
   out.serial_hex = pki::SerialHex(cert.get());
   out.chain_pem = pki::CertToPem(cert.get()) + hierarchy_.IntermediatePem();
   out.not_before = leaf.not_before;
   out.not_after = leaf.not_after;
+  out.crl_shard = shard;
   return out;
+}
+
+std::string Signer::IssuerKeyId() const {
+  return pki::SubjectKeyId(hierarchy_.intermediate().cert.get());
 }
 
 }  // namespace signet::ca

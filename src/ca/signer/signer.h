@@ -1,6 +1,8 @@
 // The CA's signing role (Boulder's "ca"): the only holder of the issuing
 // key. It is asked one thing: sign a certificate for this public key and
-// these names. Policy checks (which names, which key) happen before, in the RA.
+// these names under this profile. Policy checks (which names, which key,
+// which profile) happen before, in the RA. It also picks the certificate's
+// CRL shard (RFC 5280 4.2.1.13), fixed for the certificate's life.
 // Thread-safe.
 #pragma once
 
@@ -10,15 +12,29 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
+#include "ca/signer/profile.h"
 #include "crypto/key.h"
 #include "pki/ca_hierarchy.h"
 
 namespace signet::ca {
 
+// Where CRLs and OCSP are published, under the operator's public base URL
+// (e.g. "http://127.0.0.1:14080"): CRL shard N at BASE/crl/N.crl, the OCSP
+// responder at BASE/ocsp.
+struct PublicationUrls {
+  std::string base;
+  std::string Crl(int shard) const { return base + "/crl/" + std::to_string(shard) + ".crl"; }
+  std::string Ocsp() const { return base + "/ocsp"; }
+};
+
 struct SignerConfig {
-  std::chrono::seconds lifetime = std::chrono::hours(24 * 90);
-  std::chrono::seconds backdate = std::chrono::hours(1);  // clock skew allowance
+  std::chrono::seconds lifetime = std::chrono::hours(24 * 90);  // without a profile
+  std::chrono::seconds backdate = std::chrono::hours(1);        // clock skew allowance
   std::string ca_issuers_url;  // AIA caIssuers, e.g. https://host/acme/issuer-cert
+  // Empty: certificates carry no CRL Distribution Points and no OCSP URL.
+  PublicationUrls publication;
+  int crl_shards = 1;  // shard = serial mod crl_shards
+  bool ocsp = false;   // AIA OCSP URL in certificates (needs publication.base)
 };
 
 struct IssuedCertificate {
@@ -26,6 +42,16 @@ struct IssuedCertificate {
   std::string chain_pem;  // leaf + intermediate
   acme::TimePoint not_before;
   acme::TimePoint not_after;
+  int crl_shard = 0;
+};
+
+struct IssueRequest {
+  const crypto::Key* subject_key = nullptr;
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ip_addresses;
+  // nullptr: SignerConfig::lifetime, a CN, serverAuth only.
+  const Profile* profile = nullptr;
+  bool must_staple = false;  // TLS Feature status_request (RFC 7633)
 };
 
 class Signer {
@@ -33,13 +59,23 @@ class Signer {
   Signer(const pki::CaHierarchy& hierarchy, SignerConfig config)
       : hierarchy_(hierarchy), config_(std::move(config)) {}
 
+  Result<IssuedCertificate> Issue(const IssueRequest& request) const;
   Result<IssuedCertificate> Issue(const crypto::Key& subject_key,
                                   const std::vector<std::string>& dns_names,
-                                  const std::vector<std::string>& ip_addresses = {}) const;
+                                  const std::vector<std::string>& ip_addresses = {}) const {
+    return Issue(IssueRequest{&subject_key, dns_names, ip_addresses});
+  }
+
+  // The issuing intermediate's key identifier (the AKI of what we issue).
+  std::string IssuerKeyId() const;
+  const SignerConfig& config() const { return config_; }
 
  private:
   const pki::CaHierarchy& hierarchy_;
   SignerConfig config_;
 };
+
+// The CRL shard of a serial (big-endian bytes): its low 64 bits mod `shards`.
+int CrlShardOf(const std::string& serial, int shards);
 
 }  // namespace signet::ca

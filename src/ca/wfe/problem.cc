@@ -16,6 +16,7 @@ int ProblemStatus(ErrorCode code) {
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kAlreadyReplaced: return 409;  // RFC 9773 5: Conflict
     case ErrorCode::kServerInternal: return 500;
     default: return 400;
   }

@@ -46,6 +46,16 @@ json::object RenderOrder(const acme::Order& o, const Urls& urls) {
   if (o.error) out["error"] = ProblemJson(*o.error);
   if (o.status == acme::ObjStatus::kValid && !o.certificate_serial.empty())
     out["certificate"] = urls.Certificate(o.certificate_serial);
+  if (!o.profile.empty()) out["profile"] = o.profile;
+  if (!o.replaces.empty()) out["replaces"] = o.replaces;  // RFC 9773 5
+  return out;
+}
+
+json::object RenderRenewalInfo(acme::TimePoint start, acme::TimePoint end,
+                               const std::string& explanation_url) {
+  json::object window{{"start", Rfc3339(start)}, {"end", Rfc3339(end)}};
+  json::object out{{"suggestedWindow", std::move(window)}};
+  if (!explanation_url.empty()) out["explanationURL"] = explanation_url;
   return out;
 }
 

@@ -30,6 +30,7 @@ struct Urls {
   }
   std::string Certificate(const std::string& serial) const { return base + "/acme/cert/" + serial; }
   std::string IssuerCert() const { return base + "/acme/issuer-cert"; }
+  std::string RenewalInfo() const { return base + "/acme/renewal-info"; }  // RFC 9773
 };
 
 std::string Rfc3339(acme::TimePoint t);
@@ -39,5 +40,8 @@ boost::json::object RenderOrder(const acme::Order& o, const Urls& urls);
 boost::json::object RenderChallenge(const acme::Challenge& c, const std::string& authz_id,
                                     const Urls& urls);
 boost::json::object RenderAuthorization(const acme::Authorization& a, const Urls& urls);
+// RFC 9773 4.2: {"suggestedWindow": {"start", "end"}, "explanationURL"?}.
+boost::json::object RenderRenewalInfo(acme::TimePoint start, acme::TimePoint end,
+                                      const std::string& explanation_url);
 
 }  // namespace signet::ca

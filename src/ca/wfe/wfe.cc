@@ -37,6 +37,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const
       {"/acme/key-change", true, &W::NotImplemented},
       {"/acme/issuer-cert", false, &W::IssuerCert},
       {"/acme/root", false, &W::Root},
+      {"/acme/renewal-info/", false, &W::RenewalInfo},
   };
   std::string_view path = req.Path();
   for (const RouteEntry& r : kRoutes) {
@@ -83,13 +84,17 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Directory(const http::Request&, const Ur
                                                   const std::string&) {
   json::array caa;
   for (const auto& c : config_.caa_identities) caa.emplace_back(c);
+  json::object profiles;  // draft-ietf-acme-profiles: name -> description
+  for (const Profile& p : ra_.profiles().all()) profiles[p.name] = p.description;
   json::object meta{{"termsOfService", config_.terms_of_service},
                     {"website", config_.website},
                     {"caaIdentities", std::move(caa)},
-                    {"externalAccountRequired", config_.external_account_required}};
+                    {"externalAccountRequired", config_.external_account_required},
+                    {"profiles", std::move(profiles)}};
   json::object dir{{"newNonce", urls.NewNonce()},   {"newAccount", urls.NewAccount()},
                    {"newOrder", urls.NewOrder()},   {"revokeCert", urls.RevokeCert()},
-                   {"keyChange", urls.KeyChange()}, {"meta", std::move(meta)}};
+                   {"keyChange", urls.KeyChange()}, {"renewalInfo", urls.RenewalInfo()},
+                   {"meta", std::move(meta)}};
   return Reply::Json(200, dir);
 }
 
@@ -109,6 +114,15 @@ Result<WebFrontEnd::Reply> WebFrontEnd::IssuerCert(const http::Request&, const U
 
 Result<WebFrontEnd::Reply> WebFrontEnd::Root(const http::Request&, const Urls&, const std::string&) {
   return Reply::Raw(200, "application/pem-certificate-chain", config_.root_pem);
+}
+
+// RFC 9773 4.2: unauthenticated GET; Retry-After says when to ask again.
+Result<WebFrontEnd::Reply> WebFrontEnd::RenewalInfo(const http::Request&, const Urls&,
+                                                    const std::string& cert_id) {
+  SIGNET_ASSIGN_OR_RETURN(RenewalWindow window, ra_.GetRenewalWindow(cert_id));
+  Reply r = Reply::Json(200, RenderRenewalInfo(window.start, window.end, window.explanation_url));
+  r.retry_after = kRenewalInfoRetryAfterSeconds;
+  return r;
 }
 
 Result<WebFrontEnd::Reply> WebFrontEnd::NotImplemented(const http::Request&, const Urls&,

@@ -29,6 +29,9 @@ struct WfeConfig {
   std::string root_pem;    // served at /acme/root for convenience
 };
 
+// How long ARI clients should wait before asking again (RFC 9773 4.3).
+inline constexpr int kRenewalInfoRetryAfterSeconds = 6 * 3600;
+
 class WebFrontEnd {
  public:
   WebFrontEnd(RegistrationAuthority& ra, NonceService& nonces, WfeConfig config)
@@ -60,6 +63,7 @@ class WebFrontEnd {
   Result<Reply> RevokeCert(const http::Request&, const Urls&, const std::string&);
   Result<Reply> IssuerCert(const http::Request&, const Urls&, const std::string&);
   Result<Reply> Root(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> RenewalInfo(const http::Request&, const Urls&, const std::string& cert_id);
   Result<Reply> NotImplemented(const http::Request&, const Urls&, const std::string&);
 
   RegistrationAuthority& ra_;

@@ -44,6 +44,14 @@ Result<std::vector<std::string>> ParseContacts(const json::value& v) {
   return out;
 }
 
+// An optional string member: "" when absent, malformed when not a string.
+Result<std::string> OptionalString(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return std::string();
+  if (!v->is_string()) return Error(ErrorCode::kMalformed, std::string(key) + " must be a string");
+  return std::string(v->get_string());
+}
+
 bool BoolMember(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_bool() && v->get_bool();
@@ -123,8 +131,11 @@ Result<WebFrontEnd::Reply> WebFrontEnd::NewOrder(const http::Request& req, const
   std::optional<acme::TimePoint> not_before, not_after;
   if (payload.contains("notBefore")) not_before = acme::Clock::now();
   if (payload.contains("notAfter")) not_after = acme::Clock::now();
-  SIGNET_ASSIGN_OR_RETURN(acme::Order order,
-                          ra_.NewOrder(*ar.account, std::move(identifiers), not_before, not_after));
+  OrderOptions options;
+  SIGNET_ASSIGN_OR_RETURN(options.profile, OptionalString(payload, "profile"));
+  SIGNET_ASSIGN_OR_RETURN(options.replaces, OptionalString(payload, "replaces"));
+  SIGNET_ASSIGN_OR_RETURN(acme::Order order, ra_.NewOrder(*ar.account, std::move(identifiers),
+                                                          not_before, not_after, options));
   Reply r = Reply::Json(201, RenderOrder(order, urls));
   r.location = urls.Order(order.id);
   return r;

@@ -132,7 +132,7 @@ TEST_F(AcmeClientTest, Directory) {
   EXPECT_EQ(dir->new_order, base + "/acme/new-order");
   EXPECT_EQ(dir->revoke_cert, base + "/acme/revoke-cert");
   EXPECT_EQ(dir->key_change, base + "/acme/key-change");
-  EXPECT_EQ(dir->renewal_info, "");
+  EXPECT_EQ(dir->renewal_info, base + "/acme/renewal-info");  // RFC 9773
   EXPECT_EQ(dir->terms_of_service, "https://signet.invalid/terms");
   EXPECT_FALSE(dir->external_account_required);
 }

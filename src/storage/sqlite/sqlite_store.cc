@@ -19,7 +19,8 @@ std::optional<int64_t> OptUnix(const std::optional<acme::TimePoint>& t) {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   SIGNET_ASSIGN_OR_RETURN(auto db, sqlite::Db::Open(path));
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db)));
+  SIGNET_ASSIGN_OR_RETURN(auto read_db, sqlite::Db::Open(path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(read_db)));
   SIGNET_RETURN_IF_ERROR(store->Migrate());
   return store;
 }
@@ -91,7 +92,8 @@ Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) 
   Lock lock(mu_);
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "SELECT id, account_id, status, expires, identifiers, authz_ids, not_before, not_after, "
-      "error, cert_serial, created_at, csr FROM orders WHERE id = ?"));
+      "error, cert_serial, created_at, csr, profile, replaces, replaces_serial "
+      "FROM orders WHERE id = ?"));
   s.Bind(1, id);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::Order>();
@@ -109,23 +111,28 @@ Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) 
   o.certificate_serial = s.Text(9);
   o.created_at = FromUnix(s.Int(10));
   o.csr_der = s.Text(11);
+  o.profile = s.Text(12);
+  o.replaces = s.Text(13);
+  o.replaces_serial = s.Text(14);
   return std::optional<acme::Order>(std::move(o));
 }
 
 Status SqliteStore::WriteOrder(const acme::Order& o, bool insert) {
   const char* sql = insert
       ? "INSERT INTO orders (account_id, status, expires, identifiers, authz_ids, not_before, "
-        "not_after, error, cert_serial, created_at, csr, id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "not_after, error, cert_serial, created_at, csr, profile, replaces, replaces_serial, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       : "UPDATE orders SET account_id = ?, status = ?, expires = ?, identifiers = ?, "
         "authz_ids = ?, not_before = ?, not_after = ?, error = ?, cert_serial = ?, "
-        "created_at = ?, csr = ? WHERE id = ?";
+        "created_at = ?, csr = ?, profile = ?, replaces = ?, replaces_serial = ? WHERE id = ?";
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
   s.Bind(1, o.account_id).Bind(2, acme::StatusName(o.status)).Bind(3, ToUnix(o.expires))
       .Bind(4, EncodeIdentifiers(o.identifiers)).Bind(5, EncodeStrings(o.authorization_ids))
       .Bind(6, OptUnix(o.not_before)).Bind(7, OptUnix(o.not_after))
       .BindNullable(8, o.error ? EncodeError(*o.error) : std::string())
-      .BindNullable(9, o.certificate_serial).Bind(10, ToUnix(o.created_at)).BindNullable(11, o.csr_der).Bind(12, o.id);
+      .BindNullable(9, o.certificate_serial).Bind(10, ToUnix(o.created_at))
+      .BindNullable(11, o.csr_der).Bind(12, o.profile).BindNullable(13, o.replaces).BindNullable(14, o.replaces_serial)
+      .Bind(15, o.id);
   return db_->StepDone(s, insert ? "insert order" : "update order");
 }
 
@@ -147,6 +154,12 @@ Status SqliteStore::CreateOrder(const acme::Order& order,
   Lock lock(mu_);
   sqlite::Transaction tx(*db_);
   if (!tx.begun()) return db_->LastError("begin");
+  if (!order.replaces_serial.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(bool replaced, ReplacementExists(order.replaces_serial));
+    if (replaced)
+      return Error(ErrorCode::kAlreadyReplaced, "certificate " + order.replaces_serial +
+                                                    " already has a replacement order");
+  }
   for (const auto& a : authzs) SIGNET_RETURN_IF_ERROR(WriteAuthorization(a, true));
   SIGNET_RETURN_IF_ERROR(WriteOrder(order, true));
   return tx.Commit();
@@ -200,17 +213,31 @@ Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
   Lock lock(mu_);
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "SELECT serial, account_id, order_id, chain_pem, not_before, not_after, issued_at, "
-      "revoked_at, revoked_reason FROM certificates WHERE serial = ?"));
+      "revoked_at, revoked_reason, crl_shard, profile, ari_start, ari_end, ari_explanation "
+      "FROM certificates WHERE serial = ?"));
   s.Bind(1, serial);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::CertificateRecord>();
   if (rc != SQLITE_ROW) return db_->LastError("read certificate");
-  acme::CertificateRecord c{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
-                            FromUnix(s.Int(4)), FromUnix(s.Int(5)), FromUnix(s.Int(6))};
+  acme::CertificateRecord c;
+  c.serial = s.Text(0);
+  c.account_id = s.Text(1);
+  c.order_id = s.Text(2);
+  c.chain_pem = s.Text(3);
+  c.not_before = FromUnix(s.Int(4));
+  c.not_after = FromUnix(s.Int(5));
+  c.issued_at = FromUnix(s.Int(6));
   if (!s.IsNull(7)) {
     c.revoked_at = FromUnix(s.Int(7));
     c.revoked_reason = int(s.Int(8));
   }
+  c.crl_shard = int(s.Int(9));
+  c.profile = s.Text(10);
+  if (!s.IsNull(11) && !s.IsNull(12)) {
+    c.ari_window_start = FromUnix(s.Int(11));
+    c.ari_window_end = FromUnix(s.Int(12));
+  }
+  c.ari_explanation_url = s.Text(13);
   return std::optional<acme::CertificateRecord>(std::move(c));
 }
 
@@ -220,9 +247,10 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
   if (!tx.begun()) return db_->LastError("begin");
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "INSERT INTO certificates (serial, account_id, order_id, chain_pem, not_before, "
-      "not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   s.Bind(1, c.serial).Bind(2, c.account_id).Bind(3, c.order_id).Bind(4, c.chain_pem)
-      .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at));
+      .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at))
+      .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
   SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
   SIGNET_RETURN_IF_ERROR(WriteOrder(order, false));
   return tx.Commit();
@@ -274,17 +302,6 @@ Result<std::optional<acme::Authorization>> SqliteStore::FindValidAuthorization(
   s.Bind(1, account_id).Bind(2, id.value).Bind(3, id.type).Bind(4, int64_t(wildcard))
       .Bind(5, ToUnix(now));
   return ReadAuthorization(s);
-}
-
-Result<bool> SqliteStore::RevokeCertificate(const std::string& serial, int reason,
-                                            acme::TimePoint when) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "UPDATE certificates SET revoked_at = ?, revoked_reason = ? "
-      "WHERE serial = ? AND revoked_at IS NULL"));
-  s.Bind(1, ToUnix(when)).Bind(2, int64_t(reason)).Bind(3, serial);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "revoke certificate"));
-  return db_->Changes() == 1;
 }
 
 }  // namespace signet::storage

@@ -1,6 +1,9 @@
 // Store on an embedded SQLite database (WAL mode) in the CA's data
 // directory. One connection guarded by a mutex: SQLite allows one writer at a
-// time anyway, and every call is a short transaction.
+// time anyway, and every call is a short transaction. Long reads for
+// publication (ListRevokedInShard) use a second, read-only connection with
+// its own mutex, so a million-entry CRL never holds up issuance (WAL readers
+// do not block the writer).
 #pragma once
 
 #include <memory>
@@ -32,6 +35,19 @@ class SqliteStore : public Store {
       acme::TimePoint now) override;
   Result<bool> RevokeCertificate(const std::string& serial, int reason,
                                  acme::TimePoint when) override;
+  Result<std::vector<acme::RevokedCertificate>> ListRevokedInShard(int shard,
+                                                                   acme::TimePoint now) override;
+  Result<int> MaxCrlShard() override;
+  Result<std::vector<acme::RevocationEvent>> RevocationsSince(int64_t after_sequence,
+                                                              size_t limit) override;
+  Result<bool> IsKeyBlocked(const std::string& spki_sha256_hex) override;
+  Result<bool> HasReplacementOrder(const std::string& serial) override;
+  Status BlockKey(const std::string& spki_sha256_hex, const std::string& serial,
+                  acme::TimePoint when) override;
+  Result<bool> SetRenewalWindow(const std::string& serial, std::optional<acme::TimePoint> start,
+                                std::optional<acme::TimePoint> end,
+                                const std::string& explanation_url) override;
+  Result<int64_t> NextCrlNumber(int shard) override;
 
   Status CreateAccount(const acme::Account& account) override;
   Status UpdateAccount(const acme::Account& account) override;
@@ -44,8 +60,11 @@ class SqliteStore : public Store {
   Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) override;
 
  private:
-  explicit SqliteStore(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
+  SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::Db> read_db)
+      : db_(std::move(db)), read_db_(std::move(read_db)) {}
   Status Migrate();
+  // REQUIRES: mu_ held.
+  Result<bool> ReplacementExists(const std::string& serial);
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);
   Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
   Status WriteOrder(const acme::Order& order, bool insert);
@@ -55,6 +74,8 @@ class SqliteStore : public Store {
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Db> db_;  // GUARDED_BY(mu_)
+  std::mutex read_mu_;
+  std::unique_ptr<sqlite::Db> read_db_;  // GUARDED_BY(read_mu_); reads only
 };
 
 }  // namespace signet::storage

@@ -57,6 +57,18 @@ class SqliteStoreTest : public ::testing::Test {
     return o;
   }
 
+  // A certificate of acct1's order1.
+  static acme::CertificateRecord Cert(const std::string& serial, acme::TimePoint not_after) {
+    acme::CertificateRecord c;
+    c.serial = serial;
+    c.account_id = "acct1";
+    c.order_id = "order1";
+    c.chain_pem = "PEM";
+    c.not_before = c.issued_at = acme::Clock::now();
+    c.not_after = not_after;
+    return c;
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
 };
@@ -116,8 +128,7 @@ TEST_F(SqliteStoreTest, TransitionOrderIsCompareAndSet) {
 TEST_F(SqliteStoreTest, DuplicateSerialIsRefusedAndLeavesOrderUntouched) {
   MakeAccount("acct1");
   acme::Order order = MakeOrder("acct1");
-  acme::CertificateRecord cert{"0abc", "acct1", "order1", "PEM", acme::Clock::now(),
-                               acme::Clock::now(), acme::Clock::now()};
+  acme::CertificateRecord cert = Cert("0abc", acme::Clock::now());
   order.status = ObjStatus::kValid;
   order.certificate_serial = "0abc";
   ASSERT_TRUE(store_->FinishIssuance(cert, order).ok());
@@ -127,6 +138,79 @@ TEST_F(SqliteStoreTest, DuplicateSerialIsRefusedAndLeavesOrderUntouched) {
   auto got = store_->GetOrder("order1");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->status, ObjStatus::kValid) << "the failed transaction must roll back";
+}
+
+// Issue 5: what CRLs, OCSP, ARI and key blocking keep in the store.
+TEST_F(SqliteStoreTest, RevocationFeedShardsAndExpiry) {
+  MakeAccount("acct1");
+  acme::Order order = MakeOrder("acct1");
+  auto now = acme::Clock::now();
+  auto cert = [&](const std::string& serial, int shard, acme::TimePoint not_after) {
+    acme::CertificateRecord c = Cert(serial, not_after);
+    c.crl_shard = shard;
+    c.profile = "classic";
+    EXPECT_TRUE(store_->FinishIssuance(c, order).ok());
+  };
+  cert("a1", 0, now + std::chrono::hours(1));
+  cert("b2", 1, now + std::chrono::hours(1));
+  cert("c3", 1, now - std::chrono::hours(1));  // expired
+  for (const char* s : {"a1", "b2", "c3"}) ASSERT_TRUE(*store_->RevokeCertificate(s, 4, now));
+  EXPECT_FALSE(*store_->RevokeCertificate("a1", 1, now)) << "only once";
+  Reopen();
+  auto feed = store_->RevocationsSince(0, 2);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->size(), 2u);
+  EXPECT_EQ((*feed)[0].serial, "a1");
+  EXPECT_EQ((*feed)[1].crl_shard, 1);
+  auto rest = store_->RevocationsSince((*feed)[1].sequence, 10);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].serial, "c3");
+  auto shard1 = store_->ListRevokedInShard(1, now);
+  ASSERT_TRUE(shard1.ok());
+  ASSERT_EQ(shard1->size(), 1u) << "the expired one is left out";
+  EXPECT_EQ((*shard1)[0].serial, "b2");
+  EXPECT_EQ((*shard1)[0].reason, 4);
+  EXPECT_EQ(*store_->MaxCrlShard(), 1);
+  EXPECT_EQ(store_->GetCertificate("b2")->value().profile, "classic");
+}
+
+TEST_F(SqliteStoreTest, CrlNumbersOnlyGrow) {
+  EXPECT_EQ(*store_->NextCrlNumber(3), 1);
+  EXPECT_EQ(*store_->NextCrlNumber(3), 2);
+  EXPECT_EQ(*store_->NextCrlNumber(0), 1);
+  Reopen();
+  EXPECT_EQ(*store_->NextCrlNumber(3), 3);
+  EXPECT_EQ(*store_->MaxCrlShard(), -1) << "no certificates yet";
+}
+
+TEST_F(SqliteStoreTest, BlockedKeysAndRenewalWindows) {
+  EXPECT_FALSE(*store_->IsKeyBlocked("ab"));
+  ASSERT_TRUE(store_->BlockKey("ab", "01", acme::Clock::now()).ok());
+  ASSERT_TRUE(store_->BlockKey("ab", "02", acme::Clock::now()).ok()) << "idempotent";
+  EXPECT_TRUE(*store_->IsKeyBlocked("ab"));
+  EXPECT_FALSE(*store_->SetRenewalWindow("nope", std::nullopt, std::nullopt, ""));
+  EXPECT_FALSE(store_->SetRenewalWindow("nope", acme::Clock::now(), std::nullopt, "").ok());
+}
+
+TEST_F(SqliteStoreTest, OnlyOneLiveReplacementOrderPerCertificate) {
+  MakeAccount("acct1");
+  acme::Order first = MakeOrder("acct1");
+  first.id = "order2";
+  first.replaces = "AAAA.AQ";
+  first.replaces_serial = "01";
+  first.profile = "tlsserver";
+  ASSERT_TRUE(store_->CreateOrder(first, {}).ok());
+  EXPECT_EQ(store_->GetOrder("order2")->value().replaces, "AAAA.AQ");
+  EXPECT_EQ(store_->GetOrder("order2")->value().profile, "tlsserver");
+  EXPECT_TRUE(*store_->HasReplacementOrder("01"));
+  acme::Order second = first;
+  second.id = "order3";
+  Status refused = store_->CreateOrder(second, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyReplaced);
+  first.status = ObjStatus::kInvalid;  // a failed replacement may be retried
+  ASSERT_TRUE(store_->UpdateOrder(first).ok());
+  EXPECT_TRUE(store_->CreateOrder(second, {}).ok());
 }
 
 }  // namespace

@@ -1,0 +1,73 @@
+#include "admin_command.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "ca/ra/admin.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace signet::app {
+
+namespace {
+
+int Fail(const Error& e) {
+  std::cerr << "signetd admin: " << e.detail << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<storage::SqliteStore>> OpenStore(const std::string& data_dir) {
+  std::string path = data_dir + "/signetd.sqlite3";
+  if (!std::filesystem::exists(path))
+    return Error(ErrorCode::kNotFound, "no signetd database at " + path);
+  return storage::SqliteStore::Open(path);
+}
+
+}  // namespace
+
+AdminCommand::AdminCommand(CLI::App& app) {
+  admin_ = app.add_subcommand("admin", "operator actions on the CA's database");
+  admin_->require_subcommand(1);
+  revoke_ = admin_->add_subcommand("revoke", "revoke a certificate by serial");
+  ari_window_ = admin_->add_subcommand(
+      "ari-window", "move the suggested renewal window (RFC 9773) of certificates");
+  for (CLI::App* sub : {revoke_, ari_window_}) {
+    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+    sub->add_option("--explanation", explanation_, "explanationURL for renewalInfo");
+  }
+  revoke_->add_option("--serial", serials_, "certificate serial (hex)")->required()->expected(1);
+  revoke_->add_option("--reason", reason_, "RFC 5280 reason: 0, 1, 3, 4, 5 or 9")->required();
+  ari_window_->add_option("--serial", serials_, "certificate serial (hex; repeatable)")->required();
+  ari_window_->add_option("--start", start_, "window start (RFC 3339)")->required();
+  ari_window_->add_option("--end", end_, "window end (RFC 3339)")->required();
+}
+
+int AdminCommand::Run() {
+  if (revoke_->parsed()) return Revoke();
+  if (ari_window_->parsed()) return AriWindow();
+  return Fail(Error(ErrorCode::kMalformed, "unknown admin command"));
+}
+
+int AdminCommand::Revoke() {
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  Status s = ca::AdminRevoke(**store, serials_.at(0), reason_, explanation_);
+  if (!s.ok()) return Fail(s.error());
+  std::cout << "revoked " << *ca::NormalizeSerial(serials_[0]) << " (reason " << reason_ << ")\n";
+  return 0;
+}
+
+int AdminCommand::AriWindow() {
+  auto start = ca::ParseRfc3339(start_);
+  if (!start.ok()) return Fail(start.error());
+  auto end = ca::ParseRfc3339(end_);
+  if (!end.ok()) return Fail(end.error());
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  Status s = ca::AdminSetRenewalWindow(**store, serials_, *start, *end, explanation_);
+  if (!s.ok()) return Fail(s.error());
+  std::cout << "renewal window of " << serials_.size() << " certificate(s) set to " << start_
+            << " .. " << end_ << "\n";
+  return 0;
+}
+
+}  // namespace signet::app

@@ -1,0 +1,38 @@
+// `signetd admin`: operator actions without an ACME account, on the data
+// directory's database (ca/ra/admin.h), with signetd stopped or running.
+//   signetd admin revoke --data-dir DIR --serial HEX --reason N [--explanation URL]
+//   signetd admin ari-window --data-dir DIR --serial HEX [--serial HEX ...]
+//       --start RFC3339 --end RFC3339 [--explanation URL]
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace signet::app {
+
+class AdminCommand {
+ public:
+  // Registers the subcommands on `app`.
+  explicit AdminCommand(CLI::App& app);
+  bool parsed() const { return admin_->parsed(); }
+  // Runs the parsed subcommand; the process exit code (0 on success, 1 on
+  // failure with one line on stderr).
+  int Run();
+
+ private:
+  int Revoke();
+  int AriWindow();
+
+  CLI::App* admin_;
+  CLI::App* revoke_;
+  CLI::App* ari_window_;
+  std::string data_dir_ = "/var/lib/signetd";
+  std::vector<std::string> serials_;
+  int reason_ = 0;
+  std::string start_;
+  std::string end_;
+  std::string explanation_;
+};
+
+}  // namespace signet::app

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# signetd and Pebble side by side under the same ACME load, in one run, on
+# this machine, with signet-bench (apps/signet-bench) as the client. DNS is
+# pebble-challtestsrv (every name -> 127.0.0.1); HTTP-01 is answered by
+# signet-bench itself.
+#   1. Pebble 2.4 (PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0): A accounts,
+#      C orders in flight, N orders. Pebble 2.4 deadlocks under concurrent
+#      load (its authz-reuse lookup takes its store lock and authz locks in
+#      the opposite order to its handlers), so C is small and a run that
+#      stalls is retried on a fresh Pebble, up to 3 times. Then Pebble once
+#      at HIGH_C in flight, to show where it stops.
+#   2. signetd on a fresh data directory: the same workload; then HIGH_C in
+#      flight; then BIG_C in flight over BIG_C connections (RSS at idle and
+#      under that load).
+#   3. `openssl speed ecdsap256` for the crypto floor.
+# Prints each run's table, then the rows, the ratios, the floor and which
+# targets are met (bench/side_by_side_report.py). Every run's JSON stays in
+# $OUT (default build/ca_side_by_side).
+#
+# Usage: bench/ca_side_by_side.sh      (from a clean checkout: installs deps,
+#        builds signetd + signet-bench; a few minutes on 2 cores)
+# Knobs (environment): A C N HIGH_C HIGH_N BIG_C BIG_N MAX_RUN_S, SKIP_BUILD=1,
+# OUT=DIR. Loopback only, on ports apart from the integration tests' (CA
+# 14300, DNS 8353, HTTP-01 5302); every process started is killed at exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+A=${A:-10} C=${C:-10} N=${N:-1000}
+HIGH_C=${HIGH_C:-50} HIGH_N=${HIGH_N:-2000}
+BIG_C=${BIG_C:-1000} BIG_N=${BIG_N:-5000}
+MAX_RUN_S=${MAX_RUN_S:-240}   # no run starts orders for longer than this
+OUT=${OUT:-$ROOT/build/ca_side_by_side}
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  scripts/install-deps.sh >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C build signetd signet-bench >/dev/null
+fi
+SIGNETD=$ROOT/build/apps/signetd/signetd
+BENCH=$ROOT/build/apps/signet-bench/signet-bench
+mkdir -p "$OUT"
+
+CA_PORT=${CA_PORT:-14300} DNS_PORT=${DNS_PORT:-8353} HTTP01_PORT=${HTTP01_PORT:-5302}
+MGMT_PORT=${MGMT_PORT:-8355} PEBBLE_MGMT_PORT=${PEBBLE_MGMT_PORT:-15300}
+source tests/integration/lib.sh
+source tests/integration/agent_lib.sh
+trap - EXIT
+finish() {
+  local rc=$?
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ $rc -ne 0 ]; then
+    for f in "$T"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 20 "$f"; }; done
+  fi
+  rm -rf "$T"
+  exit $rc
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+# A thousand connections each way, plus validations.
+[ "$(ulimit -n)" -ge 8192 ] || ulimit -n 8192
+
+stop_pid() {  # pid: kill one process we started and drop it from PIDS
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local keep=()
+  for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done
+  PIDS=("${keep[@]}")
+}
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+bench() {  # name trust pid [extra flags]: one signet-bench run
+  local name=$1 trust=$2 pid=$3; shift 3
+  echo
+  echo "=== $name"
+  timeout $((MAX_RUN_S + 180)) "$BENCH" "$DIRECTORY" --ca-file "$trust" \
+    --http01-port "$HTTP01_PORT" --server-pid "$pid" -D "$MAX_RUN_S" --request-timeout-ms 20000 \
+    --json "$OUT/$name.json" "$@" 2>"$T/bench-$name.log" | tee "$OUT/$name.txt"
+}
+
+start_dns
+
+stalled() { python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["stalled"] else 1)' "$1"; }
+
+# 1. Pebble: the common workload (retried on a fresh Pebble if it deadlocks),
+# then HIGH_C in flight once.
+for attempt in 1 2 3; do
+  PEBBLE_WFE_NONCEREJECT=0 start_pebble
+  PEBBLE_PID=${PIDS[-1]}
+  bench pebble "$TRUST" "$PEBBLE_PID" -A "$A" -C "$C" -N "$N"
+  stop_pid "$PEBBLE_PID"
+  echo "$attempt" >"$OUT/pebble_attempts"
+  stalled "$OUT/pebble.json" || break
+  echo "(Pebble stalled: attempt $attempt of 3)"
+done
+PEBBLE_WFE_NONCEREJECT=0 start_pebble
+PEBBLE_PID=${PIDS[-1]}
+bench pebble_high "$TRUST" "$PEBBLE_PID" -A "$A" -C "$HIGH_C" -N "$HIGH_N"
+stop_pid "$PEBBLE_PID"
+
+# 2. signetd, fresh store: the same workload, then HIGH_C, then BIG_C in
+# flight over one connection each.
+start_signetd_ca "$SIGNETD"
+sleep 1
+rss_kb "$SIGNETD_PID" >"$OUT/signetd_idle_rss_kb"
+bench signetd "$TRUST" "$SIGNETD_PID" -A "$A" -C "$C" -N "$N"
+bench signetd_high "$TRUST" "$SIGNETD_PID" -A "$A" -C "$HIGH_C" -N "$HIGH_N"
+bench signetd_big "$TRUST" "$SIGNETD_PID" -A 100 -C "$BIG_C" -N "$BIG_N" --connections "$BIG_C"
+
+# 3. The crypto floor on this machine.
+openssl speed -seconds 2 ecdsap256 2>/dev/null >"$OUT/openssl_speed.txt"
+
+echo
+python3 bench/side_by_side_report.py "$OUT"

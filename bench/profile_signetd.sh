@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Where signetd's CPU goes per certificate: signetd (fresh store) under
+# signet-bench load (A=10, C=50, N orders) while `perf record` samples it
+# with DWARF call graphs, then a second run under `strace -c -f` for the
+# system calls per certificate. Prints signetd's heaviest functions
+# (inclusive, % of its CPU samples), its DSOs, and syscalls per certificate.
+# The evidence behind the "what bounds it" list in docs/performance.md.
+#
+# Usage: bench/profile_signetd.sh [N]   (default 2000; needs perf and strace,
+#        run bench/ca_side_by_side.sh or scripts/build.sh first)
+# Loopback only (CA 14300, DNS 8353, HTTP-01 5302); everything started is
+# killed at exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+N=${1:-2000}
+BENCH=$ROOT/build/apps/signet-bench/signet-bench
+SIGNETD=$ROOT/build/apps/signetd/signetd
+command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)"; exit 1; }
+command -v strace >/dev/null || { echo "needs strace"; exit 1; }
+
+CA_PORT=${CA_PORT:-14300} DNS_PORT=${DNS_PORT:-8353} HTTP01_PORT=${HTTP01_PORT:-5302}
+MGMT_PORT=${MGMT_PORT:-8355}
+source tests/integration/lib.sh
+start_dns
+start_signetd "$SIGNETD"
+load() {  # orders
+  "$BENCH" "https://127.0.0.1:$CA_PORT/directory" --ca-file "$DATA/root.pem" \
+    --http01-port "$HTTP01_PORT" --server-pid "$SIGNETD_PID" -A 10 -C 50 -N "$1" \
+    | grep -E '^orders:|^server pid'
+}
+load 200 >/dev/null  # warm up: accounts, connections, page cache
+
+perf record -q -e cpu-clock -F 999 --call-graph dwarf,32768 -p "$SIGNETD_PID" \
+  -o "$T/perf.data" 2>/dev/null &
+PERF=$!
+sleep 0.5
+load "$N"
+kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true
+
+echo
+echo "== signetd CPU by DSO"
+perf report -i "$T/perf.data" --no-children --sort dso -g none 2>/dev/null | grep '%' | awk 'NR<=8'
+echo
+echo "== signetd functions, inclusive % of its CPU samples (signet code and the library calls behind it)"
+perf report -i "$T/perf.data" --children --sort symbol -g none 2>/dev/null | grep '%' \
+  | grep -E 'signet::|OSSL_|X509_PUBKEY_set|EVP_Digest(Sign|Verify)Final|sqlite3_step|ASN1_item_d2i|event_base_loop|__libc_malloc' \
+  | grep -vE '_M_invoke|__invoke|std::function|operator\(\)' \
+  | sed -E 's/ +/ /g; s/\[\.\] //; s/ - - *$//' | cut -c1-120 | awk 'NR<=30'
+
+echo
+echo "== system calls per certificate (strace -c -f, $((N / 4)) orders; strace slows signetd)"
+timeout 300 strace -f -c -p "$SIGNETD_PID" -o "$T/strace.txt" 2>/dev/null &
+STRACE=$!
+sleep 1
+load $((N / 4)) >/dev/null
+kill -INT "$STRACE" 2>/dev/null; wait "$STRACE" 2>/dev/null || true
+awk -v n=$((N / 4)) '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $4 / n >= 1 {
+  printf "%-16s %8.1f per cert\n", $NF, $4 / n }' "$T/strace.txt" | awk 'NR<=15'
+grep -E ' fdatasync| fsync' "$T/strace.txt" | awk -v n=$((N / 4)) '{printf "%-16s %8.2f per cert\n", $NF, $4 / n}'

@@ -1,0 +1,24 @@
+// Revocation as the RA (RFC 8555 7.6) and the operator's admin command share
+// it: recording a revocation, and blocking a compromised key.
+#pragma once
+
+#include <string>
+
+#include "acme/objects.h"
+#include "base/result.h"
+#include "crypto/key.h"
+#include "storage/store.h"
+
+namespace signet::ca {
+
+// The blocked-keys identifier of a key: hex SHA-256 of its SubjectPublicKeyInfo DER.
+std::string BlockedKeyId(const crypto::Key& key);
+
+// Revokes `record` (a certificate we issued) with `reason` at `now`. With
+// `block_key`, first blocks the certificate's key for future CSRs, so a crash
+// in between leaves the key blocked and the revocation retryable, never the
+// reverse. kAlreadyRevoked when it already was revoked.
+Status RecordRevocation(storage::Store& store, const acme::CertificateRecord& record, int reason,
+                        bool block_key, acme::TimePoint now);
+
+}  // namespace signet::ca
