@@ -85,10 +85,16 @@ Result<AuthenticatedRequest> JwsAuthenticator::Authenticate(const http::Request&
     if (account.status != acme::ObjStatus::kValid)
       return Error(ErrorCode::kUnauthorized,
                    "account is " + std::string(acme::StatusName(account.status)));
-    boost::system::error_code ec;
-    boost::json::value jwk = boost::json::parse(account.jwk_json, ec);
-    if (ec || !jwk.is_object()) return Error(ErrorCode::kServerInternal, "stored account key is corrupt");
-    SIGNET_ASSIGN_OR_RETURN(out.key, jose::KeyFromJwk(jwk.get_object()));
+    if (auto cached = keys_.Find(account.thumbprint)) {
+      out.key = std::move(*cached);
+    } else {
+      boost::system::error_code ec;
+      boost::json::value jwk = boost::json::parse(account.jwk_json, ec);
+      if (ec || !jwk.is_object())
+        return Error(ErrorCode::kServerInternal, "stored account key is corrupt");
+      SIGNET_ASSIGN_OR_RETURN(out.key, jose::KeyFromJwk(jwk.get_object()));
+      keys_.Insert(account.thumbprint, out.key);
+    }
     out.thumbprint = account.thumbprint;
     out.account = std::move(account);
   }

@@ -9,6 +9,7 @@
 #include "acme/objects.h"
 #include "base/result.h"
 #include "ca/ra/ra.h"
+#include "ca/wfe/account_key_cache.h"
 #include "ca/wfe/nonce.h"
 #include "crypto/key.h"
 #include "http/message.h"
@@ -43,6 +44,7 @@ class JwsAuthenticator {
  private:
   NonceService& nonces_;
   RegistrationAuthority& ra_;
+  AccountKeyCache keys_;
 };
 
 }  // namespace signet::ca
