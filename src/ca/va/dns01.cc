@@ -1,5 +1,7 @@
 #include "ca/va/dns01.h"
 
+#include "ca/va/detail_text.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -34,25 +36,6 @@ std::string Base32Lower(std::string_view bytes) {
   }
   if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
   return out;
-}
-
-// Quotes untrusted text for an error detail, like Go's %q.
-std::string Quote(const std::string& text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -93,7 +76,7 @@ Status Dns01Validator::CheckTxt(const std::string& name,
     more = " (and " + std::to_string(answer.records.size() - 1) + " more)";
   }
   return Error(ErrorCode::kIncorrectResponse,
-               "Incorrect TXT record " + Quote(answer.records.front()) + more + " found at " + name);
+               "Incorrect TXT record " + QuoteForDetail(answer.records.front()) + more + " found at " + name);
 }
 
 }  // namespace signet::va

@@ -2,6 +2,8 @@
 // HTTP-01 validation (RFC 8555 8.3). The network exchange is in http_fetch.cc.
 #include "ca/va/http01.h"
 
+#include "ca/va/detail_text.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -82,27 +84,6 @@ Status CheckRedirectTarget(const Url& url) {
   return OkStatus();
 }
 
-// Quotes untrusted text for an error detail, like Go's %q.
-std::string Quote(const std::string& text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 std::string TrimTrailingWhitespace(std::string s) {
   const size_t end = s.find_last_not_of(" \t\r\n");
   s.erase(end == std::string::npos ? 0 : end + 1);
@@ -127,7 +108,7 @@ Status CheckFinalResponse(const Url& url, const FetchResponse& resp,
   if (TrimTrailingWhitespace(resp.body) != key_authorization) {
     return Error(ErrorCode::kIncorrectResponse,
                  "The key authorization file from the server did not match this challenge. "
-                 "Expected " + Quote(key_authorization) + " (got " + Quote(resp.body) + ")");
+                 "Expected " + QuoteForDetail(key_authorization) + " (got " + QuoteForDetail(resp.body) + ")");
   }
   return OkStatus();
 }
