@@ -65,6 +65,13 @@ struct Authorization {
   TimePoint expires;
   bool wildcard = false;
   std::vector<Challenge> challenges;
+
+  // The challenge with this id, or nullptr.
+  Challenge* FindChallenge(const std::string& challenge_id) {
+    for (auto& c : challenges)
+      if (c.id == challenge_id) return &c;
+    return nullptr;
+  }
 };
 
 struct Order {

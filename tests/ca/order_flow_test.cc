@@ -147,6 +147,15 @@ TEST_F(OrderFlowTest, ResourcesOfAnotherAccountAreUnauthorized) {
   EXPECT_EQ(PostAsGet(authz_url).Type(), "unauthorized");
 }
 
+TEST_F(OrderFlowTest, UnknownChallengeOfAKnownAuthorizationIsNotFound) {
+  Reply order = NewOrder({"nochall.example.test"});
+  std::string authz_url(order.json.at("authorizations").as_array()[0].as_string());
+  std::string authz_id = authz_url.substr(authz_url.rfind('/') + 1);
+  std::string url = kBase + "/acme/chall/" + authz_id + "/no-such-challenge";
+  EXPECT_EQ(PostAsGet(url).status, 404);
+  EXPECT_EQ(PostJson(url, json::object{}).status, 404);
+}
+
 TEST_F(OrderFlowTest, DeactivatedAuthorizationInvalidatesTheOrder) {
   std::string location;
   Reply order = NewOrder({"deact.example.test"}, &location);

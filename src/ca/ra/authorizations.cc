@@ -25,12 +25,6 @@ std::vector<std::string> ChallengeTypes(const acme::Identifier& id, bool wildcar
   return {"http-01", "dns-01", "tls-alpn-01", "dns-account-01"};
 }
 
-acme::Challenge* FindChallenge(acme::Authorization& authz, const std::string& id) {
-  for (auto& c : authz.challenges)
-    if (c.id == id) return &c;
-  return nullptr;
-}
-
 }  // namespace
 
 Result<acme::Authorization> RegistrationAuthority::AuthorizationFor(const acme::Account& account,
@@ -68,7 +62,7 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
   auto loaded = LoadAuthorization(authz_id);
   if (loaded.ok()) {
     acme::Authorization authz = std::move(*loaded);
-    acme::Challenge* chall = FindChallenge(authz, challenge_id);
+    acme::Challenge* chall = authz.FindChallenge(challenge_id);
     if (chall && chall->status == ObjStatus::kProcessing && authz.status == ObjStatus::kPending) {
       va::ValidationRequest request{authz.identifier.type, authz.identifier.value, authz.wildcard,
                                     chall->type, chall->token, key_authorization,

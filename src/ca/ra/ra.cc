@@ -31,12 +31,6 @@ bool IsFinalAuthzFailure(ObjStatus s) {
          s == ObjStatus::kRevoked;
 }
 
-acme::Challenge* FindChallenge(acme::Authorization& authz, const std::string& id) {
-  for (auto& c : authz.challenges)
-    if (c.id == id) return &c;
-  return nullptr;
-}
-
 }  // namespace
 
 RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer& signer,
@@ -248,7 +242,7 @@ Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Accoun
   SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
   if (authz.account_id != account.id)
     return Error(ErrorCode::kUnauthorized, "challenge belongs to another account");
-  acme::Challenge* chall = FindChallenge(authz, challenge_id);
+  acme::Challenge* chall = authz.FindChallenge(challenge_id);
   if (!chall) return NotFound("challenge");
   // RFC 8555 7.5.1: a request for a challenge that is not pending changes nothing.
   if (chall->status != ObjStatus::kPending || authz.status != ObjStatus::kPending) return *chall;

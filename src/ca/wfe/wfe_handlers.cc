@@ -196,9 +196,9 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Challenge(const http::Request& req, cons
   SIGNET_RETURN_IF_ERROR(RequireOwner(ar, authz.account_id));
   std::optional<acme::Challenge> chall;
   if (ar.jws.payload.empty()) {  // POST-as-GET
-    for (const auto& c : authz.challenges)
-      if (c.id == chall_id) chall = c;
-    if (!chall) return Error(ErrorCode::kNotFound, "No such challenge");
+    const acme::Challenge* found = authz.FindChallenge(chall_id);
+    if (!found) return Error(ErrorCode::kNotFound, "No such challenge");
+    chall = *found;
   } else {
     SIGNET_ASSIGN_OR_RETURN(json::object payload, PayloadObject(ar));
     SIGNET_ASSIGN_OR_RETURN(chall, ra_.StartChallenge(*ar.account, authz_id, chall_id));
