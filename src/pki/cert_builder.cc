@@ -42,6 +42,33 @@ Status SetSubject(X509* cert, const std::string& cn) {
   return OkStatus();
 }
 
+// The algorithm (with its parameters) and key bits of `from`, copied into
+// the certificate's SubjectPublicKeyInfo without decoding the key.
+Status CopySpki(const X509_PUBKEY* from, X509* cert) {
+  ASN1_OBJECT* algorithm = nullptr;
+  const unsigned char* bits = nullptr;
+  int bits_len = 0;
+  X509_ALGOR* from_alg = nullptr;
+  X509_PUBKEY* to = X509_get_X509_PUBKEY(cert);
+  if (!to || X509_PUBKEY_get0_param(&algorithm, &bits, &bits_len, &from_alg, from) != 1 ||
+      bits_len <= 0)
+    return OsslError(ErrorCode::kServerInternal, "cannot read the subject public key");
+  auto* bits_copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, size_t(bits_len)));
+  ASN1_OBJECT* algorithm_copy = OBJ_dup(algorithm);
+  // V_ASN1_EOC: set the algorithm and key bits; the parameters follow below.
+  if (!bits_copy || !algorithm_copy ||
+      X509_PUBKEY_set0_param(to, algorithm_copy, V_ASN1_EOC, nullptr, bits_copy, bits_len) != 1) {
+    OPENSSL_free(bits_copy);
+    ASN1_OBJECT_free(algorithm_copy);
+    return OsslError(ErrorCode::kServerInternal, "cannot set the subject public key");
+  }
+  X509_ALGOR* to_alg = nullptr;
+  if (X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &to_alg, to) != 1 ||
+      X509_ALGOR_copy(to_alg, from_alg) != 1)
+    return OsslError(ErrorCode::kServerInternal, "cannot set the subject key algorithm");
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<X509Ptr> NewCert(const CertSpec& spec, X509* issuer) {
@@ -55,9 +82,13 @@ Result<X509Ptr> NewCert(const CertSpec& spec, X509* issuer) {
   SIGNET_RETURN_IF_ERROR(SetSubject(cert.get(), spec.subject_cn));
   X509_NAME* issuer_name =
       issuer ? X509_get_subject_name(issuer) : X509_get_subject_name(cert.get());
-  if (X509_set_issuer_name(cert.get(), issuer_name) != 1 ||
-      X509_set_pubkey(cert.get(), spec.public_key->get()) != 1)
-    return OsslError(ErrorCode::kServerInternal, "cannot set issuer or public key");
+  if (X509_set_issuer_name(cert.get(), issuer_name) != 1)
+    return OsslError(ErrorCode::kServerInternal, "cannot set issuer");
+  if (spec.spki) {
+    SIGNET_RETURN_IF_ERROR(CopySpki(spec.spki, cert.get()));
+  } else if (X509_set_pubkey(cert.get(), spec.public_key->get()) != 1) {
+    return OsslError(ErrorCode::kServerInternal, "cannot set public key");
+  }
   return cert;
 }
 

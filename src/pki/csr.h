@@ -22,6 +22,9 @@ struct Csr {
   // The CSR requests the TLS Feature extension with status_request (RFC 7633,
   // "OCSP Must-Staple"); a CA without OCSP must refuse it.
   bool must_staple = false;
+
+  // The public key as the CSR encodes it (owned by `req`).
+  const X509_PUBKEY* spki() const { return X509_REQ_get_X509_PUBKEY(req.get()); }
 };
 
 // Parses DER and verifies the CSR's self-signature. Any failure is kBadCsr

@@ -158,7 +158,7 @@ Result<X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
     return Error(ErrorCode::kServerInternal, "issuer has no certificate or key");
   SIGNET_RETURN_IF_ERROR(CheckTemplate(leaf));
   internal::CertSpec spec{leaf.serial, leaf.not_before, leaf.not_after, PickCommonName(leaf),
-                          &leaf.subject_key};
+                          &leaf.subject_key, leaf.subject_spki};
   SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, internal::NewCert(spec, issuer.cert.get()));
   SIGNET_RETURN_IF_ERROR(
       AddLeafExtensions(cert.get(), issuer.cert.get(), leaf, spec.subject_cn.empty()));

@@ -22,6 +22,12 @@ struct Issuer {
 // What goes into a subscriber (end-entity) certificate.
 struct LeafTemplate {
   crypto::Key subject_key;             // public key from the CSR
+  // The same key as the CSR encoded it (pki::Csr::spki()); when set it is
+  // copied into the certificate as is, which is much cheaper than encoding
+  // subject_key. Borrowed: must outlive IssueLeaf. The certificate IssueLeaf
+  // then returns holds the key only in encoded form (X509_get0_pubkey is
+  // null until it is read back from its DER or PEM, as the CA only does).
+  const X509_PUBKEY* subject_spki = nullptr;
   std::vector<std::string> dns_names;  // SAN dNSNames; the first is also the CN
   std::vector<std::string> ip_addresses;  // SAN iPAddresses (text form)
   std::string serial;                  // big-endian bytes, >= 8 bytes, high bit clear

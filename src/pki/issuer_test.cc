@@ -13,6 +13,8 @@
 #include "crypto/digest.h"
 #include "pki/ca_hierarchy.h"
 #include "pki/cert_builder.h"
+#include "pki/csr.h"
+#include "pki/csr_builder.h"
 #include "pki/test_support.h"
 
 namespace signet::pki {
@@ -144,6 +146,41 @@ TEST_F(IssueLeafTest, RsaSubjectKeyAlsoGetsKeyEncipherment) {
   ASSERT_TRUE(cert.ok()) << cert.error().ToString();
   EXPECT_EQ(X509_get_key_usage(cert->get()),
             uint32_t(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT));
+}
+
+std::string SpkiDer(X509* cert) {
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  std::string out(reinterpret_cast<char*>(der), size_t(len > 0 ? len : 0));
+  OPENSSL_free(der);
+  return out;
+}
+
+// The SPKI copied from a CSR (no re-encoding) gives the certificate the same
+// key, bytes and key identifier as encoding the key itself.
+TEST_F(IssueLeafTest, SpkiCopiedFromTheCsrMatchesTheEncodedKey) {
+  for (KeyType type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kRsa}) {
+    LeafTemplate t = Template(type);
+    auto csr_der = BuildCsr(t.subject_key, {"example.com"});
+    ASSERT_TRUE(csr_der.ok()) << csr_der.error().ToString();
+    auto csr = ParseCsr(*csr_der);
+    ASSERT_TRUE(csr.ok()) << csr.error().ToString();
+    auto encoded = IssueLeaf(intermediate(), t);
+    t.subject_spki = csr->spki();
+    auto copied = IssueLeaf(intermediate(), t);
+    ASSERT_TRUE(encoded.ok() && copied.ok());
+    EXPECT_FALSE(SpkiDer(copied->get()).empty());
+    EXPECT_EQ(SpkiDer(copied->get()), SpkiDer(encoded->get()));
+    // As every consumer sees it: read back from its encoding.
+    auto reread = CertFromPem(CertToPem(copied->get()));
+    ASSERT_TRUE(reread.ok()) << reread.error().ToString();
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(reread->get()), t.subject_key.get()), 1);
+    EXPECT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_subject_key_id(reread->get()),
+                                    X509_get0_subject_key_id(encoded->get())), 0);
+    EXPECT_EQ(testing_support::VerifyChain(ca_->root().cert.get(), intermediate().cert.get(),
+                                           reread->get(), "example.com"),
+              "");
+  }
 }
 
 TEST_F(IssueLeafTest, ChainVerifiesToTheRoot) {

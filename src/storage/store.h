@@ -67,10 +67,10 @@ class Store : public ReadOnlyStore {
   virtual Status CreateOrder(const acme::Order& order,
                              const std::vector<acme::Authorization>& authzs) = 0;
   virtual Status UpdateOrder(const acme::Order& order) = 0;
-  // Atomically moves an order from `from` to `to`; false if it was not in
-  // `from` (another request got there first).
-  virtual Result<bool> TransitionOrder(const std::string& id, acme::ObjStatus from,
-                                       acme::ObjStatus to) = 0;
+  // Writes `order` (its new status and fields) only if the stored order is
+  // still in `expected`: a compare-and-set, false when another request moved
+  // it first (nothing is written then).
+  virtual Result<bool> UpdateOrderIf(const acme::Order& order, acme::ObjStatus expected) = 0;
 
   virtual Status UpdateAuthorization(const acme::Authorization& authz) = 0;
 

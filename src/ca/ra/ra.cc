@@ -65,7 +65,12 @@ Status RegistrationAuthority::Recover() {
                                                     "issuance interrupted; CSR lost")));
       continue;
     }
-    (void)Issue(std::move(order), *csr);  // failures are recorded on the order
+    auto parsed = pki::ParseCsr(*csr);
+    if (!parsed.ok()) {
+      SIGNET_RETURN_IF_ERROR(FailOrder(order, parsed.error()));
+      continue;
+    }
+    (void)Issue(std::move(order), *parsed);  // failures are recorded on the order
   }
   return OkStatus();
 }
@@ -210,10 +215,9 @@ Result<acme::Order> RegistrationAuthority::GetOrder(const std::string& id) {
     all_valid = all_valid && authz.status == ObjStatus::kValid;
   }
   if (all_valid) {
-    SIGNET_ASSIGN_OR_RETURN(bool moved,
-                            store_.TransitionOrder(order.id, ObjStatus::kPending, ObjStatus::kReady));
-    if (!moved) return Require(store_.GetOrder(id), "order");
     order.status = ObjStatus::kReady;
+    SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(order, ObjStatus::kPending));
+    if (!moved) return Require(store_.GetOrder(id), "order");
   }
   return order;
 }
@@ -279,27 +283,23 @@ Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account
   if (pki::CsrDnsNames(csr) != want_dns || got_ip != want_ip)
     return Error(ErrorCode::kBadCsr, "CSR names do not match the order's identifiers");
   SIGNET_RETURN_IF_ERROR(RecheckCaa(order));
-  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.TransitionOrder(order.id, ObjStatus::kReady,
-                                                             ObjStatus::kProcessing));
-  if (!moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
+  // One write moves the order to processing and keeps the CSR, so that a
+  // restart before FinishIssuance can resume the issuance.
   order.status = ObjStatus::kProcessing;
   order.csr_der = Base64Encode(csr_der);
-  SIGNET_RETURN_IF_ERROR(store_.UpdateOrder(order));
-  return Issue(std::move(order), csr_der);
+  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(order, ObjStatus::kReady));
+  if (!moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
+  return Issue(std::move(order), csr);
 }
 
-Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const std::string& csr_der) {
-  auto csr = pki::ParseCsr(csr_der);
-  if (!csr.ok()) {
-    SIGNET_RETURN_IF_ERROR(FailOrder(order, csr.error()));
-    return order;
-  }
+Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::Csr& csr) {
   auto profile = config_.profiles.Find(order.profile);
   if (!profile.ok()) {  // the operator removed the order's profile since
     SIGNET_RETURN_IF_ERROR(FailOrder(order, profile.error()));
     return order;
   }
-  IssueRequest request{&csr->public_key, {}, {}, *profile, csr->must_staple && config_.ocsp};
+  IssueRequest request{&csr.public_key, csr.spki(), {}, {}, *profile,
+                       csr.must_staple && config_.ocsp};
   for (const auto& id : order.identifiers)
     (id.type == "ip" ? request.ip_addresses : request.dns_names).push_back(id.value);
   auto issued = signer_.Issue(request);

@@ -148,7 +148,9 @@ class RegistrationAuthority {
   Status RecheckCaa(const acme::Order& order);
   void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,
                 std::string account_id);
-  Result<acme::Order> Issue(acme::Order order, const std::string& csr_der);
+  // Signs the certificate for a processing order's (already checked) CSR and
+  // records it; a failure is recorded on the order, which is returned.
+  Result<acme::Order> Issue(acme::Order order, const pki::Csr& csr);
   Status FailOrder(acme::Order& order, Error error);
   // AuthorizationFor with the profile's reuse window and pending lifetime.
   Result<acme::Authorization> AuthorizationUnder(const Profile& profile,

@@ -20,6 +20,7 @@ Result<IssuedCertificate> Signer::Issue(const IssueRequest& request) const {
   const Profile* profile = request.profile;
   pki::LeafTemplate leaf;
   leaf.subject_key = *request.subject_key;
+  leaf.subject_spki = request.subject_spki;
   leaf.dns_names = request.dns_names;
   leaf.ip_addresses = request.ip_addresses;
   leaf.serial = pki::RandomSerial();

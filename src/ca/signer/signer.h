@@ -47,6 +47,9 @@ struct IssuedCertificate {
 
 struct IssueRequest {
   const crypto::Key* subject_key = nullptr;
+  // The same key as its CSR encoded it, copied as is when set (see
+  // pki::LeafTemplate::subject_spki).
+  const X509_PUBKEY* subject_spki = nullptr;
   std::vector<std::string> dns_names;
   std::vector<std::string> ip_addresses;
   // nullptr: SignerConfig::lifetime, a CN, serverAuth only.
@@ -63,7 +66,7 @@ class Signer {
   Result<IssuedCertificate> Issue(const crypto::Key& subject_key,
                                   const std::vector<std::string>& dns_names,
                                   const std::vector<std::string>& ip_addresses = {}) const {
-    return Issue(IssueRequest{&subject_key, dns_names, ip_addresses});
+    return Issue(IssueRequest{&subject_key, nullptr, dns_names, ip_addresses});
   }
 
   // The issuing intermediate's key identifier (the AKI of what we issue).

@@ -117,14 +117,27 @@ Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) 
   return std::optional<acme::Order>(std::move(o));
 }
 
-Status SqliteStore::WriteOrder(const acme::Order& o, bool insert) {
-  const char* sql = insert
-      ? "INSERT INTO orders (account_id, status, expires, identifiers, authz_ids, not_before, "
-        "not_after, error, cert_serial, created_at, csr, profile, replaces, replaces_serial, id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      : "UPDATE orders SET account_id = ?, status = ?, expires = ?, identifiers = ?, "
-        "authz_ids = ?, not_before = ?, not_after = ?, error = ?, cert_serial = ?, "
-        "created_at = ?, csr = ?, profile = ?, replaces = ?, replaces_serial = ? WHERE id = ?";
+Status SqliteStore::WriteOrder(const acme::Order& o, Write mode, ObjStatus expected) {
+  const char* sql = nullptr;
+  switch (mode) {
+    case Write::kInsert:
+      sql = "INSERT INTO orders (account_id, status, expires, identifiers, authz_ids, not_before, "
+            "not_after, error, cert_serial, created_at, csr, profile, replaces, replaces_serial, "
+            "id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      break;
+    case Write::kUpdate:
+      sql = "UPDATE orders SET account_id = ?, status = ?, expires = ?, identifiers = ?, "
+            "authz_ids = ?, not_before = ?, not_after = ?, error = ?, cert_serial = ?, "
+            "created_at = ?, csr = ?, profile = ?, replaces = ?, replaces_serial = ? "
+            "WHERE id = ?";
+      break;
+    case Write::kUpdateIfStatus:
+      sql = "UPDATE orders SET account_id = ?, status = ?, expires = ?, identifiers = ?, "
+            "authz_ids = ?, not_before = ?, not_after = ?, error = ?, cert_serial = ?, "
+            "created_at = ?, csr = ?, profile = ?, replaces = ?, replaces_serial = ? "
+            "WHERE id = ? AND status = ?";
+      break;
+  }
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
   s.Bind(1, o.account_id).Bind(2, acme::StatusName(o.status)).Bind(3, ToUnix(o.expires))
       .Bind(4, EncodeIdentifiers(o.identifiers)).Bind(5, EncodeStrings(o.authorization_ids))
@@ -133,7 +146,8 @@ Status SqliteStore::WriteOrder(const acme::Order& o, bool insert) {
       .BindNullable(9, o.certificate_serial).Bind(10, ToUnix(o.created_at))
       .BindNullable(11, o.csr_der).Bind(12, o.profile).BindNullable(13, o.replaces).BindNullable(14, o.replaces_serial)
       .Bind(15, o.id);
-  return db_->StepDone(s, insert ? "insert order" : "update order");
+  if (mode == Write::kUpdateIfStatus) s.Bind(16, acme::StatusName(expected));
+  return db_->StepDone(s, mode == Write::kInsert ? "insert order" : "update order");
 }
 
 Status SqliteStore::WriteAuthorization(const acme::Authorization& a, bool insert) {
@@ -161,21 +175,18 @@ Status SqliteStore::CreateOrder(const acme::Order& order,
                                                     " already has a replacement order");
   }
   for (const auto& a : authzs) SIGNET_RETURN_IF_ERROR(WriteAuthorization(a, true));
-  SIGNET_RETURN_IF_ERROR(WriteOrder(order, true));
+  SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kInsert));
   return tx.Commit();
 }
 
 Status SqliteStore::UpdateOrder(const acme::Order& order) {
   Lock lock(mu_);
-  return WriteOrder(order, false);
+  return WriteOrder(order, Write::kUpdate);
 }
 
-Result<bool> SqliteStore::TransitionOrder(const std::string& id, ObjStatus from, ObjStatus to) {
+Result<bool> SqliteStore::UpdateOrderIf(const acme::Order& order, ObjStatus expected) {
   Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
-                          db_->Prepare("UPDATE orders SET status = ? WHERE id = ? AND status = ?"));
-  s.Bind(1, acme::StatusName(to)).Bind(2, id).Bind(3, acme::StatusName(from));
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "transition order"));
+  SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdateIfStatus, expected));
   return db_->Changes() == 1;
 }
 
@@ -252,7 +263,7 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
       .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at))
       .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
   SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
-  SIGNET_RETURN_IF_ERROR(WriteOrder(order, false));
+  SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdate));
   return tx.Commit();
 }
 

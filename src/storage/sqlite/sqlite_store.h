@@ -54,8 +54,7 @@ class SqliteStore : public Store {
   Status CreateOrder(const acme::Order& order,
                      const std::vector<acme::Authorization>& authzs) override;
   Status UpdateOrder(const acme::Order& order) override;
-  Result<bool> TransitionOrder(const std::string& id, acme::ObjStatus from,
-                               acme::ObjStatus to) override;
+  Result<bool> UpdateOrderIf(const acme::Order& order, acme::ObjStatus expected) override;
   Status UpdateAuthorization(const acme::Authorization& authz) override;
   Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) override;
 
@@ -67,7 +66,10 @@ class SqliteStore : public Store {
   Result<bool> ReplacementExists(const std::string& serial);
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);
   Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
-  Status WriteOrder(const acme::Order& order, bool insert);
+  enum class Write { kInsert, kUpdate, kUpdateIfStatus };
+  // kUpdateIfStatus: only where the stored status is `expected`.
+  Status WriteOrder(const acme::Order& order, Write mode,
+                    acme::ObjStatus expected = acme::ObjStatus::kPending);
   // REQUIRES: mu_ held; `s` bound, selecting the authorization columns.
   Result<std::optional<acme::Authorization>> ReadAuthorization(sqlite::Stmt& s);
   Status WriteAuthorization(const acme::Authorization& authz, bool insert);

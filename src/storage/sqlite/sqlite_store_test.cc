@@ -114,15 +114,23 @@ TEST_F(SqliteStoreTest, OrderAndAuthorizationRoundTrip) {
   EXPECT_EQ((*order)->authorization_ids, std::vector<std::string>{"authz1"});
 }
 
-TEST_F(SqliteStoreTest, TransitionOrderIsCompareAndSet) {
+TEST_F(SqliteStoreTest, UpdateOrderIfIsCompareAndSet) {
   MakeAccount("acct1");
-  MakeOrder("acct1");
-  auto first = store_->TransitionOrder("order1", ObjStatus::kPending, ObjStatus::kProcessing);
+  acme::Order order = MakeOrder("acct1");
+  order.status = ObjStatus::kProcessing;
+  order.csr_der = "Y3Ny";
+  auto first = store_->UpdateOrderIf(order, ObjStatus::kPending);
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(*first);
-  auto second = store_->TransitionOrder("order1", ObjStatus::kPending, ObjStatus::kProcessing);
+  acme::Order late = order;
+  late.csr_der = "b3RoZXI";
+  auto second = store_->UpdateOrderIf(late, ObjStatus::kPending);
   ASSERT_TRUE(second.ok());
   EXPECT_FALSE(*second);
+  auto stored = store_->GetOrder("order1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->status, ObjStatus::kProcessing);
+  EXPECT_EQ((*stored)->csr_der, "Y3Ny");  // the losing write changed nothing
 }
 
 TEST_F(SqliteStoreTest, DuplicateSerialIsRefusedAndLeavesOrderUntouched) {
