@@ -12,14 +12,19 @@
 #   2. signetd on a fresh data directory: the same workload; then HIGH_C in
 #      flight; then BIG_C in flight over BIG_C connections (RSS at idle and
 #      under that load).
-#   3. `openssl speed ecdsap256` for the crypto floor.
+#   3. Scale: signetd stopped, SCALE_N finished issuances (order, valid
+#      authorization, real certificate) added to its store by
+#      bench/store_fill, signetd restarted on it, and the HIGH_C workload
+#      again, to compare with the fresh store; the store's bytes per
+#      certificate. SCALE_N=0 skips it.
+#   4. `openssl speed ecdsap256` for the crypto floor.
 # Prints each run's table, then the rows, the ratios, the floor and which
 # targets are met (bench/side_by_side_report.py). Every run's JSON stays in
 # $OUT (default build/ca_side_by_side).
 #
 # Usage: bench/ca_side_by_side.sh      (from a clean checkout: installs deps,
 #        builds signetd + signet-bench; a few minutes on 2 cores)
-# Knobs (environment): A C N HIGH_C HIGH_N BIG_C BIG_N MAX_RUN_S, SKIP_BUILD=1,
+# Knobs (environment): A C N HIGH_C HIGH_N BIG_C BIG_N SCALE_N MAX_RUN_S, SKIP_BUILD=1,
 # OUT=DIR. Loopback only, on ports apart from the integration tests' (CA
 # 14300, DNS 8353, HTTP-01 5302); every process started is killed at exit.
 set -euo pipefail
@@ -28,17 +33,20 @@ ROOT=$PWD
 A=${A:-10} C=${C:-10} N=${N:-1000}
 HIGH_C=${HIGH_C:-50} HIGH_N=${HIGH_N:-2000}
 BIG_C=${BIG_C:-1000} BIG_N=${BIG_N:-5000}
+SCALE_N=${SCALE_N:-1000000}
 MAX_RUN_S=${MAX_RUN_S:-240}   # no run starts orders for longer than this
 OUT=${OUT:-$ROOT/build/ca_side_by_side}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   scripts/install-deps.sh >/dev/null
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  ninja -C build signetd signet-bench >/dev/null
+  ninja -C build signetd signet-bench store_fill >/dev/null
 fi
 SIGNETD=$ROOT/build/apps/signetd/signetd
 BENCH=$ROOT/build/apps/signet-bench/signet-bench
+STORE_FILL=$ROOT/build/bench/store_fill
 mkdir -p "$OUT"
+rm -f "$OUT"/*.json
 
 CA_PORT=${CA_PORT:-14300} DNS_PORT=${DNS_PORT:-8353} HTTP01_PORT=${HTTP01_PORT:-5302}
 MGMT_PORT=${MGMT_PORT:-8355} PEBBLE_MGMT_PORT=${PEBBLE_MGMT_PORT:-15300}
@@ -107,7 +115,23 @@ bench signetd "$TRUST" "$SIGNETD_PID" -A "$A" -C "$C" -N "$N"
 bench signetd_high "$TRUST" "$SIGNETD_PID" -A "$A" -C "$HIGH_C" -N "$HIGH_N"
 bench signetd_big "$TRUST" "$SIGNETD_PID" -A 100 -C "$BIG_C" -N "$BIG_N" --connections "$BIG_C"
 
-# 3. The crypto floor on this machine.
+# 3. Scale: the HIGH_C workload again with SCALE_N more certificates (and
+# their orders and authorizations) in the store.
+if [ "$SCALE_N" -gt 0 ]; then
+  stop_pid "$SIGNETD_PID"
+  echo
+  echo "=== store_fill: adding $SCALE_N finished issuances to signetd's store"
+  "$STORE_FILL" "$DATA" "$SCALE_N" --listen "127.0.0.1:$CA_PORT" \
+    --publication-base "http://127.0.0.1:$((CA_PORT + 80))" --json "$OUT/store_fill.json" \
+    2>"$T/store_fill.log" || { tail -n 5 "$T/store_fill.log"; exit 1; }
+  tail -n 1 "$T/store_fill.log"
+  start_signetd_ca "$SIGNETD"
+  sleep 1
+  rss_kb "$SIGNETD_PID" >"$OUT/signetd_scale_idle_rss_kb"
+  bench signetd_scale "$TRUST" "$SIGNETD_PID" -A "$A" -C "$HIGH_C" -N "$HIGH_N"
+fi
+
+# 4. The crypto floor on this machine.
 openssl speed -seconds 2 ecdsap256 2>/dev/null >"$OUT/openssl_speed.txt"
 
 echo

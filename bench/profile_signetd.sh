@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 N=${1:-2000}
+PERF_DATA=${PERF_DATA:-}   # set to keep perf.data (e.g. for perf report --sort symbol)
 BENCH=$ROOT/build/apps/signet-bench/signet-bench
 SIGNETD=$ROOT/build/apps/signetd/signetd
 command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)"; exit 1; }
@@ -37,6 +38,7 @@ PERF=$!
 sleep 0.5
 load "$N"
 kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true
+[ -n "$PERF_DATA" ] && cp "$T/perf.data" "$PERF_DATA"
 
 echo
 echo "== signetd CPU by DSO"

@@ -87,6 +87,12 @@ def main():
     rows = [row("Pebble", pebble, floor_ms), row("Pebble", runs["pebble_high"], floor_ms),
             row("signetd", signetd, floor_ms), row("signetd", high, floor_ms),
             row("signetd", big, floor_ms)]
+    # The scale run (bench/store_fill, then the HIGH_C workload) when it ran.
+    scale = fill = None
+    if os.path.exists(os.path.join(out, "signetd_scale.json")):
+        scale = load(out, "signetd_scale")
+        fill = load(out, "store_fill")
+        rows.append(row("signetd, %.1fM certs stored" % (fill["certificates"] / 1e6), scale, floor_ms))
 
     pebble_ok = not pebble["stalled"]
     ratio_same = signetd["orders_per_second"] / max(pebble["orders_per_second"], 1e-9)
@@ -110,6 +116,15 @@ def main():
         ("p99 of every request type < 50 ms at %d in flight" % n_big, max(big_p99.values()) < 50,
          "worst %.1f ms (%s)" % max((v, k) for k, v in big_p99.items())),
     ]
+
+    if scale:
+        scale_ratio = scale["orders_per_second"] / max(high["orders_per_second"], 1e-9)
+        targets.append((
+            "with %d certificates stored, orders/s within 20%% of the fresh store (%d in flight)"
+            % (fill["certificates"], scale["workload"]["concurrency"]),
+            scale_ratio >= 0.8 and scale["orders"]["failed"] == 0,
+            "%.1f vs %.1f orders/s = %.2fx" % (scale["orders_per_second"], high["orders_per_second"],
+                                              scale_ratio)))
 
     lines = []
     if md:
@@ -145,6 +160,19 @@ def main():
     conn = big["connect"]
     lines.append("%d connections opened at %d in flight: TCP+TLS connect p50 %.0f ms, p99 %.0f ms, max %.0f ms"
                  % (big["client"]["connections_opened"], n_big, conn["p50_ms"], conn["p99_ms"], conn["max_ms"]))
+    if scale:
+        scale_idle_mb = int(open(os.path.join(out, "signetd_scale_idle_rss_kb")).read()) / 1024
+        objects = sorted(fill["bytes_by_object"].items(), key=lambda kv: -kv[1])
+        lines.append("store: %d certificates, %d orders, %d authorizations in %.2f GB = %.0f bytes per "
+                     "certificate (stored chain PEM %d bytes); largest: %s" % (
+                         fill["certificates"], fill["orders"], fill["authorizations"],
+                         fill["db_bytes"] / 1e9, fill["bytes_per_certificate"],
+                         fill["avg_chain_pem_bytes"],
+                         ", ".join("%s %.0f" % (k, v / max(fill["certificates"], 1))
+                                   for k, v in objects[:5])))
+        lines.append("store_fill added %d in %.0f s; signetd RSS idle on that store %.1f MB, max under "
+                     "load %.1f MB" % (fill["added"], fill["seconds"], scale_idle_mb,
+                                       scale["server"]["rss_max_kb"] / 1024))
     lines.append("")
     for name, ok, detail in targets:
         lines.append("%s %s: %s" % ("MET    " if ok else "NOT MET", name, detail))
