@@ -30,50 +30,50 @@ Result<bool> SqliteStore::RevokeCertificate(const std::string& serial, int reaso
 
 Result<std::vector<acme::RevokedCertificate>> SqliteStore::ListRevokedInShard(int shard,
                                                                               acme::TimePoint now) {
-  Lock lock(read_mu_);
+  auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(
       sqlite::Stmt s,
-      read_db_->Prepare("SELECT serial, revoked_at, revoked_reason FROM certificates "
+      db->Prepare("SELECT serial, revoked_at, revoked_reason FROM certificates "
                         "WHERE crl_shard = ? AND revoked_at IS NOT NULL AND not_after > ?"));
   s.Bind(1, int64_t(shard)).Bind(2, ToUnix(now));
   std::vector<acme::RevokedCertificate> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW)
     out.push_back({s.Text(0), FromUnix(s.Int(1)), int(s.Int(2))});
-  if (rc != SQLITE_DONE) return read_db_->LastError("list revoked certificates");
+  if (rc != SQLITE_DONE) return db->LastError("list revoked certificates");
   return out;
 }
 
 Result<int> SqliteStore::MaxCrlShard() {
-  Lock lock(read_mu_);
+  auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
-                          read_db_->Prepare("SELECT MAX(crl_shard) FROM certificates"));
-  if (s.Step() != SQLITE_ROW) return read_db_->LastError("max CRL shard");
+                          db->Prepare("SELECT MAX(crl_shard) FROM certificates"));
+  if (s.Step() != SQLITE_ROW) return db->LastError("max CRL shard");
   return s.IsNull(0) ? -1 : int(s.Int(0));
 }
 
 Result<std::vector<acme::RevocationEvent>> SqliteStore::RevocationsSince(int64_t after_sequence,
                                                                          size_t limit) {
-  Lock lock(read_mu_);
+  auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(
       sqlite::Stmt s,
-      read_db_->Prepare(
+      db->Prepare(
           "SELECT seq, serial, crl_shard FROM revocation_log WHERE seq > ? ORDER BY seq LIMIT ?"));
   s.Bind(1, after_sequence).Bind(2, int64_t(limit));
   std::vector<acme::RevocationEvent> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back({s.Int(0), s.Text(1), int(s.Int(2))});
-  if (rc != SQLITE_DONE) return read_db_->LastError("read revocation log");
+  if (rc != SQLITE_DONE) return db->LastError("read revocation log");
   return out;
 }
 
 Result<bool> SqliteStore::IsKeyBlocked(const std::string& spki_sha256_hex) {
-  Lock lock(mu_);
+  auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
-                          db_->Prepare("SELECT 1 FROM blocked_keys WHERE spki_sha256 = ?"));
+                          db->Prepare("SELECT 1 FROM blocked_keys WHERE spki_sha256 = ?"));
   s.Bind(1, spki_sha256_hex);
   int rc = s.Step();
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->LastError("read blocked keys");
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db->LastError("read blocked keys");
   return rc == SQLITE_ROW;
 }
 

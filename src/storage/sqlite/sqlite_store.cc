@@ -19,8 +19,11 @@ std::optional<int64_t> OptUnix(const std::optional<acme::TimePoint>& t) {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   SIGNET_ASSIGN_OR_RETURN(auto db, sqlite::Db::Open(path));
-  SIGNET_ASSIGN_OR_RETURN(auto read_db, sqlite::Db::Open(path));
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(read_db)));
+  // Readers: the I/O threads, the validation workers and the publisher
+  // rarely need more at once; a caller beyond them waits for one.
+  constexpr size_t kReaders = 4;
+  SIGNET_ASSIGN_OR_RETURN(auto reads, sqlite::ReadPool::Open(path, kReaders));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(reads)));
   SIGNET_RETURN_IF_ERROR(store->Migrate());
   return store;
 }
@@ -42,12 +45,12 @@ Status SqliteStore::Migrate() {
 
 Result<std::optional<acme::Account>> SqliteStore::QueryAccount(const std::string& sql,
                                                                const std::string& key) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(sql));
   s.Bind(1, key);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::Account>();
-  if (rc != SQLITE_ROW) return db_->LastError("read account");
+  if (rc != SQLITE_ROW) return db->LastError("read account");
   acme::Account a;
   a.id = s.Text(0);
   a.thumbprint = s.Text(1);
@@ -89,15 +92,15 @@ Status SqliteStore::UpdateAccount(const acme::Account& a) {
 }
 
 Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
       "SELECT id, account_id, status, expires, identifiers, authz_ids, not_before, not_after, "
       "error, cert_serial, created_at, csr, profile, replaces, replaces_serial "
       "FROM orders WHERE id = ?"));
   s.Bind(1, id);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::Order>();
-  if (rc != SQLITE_ROW) return db_->LastError("read order");
+  if (rc != SQLITE_ROW) return db->LastError("read order");
   acme::Order o;
   o.id = s.Text(0);
   o.account_id = s.Text(1);
@@ -191,18 +194,19 @@ Result<bool> SqliteStore::UpdateOrderIf(const acme::Order& order, ObjStatus expe
 }
 
 Result<std::optional<acme::Authorization>> SqliteStore::GetAuthorization(const std::string& id) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
       "SELECT id, account_id, ident_type, ident_value, status, expires, wildcard, challenges "
       "FROM authorizations WHERE id = ?"));
   s.Bind(1, id);
-  return ReadAuthorization(s);
+  return ReadAuthorization(*db, s);
 }
 
-Result<std::optional<acme::Authorization>> SqliteStore::ReadAuthorization(sqlite::Stmt& s) {
+Result<std::optional<acme::Authorization>> SqliteStore::ReadAuthorization(sqlite::Db& db,
+                                                                          sqlite::Stmt& s) {
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::Authorization>();
-  if (rc != SQLITE_ROW) return db_->LastError("read authorization");
+  if (rc != SQLITE_ROW) return db.LastError("read authorization");
   acme::Authorization a;
   a.id = s.Text(0);
   a.account_id = s.Text(1);
@@ -221,15 +225,15 @@ Status SqliteStore::UpdateAuthorization(const acme::Authorization& authz) {
 
 Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
     const std::string& serial) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
       "SELECT serial, account_id, order_id, chain_pem, not_before, not_after, issued_at, "
       "revoked_at, revoked_reason, crl_shard, profile, ari_start, ari_end, ari_explanation "
       "FROM certificates WHERE serial = ?"));
   s.Bind(1, serial);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::CertificateRecord>();
-  if (rc != SQLITE_ROW) return db_->LastError("read certificate");
+  if (rc != SQLITE_ROW) return db->LastError("read certificate");
   acme::CertificateRecord c;
   c.serial = s.Text(0);
   c.account_id = s.Text(1);
@@ -269,13 +273,13 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
 
 Result<std::vector<std::string>> SqliteStore::ListIds(const std::string& sql,
                                                      const std::string& arg) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(sql));
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(sql));
   if (!arg.empty()) s.Bind(1, arg);
   std::vector<std::string> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(s.Text(0));
-  if (rc != SQLITE_DONE) return db_->LastError("list");
+  if (rc != SQLITE_DONE) return db->LastError("list");
   return out;
 }
 
@@ -292,27 +296,27 @@ Result<std::vector<std::string>> SqliteStore::ListOrdersWithStatus(ObjStatus sta
 
 Result<bool> SqliteStore::HasValidAuthorization(const std::string& account_id,
                                                 const std::string& name, acme::TimePoint now) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
       "SELECT 1 FROM authorizations WHERE account_id = ? AND ident_value = ? AND "
       "status = 'valid' AND expires > ? LIMIT 1"));
   s.Bind(1, account_id).Bind(2, name).Bind(3, ToUnix(now));
   int rc = s.Step();
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->LastError("find authorization");
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db->LastError("find authorization");
   return rc == SQLITE_ROW;
 }
 
 Result<std::optional<acme::Authorization>> SqliteStore::FindValidAuthorization(
     const std::string& account_id, const acme::Identifier& id, bool wildcard,
     acme::TimePoint now) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
       "SELECT id, account_id, ident_type, ident_value, status, expires, wildcard, challenges "
       "FROM authorizations WHERE account_id = ? AND ident_value = ? AND ident_type = ? AND "
       "wildcard = ? AND status = 'valid' AND expires > ? ORDER BY expires DESC LIMIT 1"));
   s.Bind(1, account_id).Bind(2, id.value).Bind(3, id.type).Bind(4, int64_t(wildcard))
       .Bind(5, ToUnix(now));
-  return ReadAuthorization(s);
+  return ReadAuthorization(*db, s);
 }
 
 }  // namespace signet::storage

@@ -1,9 +1,9 @@
 // Store on an embedded SQLite database (WAL mode) in the CA's data
-// directory. One connection guarded by a mutex: SQLite allows one writer at a
-// time anyway, and every call is a short transaction. Long reads for
-// publication (ListRevokedInShard) use a second, read-only connection with
-// its own mutex, so a million-entry CRL never holds up issuance (WAL readers
-// do not block the writer).
+// directory. Writes go through one connection guarded by a mutex: SQLite
+// allows one writer at a time anyway, and every call is a short transaction.
+// Lookups, and the long reads of publication (a million-entry CRL shard),
+// use a small pool of other connections and never wait for that mutex (WAL
+// readers and the writer do not block each other).
 #pragma once
 
 #include <memory>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "storage/sqlite/db.h"
+#include "storage/sqlite/read_pool.h"
 #include "storage/store.h"
 
 namespace signet::storage {
@@ -59,8 +60,8 @@ class SqliteStore : public Store {
   Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) override;
 
  private:
-  SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::Db> read_db)
-      : db_(std::move(db)), read_db_(std::move(read_db)) {}
+  SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)
+      : db_(std::move(db)), reads_(std::move(reads)) {}
   Status Migrate();
   // REQUIRES: mu_ held.
   Result<bool> ReplacementExists(const std::string& serial);
@@ -70,14 +71,14 @@ class SqliteStore : public Store {
   // kUpdateIfStatus: only where the stored status is `expected`.
   Status WriteOrder(const acme::Order& order, Write mode,
                     acme::ObjStatus expected = acme::ObjStatus::kPending);
-  // REQUIRES: mu_ held; `s` bound, selecting the authorization columns.
-  Result<std::optional<acme::Authorization>> ReadAuthorization(sqlite::Stmt& s);
+  // `s` (a statement of `db`) bound, selecting the authorization columns.
+  static Result<std::optional<acme::Authorization>> ReadAuthorization(sqlite::Db& db,
+                                                                      sqlite::Stmt& s);
   Status WriteAuthorization(const acme::Authorization& authz, bool insert);
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Db> db_;  // GUARDED_BY(mu_)
-  std::mutex read_mu_;
-  std::unique_ptr<sqlite::Db> read_db_;  // GUARDED_BY(read_mu_); reads only
+  std::unique_ptr<sqlite::ReadPool> reads_;  // lookups only
 };
 
 }  // namespace signet::storage
