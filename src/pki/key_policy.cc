@@ -66,6 +66,24 @@ Status CheckEc(const crypto::Key& key) {
 
 }  // namespace
 
+Status CheckSubscriberKeyEncoding(const X509_PUBKEY* spki) {
+  ASN1_OBJECT* algorithm = nullptr;
+  const unsigned char* bits = nullptr;
+  int bits_len = 0;
+  X509_ALGOR* algor = nullptr;
+  if (!spki || X509_PUBKEY_get0_param(&algorithm, &bits, &bits_len, &algor, spki) != 1)
+    return Reject("public key cannot be read");
+  if (OBJ_obj2nid(algorithm) != NID_X9_62_id_ecPublicKey) return OkStatus();
+  int param_type = V_ASN1_UNDEF;
+  const void* param = nullptr;
+  X509_ALGOR_get0(nullptr, &param_type, &param, algor);
+  if (param_type != V_ASN1_OBJECT)
+    return Reject("EC public key must name its curve (explicit parameters are not accepted)");
+  if (bits_len < 1 || bits[0] != 0x04)
+    return Reject("EC public key point must be uncompressed");
+  return OkStatus();
+}
+
 Status CheckSubscriberKey(const crypto::Key& key) {
   if (!key.valid()) return Reject("no public key");
   std::string family = key.Family();

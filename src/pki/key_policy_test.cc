@@ -1,5 +1,8 @@
 #include "pki/key_policy.h"
 
+#include "pki/csr.h"
+#include "pki/csr_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <openssl/core_names.h>
@@ -64,6 +67,46 @@ TEST(CheckSubscriberKey, RejectsOtherCurvesAndTypes) {
   ExpectRejected(Generate(KeyType::kEcP521), "P-521");
   ExpectRejected(Generate(KeyType::kEd25519), "ED25519");
   ExpectRejected(Key(), "no public key");
+}
+
+}  // namespace
+}  // namespace signet::pki
+
+namespace signet::pki {
+namespace {
+
+// The same key, to be encoded with its point compressed.
+crypto::Key Compressed(const crypto::Key& key) {
+  crypto::PkeyPtr dup(EVP_PKEY_dup(key.get()));
+  EXPECT_EQ(EVP_PKEY_set_utf8_string_param(dup.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
+            1);
+  return crypto::Key(std::move(dup));
+}
+
+Csr CsrFor(const crypto::Key& key) {
+  auto der = BuildCsr(key, {"example.com"});
+  EXPECT_TRUE(der.ok());
+  auto csr = ParseCsr(*der);
+  EXPECT_TRUE(csr.ok()) << csr.error().ToString();
+  return std::move(*csr);
+}
+
+TEST(CheckSubscriberKeyEncoding, AcceptsNamedCurveUncompressedAndRsa) {
+  for (auto type : {crypto::KeyType::kEcP256, crypto::KeyType::kEcP384, crypto::KeyType::kRsa}) {
+    Csr csr = CsrFor(*crypto::Key::Generate(type));
+    EXPECT_TRUE(CheckSubscriberKeyEncoding(csr.spki()).ok());
+  }
+}
+
+TEST(CheckSubscriberKeyEncoding, RejectsACompressedPoint) {
+  crypto::Key key = *crypto::Key::Generate(crypto::KeyType::kEcP256);
+  Csr csr = CsrFor(Compressed(key));
+  EXPECT_TRUE(CheckSubscriberKey(csr.public_key).ok());  // the key itself is fine
+  Status s = CheckSubscriberKeyEncoding(csr.spki());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kBadCsr);
+  EXPECT_NE(s.error().detail.find("uncompressed"), std::string::npos) << s.error().detail;
 }
 
 }  // namespace

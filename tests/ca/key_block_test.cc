@@ -1,5 +1,7 @@
 // Issue 5: a key revoked for keyCompromise with proof of the key is refused
 // in later CSRs, and Must-Staple is refused unless the CA runs OCSP.
+#include <openssl/core_names.h>
+
 #include "acme_fixture.h"
 #include "base/base64url.h"
 #include "pki/certificate.h"
@@ -116,6 +118,29 @@ TEST_F(MustStapleWithOcspTest, MustStapleIsIssuedWithTheTlsFeature) {
   auto chain = pki::CertChainFromPem(pem);
   ASSERT_TRUE(chain.ok());
   EXPECT_GE(X509_get_ext_by_NID((*chain)[0].get(), NID_tlsfeature, -1), 0);
+}
+
+}  // namespace
+}  // namespace signet::testing
+
+namespace signet::testing {
+namespace {
+
+// A CSR whose EC point is compressed: the same key under another encoding.
+TEST_F(KeyBlockTest, ACompressedPointIsRefusedSoABlockedKeyCannotReturnInIt) {
+  crypto::Key cert_key = NewKey();
+  ASSERT_EQ(Revoke(Issue({"compressed.example.test"}, cert_key), 1, cert_key, "").status, 200);
+  crypto::PkeyPtr compressed(EVP_PKEY_dup(cert_key.get()));
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(compressed.get(),
+                                           OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
+            1);
+  crypto::Key same_key(std::move(compressed));
+  Reply refused = IssueWithCsr({"compressed.example.test"},
+                               MakeCsr(same_key, {"compressed.example.test"}));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.Type(), "badCSR");
+  EXPECT_EQ(Str(refused.json, "detail"), "EC public key point must be uncompressed");
 }
 
 }  // namespace

@@ -78,9 +78,10 @@ Result<acme::Authorization> RegistrationAuthority::AuthorizationUnder(const Prof
 Status RegistrationAuthority::CheckCsrKeyAndFeatures(const pki::Csr& csr,
                                                      const acme::Account& account) {
   SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKey(csr.public_key));
+  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKeyEncoding(csr.spki()));
   if (jose::Thumbprint(csr.public_key) == account.thumbprint)
     return Error(ErrorCode::kBadCsr, "CSR public key must not be the account key");
-  SIGNET_ASSIGN_OR_RETURN(bool blocked, store_.IsKeyBlocked(BlockedKeyId(csr.public_key)));
+  SIGNET_ASSIGN_OR_RETURN(bool blocked, store_.IsKeyBlocked(BlockedKeyId(csr)));
   if (blocked) return Error(ErrorCode::kBadCsr, "key is blocked (compromised)");
   if (csr.must_staple && !config_.ocsp)
     return Error(ErrorCode::kBadCsr,

@@ -1,6 +1,8 @@
 // RFC 8555 7.6: certificate revocation.
 #include "ca/ra/revocation.h"
 
+#include <openssl/core_names.h>
+
 #include <array>
 
 #include "ca/ra/ra.h"
@@ -28,7 +30,28 @@ Status CheckReason(int reason) {
 }  // namespace
 
 std::string BlockedKeyId(const crypto::Key& key) {
-  return crypto::HexEncode(crypto::Sha256(key.PublicDer()));
+  if (key.Family() != "EC") return crypto::HexEncode(crypto::Sha256(key.PublicDer()));
+  crypto::PkeyPtr canonical(EVP_PKEY_dup(key.get()));
+  if (!canonical ||
+      EVP_PKEY_set_utf8_string_param(canonical.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                     OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1 ||
+      EVP_PKEY_set_utf8_string_param(canonical.get(), OSSL_PKEY_PARAM_EC_ENCODING,
+                                     OSSL_PKEY_EC_ENCODING_GROUP) != 1) {
+    crypto::LastOsslError();  // fall back to the key's own encoding
+    return crypto::HexEncode(crypto::Sha256(key.PublicDer()));
+  }
+  return crypto::HexEncode(crypto::Sha256(crypto::Key(std::move(canonical)).PublicDer()));
+}
+
+std::string BlockedKeyId(const pki::Csr& csr) {
+  if (csr.public_key.Family() != "EC") return BlockedKeyId(csr.public_key);
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(csr.spki(), &der);
+  if (len <= 0) return BlockedKeyId(csr.public_key);
+  std::string id = crypto::HexEncode(
+      crypto::Sha256(std::string_view(reinterpret_cast<const char*>(der), size_t(len))));
+  OPENSSL_free(der);
+  return id;
 }
 
 Status RecordRevocation(storage::Store& store, const acme::CertificateRecord& record, int reason,

@@ -7,12 +7,19 @@
 #include "acme/objects.h"
 #include "base/result.h"
 #include "crypto/key.h"
+#include "pki/csr.h"
 #include "storage/store.h"
 
 namespace signet::ca {
 
-// The blocked-keys identifier of a key: hex SHA-256 of its SubjectPublicKeyInfo DER.
+// The blocked-keys identifier of a key: hex SHA-256 of its SubjectPublicKeyInfo
+// DER, an EC key encoded with its named curve and its point uncompressed
+// whatever encoding it came in (so the id is the key's, not the encoding's).
 std::string BlockedKeyId(const crypto::Key& key);
+// The same id for a CSR's key that passed pki::CheckSubscriberKeyEncoding,
+// taken from the CSR's own SPKI bytes for EC keys (already in that form),
+// which spares OpenSSL 3's key encoder.
+std::string BlockedKeyId(const pki::Csr& csr);
 
 // Revokes `record` (a certificate we issued) with `reason` at `now`. With
 // `block_key`, first blocks the certificate's key for future CSRs, so a crash
