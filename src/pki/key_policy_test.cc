@@ -2,6 +2,7 @@
 
 #include "pki/csr.h"
 #include "pki/csr_builder.h"
+#include "pki/test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -75,15 +76,6 @@ TEST(CheckSubscriberKey, RejectsOtherCurvesAndTypes) {
 namespace signet::pki {
 namespace {
 
-// The same key, to be encoded with its point compressed.
-crypto::Key Compressed(const crypto::Key& key) {
-  crypto::PkeyPtr dup(EVP_PKEY_dup(key.get()));
-  EXPECT_EQ(EVP_PKEY_set_utf8_string_param(dup.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
-                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
-            1);
-  return crypto::Key(std::move(dup));
-}
-
 Csr CsrFor(const crypto::Key& key) {
   auto der = BuildCsr(key, {"example.com"});
   EXPECT_TRUE(der.ok());
@@ -101,7 +93,7 @@ TEST(CheckSubscriberKeyEncoding, AcceptsNamedCurveUncompressedAndRsa) {
 
 TEST(CheckSubscriberKeyEncoding, RejectsACompressedPoint) {
   crypto::Key key = *crypto::Key::Generate(crypto::KeyType::kEcP256);
-  Csr csr = CsrFor(Compressed(key));
+  Csr csr = CsrFor(testing_support::WithCompressedPoint(key));
   EXPECT_TRUE(CheckSubscriberKey(csr.public_key).ok());  // the key itself is fine
   Status s = CheckSubscriberKeyEncoding(csr.spki());
   ASSERT_FALSE(s.ok());

@@ -8,7 +8,10 @@
 #include <filesystem>
 #include <string>
 
+#include <openssl/core_names.h>
+
 #include "crypto/digest.h"
+#include "crypto/key.h"
 #include "crypto/ossl.h"
 
 namespace signet::pki::testing_support {
@@ -54,6 +57,16 @@ inline std::string VerifyChain(X509* root, X509* intermediate, X509* leaf,
     return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
   if (sk_X509_num(X509_STORE_CTX_get0_chain(ctx.get())) != 3) return "chain is not 3 long";
   return "";
+}
+
+// The same EC key, set to encode its point compressed (OpenSSL keeps that
+// form when it re-encodes a key read from it).
+inline crypto::Key WithCompressedPoint(const crypto::Key& key) {
+  crypto::PkeyPtr dup(EVP_PKEY_dup(key.get()));
+  EXPECT_EQ(EVP_PKEY_set_utf8_string_param(dup.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
+            1);
+  return crypto::Key(std::move(dup));
 }
 
 }  // namespace signet::pki::testing_support

@@ -1,10 +1,9 @@
 // Issue 5: a key revoked for keyCompromise with proof of the key is refused
 // in later CSRs, and Must-Staple is refused unless the CA runs OCSP.
-#include <openssl/core_names.h>
-
 #include "acme_fixture.h"
 #include "base/base64url.h"
 #include "pki/certificate.h"
+#include "pki/test_support.h"
 
 namespace signet::testing {
 namespace {
@@ -130,12 +129,7 @@ namespace {
 TEST_F(KeyBlockTest, ACompressedPointIsRefusedSoABlockedKeyCannotReturnInIt) {
   crypto::Key cert_key = NewKey();
   ASSERT_EQ(Revoke(Issue({"compressed.example.test"}, cert_key), 1, cert_key, "").status, 200);
-  crypto::PkeyPtr compressed(EVP_PKEY_dup(cert_key.get()));
-  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(compressed.get(),
-                                           OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
-                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
-            1);
-  crypto::Key same_key(std::move(compressed));
+  crypto::Key same_key = pki::testing_support::WithCompressedPoint(cert_key);
   Reply refused = IssueWithCsr({"compressed.example.test"},
                                MakeCsr(same_key, {"compressed.example.test"}));
   EXPECT_EQ(refused.status, 400);

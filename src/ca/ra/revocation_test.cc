@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <openssl/core_names.h>
-
 #include "pki/csr_builder.h"
+#include "pki/test_support.h"
 
 namespace signet::ca {
 namespace {
@@ -22,11 +21,7 @@ pki::Csr CsrFor(const Key& key) {
 
 // The key as a peer would send it with its point compressed, read back.
 Key ReadBackCompressed(const Key& key) {
-  crypto::PkeyPtr dup(EVP_PKEY_dup(key.get()));
-  EXPECT_EQ(EVP_PKEY_set_utf8_string_param(dup.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
-                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
-            1);
-  std::string der = Key(std::move(dup)).PublicDer();
+  std::string der = pki::testing_support::WithCompressedPoint(key).PublicDer();
   auto back = Key::FromPublicDer(der);
   EXPECT_TRUE(back.ok());
   EXPECT_NE(back->PublicDer(), key.PublicDer());  // OpenSSL keeps it compressed
