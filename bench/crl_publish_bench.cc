@@ -84,7 +84,7 @@ Latency Issue(signet::storage::SqliteStore& store, const std::atomic<bool>& stop
     c.serial = signet::crypto::HexEncode(signet::pki::RandomSerial());
     c.account_id = "a";
     c.order_id = "o";
-    c.chain_pem = "PEM";
+    c.der = "DER";
     c.not_before = c.issued_at = Clock::now();
     c.not_after = c.not_before + std::chrono::hours(24 * 90);
     c.crl_shard = 1;

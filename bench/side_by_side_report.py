@@ -164,10 +164,10 @@ def main():
         scale_idle_mb = int(open(os.path.join(out, "signetd_scale_idle_rss_kb")).read()) / 1024
         objects = sorted(fill["bytes_by_object"].items(), key=lambda kv: -kv[1])
         lines.append("store: %d certificates, %d orders, %d authorizations in %.2f GB = %.0f bytes per "
-                     "certificate (stored chain PEM %d bytes); largest: %s" % (
+                     "certificate (stored certificate %d bytes); largest: %s" % (
                          fill["certificates"], fill["orders"], fill["authorizations"],
                          fill["db_bytes"] / 1e9, fill["bytes_per_certificate"],
-                         fill["avg_chain_pem_bytes"],
+                         fill.get("avg_certificate_bytes", fill.get("avg_chain_pem_bytes", 0)),
                          ", ".join("%s %.0f" % (k, v / max(fill["certificates"], 1))
                                    for k, v in objects[:5])))
         lines.append("store_fill added %d in %.0f s; signetd RSS idle on that store %.1f MB, max under "

@@ -150,7 +150,7 @@ Status MakeRow(const ca::Signer& signer, const SubjectKey& subject, acme::Accoun
   c.serial = issued.serial_hex;
   c.account_id = account.id;
   c.order_id = o.id;
-  c.chain_pem = std::move(issued.chain_pem);
+  c.der = std::move(issued.der);
   c.not_before = issued.not_before;
   c.not_after = issued.not_after;
   c.issued_at = now;
@@ -173,9 +173,9 @@ class Inserter {
            Prep("INSERT INTO orders (id, account_id, status, expires, identifiers, authz_ids, "
                 "cert_serial, created_at, profile) VALUES (?, ?, 'valid', ?, ?, ?, ?, ?, '')",
                 &order_) &&
-           Prep("INSERT INTO certificates (serial, account_id, order_id, chain_pem, not_before, "
-                "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
-                &cert_);
+           Prep("INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, "
+                "not_before, not_after, issued_at, crl_shard, profile) "
+                "VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, '')", &cert_);
   }
 
   bool Account(const acme::Account& a) {
@@ -207,7 +207,7 @@ class Inserter {
     Text(cert_, 1, r.cert.serial);
     Text(cert_, 2, r.cert.account_id);
     Text(cert_, 3, r.cert.order_id);
-    Text(cert_, 4, r.cert.chain_pem);
+    sqlite3_bind_blob(cert_, 4, r.cert.der.data(), int(r.cert.der.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int64(cert_, 5, ToUnix(r.cert.not_before));
     sqlite3_bind_int64(cert_, 6, ToUnix(r.cert.not_after));
     sqlite3_bind_int64(cert_, 7, ToUnix(r.cert.issued_at));
@@ -359,7 +359,8 @@ int Run(const Options& opt) {
       {"seconds", seconds},
       {"db_bytes", bytes},
       {"bytes_per_certificate", certs > 0 ? double(bytes) / double(certs) : 0.0},
-      {"avg_chain_pem_bytes", QueryInt(db, "SELECT AVG(LENGTH(chain_pem)) FROM certificates")},
+      {"avg_certificate_bytes",
+       QueryInt(db, "SELECT AVG(COALESCE(LENGTH(der), LENGTH(chain_pem))) FROM certificates")},
       {"bytes_by_object", SpaceByObject(db)}};
   sqlite3_close(db);
   std::string text = boost::json::serialize(report);

@@ -110,6 +110,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   wfe_config.terms_of_service = config.terms_of_service;
   wfe_config.caa_identities = config.caa_identities;
   wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
+  wfe_config.issuer_chain_pem = hierarchy_->IntermediatePem();
   wfe_config.root_pem = hierarchy_->RootPem();
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
 

@@ -96,7 +96,7 @@ struct CertificateRecord {
   std::string serial;  // lower-case hex, unique
   std::string account_id;
   std::string order_id;
-  std::string chain_pem;  // leaf followed by the intermediate
+  std::string der;  // the certificate itself; its issuer is added when it is served
   TimePoint not_before;
   TimePoint not_after;
   TimePoint issued_at;

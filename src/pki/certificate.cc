@@ -51,6 +51,14 @@ std::string CertToPem(X509* cert) {
   return crypto::BioToString(bio.get());
 }
 
+std::string CertDerToPem(std::string_view der) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (PEM_write_bio(bio.get(), PEM_STRING_X509, "", reinterpret_cast<const unsigned char*>(der.data()),
+                    long(der.size())) <= 0)
+    return "";
+  return crypto::BioToString(bio.get());
+}
+
 std::string CertToDer(X509* cert) {
   unsigned char* buf = nullptr;
   int len = i2d_X509(cert, &buf);

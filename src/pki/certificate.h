@@ -17,6 +17,8 @@ Result<crypto::X509Ptr> CertFromPem(std::string_view pem);
 Result<crypto::X509Ptr> CertFromDer(std::string_view der);
 std::string CertToPem(X509* cert);
 std::string CertToDer(X509* cert);
+// PEM of a certificate's DER, without parsing it.
+std::string CertDerToPem(std::string_view der);
 // Every certificate in a PEM bundle, in order.
 Result<std::vector<crypto::X509Ptr>> CertChainFromPem(std::string_view pem);
 

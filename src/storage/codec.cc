@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "base/base64url.h"
+
 namespace signet::storage {
 namespace json = boost::json;
 
@@ -47,6 +49,21 @@ Error ErrorFromJson(const json::object& o) {
 }
 
 }  // namespace
+
+Result<std::string> FirstCertDerOfPem(std::string_view pem) {
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  size_t begin = pem.find(kBegin);
+  size_t end = begin == std::string_view::npos ? begin : pem.find(kEnd, begin);
+  if (end == std::string_view::npos)
+    return Error(ErrorCode::kServerInternal, "corrupt stored certificate: no PEM block");
+  std::string body;
+  for (char c : pem.substr(begin + kBegin.size(), end - begin - kBegin.size()))
+    if (c != '\n' && c != '\r') body.push_back(c);
+  auto der = Base64Decode(body);
+  if (!der.ok()) return Error(ErrorCode::kServerInternal, "corrupt stored certificate: bad base64");
+  return std::move(*der);
+}
 
 int64_t ToUnix(acme::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();

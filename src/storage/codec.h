@@ -26,6 +26,10 @@ std::string EncodeError(const Error& e);
 // Corrupt text decodes to a serverInternal error saying so.
 Error DecodeError(const std::string& text);
 
+// The DER of the first certificate of a PEM chain: how certificates stored
+// before schema version 4 (a PEM chain per row) are read.
+Result<std::string> FirstCertDerOfPem(std::string_view pem);
+
 std::string EncodeChallenges(const std::vector<acme::Challenge>& v);
 Result<std::vector<acme::Challenge>> DecodeChallenges(const std::string& text);
 

@@ -77,7 +77,10 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   if (options.profiles) rc.profiles = *options.profiles;
   ra = std::make_unique<ca::RegistrationAuthority>(*store, *signer, *va, rc);
   EXPECT_TRUE(ra->Recover().ok());
-  wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, ca::WfeConfig{});
+  ca::WfeConfig wc;
+  wc.issuer_der = pki::CertToDer(hierarchy->intermediate().cert.get());
+  wc.issuer_chain_pem = hierarchy->IntermediatePem();
+  wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, wc);
 }
 
 void AcmeTest::SetUp() {

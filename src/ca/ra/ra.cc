@@ -311,7 +311,7 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   record.serial = issued->serial_hex;
   record.account_id = order.account_id;
   record.order_id = order.id;
-  record.chain_pem = issued->chain_pem;
+  record.der = std::move(issued->der);
   record.not_before = issued->not_before;
   record.not_after = issued->not_after;
   record.issued_at = acme::Clock::now();

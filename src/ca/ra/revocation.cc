@@ -58,9 +58,8 @@ Status RecordRevocation(storage::Store& store, const acme::CertificateRecord& re
                         bool block_key, acme::TimePoint now) {
   if (record.revoked_at) return Error(ErrorCode::kAlreadyRevoked, "certificate is already revoked");
   if (block_key) {
-    SIGNET_ASSIGN_OR_RETURN(auto chain, pki::CertChainFromPem(record.chain_pem));
-    if (chain.empty()) return Error(ErrorCode::kServerInternal, "stored certificate is empty");
-    crypto::Key key(crypto::PkeyPtr(X509_get_pubkey(chain[0].get())));
+    SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromDer(record.der));
+    crypto::Key key(crypto::PkeyPtr(X509_get_pubkey(cert.get())));
     SIGNET_RETURN_IF_ERROR(store.BlockKey(BlockedKeyId(key), record.serial, now));
   }
   SIGNET_ASSIGN_OR_RETURN(bool revoked, store.RevokeCertificate(record.serial, reason, now));
@@ -77,11 +76,7 @@ Status RegistrationAuthority::RevokeCertificate(const std::string& cert_der, int
   std::string serial = pki::SerialHex(cert->get());
   auto record = store_.GetCertificate(serial);
   if (!record.ok()) return std::move(record).error();
-  bool ours = record->has_value();
-  if (ours) {
-    auto chain = pki::CertChainFromPem((*record)->chain_pem);
-    ours = chain.ok() && !chain->empty() && pki::CertToDer((*chain)[0].get()) == cert_der;
-  }
+  bool ours = record->has_value() && (*record)->der == cert_der;
   if (!ours) return Error(ErrorCode::kNotFound, "certificate " + serial + " was not issued by this CA");
   const acme::CertificateRecord& rec = **record;
 

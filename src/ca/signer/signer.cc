@@ -43,7 +43,7 @@ Result<IssuedCertificate> Signer::Issue(const IssueRequest& request) const {
   SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::IssueLeaf(hierarchy_.intermediate(), leaf));
   IssuedCertificate out;
   out.serial_hex = pki::SerialHex(cert.get());
-  out.chain_pem = pki::CertToPem(cert.get()) + hierarchy_.IntermediatePem();
+  out.der = pki::CertToDer(cert.get());
   out.not_before = leaf.not_before;
   out.not_after = leaf.not_after;
   out.crl_shard = shard;

@@ -39,7 +39,7 @@ struct SignerConfig {
 
 struct IssuedCertificate {
   std::string serial_hex;
-  std::string chain_pem;  // leaf + intermediate
+  std::string der;  // the certificate (the intermediate is not repeated)
   acme::TimePoint not_before;
   acme::TimePoint not_after;
   int crl_shard = 0;

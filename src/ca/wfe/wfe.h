@@ -26,6 +26,9 @@ struct WfeConfig {
   std::vector<std::string> caa_identities = {"signet.invalid"};
   bool external_account_required = false;
   std::string issuer_der;  // the intermediate, served at /acme/issuer-cert
+  // Appended to each certificate served (RFC 8555 7.4.2 chain): the
+  // intermediate's PEM.
+  std::string issuer_chain_pem;
   std::string root_pem;    // served at /acme/root for convenience
 };
 

@@ -217,7 +217,8 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Certificate(const http::Request& req, co
   SIGNET_RETURN_IF_ERROR(RequirePostAsGet(ar));
   SIGNET_ASSIGN_OR_RETURN(acme::CertificateRecord cert, ra_.GetCertificate(serial));
   SIGNET_RETURN_IF_ERROR(RequireOwner(ar, cert.account_id));
-  Reply r = Reply::Raw(200, "application/pem-certificate-chain", cert.chain_pem);
+  Reply r = Reply::Raw(200, "application/pem-certificate-chain",
+                       pki::CertDerToPem(cert.der) + config_.issuer_chain_pem);
   r.links.push_back("<" + urls.IssuerCert() + ">;rel=\"up\"");
   return r;
 }

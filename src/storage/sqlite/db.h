@@ -31,6 +31,10 @@ class Stmt {
     sqlite3_bind_text(s_, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  Stmt& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
   Stmt& Bind(int i, std::optional<int64_t> v) {
     if (v) sqlite3_bind_int64(s_, i, *v); else sqlite3_bind_null(s_, i);
@@ -45,6 +49,11 @@ class Stmt {
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(s_, col);
     return t ? std::string(reinterpret_cast<const char*>(t), size_t(sqlite3_column_bytes(s_, col)))
+             : std::string();
+  }
+  std::string Blob(int col) const {
+    const void* b = sqlite3_column_blob(s_, col);
+    return b ? std::string(static_cast<const char*>(b), size_t(sqlite3_column_bytes(s_, col)))
              : std::string();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }

@@ -227,9 +227,9 @@ Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
     const std::string& serial) {
   auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
-      "SELECT serial, account_id, order_id, chain_pem, not_before, not_after, issued_at, "
-      "revoked_at, revoked_reason, crl_shard, profile, ari_start, ari_end, ari_explanation "
-      "FROM certificates WHERE serial = ?"));
+      "SELECT serial, account_id, order_id, der, not_before, not_after, issued_at, "
+      "revoked_at, revoked_reason, crl_shard, profile, ari_start, ari_end, ari_explanation, "
+      "chain_pem FROM certificates WHERE serial = ?"));
   s.Bind(1, serial);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<acme::CertificateRecord>();
@@ -238,7 +238,11 @@ Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
   c.serial = s.Text(0);
   c.account_id = s.Text(1);
   c.order_id = s.Text(2);
-  c.chain_pem = s.Text(3);
+  if (!s.IsNull(3)) {
+    c.der = s.Blob(3);
+  } else {  // written before schema version 4
+    SIGNET_ASSIGN_OR_RETURN(c.der, FirstCertDerOfPem(s.Text(14)));
+  }
   c.not_before = FromUnix(s.Int(4));
   c.not_after = FromUnix(s.Int(5));
   c.issued_at = FromUnix(s.Int(6));
@@ -261,9 +265,9 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
   sqlite::Transaction tx(*db_);
   if (!tx.begun()) return db_->LastError("begin");
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "INSERT INTO certificates (serial, account_id, order_id, chain_pem, not_before, "
-      "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, c.serial).Bind(2, c.account_id).Bind(3, c.order_id).Bind(4, c.chain_pem)
+      "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "
+      "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, c.serial).Bind(2, c.account_id).Bind(3, c.order_id).BindBlob(4, c.der)
       .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at))
       .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
   SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));

@@ -63,7 +63,7 @@ class SqliteStoreTest : public ::testing::Test {
     c.serial = serial;
     c.account_id = "acct1";
     c.order_id = "order1";
-    c.chain_pem = "PEM";
+    c.der = std::string("\x30\x82\x00\x00der", 7);
     c.not_before = c.issued_at = acme::Clock::now();
     c.not_after = not_after;
     return c;
@@ -146,6 +146,42 @@ TEST_F(SqliteStoreTest, DuplicateSerialIsRefusedAndLeavesOrderUntouched) {
   auto got = store_->GetOrder("order1");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->status, ObjStatus::kValid) << "the failed transaction must roll back";
+}
+
+// Schema 4 keeps each certificate's DER (bytes, NULs included); rows written
+// before it kept a PEM chain and are still read, as the chain's first DER.
+TEST_F(SqliteStoreTest, CertificateDerRoundTripsAndPemRowsFromBeforeStillRead) {
+  MakeAccount("acct1");
+  acme::Order order = MakeOrder("acct1");
+  acme::CertificateRecord c = Cert("0a01", acme::Clock::now() + std::chrono::hours(1));
+  order.status = ObjStatus::kValid;
+  ASSERT_TRUE(store_->FinishIssuance(c, order).ok());
+  auto back = store_->GetCertificate("0a01");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->der, c.der);
+
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "ca.db").string().c_str(), &db), SQLITE_OK);
+  const char* old_row =
+      "INSERT INTO certificates (serial, account_id, order_id, chain_pem, not_before, "
+      "not_after, issued_at) VALUES ('0b02', 'acct1', 'order1', "
+      "'-----BEGIN CERTIFICATE-----\nMIIBAAEC\n-----END CERTIFICATE-----\n"
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', 0, 0, 0)";
+  ASSERT_EQ(sqlite3_exec(db, old_row, nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO certificates (serial, account_id, order_id, chain_pem, "
+                             "not_before, not_after, issued_at) VALUES ('0c03', 'acct1', "
+                             "'order1', 'not pem', 0, 0, 0)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Reopen();
+  auto old = store_->GetCertificate("0b02");
+  ASSERT_TRUE(old.ok()) << old.error().ToString();
+  ASSERT_TRUE(old->has_value());
+  EXPECT_EQ((*old)->der, std::string("\x30\x82\x01\x00\x01\x02", 6));
+  auto corrupt = store_->GetCertificate("0c03");
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.error().code, ErrorCode::kServerInternal);
 }
 
 // Issue 5: what CRLs, OCSP, ARI and key blocking keep in the store.
