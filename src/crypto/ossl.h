@@ -35,6 +35,7 @@ using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
 using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
 using X509ReqPtr = std::unique_ptr<X509_REQ, OsslDeleter<X509_REQ_free>>;
+using X509PubkeyPtr = std::unique_ptr<X509_PUBKEY, OsslDeleter<X509_PUBKEY_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, OsslDeleter<X509_NAME_free>>;
 using X509ExtPtr = std::unique_ptr<X509_EXTENSION, OsslDeleter<X509_EXTENSION_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OsslDeleter<GENERAL_NAMES_free>>;

@@ -45,28 +45,12 @@ Status SetSubject(X509* cert, const std::string& cn) {
 // The algorithm (with its parameters) and key bits of `from`, copied into
 // the certificate's SubjectPublicKeyInfo without decoding the key.
 Status CopySpki(const X509_PUBKEY* from, X509* cert) {
-  ASN1_OBJECT* algorithm = nullptr;
   const unsigned char* bits = nullptr;
   int bits_len = 0;
-  X509_ALGOR* from_alg = nullptr;
-  X509_PUBKEY* to = X509_get_X509_PUBKEY(cert);
-  if (!to || X509_PUBKEY_get0_param(&algorithm, &bits, &bits_len, &from_alg, from) != 1 ||
-      bits_len <= 0)
+  X509_ALGOR* algorithm = nullptr;
+  if (X509_PUBKEY_get0_param(nullptr, &bits, &bits_len, &algorithm, from) != 1)
     return OsslError(ErrorCode::kServerInternal, "cannot read the subject public key");
-  auto* bits_copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, size_t(bits_len)));
-  ASN1_OBJECT* algorithm_copy = OBJ_dup(algorithm);
-  // V_ASN1_EOC: set the algorithm and key bits; the parameters follow below.
-  if (!bits_copy || !algorithm_copy ||
-      X509_PUBKEY_set0_param(to, algorithm_copy, V_ASN1_EOC, nullptr, bits_copy, bits_len) != 1) {
-    OPENSSL_free(bits_copy);
-    ASN1_OBJECT_free(algorithm_copy);
-    return OsslError(ErrorCode::kServerInternal, "cannot set the subject public key");
-  }
-  X509_ALGOR* to_alg = nullptr;
-  if (X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &to_alg, to) != 1 ||
-      X509_ALGOR_copy(to_alg, from_alg) != 1)
-    return OsslError(ErrorCode::kServerInternal, "cannot set the subject key algorithm");
-  return OkStatus();
+  return SetSpki(X509_get_X509_PUBKEY(cert), algorithm, bits, bits_len);
 }
 
 }  // namespace
@@ -90,6 +74,28 @@ Result<X509Ptr> NewCert(const CertSpec& spec, X509* issuer) {
     return OsslError(ErrorCode::kServerInternal, "cannot set public key");
   }
   return cert;
+}
+
+Status SetSpki(X509_PUBKEY* to, const X509_ALGOR* algorithm, const unsigned char* bits,
+               int bits_len) {
+  const ASN1_OBJECT* oid = nullptr;
+  X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
+  if (!to || !oid || bits_len <= 0)
+    return Error(ErrorCode::kServerInternal, "no subject public key to set");
+  auto* bits_copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, size_t(bits_len)));
+  ASN1_OBJECT* oid_copy = OBJ_dup(oid);
+  // V_ASN1_EOC: set the algorithm and key bits; the parameters follow below.
+  if (!bits_copy || !oid_copy ||
+      X509_PUBKEY_set0_param(to, oid_copy, V_ASN1_EOC, nullptr, bits_copy, bits_len) != 1) {
+    OPENSSL_free(bits_copy);
+    ASN1_OBJECT_free(oid_copy);
+    return OsslError(ErrorCode::kServerInternal, "cannot set the subject public key");
+  }
+  X509_ALGOR* to_alg = nullptr;
+  if (X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &to_alg, to) != 1 ||
+      X509_ALGOR_copy(to_alg, algorithm) != 1)
+    return OsslError(ErrorCode::kServerInternal, "cannot set the subject key algorithm");
+  return OkStatus();
 }
 
 Status AddConfExtension(X509* cert, X509* issuer, int nid, const std::string& value) {

@@ -29,6 +29,11 @@ struct CertSpec {
 // nullptr (self-issued).
 Result<crypto::X509Ptr> NewCert(const CertSpec& spec, X509* issuer);
 
+// Sets `to` to `algorithm` (with its parameters) and the key bits, without
+// decoding the key.
+Status SetSpki(X509_PUBKEY* to, const X509_ALGOR* algorithm, const unsigned char* bits,
+               int bits_len);
+
 // Adds an extension written in OpenSSL's config syntax, e.g.
 // (NID_basic_constraints, "critical,CA:FALSE"). `issuer` is the certificate
 // whose key identifier AKI refers to; pass `cert` itself when self-signed.

@@ -1,5 +1,7 @@
 #include "pki/csr.h"
 
+#include "pki/csr_asn1.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -10,8 +12,6 @@ namespace signet::pki {
 
 using crypto::ExtStackPtr;
 using crypto::GeneralNamesPtr;
-using crypto::PkeyPtr;
-using crypto::X509ReqPtr;
 
 namespace {
 
@@ -30,27 +30,8 @@ std::string Asn1Text(const ASN1_STRING* s) {
                      size_t(ASN1_STRING_length(s)));
 }
 
-Result<X509ReqPtr> DecodeDer(std::string_view der) {
-  const auto* begin = reinterpret_cast<const unsigned char*>(der.data());
-  const unsigned char* p = begin;
-  X509ReqPtr req(d2i_X509_REQ(nullptr, &p, long(der.size())));
-  if (!req) return BadCsr("CSR is not valid DER-encoded PKCS#10");
-  if (p != begin + der.size()) return BadCsr("trailing data after the CSR");
-  if (X509_REQ_get_version(req.get()) != X509_REQ_VERSION_1)
-    return BadCsr("unsupported CSR version");
-  return req;
-}
-
-Result<crypto::Key> VerifySelfSignature(X509_REQ* req) {
-  PkeyPtr pkey(X509_REQ_get_pubkey(req));
-  if (!pkey) return BadCsr("CSR public key cannot be parsed");
-  if (X509_REQ_verify(req, pkey.get()) != 1) return BadCsr("CSR signature is invalid");
-  return crypto::Key(std::move(pkey));
-}
-
 // The subject's first commonName as UTF-8 ("" when there is none).
-Result<std::string> CommonName(X509_REQ* req) {
-  const X509_NAME* subject = X509_REQ_get_subject_name(req);
+Result<std::string> CommonName(const X509_NAME* subject) {
   int idx = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
   if (idx < 0) return std::string();
   const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx));
@@ -61,16 +42,6 @@ Result<std::string> CommonName(X509_REQ* req) {
   OPENSSL_free(utf8);
   if (cn.find('\0') != std::string::npos) return BadCsr("CSR commonName contains a NUL byte");
   return cn;
-}
-
-// The requested extensions; an empty stack when the CSR asks for none.
-Result<ExtStackPtr> RequestedExtensions(X509_REQ* req) {
-  ExtStackPtr exts(X509_REQ_get_extensions(req));
-  if (exts) return exts;
-  bool has_attr = X509_REQ_get_attr_by_NID(req, NID_ext_req, -1) >= 0 ||
-                  X509_REQ_get_attr_by_NID(req, NID_ms_ext_req, -1) >= 0;
-  if (has_attr) return BadCsr("CSR extensionRequest attribute is malformed");
-  return ExtStackPtr(sk_X509_EXTENSION_new_null());
 }
 
 Status AddIpAddress(const ASN1_OCTET_STRING* ip, Csr& csr) {
@@ -129,15 +100,16 @@ Status ExtractMustStaple(STACK_OF(X509_EXTENSION) * exts, Csr& csr) {
   return OkStatus();
 }
 
-Status ExtractExtensions(X509_REQ* req, Csr& csr) {
-  SIGNET_ASSIGN_OR_RETURN(ExtStackPtr exts, RequestedExtensions(req));
-  SIGNET_RETURN_IF_ERROR(ExtractMustStaple(exts.get(), csr));
-  int idx = X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, -1);
+// `exts`: the requested extensions (an empty stack when there are none).
+Status ExtractExtensions(STACK_OF(X509_EXTENSION) * requested, Csr& csr) {
+  if (!requested) return BadCsr("CSR extensionRequest attribute is malformed");
+  SIGNET_RETURN_IF_ERROR(ExtractMustStaple(requested, csr));
+  int idx = X509v3_get_ext_by_NID(requested, NID_subject_alt_name, -1);
   if (idx < 0) return OkStatus();
-  if (X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, idx) >= 0)
+  if (X509v3_get_ext_by_NID(requested, NID_subject_alt_name, idx) >= 0)
     return BadCsr("CSR has more than one subjectAltName extension");
   GeneralNamesPtr names(
-      static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(X509v3_get_ext(exts.get(), idx))));
+      static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(X509v3_get_ext(requested, idx))));
   if (!names) return BadCsr("CSR subjectAltName extension is malformed");
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i)
     SIGNET_RETURN_IF_ERROR(AddGeneralName(sk_GENERAL_NAME_value(names.get(), i), csr));
@@ -152,11 +124,15 @@ bool IsIpLiteral(const std::string& s) {
 }  // namespace
 
 Result<Csr> ParseCsr(std::string_view der) {
+  SIGNET_ASSIGN_OR_RETURN(internal::CsrParts parts, internal::CsrParts::Decode(der));
+  if (parts.version() != X509_REQ_VERSION_1) return BadCsr("unsupported CSR version");
   Csr csr;
-  SIGNET_ASSIGN_OR_RETURN(csr.req, DecodeDer(der));
-  SIGNET_ASSIGN_OR_RETURN(csr.public_key, VerifySelfSignature(csr.req.get()));
-  SIGNET_ASSIGN_OR_RETURN(csr.common_name, CommonName(csr.req.get()));
-  SIGNET_RETURN_IF_ERROR(ExtractExtensions(csr.req.get(), csr));
+  SIGNET_ASSIGN_OR_RETURN(csr.public_key, parts.PublicKey());
+  if (!parts.VerifySignature(csr.public_key.get())) return BadCsr("CSR signature is invalid");
+  SIGNET_ASSIGN_OR_RETURN(csr.subject_public_key_info, parts.Spki());
+  SIGNET_ASSIGN_OR_RETURN(csr.common_name, CommonName(parts.subject()));
+  ExtStackPtr requested = parts.Extensions();
+  SIGNET_RETURN_IF_ERROR(ExtractExtensions(requested.get(), csr));
   return csr;
 }
 

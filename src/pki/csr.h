@@ -13,8 +13,10 @@
 namespace signet::pki {
 
 struct Csr {
-  crypto::X509ReqPtr req;
   crypto::Key public_key;
+  // The key as the CSR encodes it (algorithm, parameters, key bits), for
+  // copying into the certificate; the key itself is in public_key.
+  crypto::X509PubkeyPtr subject_public_key_info;
   std::string common_name;             // "" when the subject has no CN
   std::vector<std::string> dns_names;  // subjectAltName dNSName entries, lower-cased
   std::vector<std::string> ip_addresses;  // subjectAltName iPAddress entries, text form
@@ -23,8 +25,7 @@ struct Csr {
   // "OCSP Must-Staple"); a CA without OCSP must refuse it.
   bool must_staple = false;
 
-  // The public key as the CSR encodes it (owned by `req`).
-  const X509_PUBKEY* spki() const { return X509_REQ_get_X509_PUBKEY(req.get()); }
+  const X509_PUBKEY* spki() const { return subject_public_key_info.get(); }
 };
 
 // Parses DER and verifies the CSR's self-signature. Any failure is kBadCsr

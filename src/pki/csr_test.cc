@@ -61,7 +61,7 @@ TEST(ParseCsr, ExtractsNamesAndKey) {
   EXPECT_EQ(csr->ip_addresses, (std::vector<std::string>{"192.0.2.1", "2001:db8::1"}));
   EXPECT_FALSE(csr->has_other_san_types);
   EXPECT_TRUE(csr->public_key.SamePublicKey(key));
-  EXPECT_NE(csr->req, nullptr);
+  EXPECT_NE(csr->spki(), nullptr);
   EXPECT_EQ(CsrDnsNames(*csr), (std::vector<std::string>{"example.com", "www.example.com"}));
 }
 
