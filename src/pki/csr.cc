@@ -1,12 +1,12 @@
 #include "pki/csr.h"
 
-#include "pki/csr_asn1.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <algorithm>
 #include <cctype>
+
+#include "pki/csr_asn1.h"
 
 namespace signet::pki {
 

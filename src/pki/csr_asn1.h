@@ -20,8 +20,8 @@ struct CsrAsn1;  // the decoded structure (csr_asn1.cc)
 
 class CsrParts {
  public:
-  // Decodes DER; nullopt-like failure is an Error with kBadCsr. Trailing
-  // bytes after the request are refused.
+  // Decodes DER (kBadCsr when it is not a PKCS#10 request); bytes after
+  // the request are refused.
   static Result<CsrParts> Decode(std::string_view der);
   CsrParts(CsrParts&&) noexcept;
   CsrParts& operator=(CsrParts&&) noexcept;
