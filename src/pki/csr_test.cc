@@ -107,6 +107,31 @@ TEST(ParseCsr, RejectsTamperedContent) {
   ExpectBadCsr(ParseCsr(der), "CSR signature is invalid");
 }
 
+// The error paths of the decoder (pki/csr_asn1.cc) before the signature.
+TEST(ParseCsr, RejectsTrailingDataVersionAndUnreadableKey) {
+  Key key = NewKey(KeyType::kEcP256);
+  std::string der = MakeCsr(key, "a.example", "DNS:a.example");
+  ExpectBadCsr(ParseCsr(der + std::string(1, '\0')), "trailing data after the CSR");
+
+  // id-ecPublicKey (1.2.840.10045.2.1) turned into an OID no decoder knows.
+  std::string ec_oid("\x2a\x86\x48\xce\x3d\x02\x01", 7);
+  std::string unknown = der;
+  size_t pos = unknown.find(ec_oid);
+  ASSERT_NE(pos, std::string::npos);
+  unknown[pos + ec_oid.size() - 1] = 0x09;
+  ExpectBadCsr(ParseCsr(unknown), "CSR public key cannot be parsed");
+
+  crypto::X509ReqPtr req(X509_REQ_new());
+  X509_REQ_set_version(req.get(), 1);  // v2: not a PKCS#10 version
+  X509_REQ_set_pubkey(req.get(), key.get());
+  ASSERT_GT(X509_REQ_sign(req.get(), key.get(), EVP_sha256()), 0);
+  unsigned char* buf = nullptr;
+  int len = i2d_X509_REQ(req.get(), &buf);
+  std::string v2(reinterpret_cast<char*>(buf), size_t(len));
+  OPENSSL_free(buf);
+  ExpectBadCsr(ParseCsr(v2), "unsupported CSR version");
+}
+
 TEST(ParseCsr, RejectsGarbageAndEmptyInput) {
   ExpectBadCsr(ParseCsr("this is not DER at all"), "DER");
   ExpectBadCsr(ParseCsr(""), "DER");
