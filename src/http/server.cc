@@ -1,6 +1,10 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
+
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -50,18 +54,87 @@ Response PlainError(int status, std::string text) {
   return r;
 }
 
+// The configured cap, kept below the descriptor limit with room for the
+// process's other files (store, DNS, outgoing connections).
+size_t ConnectionCap(size_t configured) {
+  constexpr rlim_t kReserve = 128;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return configured;
+  size_t room = limit.rlim_cur > 2 * kReserve ? limit.rlim_cur - kReserve : limit.rlim_cur / 2;
+  return std::max<size_t>(1, std::min(configured, room));
+}
+
 }  // namespace
 
 struct Server::Impl {
   ServerConfig config;
   Handler handler;
-  asio::io_context ioc;
+  // Declared before ioc: the connections' coroutines, destroyed with ioc,
+  // release their slots here and use the TLS context.
+  mutable std::mutex mu;
+  size_t open = 0;                                  // GUARDED_BY(mu)
+  std::map<asio::ip::address, size_t> per_address;  // GUARDED_BY(mu)
   std::optional<asio::ssl::context> ssl;
-  tcp::acceptor acceptor{ioc};
+  asio::io_context ioc;
+  // Declared after ioc, so destroyed (stopped and joined) before it.
+  std::optional<asio::thread_pool> handler_pool;
+  tcp::acceptor acceptor{asio::make_strand(ioc)};  // its own strand: Accept() and Stop()
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
+  size_t connection_cap = 0;  // set by Start()
 
   Impl(ServerConfig c, Handler h) : config(std::move(c)), handler(std::move(h)) {}
+
+  // Takes a connection slot for `peer`, or says there is none.
+  bool Admit(const asio::ip::address& peer) {
+    std::lock_guard lock(mu);
+    if (open >= connection_cap) return false;
+    size_t& n = per_address[peer];
+    if (config.max_connections_per_address && n >= config.max_connections_per_address) {
+      if (n == 0) per_address.erase(peer);
+      return false;
+    }
+    ++n;
+    ++open;
+    return true;
+  }
+
+  void Release(const asio::ip::address& peer) {
+    std::lock_guard lock(mu);
+    --open;
+    auto it = per_address.find(peer);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  }
+
+  // Holds an admitted connection's slot for the life of its Session.
+  struct Slot {
+    Impl* impl;
+    asio::ip::address peer;
+    ~Slot() { impl->Release(peer); }
+  };
+
+  // Runs the handler on the handler pool (or here without one); the
+  // coroutine resumes on its connection's strand.
+  asio::awaitable<Response> RunHandler(Request req) {
+    if (!handler_pool) co_return CallHandler(handler, req);
+    co_return co_await asio::co_spawn(handler_pool->get_executor(),
+                                      OnHandlerThread(&handler, std::move(req)),
+                                      asio::use_awaitable);
+  }
+
+  // Not a lambda: a coroutine's parameters are copied into its frame, a
+  // lambda's captures are not.
+  static asio::awaitable<Response> OnHandlerThread(const Handler* handler, Request req) {
+    co_return CallHandler(*handler, req);
+  }
+
+  static Response CallHandler(const Handler& handler, const Request& req) {
+    try {
+      return handler(req);
+    } catch (...) {  // handlers return errors as values; this is a bug, not a crash
+      return PlainError(500, "internal error\n");
+    }
+  }
 
   // Reads requests and writes responses on one connection until it closes.
   template <typename Stream>
@@ -70,12 +143,18 @@ struct Server::Impl {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(config.max_body_bytes);
-      parser.header_limit(16 * 1024);
+      parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+      // One deadline for the whole request: a client trickling its headers
+      // holds the connection no longer than an idle one.
       lowest.expires_after(config.idle_timeout);
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser,
                                                 asio::as_tuple(asio::use_awaitable));
-      if (ec == bhttp::error::body_limit) {
-        auto res = ToBeast(PlainError(413, "request body too large\n"), 11, false, false);
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+        bool body = ec == bhttp::error::body_limit;
+        auto res = ToBeast(PlainError(body ? 413 : 431, body ? "request body too large\n"
+                                                             : "request header too large\n"),
+                           11, false, false);
+        lowest.expires_after(config.idle_timeout);
         co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
         co_return;
       }
@@ -84,7 +163,7 @@ struct Server::Impl {
       unsigned version = req.version();
       bool keep_alive = req.keep_alive();
       bool head = req.method() == bhttp::verb::head;
-      Response r = handler(ToRequest(std::move(req), tls));
+      Response r = co_await RunHandler(ToRequest(std::move(req), tls));
       auto res = ToBeast(std::move(r), version, keep_alive, head);
       lowest.expires_after(config.idle_timeout);
       auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
@@ -92,7 +171,10 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> Session(tcp::socket socket) {
+  // One connection, on its own strand (the socket's executor): every
+  // operation on the stream, its timer and its close run there, one at a time.
+  asio::awaitable<void> Session(tcp::socket socket, asio::ip::address peer) {
+    Slot slot{this, peer};
     beast::tcp_stream stream(std::move(socket));
     if (!ssl) {
       co_await Serve(stream, stream, false);
@@ -101,7 +183,7 @@ struct Server::Impl {
       co_return;
     }
     beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *ssl);
-    beast::get_lowest_layer(tls).expires_after(config.idle_timeout);
+    beast::get_lowest_layer(tls).expires_after(config.handshake_timeout);
     auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::server,
                                              asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
@@ -111,13 +193,32 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> Accept() {
+    using namespace std::chrono_literals;
+    asio::steady_timer pause(acceptor.get_executor());
+    std::chrono::milliseconds backoff{0};
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc),
+                                                         asio::as_tuple(asio::use_awaitable));
+      if (stopped || ec == asio::error::operation_aborted) co_return;
+      if (ec == asio::error::connection_aborted) continue;  // the client gave up first
       if (ec) {
-        if (stopped) co_return;
+        // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ...):
+        // waiting clients stay in the listen queue; retry after a pause
+        // that doubles up to a second instead of spinning.
+        backoff = std::min<std::chrono::milliseconds>(backoff.count() ? backoff * 2 : 10ms, 1s);
+        pause.expires_after(backoff);
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
-      asio::co_spawn(ioc, Session(std::move(socket)), asio::detached);
+      backoff = 0ms;
+      beast::error_code pec;
+      tcp::endpoint remote = socket.remote_endpoint(pec);
+      if (pec || !Admit(remote.address())) {
+        socket.close(pec);  // over a limit: refuse at once, keep serving the others
+        continue;
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Session(std::move(socket), remote.address()), asio::detached);
     }
   }
 };
@@ -154,7 +255,9 @@ Status Server::Start() {
   if (ec)
     return Error(ErrorCode::kServerInternal, "cannot listen on " + s.config.address + ":" +
                                                  std::to_string(s.config.port) + ": " + ec.message());
-  asio::co_spawn(s.ioc, s.Accept(), asio::detached);
+  s.connection_cap = ConnectionCap(s.config.max_connections);
+  if (s.config.handler_threads > 0) s.handler_pool.emplace(s.config.handler_threads);
+  asio::co_spawn(s.acceptor.get_executor(), s.Accept(), asio::detached);
   for (int i = 0; i < std::max(1, s.config.threads); ++i)
     s.threads.emplace_back([&s] { s.ioc.run(); });
   return OkStatus();
@@ -165,13 +268,22 @@ uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); 
 void Server::Stop() {
   Impl& s = *impl_;
   if (s.stopped.exchange(true)) return;
-  asio::post(s.ioc, [&s] {
+  asio::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ec;
     s.acceptor.close(ec);
   });
   s.ioc.stop();
   for (auto& t : s.threads)
     if (t.joinable()) t.join();
+  if (s.handler_pool) {  // queued handlers are dropped; running ones finish
+    s.handler_pool->stop();
+    s.handler_pool->join();
+  }
+}
+
+size_t Server::open_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->open;
 }
 
 }  // namespace signet::http

@@ -1,7 +1,11 @@
 // An HTTP/1.1 server (HTTPS when given a certificate) on Boost.Beast with
-// C++20 coroutines. Each connection is a coroutine with its own deadline;
-// every limit is explicit in ServerConfig. Requests are handed to a Handler
-// (a pure function) on one of the server's threads.
+// C++20 coroutines. Each connection is a coroutine on its own strand (its
+// reads, writes, timers and close never run on two threads at once) with
+// its own deadlines; every limit is explicit in ServerConfig. The I/O
+// threads only accept, handshake, read and write: requests are handed to
+// the Handler (a pure function that may block on storage, signing or DNS)
+// on a separate pool of handler threads, so a slow handler never stalls
+// other connections' I/O.
 #pragma once
 
 #include <chrono>
@@ -22,9 +26,22 @@ struct ServerConfig {
   // Mutual TLS: when set, clients must present a certificate chaining to
   // one of these PEM CA certificates, or the handshake fails.
   std::string client_ca_pem;
-  int threads = 2;
+  int threads = 2;          // I/O threads
+  int handler_threads = 8;  // threads running the Handler; 0: on the I/O threads
   size_t max_body_bytes = 64 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  // A connection is closed when no complete request arrives within this
+  // long (waiting for the next request on a kept-alive connection, or a
+  // request trickling in byte by byte), or a response cannot be written.
   std::chrono::seconds idle_timeout{30};
+  // The TLS handshake must finish within this long of the accept.
+  std::chrono::seconds handshake_timeout{10};
+  // Open connections at most; past it new connections are closed at once.
+  // Also kept below the process's file descriptor limit (RLIMIT_NOFILE).
+  size_t max_connections = 10000;
+  // Open connections from one client address at most (0: no limit). Behind
+  // a load balancer every connection comes from its address: set 0 there.
+  size_t max_connections_per_address = 1000;
 };
 
 // Thread-safe Start/Stop; the handler may be called from several threads.
@@ -41,6 +58,8 @@ class Server {
   uint16_t port() const;
   // Stops accepting, closes connections and joins the threads.
   void Stop();
+  // Connections open now (accepted and not yet closed).
+  size_t open_connections() const;
 
  private:
   struct Impl;

@@ -54,7 +54,7 @@ void ChallengeServer::Set(const std::string& token, const std::string& body, int
 
 CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
                          const CaOptions& options)
-    : resolver({}, "127.0.0.1") {
+    : resolver({}, "127.0.0.1"), nonces(options.nonce_capacity) {
   auto h = pki::CaHierarchy::LoadOrCreate(dir);
   EXPECT_TRUE(h.ok()) << h.error().ToString();
   hierarchy = std::move(*h);

@@ -48,6 +48,7 @@ struct CaOptions {
   ca::SignerConfig signer;
   bool ocsp = false;
   std::optional<ca::ProfileSet> profiles;
+  size_t nonce_capacity = 1 << 20;  // outstanding nonces the front end keeps
 };
 
 // The CA's parts, built over a data directory; destroy and rebuild to

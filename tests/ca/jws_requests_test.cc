@@ -38,7 +38,8 @@ TEST_F(JwsRequestTest, DirectoryListsResourcesAndMeta) {
   EXPECT_FALSE(Str(meta, "website").empty());
   EXPECT_TRUE(meta.at("caaIdentities").is_array());
   EXPECT_EQ(meta.at("externalAccountRequired"), json::value(false));
-  EXPECT_FALSE(r.Header("Replay-Nonce").empty());
+  // Nonces only where the protocol needs them (POST responses, newNonce).
+  EXPECT_TRUE(r.Header("Replay-Nonce").empty());
 }
 
 TEST_F(JwsRequestTest, NewNonceHeadIs200GetIs204NeverCached) {
@@ -166,6 +167,40 @@ TEST_F(JwsRequestTest, UnknownResourcesAndWrongMethods) {
   EXPECT_EQ(get_order.status, 405);
   Register();
   EXPECT_EQ(PostAsGet(kBase + "/acme/order/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace signet::testing
+
+namespace signet::testing {
+namespace {
+
+// A front end keeping only 8 outstanding nonces: unauthenticated GETs must
+// not consume them, or a flood of GETs evicts real clients' nonces.
+class SmallNonceStoreTest : public AcmeTest {
+ protected:
+  CaOptions Options() const override {
+    CaOptions o;
+    o.nonce_capacity = 8;
+    return o;
+  }
+};
+
+TEST_F(SmallNonceStoreTest, FloodOfUnauthenticatedGetsDoesNotEvictAClientsNonce) {
+  std::string nonce = Nonce();
+  ASSERT_FALSE(nonce.empty());
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_TRUE(Send({"GET", "/directory", "", true, {}, ""}).Header("Replay-Nonce").empty());
+    EXPECT_TRUE(Send({"GET", "/acme/renewal-info/x.y", "", true, {}, ""}).Header("Replay-Nonce").empty());
+    EXPECT_TRUE(Send({"GET", "/no/such/thing", "", true, {}, ""}).Header("Replay-Nonce").empty());
+  }
+  std::string url = kBase + "/acme/new-acct";
+  json::object header{{"nonce", nonce}, {"url", url}, {"jwk", jose::PublicJwk(key_)}};
+  auto body = jose::Sign(key_, header, R"({"termsOfServiceAgreed":true})");
+  ASSERT_TRUE(body.ok());
+  Reply r = Send({"POST", "/acme/new-acct", "", true, {{"Content-Type", "application/jose+json"}}, *body});
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_FALSE(r.Header("Replay-Nonce").empty());  // every POST response carries the next one
 }
 
 }  // namespace

@@ -73,9 +73,12 @@ http::Response WebFrontEnd::Handle(const http::Request& req) {
     doc["status"] = res.status;
     res.body = json::serialize(doc);
   }
-  // RFC 8555 6.5: a fresh nonce on every response, so clients (and badNonce
-  // retries) always have one.
-  res.Set("Replay-Nonce", nonces_.Issue());
+  // RFC 8555 6.5, 7.2: a fresh nonce on every response to a POST (so
+  // clients, and badNonce retries, always have the next one) and from
+  // newNonce; nowhere else, so a flood of unauthenticated GETs cannot push
+  // real clients' nonces out of the bounded nonce store.
+  if (req.method == "POST" || req.Path() == "/acme/new-nonce")
+    res.Set("Replay-Nonce", nonces_.Issue());
   res.Add("Link", "<" + urls.Directory() + ">;rel=\"index\"");
   return res;
 }
