@@ -1,5 +1,7 @@
 #include "client/agent/obtain.h"
 
+#include <cstdio>
+
 #include "client/acme/problem.h"
 
 namespace signet::client {
@@ -19,12 +21,41 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
-// Picks the challenge of `type` in each pending authorization.
-Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order, const std::string& type,
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return out;
+}
+
+// `s` in double quotes for a one-line message: control characters, quotes,
+// backslashes and non-ASCII bytes escaped, at most 100 bytes shown.
+std::string Quote(std::string_view s) {
+  constexpr size_t kMax = 100;
+  std::string out = "\"";
+  for (char c : s.substr(0, kMax)) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + (s.size() > kMax ? "\"..." : "\"");
+}
+
+// Picks the challenge of `type` in each pending authorization, once every
+// authorization is known to be for a requested name.
+Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order,
+                                  const std::vector<std::string>& names, const std::string& type,
                                   const Logger& log) {
   std::vector<Pending> out;
   for (const auto& url : order.authorizations) {
     SIGNET_ASSIGN_OR_RETURN(Authorization authz, acme.GetAuthorization(url));
+    SIGNET_ASSIGN_OR_RETURN(std::string domain, MatchRequestedName(authz, names));
+    authz.identifier.value = domain;
     if (authz.status == "valid") {
       log("Authorization for " + authz.identifier.value + " is already valid");
       continue;
@@ -77,6 +108,24 @@ Status Validate(AcmeClient& acme, const std::vector<Pending>& plan, Deadline dea
 
 }  // namespace
 
+Result<std::string> MatchRequestedName(const Authorization& authz,
+                                       const std::vector<std::string>& requested) {
+  const Identifier& id = authz.identifier;
+  if (Lower(id.type) == "dns") {
+    const std::string value = Lower(id.value);
+    for (const std::string& name : requested) {
+      bool wildcard = name.starts_with("*.");
+      std::string_view base = std::string_view(name).substr(wildcard ? 2 : 0);
+      if (wildcard == authz.wildcard && Lower(base) == value) return std::string(base);
+    }
+  }
+  return Error(ErrorCode::kServerInternal,
+               "the CA sent an authorization for " + Quote(id.type) + " identifier " +
+                   Quote(id.value) + (authz.wildcard ? " (wildcard)" : "") +
+                   ", which was not requested (requested: " + Join(requested, ", ") +
+                   "); refusing to answer any challenge of this order");
+}
+
 std::pair<std::string, std::string> SplitLeaf(const std::string& pem) {
   const std::string end = "-----END CERTIFICATE-----";
   size_t pos = pem.find(end);
@@ -94,7 +143,7 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
   log("Requesting a certificate for " + Join(request.names, ", "));
   SIGNET_ASSIGN_OR_RETURN(Order order, acme.NewOrder(request.names));
   SIGNET_ASSIGN_OR_RETURN(std::vector<Pending> plan,
-                          Plan(acme, order, request.challenge_type, log));
+                          Plan(acme, order, request.names, request.challenge_type, log));
   if (!plan.empty()) {
     std::vector<ChallengeSpec> specs;
     for (const auto& p : plan) specs.push_back(p.spec);

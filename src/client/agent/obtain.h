@@ -30,9 +30,23 @@ struct Obtained {
 };
 
 // `log` receives one line per step. Challenge failures come back as one
-// Error naming each failed identifier with the CA's problem.
+// Error naming each failed identifier with the CA's problem. Every
+// authorization of the order must be for a requested name
+// (MatchRequestedName), checked before the solver is called: otherwise
+// kServerInternal naming the unexpected identifier, and no solver or hook
+// runs.
 Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const ObtainRequest& request,
                                    const Logger& log);
+
+// The requested name that `authz` is for, as the operator spelled it
+// without a "*." prefix (what the solver and hooks receive as the domain):
+// a dns identifier whose value equals a requested name ignoring case, with
+// "wildcard": true exactly when that name was requested as "*.value" (RFC
+// 8555 7.1.4). Anything else is a one-line kServerInternal error naming the
+// identifier: a CA must not make the agent (running as root) publish or run
+// hooks for a name nobody asked for.
+Result<std::string> MatchRequestedName(const Authorization& authz,
+                                       const std::vector<std::string>& requested);
 
 // Splits a PEM bundle into its first certificate and the rest.
 std::pair<std::string, std::string> SplitLeaf(const std::string& pem);

@@ -1,9 +1,11 @@
-// Tests WebrootSolver in a scratch directory: file content and modes,
-// cleanup of what it created (and only that), configuration errors.
+// Tests WebrootSolver in a scratch directory: file content, modes and
+// ownership, cleanup of what it created (and only that), configuration
+// errors, and links planted under the webroot (never followed).
 #include "client/solvers/webroot_solver.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -32,6 +34,12 @@ unsigned Mode(const fs::path& p) {
   struct stat st {};
   ::stat(p.c_str(), &st);
   return st.st_mode & 07777;
+}
+
+struct stat Stat(const fs::path& p) {
+  struct stat st {};
+  ::lstat(p.c_str(), &st);
+  return st;
 }
 
 // Sets the umask for the scope.
@@ -152,6 +160,134 @@ TEST(WebrootSolverTest, FailedPerformUndoesItsWork) {
       << st.error().detail;
   EXPECT_FALSE(fs::exists(tmp.path() / ".well-known"));
   EXPECT_TRUE(fs::is_regular_file(blocked / ".well-known"));
+}
+
+// A webroot whose owner is not root, beside a directory of root's that the
+// owner of the webroot must not be able to reach through the agent.
+class WebrootLinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directory(webroot_);
+    fs::create_directory(outside_);
+    fs::permissions(outside_, fs::perms::owner_all);
+    std::ofstream(outside_ / "precious") << "precious";
+    fs::permissions(outside_ / "precious", fs::perms::owner_read | fs::perms::owner_write);
+    if (::geteuid() == 0) {
+      ASSERT_EQ(::chown(webroot_.c_str(), kOwner, kGroup), 0);
+    }
+  }
+
+  // `outside_` is as SetUp left it: nothing created in it, nothing changed.
+  void ExpectOutsideUntouched() {
+    EXPECT_EQ(test_util::ListNames(outside_), std::vector<std::string>{"precious"});
+    EXPECT_EQ(Slurp(outside_ / "precious"), "precious");
+    struct stat dir = Stat(outside_), file = Stat(outside_ / "precious");
+    EXPECT_EQ(dir.st_mode & 07777, 0700u);
+    EXPECT_EQ(file.st_mode & 07777, 0600u);
+    EXPECT_EQ(dir.st_uid, ::geteuid());
+    EXPECT_EQ(file.st_uid, ::geteuid());
+  }
+
+  static constexpr uid_t kOwner = 4242;
+  static constexpr gid_t kGroup = 4343;
+  TempDir tmp_;
+  fs::path webroot_ = tmp_.path() / "www";
+  fs::path outside_ = tmp_.path() / "etc";
+};
+
+TEST_F(WebrootLinkTest, CreatedDirectoriesAreOwnedLikeTheWebroot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  WebrootSolver solver({{"a.test", webroot_}});
+  ChallengeSpec a = Http01("a.test", "tokA");
+  ASSERT_TRUE(solver.Perform({a}).ok());
+  for (const fs::path& dir : {webroot_ / ".well-known", webroot_ / ".well-known/acme-challenge"}) {
+    struct stat st = Stat(dir);
+    EXPECT_EQ(st.st_uid, kOwner) << dir;
+    EXPECT_EQ(st.st_gid, kGroup) << dir;
+    EXPECT_EQ(st.st_mode & 07777, 0755u) << dir;
+  }
+  EXPECT_EQ(Stat(webroot_ / ".well-known/acme-challenge/tokA").st_mode & 07777, 0644u);
+  solver.Cleanup({a});
+  EXPECT_FALSE(fs::exists(webroot_ / ".well-known"));
+}
+
+TEST_F(WebrootLinkTest, WebrootItselfMayBeALink) {
+  fs::path link = tmp_.path() / "html";
+  fs::create_directory_symlink(webroot_, link);
+  WebrootSolver solver({{"a.test", link}});
+  ChallengeSpec a = Http01("a.test", "tokA");
+  Status st = solver.Perform({a});
+  ASSERT_TRUE(st.ok()) << st.error().detail;
+  EXPECT_EQ(Slurp(webroot_ / ".well-known/acme-challenge/tokA"), a.key_authorization);
+  solver.Cleanup({a});
+  EXPECT_FALSE(fs::exists(webroot_ / ".well-known"));
+}
+
+TEST_F(WebrootLinkTest, LinkAtWellKnownIsRefused) {
+  fs::create_directory_symlink(outside_, webroot_ / ".well-known");
+  WebrootSolver solver({{"a.test", webroot_}});
+  Status st = solver.Perform({Http01("a.test", "tokA")});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kServerInternal);
+  EXPECT_EQ(st.error().detail, "Couldn't create root for a.test http-01 challenge responses: " +
+                                   (webroot_ / ".well-known").string() +
+                                   " is a symbolic link; links under the webroot are never followed");
+  ExpectOutsideUntouched();
+  EXPECT_TRUE(fs::is_symlink(webroot_ / ".well-known"));
+}
+
+TEST_F(WebrootLinkTest, LinkAtAcmeChallengeIsRefused) {
+  fs::create_directory(webroot_ / ".well-known");
+  fs::create_directory_symlink(outside_, webroot_ / ".well-known/acme-challenge");
+  WebrootSolver solver({{"a.test", webroot_}});
+  Status st = solver.Perform({Http01("a.test", "tokA")});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().detail, "Couldn't create root for a.test http-01 challenge responses: " +
+                                   (webroot_ / ".well-known/acme-challenge").string() +
+                                   " is a symbolic link; links under the webroot are never followed");
+  ExpectOutsideUntouched();
+  EXPECT_TRUE(fs::is_directory(webroot_ / ".well-known"));  // not ours: left alone
+}
+
+TEST_F(WebrootLinkTest, LinkAtTheTokenIsRefused) {
+  fs::path challenge_dir = webroot_ / ".well-known/acme-challenge";
+  fs::create_directories(challenge_dir);
+  fs::create_symlink(outside_ / "precious", challenge_dir / "tokA");
+  WebrootSolver solver({{"a.test", webroot_}});
+  Status st = solver.Perform({Http01("a.test", "tokA")});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().detail, "refusing to write the http-01 response for a.test: " +
+                                   (challenge_dir / "tokA").string() +
+                                   " is a symbolic link; links under the webroot are never followed");
+  ExpectOutsideUntouched();
+}
+
+TEST_F(WebrootLinkTest, StaleTokenFileIsReplaced) {
+  fs::path challenge_dir = webroot_ / ".well-known/acme-challenge";
+  fs::create_directories(challenge_dir);
+  std::ofstream(challenge_dir / "tokA") << "left by a crashed run";
+  WebrootSolver solver({{"a.test", webroot_}});
+  ChallengeSpec a = Http01("a.test", "tokA");
+  ASSERT_TRUE(solver.Perform({a}).ok());
+  EXPECT_EQ(Slurp(challenge_dir / "tokA"), a.key_authorization);
+  solver.Cleanup({a});
+  EXPECT_FALSE(fs::exists(challenge_dir / "tokA"));
+  EXPECT_TRUE(fs::is_directory(challenge_dir));
+}
+
+TEST_F(WebrootLinkTest, CleanupRemovesOnlyWhatItCreatedEvenIfTheDirectoryMoved) {
+  WebrootSolver solver({{"a.test", webroot_}});
+  ChallengeSpec a = Http01("a.test", "tokA");
+  ASSERT_TRUE(solver.Perform({a}).ok());
+  // The webroot's owner swaps acme-challenge for a link to root's directory,
+  // where a file of the token's name exists.
+  std::ofstream(outside_ / "tokA") << "root's";
+  fs::rename(webroot_ / ".well-known/acme-challenge", webroot_ / "moved");
+  fs::create_directory_symlink(outside_, webroot_ / ".well-known/acme-challenge");
+  solver.Cleanup({a});
+  EXPECT_EQ(Slurp(outside_ / "tokA"), "root's");
+  EXPECT_FALSE(fs::exists(webroot_ / "moved/tokA"));  // removed where it was written
+  EXPECT_TRUE(fs::is_symlink(webroot_ / ".well-known/acme-challenge"));
 }
 
 }  // namespace

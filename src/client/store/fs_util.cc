@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/files.h"
+
 namespace signet::client::store_internal {
 namespace {
 
@@ -15,12 +17,6 @@ namespace fs = std::filesystem;
 
 Error OsError(const std::string& what, const fs::path& path, int err) {
   return Error(ErrorCode::kServerInternal, what + " " + path.string() + ": " + std::strerror(err));
-}
-
-fs::path TempPath(const fs::path& path) {
-  fs::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  return tmp;
 }
 
 Status WriteAll(int fd, const std::string& data, const fs::path& path) {
@@ -60,8 +56,9 @@ Status MakeSymlink(const fs::path& link, const fs::path& target) {
 }
 
 Status ReplaceSymlink(const fs::path& link, const fs::path& target) {
-  fs::path tmp = TempPath(link);
-  ::unlink(tmp.c_str());  // a leftover of a killed run with the same pid
+  // symlink(2) never follows or replaces what is at `tmp`; the name is
+  // random (base/files.h), so a clash is as good as impossible.
+  SIGNET_ASSIGN_OR_RETURN(fs::path tmp, TempPathBeside(link));
   SIGNET_RETURN_IF_ERROR(MakeSymlink(tmp, target));
   if (::rename(tmp.c_str(), link.c_str()) != 0) {
     int err = errno;
@@ -112,9 +109,8 @@ Status WritePrivateKeyFile(const fs::path& path, const std::string& pem, const f
     mode |= st.st_mode & (S_IRGRP | S_IWGRP | S_IXGRP | S_IROTH);
     gid = st.st_gid;
   }
-  fs::path tmp = TempPath(path);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return OsError("cannot create", tmp, errno);
+  fs::path tmp;
+  SIGNET_ASSIGN_OR_RETURN(int fd, CreateTempFileBeside(path, 0600, &tmp));
   Status st_write = WriteAll(fd, pem, tmp);
   bool ok = st_write.ok();
   // Group first, then the mode: the key is never readable by a group that
@@ -146,11 +142,6 @@ Status WritePrivateKeyFile(const fs::path& path, const std::string& pem, const f
   return FsyncDir(path.parent_path());
 }
 
-bool IsTempName(const std::string& name) {
-  size_t at = name.rfind(".tmp.");
-  if (at == std::string::npos || at + 5 == name.size()) return false;
-  return std::all_of(name.begin() + long(at + 5), name.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
+bool IsTempName(const std::string& name) { return IsTempFileName(name); }
 
 }  // namespace signet::client::store_internal

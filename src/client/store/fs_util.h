@@ -17,8 +17,8 @@ namespace signet::client::store_internal {
 // creates). Existing directories are left as they are.
 Status MakeDirs(const std::filesystem::path& dir, unsigned mode);
 
-// Points `link` at `target` atomically: a temporary symlink beside it,
-// renamed over `link`, then an fsync of the directory. Readers see the old
+// Points `link` at `target` atomically: a temporary symlink beside it (at a
+// random name, see base/files.h), renamed over `link`, then an fsync of the directory. Readers see the old
 // link or the new one, never none.
 Status ReplaceSymlink(const std::filesystem::path& link, const std::filesystem::path& target);
 
@@ -38,7 +38,9 @@ std::vector<std::string> ListDir(const std::filesystem::path& dir);
 // Writes a private key file atomically with mode 0600 | (the group rwx and
 // other r bits of `like`), group-owned like `like` (certbot's
 // compute_private_key_mode + copy_ownership_and_apply_mode). `like` may be
-// empty or absent: then plain 0600.
+// empty or absent: then plain 0600. The temp file is created 0600 with
+// O_EXCL|O_NOFOLLOW at a random name (base/files.h), so the key is never
+// written through a planted link nor readable by others before the chmod.
 Status WritePrivateKeyFile(const std::filesystem::path& path, const std::string& pem,
                            const std::filesystem::path& like);
 

@@ -1,0 +1,194 @@
+// ObtainCertificate against the whole CA in-process (client/acme/test_ca.h)
+// whose answers a middleware may rewrite: authorizations for names the
+// operator did not request (or a wildcard they did not ask for) stop the
+// flow before any solver or hook runs; a CA that changes a name's case is
+// answered with the operator's spelling. Also MatchRequestedName's rules.
+#include "client/agent/obtain.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/acme/test_ca.h"
+#include "client/solvers/manual_solver.h"
+#include "crypto/digest.h"
+#include "pki/csr_builder.h"
+
+namespace signet::client {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+// Publishes http-01 answers on the test CA's responder and records calls.
+class RecordingSolver : public Solver {
+ public:
+  explicit RecordingSolver(TestCa& ca) : ca_(ca) {}
+  Status Perform(const std::vector<ChallengeSpec>& challenges) override {
+    for (const ChallengeSpec& c : challenges) {
+      performed.push_back(c.domain);
+      ca_.challenges().Set(c.token, c.key_authorization);
+    }
+    return OkStatus();
+  }
+  void Cleanup(const std::vector<ChallengeSpec>& challenges) override {
+    cleanups += int(challenges.size());
+  }
+  std::vector<std::string> performed;
+  int cleanups = 0;
+
+ private:
+  TestCa& ca_;
+};
+
+class ObtainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    http::ClientConfig config;
+    config.ca_file = ca_.RootFile();
+    config.timeout = 10s;
+    http_ = std::make_unique<http::Client>(config);
+    auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+    ASSERT_TRUE(key.ok());
+    signer_ = std::make_unique<KeySigner>(*key);
+    acme_ = std::make_unique<AcmeClient>(*http_, *signer_, ca_.DirectoryUrl());
+    auto account = acme_->NewAccount({}, true);
+    ASSERT_TRUE(account.ok()) << account.error().ToString();
+  }
+
+  // Lets `edit` change every authorization the CA returns.
+  void RewriteAuthorizations(std::function<void(json::object&)> edit) {
+    ca_.SetMiddleware([edit](const http::Request& req, const TestCa::Next& next) {
+      http::Response r = next(req);
+      if (req.target.find("/acme/authz/") == std::string::npos || r.status != 200) return r;
+      json::value v = json::parse(r.body);
+      edit(v.as_object());
+      r.body = json::serialize(v);
+      return r;
+    });
+  }
+
+  Result<Obtained> Obtain(Solver& solver, const std::vector<std::string>& names) {
+    auto cert_key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+    EXPECT_TRUE(cert_key.ok());
+    auto csr = pki::BuildCsr(*cert_key, names);
+    EXPECT_TRUE(csr.ok());
+    ObtainRequest request{names, *csr, "http-01", 20s};
+    return ObtainCertificate(*acme_, solver, request, [this](const std::string& line) {
+      log_.push_back(line);
+    });
+  }
+
+  TestCa ca_;
+  std::unique_ptr<http::Client> http_;
+  std::unique_ptr<KeySigner> signer_;
+  std::unique_ptr<AcmeClient> acme_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(ObtainTest, IssuesWhenTheAuthorizationsMatch) {
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"a.example.test", "b.example.test"});
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  std::sort(solver.performed.begin(), solver.performed.end());
+  EXPECT_EQ(solver.performed, (std::vector<std::string>{"a.example.test", "b.example.test"}));
+}
+
+TEST_F(ObtainTest, AuthorizationForAnUnrequestedNameRunsNoHook) {
+  // A hostile CA swaps one name for a shell payload; the manual hook would
+  // see it as CERTBOT_DOMAIN.
+  RewriteAuthorizations([](json::object& authz) {
+    if (authz["identifier"].as_object()["value"].as_string() == "b.example.test")
+      authz["identifier"].as_object()["value"] = "evil;rm -rf ~\nx";
+  });
+  fs::path marker = fs::temp_directory_path() /
+                    ("obtain_test_hook_ran_" + crypto::HexEncode(crypto::RandomBytes(6)));
+  ManualSolver solver("touch '" + marker.string() + "'", "touch '" + marker.string() + "'");
+  auto got = Obtain(solver, {"a.example.test", "b.example.test"});
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kServerInternal);
+  EXPECT_EQ(got.error().detail,
+            "the CA sent an authorization for \"dns\" identifier \"evil;rm -rf ~\\x0ax\", which "
+            "was not requested (requested: a.example.test, b.example.test); refusing to answer "
+            "any challenge of this order");
+  EXPECT_FALSE(fs::exists(marker));
+  std::error_code ec;
+  fs::remove(marker, ec);
+}
+
+TEST_F(ObtainTest, AuthorizationForAnotherNameReachesNoSolver) {
+  RewriteAuthorizations([](json::object& authz) {
+    authz["identifier"].as_object()["value"] = "victim.example.test";
+  });
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"a.example.test"});
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().detail,
+            "the CA sent an authorization for \"dns\" identifier \"victim.example.test\", which "
+            "was not requested (requested: a.example.test); refusing to answer any challenge of "
+            "this order");
+  EXPECT_TRUE(solver.performed.empty());
+  EXPECT_EQ(solver.cleanups, 0);
+}
+
+TEST_F(ObtainTest, WildcardAuthorizationForANonWildcardRequestIsRefused) {
+  RewriteAuthorizations([](json::object& authz) { authz["wildcard"] = true; });
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"w.example.test"});
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().detail,
+            "the CA sent an authorization for \"dns\" identifier \"w.example.test\" (wildcard), "
+            "which was not requested (requested: w.example.test); refusing to answer any "
+            "challenge of this order");
+  EXPECT_TRUE(solver.performed.empty());
+}
+
+TEST_F(ObtainTest, NamesDifferingOnlyInCaseMatchAndTheRequestedSpellingIsUsed) {
+  RewriteAuthorizations([](json::object& authz) {
+    authz["identifier"].as_object()["value"] = "CaSe.Example.TEST";
+  });
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"case.example.test"});
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(solver.performed, std::vector<std::string>{"case.example.test"});
+}
+
+Authorization Authz(std::string type, std::string value, bool wildcard) {
+  Authorization a;
+  a.identifier = {std::move(type), std::move(value)};
+  a.wildcard = wildcard;
+  return a;
+}
+
+TEST(MatchRequestedNameTest, TypeValueAndWildcardMustMatchARequestedName) {
+  const std::vector<std::string> requested = {"example.com", "*.Example.org"};
+  auto match = [&](const Authorization& a) {
+    Result<std::string> r = MatchRequestedName(a, requested);
+    return r.ok() ? *r : "refused: " + r.error().detail;
+  };
+  EXPECT_EQ(match(Authz("dns", "example.com", false)), "example.com");
+  EXPECT_EQ(match(Authz("DNS", "EXAMPLE.com", false)), "example.com");
+  EXPECT_EQ(match(Authz("dns", "example.org", true)), "Example.org");
+  EXPECT_EQ(match(Authz("dns", "example.com", true)),
+            "refused: the CA sent an authorization for \"dns\" identifier \"example.com\" "
+            "(wildcard), which was not requested (requested: example.com, *.Example.org); "
+            "refusing to answer any challenge of this order");
+  EXPECT_TRUE(match(Authz("dns", "example.org", false)).starts_with("refused: "));
+  EXPECT_TRUE(match(Authz("dns", "*.example.org", true)).starts_with("refused: "));
+  EXPECT_TRUE(match(Authz("ip", "example.com", false)).starts_with("refused: "));
+  EXPECT_TRUE(match(Authz("dns", "sub.example.com", false)).starts_with("refused: "));
+  std::string long_name(300, 'a');
+  std::string refused = match(Authz("dns", long_name, false));
+  EXPECT_NE(refused.find("\"" + std::string(100, 'a') + "\"..."), std::string::npos) << refused;
+}
+
+}  // namespace
+}  // namespace signet::client
