@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <cctype>
+#include <string_view>
 
 #include <libpsl.h>
 
@@ -57,8 +59,41 @@ Status CheckLabels(const acme::Identifier& id, const std::string& name) {
   return OkStatus();
 }
 
-bool UnderOrEqual(const std::string& name, const std::string& base) {
-  return name == base || (name.size() > base.size() && name.ends_with("." + base));
+bool EqualIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+// `name` (lower case) is `base` (any case) or a name under it.
+bool UnderOrEqual(std::string_view name, std::string_view base) {
+  if (name.size() == base.size()) return EqualIgnoringCase(name, base);
+  return name.size() > base.size() && name[name.size() - base.size() - 1] == '.' &&
+         EqualIgnoringCase(name.substr(name.size() - base.size()), base);
+}
+
+// Blocklist entries come from the operator's configuration as written:
+// compared without regard to case or trailing dots. An entry forbids itself
+// and every name under it, so a wildcard is refused when its base is
+// blocked or when it covers a blocked name (base "example.com" covers
+// "bad.example.com").
+Status CheckBlocklist(const acme::Identifier& id, std::string_view name, bool wildcard,
+                      const IdentifierPolicy& policy) {
+  for (const auto& entry : policy.blocklist) {
+    std::string_view blocked = entry;
+    while (!blocked.empty() && blocked.back() == '.') blocked.remove_suffix(1);
+    if (blocked.empty()) continue;
+    if (UnderOrEqual(name, blocked))
+      return Reject(id, "name is blocked by the operator's policy (\"" + entry + "\")");
+    size_t dot = blocked.find('.');
+    if (wildcard && dot != std::string_view::npos && EqualIgnoringCase(blocked.substr(dot + 1), name))
+      return Reject(id, "the wildcard covers a name blocked by the operator's policy (\"" + entry +
+                            "\")");
+  }
+  return OkStatus();
 }
 
 Status CheckDnsName(const acme::Identifier& id, const IdentifierPolicy& policy) {
@@ -67,7 +102,8 @@ Status CheckDnsName(const acme::Identifier& id, const IdentifierPolicy& policy) 
   if (name.size() > 253) return Reject(id, "name is longer than 253 characters");
   if (name.back() == '.') return Reject(id, "name ends in a dot");
   if (IsIpLiteral(name)) return Reject(id, "an IP address is not a DNS name; use an \"ip\" identifier");
-  if (name.starts_with("*.")) name = name.substr(2);
+  const bool wildcard = name.starts_with("*.");
+  if (wildcard) name = name.substr(2);
   if (name.find('*') != std::string::npos)
     return Reject(id, "a wildcard may only be the whole leftmost label");
   SIGNET_RETURN_IF_ERROR(CheckLabels(id, name));
@@ -80,10 +116,7 @@ Status CheckDnsName(const acme::Identifier& id, const IdentifierPolicy& policy) 
     for (std::string_view tld : kReserved)
       if (name.ends_with(tld)) return Reject(id, "name is under a reserved top-level domain");
   }
-  for (const auto& blocked : policy.blocklist)
-    if (UnderOrEqual(name, blocked))
-      return Reject(id, "name is blocked by the operator's policy (\"" + blocked + "\")");
-  return OkStatus();
+  return CheckBlocklist(id, name, wildcard, policy);
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ struct IdentifierPolicy {
   // .invalid) and loopback/private IP identifiers.
   bool allow_test_names = false;
   bool allow_ip = true;
-  // Operator blocklist: each entry forbids itself and every name under it.
+  // Operator blocklist: each entry forbids itself, every name under it and
+  // a wildcard covering it; compared ignoring case and trailing dots.
   std::vector<std::string> blocklist;
 };
 

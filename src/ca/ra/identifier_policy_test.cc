@@ -57,6 +57,31 @@ TEST(IdentifierPolicy, OperatorBlocklistCoversSubdomains) {
   EXPECT_TRUE(CheckIdentifier({"dns", "notblocked.example.com"}, p).ok());
 }
 
+TEST(IdentifierPolicy, OperatorBlocklistRefusesAWildcardCoveringABlockedName) {
+  IdentifierPolicy p{false, true, {"bad.example.com"}};
+  Status s = CheckIdentifier({"dns", "*.example.com"}, p);
+  ASSERT_FALSE(s.ok()) << "*.example.com covers bad.example.com";
+  EXPECT_EQ(s.error().code, ErrorCode::kRejectedIdentifier);
+  EXPECT_NE(s.error().detail.find("covers a name blocked"), std::string::npos) << s.error().detail;
+  EXPECT_EQ(CheckIdentifier({"dns", "*.bad.example.com"}, p).error().code,
+            ErrorCode::kRejectedIdentifier);
+  // A wildcard covers one label only: these do not cover bad.example.com.
+  EXPECT_TRUE(CheckIdentifier({"dns", "*.other.example.com"}, p).ok());
+  EXPECT_TRUE(CheckIdentifier({"dns", "*.ad.example.com"}, p).ok());
+}
+
+TEST(IdentifierPolicy, OperatorBlocklistEntriesIgnoreCaseAndTrailingDots) {
+  IdentifierPolicy p{false, true, {"Blocked.Example.COM.", "", "."}};
+  for (const char* name : {"blocked.example.com", "a.blocked.example.com", "*.blocked.example.com",
+                           "*.example.com"}) {
+    Status s = CheckIdentifier({"dns", name}, p);
+    ASSERT_FALSE(s.ok()) << name;
+    EXPECT_NE(s.error().detail.find("Blocked.Example.COM."), std::string::npos) << s.error().detail;
+  }
+  EXPECT_TRUE(CheckIdentifier({"dns", "unblocked.example.com"}, p).ok()) << "empty entries block nothing";
+  EXPECT_TRUE(CheckIdentifier({"dns", "xblocked.example.com"}, p).ok());
+}
+
 TEST(IdentifierPolicy, IpIdentifiers) {
   EXPECT_TRUE(CheckIdentifier({"ip", "8.8.8.8"}, Policy(false)).ok());
   EXPECT_TRUE(CheckIdentifier({"ip", "2001:4860::8888"}, Policy(false)).ok());
