@@ -96,6 +96,54 @@ Status CheckBlocklist(const acme::Identifier& id, std::string_view name, bool wi
   return OkStatus();
 }
 
+struct SpecialUseTld {
+  std::string_view tld;
+  std::string_view why;
+};
+
+// Top-level domains that never name a public host: special-use names
+// (RFC 6761 and IANA's Special-Use Domain Names registry), and private-use
+// names ICANN reserved or will never delegate. The first five are the
+// test names allow_test_names accepts; .onion never (RFC 7686: not DNS).
+constexpr std::array<SpecialUseTld, 14> kSpecialUseTlds = {{
+    {"test", "RFC 6761"},
+    {"example", "RFC 6761"},
+    {"localhost", "RFC 6761"},
+    {"invalid", "RFC 6761"},
+    {"local", "RFC 6762, multicast DNS"},
+    {"onion", "RFC 7686, Tor onion services"},
+    {"arpa", "RFC 3172, infrastructure; home.arpa: RFC 8375"},
+    {"alt", "RFC 9476"},
+    {"internal", "ICANN, private use"},
+    {"corp", "ICANN name collision, never delegated"},
+    {"home", "ICANN name collision, never delegated"},
+    {"lan", "private use"},
+    {"mail", "ICANN name collision, never delegated"},
+    {"localdomain", "private use"},
+}};
+constexpr size_t kTestTlds = 5;
+
+// The name's last label must be a top-level domain of the public DNS: an
+// ICANN-section entry of the public suffix list, whose top-level entries
+// follow IANA's root zone. allow_test_names skips that check and accepts
+// the test names, never the other special-use names.
+Status CheckTopLevelDomain(const acme::Identifier& id, std::string_view name,
+                           const IdentifierPolicy& policy) {
+  std::string tld(name.substr(name.rfind('.') + 1));
+  for (size_t i = 0; i < kSpecialUseTlds.size(); ++i) {
+    if (kSpecialUseTlds[i].tld != tld) continue;
+    if (policy.allow_test_names && i < kTestTlds) return OkStatus();
+    return Reject(id, "name is under the special-use top-level domain \"." + tld + "\" (" +
+                          std::string(kSpecialUseTlds[i].why) + "), not a public name");
+  }
+  if (policy.allow_test_names) return OkStatus();
+  if (psl_is_public_suffix2(PublicSuffixes(), tld.c_str(),
+                            PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 1)
+    return Reject(id, "name does not end in a public top-level domain (\"." + tld +
+                          "\" is not in the root zone)");
+  return OkStatus();
+}
+
 Status CheckDnsName(const acme::Identifier& id, const IdentifierPolicy& policy) {
   std::string name = id.value;
   if (name.empty()) return Reject(id, "empty name");
@@ -110,12 +158,7 @@ Status CheckDnsName(const acme::Identifier& id, const IdentifierPolicy& policy) 
   if (psl_is_public_suffix(PublicSuffixes(), name.c_str()))
     return Reject(id, std::string(name == id.value ? "name" : "wildcard base") +
                           " is a public suffix");
-  static constexpr std::array<std::string_view, 5> kReserved = {".local", ".localhost", ".invalid",
-                                                                ".test", ".example"};
-  if (!policy.allow_test_names) {
-    for (std::string_view tld : kReserved)
-      if (name.ends_with(tld)) return Reject(id, "name is under a reserved top-level domain");
-  }
+  SIGNET_RETURN_IF_ERROR(CheckTopLevelDomain(id, name, policy));
   return CheckBlocklist(id, name, wildcard, policy);
 }
 

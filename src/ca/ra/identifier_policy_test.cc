@@ -29,7 +29,41 @@ TEST(IdentifierPolicy, RefusesEachMalformedNameWithRejectedIdentifier) {
 
 TEST(IdentifierPolicy, ReservedTldsOnlyWhenTesting) {
   EXPECT_EQ(CodeOf("dns", "host.test"), ErrorCode::kRejectedIdentifier);
-  EXPECT_TRUE(CheckIdentifier({"dns", "host.test"}, Policy(true)).ok());
+  for (const char* name : {"host.test", "a.b.example", "printer.local", "x.localhost", "y.invalid"})
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(true)).ok()) << name;
+}
+
+std::string DetailOf(const std::string& name, bool test_names) {
+  Status s = CheckIdentifier({"dns", name}, Policy(test_names));
+  return s.ok() ? "accepted" : s.error().detail;
+}
+
+TEST(IdentifierPolicy, SpecialUseNamesAreRefusedEvenWhenTesting) {
+  for (const char* name : {"x.onion", "abcdefghijklmnop.onion", "host.internal", "router.home.arpa",
+                           "1.0.0.127.in-addr.arpa", "x.alt", "dc.corp", "nas.home", "pc.lan",
+                           "smtp.mail", "h.localdomain"}) {
+    for (bool testing : {false, true}) {
+      EXPECT_EQ(CodeOf("dns", name, testing), ErrorCode::kRejectedIdentifier) << name;
+      EXPECT_NE(DetailOf(name, testing).find("special-use top-level domain"), std::string::npos)
+          << DetailOf(name, testing);
+    }
+  }
+  EXPECT_NE(DetailOf("*.x.onion", true).find("\".onion\""), std::string::npos);
+  EXPECT_NE(DetailOf("printer.local", false).find("special-use"), std::string::npos);
+}
+
+TEST(IdentifierPolicy, NamesMustEndInAPublicTopLevelDomain) {
+  for (const char* name : {"host.notatld", "example.zz", "a.b.c.qqq", "*.host.notatld"}) {
+    EXPECT_EQ(CodeOf("dns", name), ErrorCode::kRejectedIdentifier) << name;
+    EXPECT_NE(DetailOf(name, false).find("does not end in a public top-level domain"),
+              std::string::npos)
+        << DetailOf(name, false);
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(true)).ok()) << "testing: " << name;
+  }
+  // Country codes, generic and internationalized TLDs (Cyrillic .рф).
+  for (const char* name : {"example.de", "example.io", "example.museum", "example.xn--p1ai",
+                           "a.example.dev", "*.example.app"})
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(false)).ok()) << name;
 }
 
 TEST(IdentifierPolicy, OtherTypesAreUnsupported) {
