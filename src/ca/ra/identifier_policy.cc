@@ -4,8 +4,10 @@
 
 #include <array>
 #include <cctype>
+#include <memory>
 #include <string_view>
 
+#include <idn2.h>
 #include <libpsl.h>
 
 #include "ca/va/http01.h"
@@ -35,6 +37,28 @@ const psl_ctx_t* PublicSuffixes() {
   return psl;
 }
 
+struct Idn2Free {
+  void operator()(void* p) const { idn2_free(p); }
+};
+using Idn2String = std::unique_ptr<char, Idn2Free>;
+
+// RFC 5890 2.3.2.1: an A-label is "xn--" and the Punycode (RFC 3492) of a
+// valid IDNA2008 U-label, and encoding that U-label gives it back. libidn2
+// decodes it, then checks the U-label under IDNA2008 alone (no UTS #46
+// mapping) and re-encodes it; any other result is not an A-label.
+bool IsValidALabel(std::string_view label) {
+  std::string ace(label);
+  char* decoded = nullptr;
+  if (idn2_to_unicode_8z8z(ace.c_str(), &decoded, 0) != IDN2_OK) return false;
+  Idn2String unicode(decoded);
+  char* encoded = nullptr;
+  if (idn2_lookup_u8(reinterpret_cast<const uint8_t*>(unicode.get()),
+                     reinterpret_cast<uint8_t**>(&encoded), IDN2_NO_TR46) != IDN2_OK)
+    return false;
+  Idn2String alabel(encoded);
+  return ace == alabel.get();
+}
+
 Status CheckLabels(const acme::Identifier& id, const std::string& name) {
   size_t labels = 0;
   size_t start = 0;
@@ -52,6 +76,9 @@ Status CheckLabels(const acme::Identifier& id, const std::string& name) {
     }
     if (label.size() >= 4 && label[2] == '-' && label[3] == '-' && !label.starts_with("xn--"))
       return Reject(id, "a label has hyphens in the third and fourth positions but is not an A-label");
+    if (label.starts_with("xn--") && !IsValidALabel(label))
+      return Reject(id, "label \"" + std::string(label) +
+                            "\" is not a valid A-label (Punycode of an IDNA2008 U-label)");
     ++labels;
     start = dot + 1;
   }

@@ -27,7 +27,8 @@ struct IdentifierPolicy {
 // Checks one identifier (already lower-cased). unsupportedIdentifier for a
 // type other than "dns"/"ip"; rejectedIdentifier with the reason for a
 // malformed or forbidden value: empty, too long (> 253) or a label > 63,
-// characters outside [a-z0-9-], a hyphen at a label's edge, a single label,
+// characters outside [a-z0-9-], a hyphen at a label's edge, an "xn--" label
+// that is not a valid IDNA2008 A-label (RFC 5890), a single label,
 // a trailing dot, an IP address as a DNS name, a misplaced wildcard, a
 // public suffix as a whole name (Debian's public suffix list, via libpsl),
 // a special-use TLD, a TLD that is not in the root zone (the list's ICANN

@@ -66,6 +66,34 @@ TEST(IdentifierPolicy, NamesMustEndInAPublicTopLevelDomain) {
     EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(false)).ok()) << name;
 }
 
+TEST(IdentifierPolicy, ALabelsMustBePunycodeOfAnIdna2008ULabel) {
+  // bücher, münchen, Greek, and the Cyrillic TLD .рф.
+  for (const char* name : {"xn--bcher-kva.example.com", "xn--mnchen-3ya.de",
+                           "a.xn--nxasmq6b.com", "xn--e1afmkfd.xn--p1ai"})
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(false)).ok()) << name;
+  struct Bad {
+    const char* name;
+    const char* label;
+  };
+  for (Bad bad : {Bad{"xn--zz-zzzz.example.com", "xn--zz-zzzz"},      // not Punycode
+                  Bad{"xn--99999999999.example.com", "xn--99999999999"},  // overflows
+                  Bad{"xn--ls8h.example.com", "xn--ls8h"},            // an emoji: DISALLOWED
+                  Bad{"xn--wca.example.com", "xn--wca"},              // upper-case U+00DC
+                  Bad{"xn--a-xbb.example.com", "xn--a-xbb"},          // not NFC (a + U+0301)
+                  Bad{"xn--a-ugn.example.com", "xn--a-ugn"},          // ZWJ out of context
+                  Bad{"a.xn--a.example.com", "xn--a"},
+                  Bad{"*.xn--ls8h.example.com", "xn--ls8h"}}) {
+    for (bool testing : {false, true}) {
+      Status s = CheckIdentifier({"dns", bad.name}, Policy(testing));
+      ASSERT_FALSE(s.ok()) << bad.name;
+      EXPECT_EQ(s.error().code, ErrorCode::kRejectedIdentifier);
+      EXPECT_NE(s.error().detail.find("\"" + std::string(bad.label) + "\" is not a valid A-label"),
+                std::string::npos)
+          << s.error().detail;
+    }
+  }
+}
+
 TEST(IdentifierPolicy, OtherTypesAreUnsupported) {
   EXPECT_EQ(CodeOf("email", "a@b.c"), ErrorCode::kUnsupportedIdentifier);
 }
