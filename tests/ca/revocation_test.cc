@@ -1,4 +1,6 @@
 // RFC 8555 7.6: who may revoke, with which reasons, and only once.
+#include <openssl/x509v3.h>
+
 #include "acme_fixture.h"
 #include "base/base64url.h"
 #include "pki/certificate.h"
@@ -33,6 +35,53 @@ class RevocationTest : public AcmeTest {
     if (reason) payload["reason"] = *reason;
     json::value v = payload;
     return Post(kBase + "/acme/revoke-cert", &v, key, kid);
+  }
+  // Issues a certificate under the shortlived profile (the one that takes IP
+  // identifiers) for `dns` and `ips`, with those names in its CSR.
+  std::string IssueShortlived(const std::vector<std::string>& dns, const std::vector<std::string>& ips) {
+    json::array ids;
+    std::string sans;
+    for (const auto& n : dns) {
+      ids.push_back(json::object{{"type", "dns"}, {"value", n}});
+      sans += (sans.empty() ? "DNS:" : ",DNS:") + n;
+    }
+    for (const auto& ip : ips) {
+      ids.push_back(json::object{{"type", "ip"}, {"value", ip}});
+      sans += (sans.empty() ? "IP:" : ",IP:") + ip;
+    }
+    Reply order = PostJson(kBase + "/acme/new-order",
+                           json::object{{"identifiers", ids}, {"profile", "shortlived"}});
+    EXPECT_EQ(order.status, 201) << order.body;
+    Authorize(order.json);
+    auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+    EXPECT_TRUE(key.ok());
+    Reply done = PostJson(Str(order.json, "finalize"),
+                          json::object{{"csr", Base64UrlEncode(CsrWithSans(*key, sans))}});
+    EXPECT_EQ(Str(done.json, "status"), "valid") << done.body;
+    auto chain = pki::CertChainFromPem(PostAsGet(Str(done.json, "certificate")).body);
+    EXPECT_TRUE(chain.ok() && !chain->empty());
+    return pki::CertToDer((*chain)[0].get());
+  }
+  static std::string CsrWithSans(const crypto::Key& key, const std::string& sans) {
+    crypto::X509ReqPtr req(X509_REQ_new());
+    X509_REQ_set_pubkey(req.get(), key.get());
+    crypto::ExtStackPtr exts(sk_X509_EXTENSION_new_null());
+    sk_X509_EXTENSION_push(exts.get(),
+                           X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, sans.c_str()));
+    X509_REQ_add_extensions(req.get(), exts.get());
+    X509_REQ_sign(req.get(), key.get(), EVP_sha256());
+    std::string der(size_t(i2d_X509_REQ(req.get(), nullptr)), '\0');
+    auto* out = reinterpret_cast<unsigned char*>(der.data());
+    i2d_X509_REQ(req.get(), &out);
+    return der;
+  }
+  // Valid authorizations for the current account, through an order under
+  // the shortlived profile.
+  void AuthorizeShortlived(const json::array& ids) {
+    Reply order = PostJson(kBase + "/acme/new-order",
+                           json::object{{"identifiers", ids}, {"profile", "shortlived"}});
+    ASSERT_EQ(order.status, 201) << order.body;
+    for (const auto& authz : Authorize(order.json)) EXPECT_EQ(Str(authz, "status"), "valid");
   }
   void SwitchToNewAccount() {
     auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
@@ -69,6 +118,33 @@ TEST_F(RevocationTest, AnotherAccountNeedsAuthorizationsForEveryName) {
   Reply both = NewOrder({"b.rev.example.test"});
   Authorize(both.json);
   EXPECT_EQ(Revoke(der, 0, key_, kid_).status, 200);
+}
+
+// An IP-only certificate: no DNS name to check must not mean nothing to check.
+TEST_F(RevocationTest, AnotherAccountNeedsTheIpAuthorizationForAnIpOnlyCertificate) {
+  std::string der = IssueShortlived({}, {"127.0.0.1"});
+  SwitchToNewAccount();
+  Reply refused = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(refused.Type(), "unauthorized");
+  EXPECT_NE(Str(refused.json, "detail").find("ip identifier \"127.0.0.1\""), std::string::npos)
+      << refused.body;
+  AuthorizeShortlived(json::array{json::object{{"type", "ip"}, {"value", "127.0.0.1"}}});
+  Reply revoked = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+}
+
+TEST_F(RevocationTest, AnotherAccountNeedsTheIpAuthorizationBesidesTheDnsOnes) {
+  std::string der = IssueShortlived({"mixed.rev.example.test"}, {"127.0.0.1"});
+  SwitchToNewAccount();
+  AuthorizeShortlived(json::array{json::object{{"type", "dns"}, {"value", "mixed.rev.example.test"}}});
+  Reply refused = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(refused.Type(), "unauthorized");
+  EXPECT_NE(Str(refused.json, "detail").find("\"127.0.0.1\""), std::string::npos) << refused.body;
+  AuthorizeShortlived(json::array{json::object{{"type", "ip"}, {"value", "127.0.0.1"}}});
+  Reply revoked = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
 }
 
 TEST_F(RevocationTest, TheCertificateKeyMayRevokeAnotherKeyMayNot) {
