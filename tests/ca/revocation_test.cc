@@ -147,6 +147,44 @@ TEST_F(RevocationTest, AnotherAccountNeedsTheIpAuthorizationBesidesTheDnsOnes) {
   EXPECT_EQ(revoked.status, 200) << revoked.body;
 }
 
+// Our CA never issues one, but a stored certificate without any name must
+// not pass for one whose every name is covered.
+TEST_F(RevocationTest, AnotherAccountMayNotRevokeACertificateWithoutNames) {
+  auto [issued_der, cert_key] = Issue({"nosan.rev.example.test"});
+  auto issued = pki::CertFromDer(issued_der);
+  ASSERT_TRUE(issued.ok());
+  auto record = ca_->store->GetCertificate(pki::SerialHex(issued->get()));
+  ASSERT_TRUE(record.ok() && record->has_value());
+  auto order = ca_->store->GetOrder((*record)->order_id);
+  ASSERT_TRUE(order.ok() && order->has_value());
+  // The same account's record, for a certificate with a subject and no SAN.
+  crypto::X509Ptr bare(X509_new());
+  X509_set_version(bare.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(bare.get()), 0x5a17);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(bare.get()), "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("nosan.rev.example.test"), -1,
+                             -1, 0);
+  X509_set_issuer_name(bare.get(), X509_get_subject_name(bare.get()));
+  X509_gmtime_adj(X509_getm_notBefore(bare.get()), 0);
+  X509_gmtime_adj(X509_getm_notAfter(bare.get()), 3600);
+  X509_set_pubkey(bare.get(), cert_key.get());
+  ASSERT_GT(X509_sign(bare.get(), cert_key.get(), EVP_sha256()), 0);
+  acme::CertificateRecord copy = **record;
+  copy.serial = pki::SerialHex(bare.get());
+  copy.der = pki::CertToDer(bare.get());
+  ASSERT_TRUE(ca_->store->FinishIssuance(copy, **order).ok());
+
+  SwitchToNewAccount();
+  Reply order_b = NewOrder({"nosan.rev.example.test"});
+  Authorize(order_b.json);
+  Reply refused = Revoke(copy.der, 0, key_, kid_);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(refused.Type(), "unauthorized");
+  EXPECT_NE(Str(refused.json, "detail").find("names no DNS name or IP address"), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(Revoke(issued_der, 0, key_, kid_).status, 200) << "the authorization itself is fine";
+}
+
 TEST_F(RevocationTest, TheCertificateKeyMayRevokeAnotherKeyMayNot) {
   auto [der, cert_key] = Issue({"key.rev.example.test"});
   auto stranger = crypto::Key::Generate(crypto::KeyType::kEcP256);
