@@ -3,6 +3,7 @@
 
 #include "acme_fixture.h"
 #include "base/base64url.h"
+#include "ca/va/dns01.h"
 #include "pki/certificate.h"
 
 namespace signet::testing {
@@ -83,6 +84,22 @@ class RevocationTest : public AcmeTest {
     ASSERT_EQ(order.status, 201) << order.body;
     for (const auto& authz : Authorize(order.json)) EXPECT_EQ(Str(authz, "status"), "valid");
   }
+  // Answers the dns-01 challenge of each authorization of `order` (the only
+  // way to a wildcard's authorization) and waits for them to be valid.
+  void AuthorizeByDns01(const json::object& order) {
+    for (const auto& url : order.at("authorizations").as_array()) {
+      std::string authz_url(url.as_string());
+      Reply authz = PostAsGet(authz_url);
+      for (const auto& c : authz.json.at("challenges").as_array()) {
+        if (Str(c.as_object(), "type") != "dns-01") continue;
+        std::string name = Str(authz.json.at("identifier").as_object(), "value");
+        ca_->resolver.AddTxt("_acme-challenge." + name,
+                             {va::Dns01TxtValue(KeyAuthorization(Str(c.as_object(), "token")))});
+        ASSERT_EQ(PostJson(Str(c.as_object(), "url"), json::object{}).status, 200);
+      }
+      EXPECT_EQ(Str(WaitForAuthz(authz_url).json, "status"), "valid");
+    }
+  }
   void SwitchToNewAccount() {
     auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
     ASSERT_TRUE(other.ok());
@@ -143,6 +160,33 @@ TEST_F(RevocationTest, AnotherAccountNeedsTheIpAuthorizationBesidesTheDnsOnes) {
   EXPECT_EQ(refused.Type(), "unauthorized");
   EXPECT_NE(Str(refused.json, "detail").find("\"127.0.0.1\""), std::string::npos) << refused.body;
   AuthorizeShortlived(json::array{json::object{{"type", "ip"}, {"value", "127.0.0.1"}}});
+  Reply revoked = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+}
+
+// A wildcard takes the wildcard authorization of its base name, as issuing
+// it did: HTTP-01 for the base name proves no control of the names under it.
+TEST_F(RevocationTest, AnotherAccountNeedsTheWildcardAuthorizationForAWildcard) {
+  std::string location;
+  Reply order = NewOrder({"*.wild.rev.example.test"}, &location);
+  AuthorizeByDns01(order.json);
+  auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(key.ok());
+  Reply done = PostJson(Str(order.json, "finalize"),
+                        json::object{{"csr", Base64UrlEncode(MakeCsr(*key, {"*.wild.rev.example.test"}))}});
+  ASSERT_EQ(Str(done.json, "status"), "valid") << done.body;
+  auto chain = pki::CertChainFromPem(PostAsGet(Str(done.json, "certificate")).body);
+  ASSERT_TRUE(chain.ok() && !chain->empty());
+  std::string der = pki::CertToDer((*chain)[0].get());
+
+  SwitchToNewAccount();
+  Authorize(NewOrder({"wild.rev.example.test"}).json);
+  Reply refused = Revoke(der, 0, key_, kid_);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(refused.Type(), "unauthorized");
+  EXPECT_NE(Str(refused.json, "detail").find("\"*.wild.rev.example.test\""), std::string::npos)
+      << refused.body;
+  AuthorizeByDns01(NewOrder({"*.wild.rev.example.test"}).json);
   Reply revoked = Revoke(der, 0, key_, kid_);
   EXPECT_EQ(revoked.status, 200) << revoked.body;
 }
