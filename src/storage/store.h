@@ -30,9 +30,10 @@ class ReadOnlyStore {
   // "processing", and orders in `status`.
   virtual Result<std::vector<std::string>> ListAuthorizationsBeingValidated() = 0;
   virtual Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) = 0;
-  // True if `account_id` holds a valid, unexpired authorization for `name`.
+  // True if `account_id` holds a valid authorization, unexpired at `now`,
+  // for `id` (its type and value; a wildcard one for the same name counts).
   virtual Result<bool> HasValidAuthorization(const std::string& account_id,
-                                             const std::string& name, acme::TimePoint now) = 0;
+                                             const acme::Identifier& id, acme::TimePoint now) = 0;
   // The valid authorization of `account_id` for the identifier that expires
   // last, if any is unexpired at `now`.
   virtual Result<std::optional<acme::Authorization>> FindValidAuthorization(

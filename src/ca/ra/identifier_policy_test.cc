@@ -29,7 +29,69 @@ TEST(IdentifierPolicy, RefusesEachMalformedNameWithRejectedIdentifier) {
 
 TEST(IdentifierPolicy, ReservedTldsOnlyWhenTesting) {
   EXPECT_EQ(CodeOf("dns", "host.test"), ErrorCode::kRejectedIdentifier);
-  EXPECT_TRUE(CheckIdentifier({"dns", "host.test"}, Policy(true)).ok());
+  for (const char* name : {"host.test", "a.b.example", "printer.local", "x.localhost", "y.invalid"})
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(true)).ok()) << name;
+}
+
+std::string DetailOf(const std::string& name, bool test_names) {
+  Status s = CheckIdentifier({"dns", name}, Policy(test_names));
+  return s.ok() ? "accepted" : s.error().detail;
+}
+
+TEST(IdentifierPolicy, SpecialUseNamesAreRefusedEvenWhenTesting) {
+  for (const char* name : {"x.onion", "abcdefghijklmnop.onion", "host.internal", "router.home.arpa",
+                           "1.0.0.127.in-addr.arpa", "x.alt", "dc.corp", "nas.home", "pc.lan",
+                           "smtp.mail", "h.localdomain"}) {
+    for (bool testing : {false, true}) {
+      EXPECT_EQ(CodeOf("dns", name, testing), ErrorCode::kRejectedIdentifier) << name;
+      EXPECT_NE(DetailOf(name, testing).find("special-use top-level domain"), std::string::npos)
+          << DetailOf(name, testing);
+    }
+  }
+  EXPECT_NE(DetailOf("*.x.onion", true).find("\".onion\""), std::string::npos);
+  EXPECT_NE(DetailOf("printer.local", false).find("special-use"), std::string::npos);
+}
+
+TEST(IdentifierPolicy, NamesMustEndInAPublicTopLevelDomain) {
+  for (const char* name : {"host.notatld", "example.zz", "a.b.c.qqq", "*.host.notatld"}) {
+    EXPECT_EQ(CodeOf("dns", name), ErrorCode::kRejectedIdentifier) << name;
+    EXPECT_NE(DetailOf(name, false).find("does not end in a public top-level domain"),
+              std::string::npos)
+        << DetailOf(name, false);
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(true)).ok()) << "testing: " << name;
+  }
+  // Country codes, generic and internationalized TLDs (Cyrillic .рф).
+  for (const char* name : {"example.de", "example.io", "example.museum", "example.xn--p1ai",
+                           "a.example.dev", "*.example.app"})
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(false)).ok()) << name;
+}
+
+TEST(IdentifierPolicy, ALabelsMustBePunycodeOfAnIdna2008ULabel) {
+  // bücher, münchen, Greek, and the Cyrillic TLD .рф.
+  for (const char* name : {"xn--bcher-kva.example.com", "xn--mnchen-3ya.de",
+                           "a.xn--nxasmq6b.com", "xn--e1afmkfd.xn--p1ai"})
+    EXPECT_TRUE(CheckIdentifier({"dns", name}, Policy(false)).ok()) << name;
+  struct Bad {
+    const char* name;
+    const char* label;
+  };
+  for (Bad bad : {Bad{"xn--zz-zzzz.example.com", "xn--zz-zzzz"},      // not Punycode
+                  Bad{"xn--99999999999.example.com", "xn--99999999999"},  // overflows
+                  Bad{"xn--ls8h.example.com", "xn--ls8h"},            // an emoji: DISALLOWED
+                  Bad{"xn--wca.example.com", "xn--wca"},              // upper-case U+00DC
+                  Bad{"xn--a-xbb.example.com", "xn--a-xbb"},          // not NFC (a + U+0301)
+                  Bad{"xn--a-ugn.example.com", "xn--a-ugn"},          // ZWJ out of context
+                  Bad{"a.xn--a.example.com", "xn--a"},
+                  Bad{"*.xn--ls8h.example.com", "xn--ls8h"}}) {
+    for (bool testing : {false, true}) {
+      Status s = CheckIdentifier({"dns", bad.name}, Policy(testing));
+      ASSERT_FALSE(s.ok()) << bad.name;
+      EXPECT_EQ(s.error().code, ErrorCode::kRejectedIdentifier);
+      EXPECT_NE(s.error().detail.find("\"" + std::string(bad.label) + "\" is not a valid A-label"),
+                std::string::npos)
+          << s.error().detail;
+    }
+  }
 }
 
 TEST(IdentifierPolicy, OtherTypesAreUnsupported) {
@@ -55,6 +117,31 @@ TEST(IdentifierPolicy, OperatorBlocklistCoversSubdomains) {
   EXPECT_EQ(CheckIdentifier({"dns", "a.blocked.example.com"}, p).error().code,
             ErrorCode::kRejectedIdentifier);
   EXPECT_TRUE(CheckIdentifier({"dns", "notblocked.example.com"}, p).ok());
+}
+
+TEST(IdentifierPolicy, OperatorBlocklistRefusesAWildcardCoveringABlockedName) {
+  IdentifierPolicy p{false, true, {"bad.example.com"}};
+  Status s = CheckIdentifier({"dns", "*.example.com"}, p);
+  ASSERT_FALSE(s.ok()) << "*.example.com covers bad.example.com";
+  EXPECT_EQ(s.error().code, ErrorCode::kRejectedIdentifier);
+  EXPECT_NE(s.error().detail.find("covers a name blocked"), std::string::npos) << s.error().detail;
+  EXPECT_EQ(CheckIdentifier({"dns", "*.bad.example.com"}, p).error().code,
+            ErrorCode::kRejectedIdentifier);
+  // A wildcard covers one label only: these do not cover bad.example.com.
+  EXPECT_TRUE(CheckIdentifier({"dns", "*.other.example.com"}, p).ok());
+  EXPECT_TRUE(CheckIdentifier({"dns", "*.ad.example.com"}, p).ok());
+}
+
+TEST(IdentifierPolicy, OperatorBlocklistEntriesIgnoreCaseAndTrailingDots) {
+  IdentifierPolicy p{false, true, {"Blocked.Example.COM.", "", "."}};
+  for (const char* name : {"blocked.example.com", "a.blocked.example.com", "*.blocked.example.com",
+                           "*.example.com"}) {
+    Status s = CheckIdentifier({"dns", name}, p);
+    ASSERT_FALSE(s.ok()) << name;
+    EXPECT_NE(s.error().detail.find("Blocked.Example.COM."), std::string::npos) << s.error().detail;
+  }
+  EXPECT_TRUE(CheckIdentifier({"dns", "unblocked.example.com"}, p).ok()) << "empty entries block nothing";
+  EXPECT_TRUE(CheckIdentifier({"dns", "xblocked.example.com"}, p).ok());
 }
 
 TEST(IdentifierPolicy, IpIdentifiers) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "acme/objects.h"
 #include "base/result.h"
@@ -20,6 +21,13 @@ std::string BlockedKeyId(const crypto::Key& key);
 // taken from the CSR's own SPKI bytes for EC keys (already in that form),
 // which spares OpenSSL 3's key encoder.
 std::string BlockedKeyId(const pki::Csr& csr);
+
+// The identifiers a certificate's subjectAltName names, by type (RFC 5280
+// 4.2.1.6): a dNSName as "dns" (lower case, "*." kept), an iPAddress as
+// "ip" in CanonicalIp text (RFC 8738). kUnauthorized, naming it, when the
+// certificate names nothing, or names anything else (an email address, a
+// URI, ...): no authorization can cover such a name.
+Result<std::vector<acme::Identifier>> CertificateIdentifiers(X509* cert);
 
 // Revokes `record` (a certificate we issued) with `reason` at `now`. With
 // `block_key`, first blocks the certificate's key for future CSRs, so a crash

@@ -41,9 +41,14 @@ constexpr Prefix kReservedV6[] = {
     {"::", 96},            // Unspecified, loopback, IPv4-compatible (deprecated).
     {"::ffff:0:0", 96},    // IPv4-mapped: never dialled as IPv6.
     {"64:ff9b::", 96},     // NAT64 well-known prefix.
+    {"64:ff9b:1::", 48},   // Local-use IPv4/IPv6 translation (RFC 8215).
     {"100::", 64},         // Discard-only.
+    {"100:0:0:1::", 64},   // Dummy IPv6 prefix (RFC 9780).
     {"2001::", 23},        // IETF protocol assignments (Teredo, ORCHID, ...).
     {"2001:db8::", 32},    // Documentation.
+    {"2002::", 16},        // 6to4 (RFC 3056): relays to arbitrary IPv4 addresses.
+    {"3fff::", 20},        // Documentation (RFC 9637).
+    {"5f00::", 16},        // Segment routing SIDs (RFC 9602).
     {"fc00::", 7},         // Unique local.
     {"fe80::", 10},        // Link local.
     {"ff00::", 8},         // Multicast.

@@ -299,12 +299,12 @@ Result<std::vector<std::string>> SqliteStore::ListOrdersWithStatus(ObjStatus sta
 }
 
 Result<bool> SqliteStore::HasValidAuthorization(const std::string& account_id,
-                                                const std::string& name, acme::TimePoint now) {
+                                                const acme::Identifier& id, acme::TimePoint now) {
   auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
       "SELECT 1 FROM authorizations WHERE account_id = ? AND ident_value = ? AND "
-      "status = 'valid' AND expires > ? LIMIT 1"));
-  s.Bind(1, account_id).Bind(2, name).Bind(3, ToUnix(now));
+      "ident_type = ? AND status = 'valid' AND expires > ? LIMIT 1"));
+  s.Bind(1, account_id).Bind(2, id.value).Bind(3, id.type).Bind(4, ToUnix(now));
   int rc = s.Step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db->LastError("find authorization");
   return rc == SQLITE_ROW;

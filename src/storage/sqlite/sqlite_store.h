@@ -29,7 +29,7 @@ class SqliteStore : public Store {
   Result<std::optional<acme::CertificateRecord>> GetCertificate(const std::string& serial) override;
   Result<std::vector<std::string>> ListAuthorizationsBeingValidated() override;
   Result<std::vector<std::string>> ListOrdersWithStatus(acme::ObjStatus status) override;
-  Result<bool> HasValidAuthorization(const std::string& account_id, const std::string& name,
+  Result<bool> HasValidAuthorization(const std::string& account_id, const acme::Identifier& id,
                                      acme::TimePoint now) override;
   Result<std::optional<acme::Authorization>> FindValidAuthorization(
       const std::string& account_id, const acme::Identifier& id, bool wildcard,

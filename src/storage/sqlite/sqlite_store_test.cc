@@ -114,6 +114,26 @@ TEST_F(SqliteStoreTest, OrderAndAuthorizationRoundTrip) {
   EXPECT_EQ((*order)->authorization_ids, std::vector<std::string>{"authz1"});
 }
 
+TEST_F(SqliteStoreTest, ValidAuthorizationLookupsMatchTheIdentifierType) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  // A "dns" authorization whose value reads as an IP address (the identifier
+  // policy refuses such names; the store must not rely on that).
+  auto authz = store_->GetAuthorization("authz1");
+  ASSERT_TRUE(authz.ok() && authz->has_value());
+  acme::Authorization a = **authz;
+  a.identifier = {"dns", "192.0.2.1"};
+  a.status = ObjStatus::kValid;
+  ASSERT_TRUE(store_->UpdateAuthorization(a).ok());
+  acme::TimePoint now = acme::Clock::now();
+  EXPECT_TRUE(*store_->HasValidAuthorization("acct1", {"dns", "192.0.2.1"}, now));
+  EXPECT_FALSE(*store_->HasValidAuthorization("acct1", {"ip", "192.0.2.1"}, now));
+  EXPECT_FALSE(*store_->HasValidAuthorization("acct2", {"dns", "192.0.2.1"}, now));
+  EXPECT_FALSE(*store_->HasValidAuthorization("acct1", {"dns", "192.0.2.1"},
+                                              now + std::chrono::hours(2)));
+  EXPECT_FALSE(store_->FindValidAuthorization("acct1", {"ip", "192.0.2.1"}, false, now)->has_value());
+}
+
 TEST_F(SqliteStoreTest, UpdateOrderIfIsCompareAndSet) {
   MakeAccount("acct1");
   acme::Order order = MakeOrder("acct1");
