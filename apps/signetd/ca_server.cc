@@ -114,10 +114,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   wfe_config.root_pem = hierarchy_->RootPem();
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
 
-  http::ServerConfig server_config;
-  server_config.address = listen.first;
-  server_config.port = listen.second;
-  server_config.threads = config.threads;
+  http::ServerConfig server_config = ListenerConfig(config, listen.first, listen.second);
   if (!config.tls_cert.empty()) {
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));
@@ -130,9 +127,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   server_ = std::make_unique<http::Server>(
       server_config, [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); });
   SIGNET_RETURN_IF_ERROR(server_->Start());
-  http::ServerConfig http_config;
-  http_config.address = publication.host;
-  http_config.port = publication.port;
+  http::ServerConfig http_config = ListenerConfig(config, publication.host, publication.port);
   http_server_ = std::make_unique<http::Server>(
       http_config, [p = publisher_.get()](const http::Request& r) { return p->Handle(r); });
   SIGNET_RETURN_IF_ERROR(http_server_->Start());

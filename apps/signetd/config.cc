@@ -28,6 +28,10 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("tls_cert", c.tls_cert);
   str("tls_key", c.tls_key);
   if (auto v = t["threads"].value<int64_t>()) c.threads = int(*v);
+  if (auto v = t["handler_threads"].value<int64_t>()) c.handler_threads = int(*v);
+  if (auto v = t["max_connections"].value<int64_t>()) c.max_connections = size_t(*v);
+  if (auto v = t["max_connections_per_address"].value<int64_t>())
+    c.max_connections_per_address = size_t(*v);
   if (auto v = t["validation_workers"].value<int64_t>()) c.validation_workers = int(*v);
   str("log_level", c.log_level);
   str("terms_of_service", c.terms_of_service);

@@ -20,7 +20,10 @@ struct CaConfig {
   bool allow_loopback_validation = false;
   std::string tls_cert;  // PEM chain for the HTTPS listener; default: issued by our intermediate
   std::string tls_key;
-  int threads = 2;
+  int threads = 2;          // I/O threads of each listener
+  int handler_threads = 16;  // threads running requests (storage, signing, validation)
+  size_t max_connections = 10000;             // per listener; also kept below RLIMIT_NOFILE
+  size_t max_connections_per_address = 1000;  // 0: no limit (behind a load balancer)
   int validation_workers = 16;
   std::string log_level = "info";
   std::string terms_of_service = "https://signet.invalid/terms";

@@ -55,7 +55,13 @@ int main(int argc, char** argv) {
                   "TESTING ONLY: validate against loopback/private addresses and test TLDs");
     sub->add_option("--tls-cert", config.tls_cert, "PEM certificate chain for the listener");
     sub->add_option("--tls-key", config.tls_key, "PEM private key for the listener");
-    sub->add_option("--threads", config.threads, "HTTP server threads");
+    sub->add_option("--threads", config.threads, "HTTP server I/O threads");
+    sub->add_option("--handler-threads", config.handler_threads,
+                    "threads running requests (storage, signing, validation)");
+    sub->add_option("--max-connections", config.max_connections,
+                    "open connections per listener at most");
+    sub->add_option("--max-connections-per-address", config.max_connections_per_address,
+                    "open connections from one client address at most (0: no limit)");
     sub->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
     sub->add_option("--caa-identity", config.caa_identities,
                     "CAA issuer domain name of this CA (repeatable)");

@@ -22,10 +22,7 @@ Result<int> Run(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
   SIGNET_ASSIGN_OR_RETURN(auto resolver, MakeResolver(config));
   va::LocalValidationAuthority local(*resolver, LocalVaConfigFrom(config));
-  http::ServerConfig server_config;
-  server_config.address = listen.first;
-  server_config.port = listen.second;
-  server_config.threads = config.threads;
+  http::ServerConfig server_config = ListenerConfig(config, listen.first, listen.second);
   SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
   SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));
   SIGNET_ASSIGN_OR_RETURN(server_config.client_ca_pem, ReadFile(config.client_ca));

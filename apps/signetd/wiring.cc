@@ -1,5 +1,7 @@
 #include "wiring.h"
 
+#include <sys/resource.h>
+
 #include <csignal>
 
 namespace signet::app {
@@ -28,6 +30,24 @@ int WaitForTerminationSignal() {
   int sig = 0;
   sigwait(&set, &sig);
   return sig;
+}
+
+http::ServerConfig ListenerConfig(const CaConfig& config, const std::string& host, uint16_t port) {
+  static const bool raised = [] {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return false;
+    limit.rlim_cur = limit.rlim_max;
+    return setrlimit(RLIMIT_NOFILE, &limit) == 0;
+  }();
+  (void)raised;
+  http::ServerConfig server;
+  server.address = host;
+  server.port = port;
+  server.threads = config.threads;
+  server.handler_threads = config.handler_threads;
+  server.max_connections = config.max_connections;
+  server.max_connections_per_address = config.max_connections_per_address;
+  return server;
 }
 
 }  // namespace signet::app

@@ -7,6 +7,7 @@
 #include "ca/va/va.h"
 #include "config.h"
 #include "dns/unbound_resolver.h"
+#include "http/server.h"
 
 namespace signet::app {
 
@@ -15,6 +16,11 @@ Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& confi
 
 // The local VA's settings from the configuration.
 va::LocalVaConfig LocalVaConfigFrom(const CaConfig& config);
+
+// A listener's settings: HOST:PORT, threads and connection limits. Also
+// raises the process's descriptor limit to its hard limit (once), so the
+// connection cap, not EMFILE, is what refuses a flood.
+http::ServerConfig ListenerConfig(const CaConfig& config, const std::string& host, uint16_t port);
 
 // Blocks until SIGINT or SIGTERM (blocked in every thread by main) arrives;
 // returns the signal.

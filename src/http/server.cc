@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +21,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -182,8 +184,20 @@ struct Server::Impl {
       stream.socket().shutdown(tcp::socket::shutdown_send, ec);
       co_return;
     }
+    // A TLS stream costs ~40 KiB (Asio's record buffers, OpenSSL's SSL):
+    // made only once the client has sent something, so a flood of idle
+    // connections costs a socket and this frame each.
+    auto arrived = SteadyClock::now();
+    {
+      using namespace boost::asio::experimental::awaitable_operators;
+      asio::steady_timer deadline(stream.get_executor(), config.handshake_timeout);
+      auto first = co_await (
+          stream.socket().async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)) ||
+          deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (first.index() != 0 || std::get<0>(std::get<0>(first))) co_return;
+    }
     beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *ssl);
-    beast::get_lowest_layer(tls).expires_after(config.handshake_timeout);
+    beast::get_lowest_layer(tls).expires_at(arrived + config.handshake_timeout);
     auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::server,
                                              asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
