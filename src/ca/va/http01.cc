@@ -143,7 +143,7 @@ Result<FetchResponse> FetchHop(dns::Resolver& resolver, const Http01Config& conf
   record.hostname = url.host;
   const uint16_t port = DialPort(config, url);
   record.port = std::to_string(port);
-  SIGNET_ASSIGN_OR_RETURN(record.addresses_resolved, resolver.LookupHost(url.host));
+  SIGNET_ASSIGN_OR_RETURN(record.addresses_resolved, resolver.LookupHost(url.host, deadline));
   Result<FetchResponse> result =
       Error(ErrorCode::kConnection, "No usable address for " + url.host);
   for (const std::string& address : record.addresses_resolved) {
@@ -191,9 +191,10 @@ Result<Url> NextHop(const Http01Config& config, const Url& url, const FetchRespo
 }  // namespace
 
 Http01Outcome Http01Validator::Validate(const std::string& hostname, const std::string& token,
-                                        const std::string& key_authorization) const {
+                                        const std::string& key_authorization,
+                                        dns::Deadline overall) const {
   Http01Outcome outcome;
-  const Clock::time_point deadline = Clock::now() + config_.total_timeout;
+  const Clock::time_point deadline = std::min(overall, Clock::now() + config_.total_timeout);
   Url url{"http", Lower(hostname), std::nullopt, "/.well-known/acme-challenge/" + token};
   std::set<std::string> visited;
   for (int redirects = 0;; ++redirects) {

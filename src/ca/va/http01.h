@@ -57,8 +57,11 @@ class Http01Validator {
   Http01Validator(dns::Resolver& resolver, Http01Config config)
       : resolver_(resolver), config_(config) {}
 
+  // Finishes by the sooner of `deadline` and now + config.total_timeout:
+  // every DNS lookup, connect and redirect hop gets only the time left.
   Http01Outcome Validate(const std::string& hostname, const std::string& token,
-                         const std::string& key_authorization) const;
+                         const std::string& key_authorization,
+                         dns::Deadline deadline = dns::kNoDeadline) const;
 
  private:
   dns::Resolver& resolver_;
