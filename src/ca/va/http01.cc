@@ -58,15 +58,18 @@ bool IsValidDomainName(const std::string& host) {
   return true;
 }
 
-// Redirect targets may use http or https, ports 80 or 443 (or none), and a
-// domain name, never an IP literal.
-Status CheckRedirectTarget(const Url& url) {
+// Redirect targets may use http or https, ports 80 or 443 (or none, the
+// scheme's), and a domain name, never an IP literal. As Boulder's VA does,
+// a target naming the configured HTTP-01 or HTTPS port itself is accepted
+// too (in production those are 80 and 443; test beds remap them).
+Status CheckRedirectTarget(const Http01Config& config, const Url& url) {
   if (url.scheme != "http" && url.scheme != "https") {
     return Error(ErrorCode::kConnection,
                  "Invalid protocol scheme in redirect target. Only \"http\" and \"https\" "
                  "are supported, not \"" + url.scheme + "\"");
   }
-  if (url.port && *url.port != 80 && *url.port != 443) {
+  if (url.port && *url.port != 80 && *url.port != 443 && *url.port != config.http_port &&
+      *url.port != config.https_port) {
     return Error(ErrorCode::kConnection,
                  "Invalid port in redirect target. Only ports 80 and 443 are supported, not " +
                      std::to_string(*url.port));
@@ -126,7 +129,8 @@ std::string HostHeader(const Url& url) {
 }
 
 // The port dialled for `url`: 80 and 443 (written or implied by the scheme)
-// map to the configured ports.
+// map to the configured ports; the configured ports themselves, written in
+// a redirect target, are dialled as written.
 uint16_t DialPort(const Http01Config& config, const Url& url) {
   if (url.port == 80) return config.http_port;
   if (url.port == 443) return config.https_port;
@@ -176,7 +180,7 @@ Result<Url> NextHop(const Http01Config& config, const Url& url, const FetchRespo
     return Error(ErrorCode::kConnection, prefix + "Too many redirects");
   }
   Result<Url> next = ResolveReference(url, resp.location);
-  Status allowed = next.ok() ? CheckRedirectTarget(*next) : Status(next.error());
+  Status allowed = next.ok() ? CheckRedirectTarget(config, *next) : Status(next.error());
   if (!allowed.ok()) {
     Error error = std::move(allowed).error();
     error.detail = prefix + error.detail;
