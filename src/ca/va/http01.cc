@@ -93,9 +93,12 @@ std::string TrimTrailingWhitespace(std::string s) {
   return s;
 }
 
-// Judges a non-redirect response: status 200 and the key authorization.
+// Judges a non-redirect response: status 200 and the key authorization. A
+// mismatch quotes at most kMaxQuotedBytes of the body, and nothing of it
+// when `address` is reserved and not allowed (BodyForDetail).
 Status CheckFinalResponse(const Url& url, const FetchResponse& resp,
-                          const std::string& key_authorization) {
+                          const std::string& key_authorization, const std::string& address,
+                          bool allow_private) {
   if (resp.status != 200) {
     std::string detail = "Invalid response from " + url.ToString() + ": " +
                          std::to_string(resp.status);
@@ -111,7 +114,8 @@ Status CheckFinalResponse(const Url& url, const FetchResponse& resp,
   if (TrimTrailingWhitespace(resp.body) != key_authorization) {
     return Error(ErrorCode::kIncorrectResponse,
                  "The key authorization file from the server did not match this challenge. "
-                 "Expected " + QuoteForDetail(key_authorization) + " (got " + QuoteForDetail(resp.body) + ")");
+                 "Expected " + QuoteForDetail(key_authorization, key_authorization.size()) + " (" +
+                     BodyForDetail(resp.body, address, allow_private) + ")");
   }
   return OkStatus();
 }
@@ -210,7 +214,9 @@ Http01Outcome Http01Validator::Validate(const std::string& hostname, const std::
       return outcome;
     }
     if (!IsRedirectStatus(resp->status) || resp->location.empty()) {
-      outcome.status = CheckFinalResponse(url, *resp, key_authorization);
+      outcome.status = CheckFinalResponse(url, *resp, key_authorization,
+                                          outcome.records.back().address_used,
+                                          config_.allow_loopback);
       return outcome;
     }
     Result<Url> next = NextHop(config_, url, *resp, redirects, visited);

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "ca/va/detail_text.h"
 #include "ca/va/http01_test_server.h"
 #include "dns/static_resolver.h"
 
@@ -119,6 +120,18 @@ TEST_F(Http01Test, WrongBodyIsIncorrectResponse) {
   EXPECT_FAILURE(out, ErrorCode::kIncorrectResponse,
                  "The key authorization file from the server did not match this challenge. "
                  "Expected \"" + std::string(kKeyAuth) + "\" (got \"wrong \\\"stuff\\\"\\n\")");
+}
+
+// What a server sent is echoed only as a short excerpt (kMaxQuotedBytes),
+// even with loopback validation allowed.
+TEST_F(Http01Test, WrongLongBodyIsQuotedOnlyUpToTheCap) {
+  const std::string body = std::string(kMaxQuotedBytes, 'a') + std::string(300, 'Z');
+  http_->SetHandler([=](const Seen&) { return Reply{200, body, ""}; });
+  Http01Outcome out = Run();
+  EXPECT_FAILURE(out, ErrorCode::kIncorrectResponse,
+                 "(got \"" + std::string(kMaxQuotedBytes, 'a') + "\"... (428 bytes in all))");
+  EXPECT_EQ(out.status.error().detail.find('Z'), std::string::npos)
+      << out.status.error().detail;
 }
 
 TEST_F(Http01Test, NotFoundIsIncorrectResponse) {
