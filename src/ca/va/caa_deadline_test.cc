@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "ca/va/caa.h"
 #include "ca/va/va.h"
@@ -77,6 +79,53 @@ TEST(CaaDeadlineTest, CaaRecheckAloneIsBoundedByTheConfiguredTimeout) {
   EXPECT_NE(got.error().detail.find("did not finish within 1.5 s"), std::string::npos)
       << got.error().detail;
   EXPECT_LT(elapsed, milliseconds(1500 + 700));
+}
+
+// TXT from a table after a pause, CAA from the real (slow) resolver: a
+// validation whose challenge takes time leaves CAA only the rest.
+class SlowTxtResolver : public dns::Resolver {
+ public:
+  SlowTxtResolver(dns::Resolver& caa, milliseconds txt_delay, std::string txt)
+      : caa_(caa), txt_delay_(txt_delay), txt_(std::move(txt)) {}
+
+ private:
+  Result<std::vector<std::string>> DoLookupHost(const std::string& name, dns::Deadline) override {
+    return Error(ErrorCode::kDns, "no addresses in this test");
+  }
+  Result<dns::TxtAnswer> DoLookupTxt(const std::string&, dns::Deadline) override {
+    std::this_thread::sleep_for(txt_delay_);
+    return dns::TxtAnswer{{txt_}, false, ""};
+  }
+  Result<dns::CaaAnswer> DoLookupCaa(const std::string& name, dns::Deadline deadline) override {
+    return caa_.LookupCaa(name, deadline);
+  }
+  dns::Resolver& caa_;
+  milliseconds txt_delay_;
+  std::string txt_;
+};
+
+TEST(CaaDeadlineTest, CaaAfterAValidationSharesItsDeadline) {
+  dns::test_support::SlowDnsServer server(kAnswerDelay);
+  auto unbound = dns::UnboundResolver::Create(server.address(), milliseconds(5000));
+  ASSERT_TRUE(unbound.ok()) << unbound.error().ToString();
+  const std::string key_authorization = "token.thumbprint";
+  SlowTxtResolver resolver(**unbound, milliseconds(1000), Dns01TxtValue(key_authorization));
+  LocalVaConfig config;
+  config.caa.ca_identities = {"signet.test"};
+  config.timeout = milliseconds(2000);
+  LocalValidationAuthority va(resolver, config);
+  ValidationRequest request{"dns", DeepName(kLabels), false, "dns-01", "token",
+                            key_authorization, "https://ca.test/acct/1"};
+
+  const Clock::time_point start = Clock::now();
+  ValidationResult got = va.Validate(request);
+  const auto elapsed = Clock::now() - start;
+
+  ASSERT_FALSE(got.status.ok()) << "the challenge passes, CAA cannot finish in the rest";
+  EXPECT_EQ(got.status.error().code, ErrorCode::kDns) << got.status.error().ToString();
+  EXPECT_NE(got.status.error().detail.find("did not finish within 1 s"), std::string::npos)
+      << got.status.error().detail;
+  EXPECT_LT(elapsed, milliseconds(2000 + 700)) << "CAA got a deadline of its own";
 }
 
 // A caller's deadline sooner than the configured timeout wins.
