@@ -102,7 +102,8 @@ TEST(MultiPerspectiveVa, TheCallersDeadlineBoundsPrimaryRemotesAndTheWait) {
   const auto before = std::chrono::steady_clock::now();
   EXPECT_TRUE(caa_va.CheckCaa("example.com", false, "", "http-01").ok());
   EXPECT_GE(caa_primary.seen_deadline(), before + std::chrono::seconds(30));
-  EXPECT_LE(caa_primary.seen_deadline(), std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  EXPECT_LE(caa_primary.seen_deadline(),
+            std::chrono::steady_clock::now() + std::chrono::seconds(30));
   EXPECT_EQ(fast->seen_deadline(), caa_primary.seen_deadline());
 }
 
