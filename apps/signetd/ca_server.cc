@@ -66,8 +66,9 @@ Result<std::unique_ptr<va::ValidationAuthority>> MakeValidationAuthority(
           va::remote::RemoteVaConfig{url, config.remote_va_ca, cert, key,
                                      std::chrono::milliseconds(config.remote_va_timeout_ms)}));
   }
+  // One deadline per validation for the primary and the remotes alike.
   return std::unique_ptr<va::ValidationAuthority>(std::make_unique<va::remote::MultiPerspectiveVa>(
-      local, std::move(remotes), std::chrono::milliseconds(config.remote_va_timeout_ms + 1000)));
+      local, std::move(remotes), std::chrono::milliseconds(config.validation_timeout_ms)));
 }
 
 Status CaServerImpl::Init(const CaConfig& config) {

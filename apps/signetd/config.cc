@@ -24,6 +24,8 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("dns_resolver", c.dns_resolver);
   port("http01_port", c.http01_port);
   port("tlsalpn01_port", c.tlsalpn01_port);
+  port("http01_https_port", c.http01_https_port);
+  if (auto v = t["validation_timeout_ms"].value<int64_t>()) c.validation_timeout_ms = int(*v);
   if (auto v = t["allow_loopback_validation"].value<bool>()) c.allow_loopback_validation = *v;
   str("tls_cert", c.tls_cert);
   str("tls_key", c.tls_key);

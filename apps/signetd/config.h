@@ -17,6 +17,12 @@ struct CaConfig {
   std::string dns_resolver = "127.0.0.1:53";
   uint16_t http01_port = 80;
   uint16_t tlsalpn01_port = 443;  // reserved for TLS-ALPN-01 (RFC 8737)
+  // Where an HTTP-01 redirect to https (port 443) is dialled; tests point it
+  // at a test server, as --http01-port does for port 80.
+  uint16_t http01_https_port = 443;
+  // One overall bound per validation (challenge, CAA, remote perspectives)
+  // and per CAA re-check: every DNS query and connection gets the time left.
+  int validation_timeout_ms = 20000;
   bool allow_loopback_validation = false;
   std::string tls_cert;  // PEM chain for the HTTPS listener; default: issued by our intermediate
   std::string tls_key;

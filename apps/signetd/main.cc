@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
     sub->add_option("--dns-resolver", config.dns_resolver, "HOST:PORT of the DNS server used for validation");
     sub->add_option("--http01-port", config.http01_port, "port HTTP-01 validation connects to (80)");
     sub->add_option("--tlsalpn01-port", config.tlsalpn01_port, "port TLS-ALPN-01 validation connects to (443)");
+    sub->add_option("--http01-https-port", config.http01_https_port,
+                    "port an HTTP-01 redirect to https connects to (443)");
+    sub->add_option("--validation-timeout-ms", config.validation_timeout_ms,
+                    "overall deadline of one validation or CAA check (20000)");
     sub->add_flag("--allow-loopback-validation", config.allow_loopback_validation,
                   "TESTING ONLY: validate against loopback/private addresses and test TLDs");
     sub->add_option("--tls-cert", config.tls_cert, "PEM certificate chain for the listener");
@@ -99,6 +103,10 @@ int main(int argc, char** argv) {
   if (admin.parsed()) return admin.Run();
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     std::cerr << "signetd: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  if (config.validation_timeout_ms <= 0) {
+    std::cerr << "signetd: --validation-timeout-ms must be positive\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(config.log_level));

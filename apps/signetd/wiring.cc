@@ -15,10 +15,12 @@ Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& confi
 va::LocalVaConfig LocalVaConfigFrom(const CaConfig& config) {
   va::LocalVaConfig c;
   c.http01.http_port = config.http01_port;
+  c.http01.https_port = config.http01_https_port;
   c.http01.allow_loopback = config.allow_loopback_validation;
   c.tlsalpn01.port = config.tlsalpn01_port;
   c.tlsalpn01.allow_loopback = config.allow_loopback_validation;
   c.caa.ca_identities = config.caa_identities;
+  c.timeout = std::chrono::milliseconds(config.validation_timeout_ms);
   return c;
 }
 

@@ -50,7 +50,7 @@ void StaticResolver::SetDefault(std::optional<std::string> default_address) {
   default_address_ = std::move(default_address);
 }
 
-Result<std::vector<std::string>> StaticResolver::LookupHost(const std::string& name) {
+Result<std::vector<std::string>> StaticResolver::DoLookupHost(const std::string& name, Deadline) {
   const std::string key = Normalize(name);
   std::lock_guard lock(mu_);
   if (auto e = errors_.find(key); e != errors_.end()) return e->second;
@@ -64,7 +64,7 @@ Result<std::vector<std::string>> StaticResolver::LookupHost(const std::string& n
   return Error(ErrorCode::kDns, "DNS problem: NXDOMAIN looking up A for " + name);
 }
 
-Result<TxtAnswer> StaticResolver::LookupTxt(const std::string& name) {
+Result<TxtAnswer> StaticResolver::DoLookupTxt(const std::string& name, Deadline) {
   const std::string key = Normalize(name);
   std::lock_guard lock(mu_);
   if (auto e = errors_.find(key); e != errors_.end()) return e->second;
@@ -75,7 +75,7 @@ Result<TxtAnswer> StaticResolver::LookupTxt(const std::string& name) {
   return answer;
 }
 
-Result<CaaAnswer> StaticResolver::LookupCaa(const std::string& name) {
+Result<CaaAnswer> StaticResolver::DoLookupCaa(const std::string& name, Deadline) {
   const std::string key = Normalize(name);
   std::lock_guard lock(mu_);
   if (auto e = errors_.find(key); e != errors_.end()) return e->second;

@@ -34,15 +34,17 @@ class StaticResolver : public Resolver {
   void AddError(const std::string& name, Error error);
   void SetDefault(std::optional<std::string> default_address);
 
+ private:
+  // Answers at once, so the deadline plays no part (Resolver checks that it
+  // has not passed before asking).
   // The table's addresses, IPv4 first; else the default address; else kDns
   // "DNS problem: NXDOMAIN looking up A for NAME".
-  Result<std::vector<std::string>> LookupHost(const std::string& name) override;
+  Result<std::vector<std::string>> DoLookupHost(const std::string& name, Deadline) override;
   // The table's records; names not in the table are NXDOMAIN: an empty
   // list. TXT answers beyond kMaxTxtRecords/kMaxTxtBytes are kDns errors.
-  Result<TxtAnswer> LookupTxt(const std::string& name) override;
-  Result<CaaAnswer> LookupCaa(const std::string& name) override;
+  Result<TxtAnswer> DoLookupTxt(const std::string& name, Deadline) override;
+  Result<CaaAnswer> DoLookupCaa(const std::string& name, Deadline) override;
 
- private:
   mutable std::mutex mu_;
   std::map<std::string, std::vector<std::string>> hosts_;
   std::map<std::string, std::vector<std::string>> txt_;

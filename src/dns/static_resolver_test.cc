@@ -90,5 +90,20 @@ TEST(StaticResolverTest, OversizedTxtIsRefused) {
   EXPECT_NE(got.error().detail.find("too many TXT records"), std::string::npos);
 }
 
+// Resolver's own check: a deadline already past is a timeout, whatever the
+// table says (so a chain of lookups stops at its deadline).
+TEST(StaticResolverTest, PassedDeadlineIsATimeout) {
+  StaticResolver r;
+  r.Add("a.test", {"192.0.2.5"});
+  const Deadline past = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  auto got = r.LookupHost("a.test", past);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kDns);
+  EXPECT_EQ(got.error().detail, "DNS problem: query timed out looking up A for a.test");
+  EXPECT_FALSE(r.LookupCaa("a.test", past).ok());
+  const Deadline later = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  EXPECT_TRUE(r.LookupHost("a.test", later).ok());
+}
+
 }  // namespace
 }  // namespace signet::dns

@@ -6,6 +6,7 @@
 #include <unbound.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 
@@ -184,9 +185,18 @@ void UnboundResolver::Pump() {
   }
 }
 
-Result<std::vector<std::string>> UnboundResolver::LookupHost(const std::string& name) {
+std::chrono::milliseconds UnboundResolver::Wait(Deadline deadline) const {
+  const auto now = std::chrono::steady_clock::now();
+  if (deadline - now >= timeout_) return timeout_;  // Also kNoDeadline, without overflow.
+  // Rounded up: a deadline 0.4 ms away still gets one (short) wait.
+  return std::max(std::chrono::milliseconds(1),
+                  std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
+}
+
+Result<std::vector<std::string>> UnboundResolver::DoLookupHost(const std::string& name,
+                                                               Deadline deadline) {
   std::vector<internal::QueryOutcome> outcomes =
-      internal::ResolveTypes(ctx_, name, {kTypeA, kTypeAaaa}, timeout_);
+      internal::ResolveTypes(ctx_, name, {kTypeA, kTypeAaaa}, Wait(deadline));
   Result<const ub_result*> a = internal::CheckOutcome(outcomes[0], "A", name, false);
   Result<const ub_result*> aaaa = internal::CheckOutcome(outcomes[1], "AAAA", name, false);
   std::vector<std::string> out;
@@ -201,9 +211,9 @@ Result<std::vector<std::string>> UnboundResolver::LookupHost(const std::string& 
   return Error(ErrorCode::kDns, "No valid IP addresses found for " + name);
 }
 
-Result<TxtAnswer> UnboundResolver::LookupTxt(const std::string& name) {
+Result<TxtAnswer> UnboundResolver::DoLookupTxt(const std::string& name, Deadline deadline) {
   std::vector<internal::QueryOutcome> outcomes =
-      internal::ResolveTypes(ctx_, name, {kTypeTxt}, timeout_);
+      internal::ResolveTypes(ctx_, name, {kTypeTxt}, Wait(deadline));
   SIGNET_ASSIGN_OR_RETURN(const ub_result* r,
                           internal::CheckOutcome(outcomes[0], "TXT", name, true));
   SIGNET_ASSIGN_OR_RETURN(TxtAnswer answer, ParseAnswer<std::string>(*r, name, ParseTxtRdata));
@@ -211,9 +221,9 @@ Result<TxtAnswer> UnboundResolver::LookupTxt(const std::string& name) {
   return answer;
 }
 
-Result<CaaAnswer> UnboundResolver::LookupCaa(const std::string& name) {
+Result<CaaAnswer> UnboundResolver::DoLookupCaa(const std::string& name, Deadline deadline) {
   std::vector<internal::QueryOutcome> outcomes =
-      internal::ResolveTypes(ctx_, name, {kTypeCaa}, timeout_);
+      internal::ResolveTypes(ctx_, name, {kTypeCaa}, Wait(deadline));
   SIGNET_ASSIGN_OR_RETURN(const ub_result* r,
                           internal::CheckOutcome(outcomes[0], "CAA", name, true));
   return ParseAnswer<CaaRecord>(*r, name, ParseCaaRdata);

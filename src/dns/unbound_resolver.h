@@ -50,7 +50,8 @@ class UnboundResolver : public Resolver {
   // Configures a context forwarding to `server` (see ToUnboundForwarder),
   // the forwarder first. Every configuration call is checked: any failure
   // (including an unparsable trust anchor) is an error, never a partly
-  // configured resolver. `timeout` bounds each Lookup* call.
+  // configured resolver. `timeout` bounds each Lookup* call (and the
+  // caller's deadline, when sooner).
   static Result<std::unique_ptr<UnboundResolver>> Create(
       const std::string& server, std::chrono::milliseconds timeout,
       const UnboundOptions& options = {});
@@ -59,19 +60,24 @@ class UnboundResolver : public Resolver {
   UnboundResolver(const UnboundResolver&) = delete;
   UnboundResolver& operator=(const UnboundResolver&) = delete;
 
+ private:
+  // Each waits at most min(the configured timeout, time left before
+  // `deadline`); the queries still unanswered then are cancelled.
   // A then AAAA addresses of `name`. Errors are kDns: "NXDOMAIN looking up A
   // for NAME", "SERVFAIL looking up A for NAME", "DNSSEC validation failure:
   // ...", "DNS query timed out looking up A for NAME", "No valid IP
   // addresses found for NAME".
-  Result<std::vector<std::string>> LookupHost(const std::string& name) override;
+  Result<std::vector<std::string>> DoLookupHost(const std::string& name,
+                                                Deadline deadline) override;
   // See Resolver. Errors as above with TXT/CAA in place of A, except that
   // NXDOMAIN and NODATA are an empty answer; TXT beyond the limits and
   // malformed RDATA are kDns errors. `secure` is set from libunbound's
   // validator (true only under a configured trust anchor).
-  Result<TxtAnswer> LookupTxt(const std::string& name) override;
-  Result<CaaAnswer> LookupCaa(const std::string& name) override;
+  Result<TxtAnswer> DoLookupTxt(const std::string& name, Deadline deadline) override;
+  Result<CaaAnswer> DoLookupCaa(const std::string& name, Deadline deadline) override;
+  // How long a lookup may wait: the configured timeout, cut to `deadline`.
+  std::chrono::milliseconds Wait(Deadline deadline) const;
 
- private:
   UnboundResolver(ub_ctx* ctx, int wake_read, int wake_write,
                   std::chrono::milliseconds timeout);
   void Pump();

@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "dns/slow_dns_test_server.h"
+
 namespace signet::dns {
 namespace {
 
@@ -310,6 +312,39 @@ TEST_F(UnboundResolverTest, FollowsCnameForTxt) {
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   EXPECT_EQ(got->records, (std::vector<std::string>{"via-cname"}));
   EXPECT_EQ(got->canonical_name, "_acme-challenge.target.test.");
+}
+
+// The caller's deadline cuts a lookup short of the per-query timeout, for
+// every type; a deadline already past sends no query at all.
+TEST(UnboundResolverDeadlineTest, DeadlineSoonerThanTheTimeoutWins) {
+  test_support::SlowDnsServer silent(std::nullopt);
+  auto resolver = UnboundResolver::Create(silent.address(), milliseconds(5000));
+  ASSERT_TRUE(resolver.ok()) << resolver.error().ToString();
+  auto start = Clock::now();
+  auto caa = (*resolver)->LookupCaa("slow.test", start + milliseconds(300));
+  ASSERT_FALSE(caa.ok());
+  EXPECT_EQ(caa.error().code, ErrorCode::kDns);
+  EXPECT_EQ(caa.error().detail, "DNS problem: query timed out looking up CAA for slow.test");
+  EXPECT_GE(Clock::now() - start, milliseconds(290));
+  EXPECT_LT(Clock::now() - start, milliseconds(1500));
+  start = Clock::now();
+  EXPECT_FALSE((*resolver)->LookupHost("slow.test", start + milliseconds(200)).ok());
+  EXPECT_FALSE((*resolver)->LookupTxt("slow.test", start + milliseconds(200)).ok());
+  EXPECT_LT(Clock::now() - start, milliseconds(1500));
+}
+
+TEST(UnboundResolverDeadlineTest, PassedDeadlineAsksNothing) {
+  test_support::SlowDnsServer server(milliseconds(0));
+  auto resolver = UnboundResolver::Create(server.address(), milliseconds(5000));
+  ASSERT_TRUE(resolver.ok()) << resolver.error().ToString();
+  auto got = (*resolver)->LookupTxt("late.test", Clock::now() - milliseconds(1));
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kDns);
+  EXPECT_EQ(got.error().detail, "DNS problem: query timed out looking up TXT for late.test");
+  auto answered = (*resolver)->LookupCaa("prompt.test", Clock::now() + milliseconds(2000));
+  ASSERT_TRUE(answered.ok()) << answered.error().ToString();
+  EXPECT_TRUE(answered->records.empty());
+  EXPECT_EQ(server.queries(), 1) << "only the lookup with time left was sent";
 }
 
 TEST(UnboundResolverCreateTest, RejectsBadTrustAnchor) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "ca/va/caa_value.h"
 
@@ -81,6 +82,15 @@ std::string Refusal(const dns::CaaRecord& r, const CaaConfig& config,
   return "";
 }
 
+// A duration as seconds for a detail, to the nearest tenth: "2", "1.5".
+std::string Seconds(std::chrono::steady_clock::duration d) {
+  const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  const long long tenths = (std::max(0LL, ms) + 50) / 100;
+  std::string out = std::to_string(tenths / 10);
+  if (tenths % 10 != 0) out += "." + std::to_string(tenths % 10);
+  return out;
+}
+
 }  // namespace
 
 CaaChecker::CaaChecker(dns::Resolver& resolver, CaaConfig config)
@@ -88,7 +98,8 @@ CaaChecker::CaaChecker(dns::Resolver& resolver, CaaConfig config)
 
 Status CaaChecker::Check(const std::string& domain_in, bool wildcard,
                          const std::string& account_uri,
-                         const std::string& validation_method) const {
+                         const std::string& validation_method, dns::Deadline deadline) const {
+  const auto start = std::chrono::steady_clock::now();
   std::string domain = Lower(domain_in);
   if (domain.starts_with("*.")) {
     domain.erase(0, 2);
@@ -101,10 +112,15 @@ Status CaaChecker::Check(const std::string& domain_in, bool wildcard,
   std::vector<dns::CaaRecord> relevant;
   std::string found_at;
   for (std::string name = domain; !name.empty();) {
-    Result<dns::CaaAnswer> answer = resolver_.LookupCaa(name);
+    // Past the deadline, the resolver answers "query timed out" at once.
+    Result<dns::CaaAnswer> answer = resolver_.LookupCaa(name, deadline);
     if (!answer.ok()) {
       Error error = std::move(answer).error();
       error.detail = "While processing CAA for " + domain + ": " + error.detail;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        error.detail += " (CAA lookup for " + domain + " did not finish within " +
+                        Seconds(deadline - start) + " s)";
+      }
       return error;
     }
     if (!answer->records.empty()) {

@@ -15,7 +15,11 @@
 //    the account URI and its validationmethods (if present) lists the method.
 //    An empty issuer (";") or a malformed value authorizes nobody.
 //  - A DNS failure anywhere on the way (SERVFAIL, timeout, DNSSEC bogus) is
-//    kDns: the check fails closed. IP-address identifiers have no CAA
+//    kDns: the check fails closed.
+//  - The whole climb has one deadline: each query gets only the time left,
+//    and when the deadline passes the check stops with kDns "While
+//    processing CAA for NAME: DNS problem: query timed out looking up CAA
+//    for LABEL (CAA lookup for NAME did not finish within N s)". IP-address identifiers have no CAA
 //    (RFC 8738 7): always permitted.
 // A refusal is kCaa "CAA record for NAME prevents issuance: REASONS", the
 // reasons naming each relevant property and why it does not authorize.
@@ -36,7 +40,7 @@ struct CaaConfig {
 };
 
 // Thread-safe: Check may run on several threads at once (the Resolver is).
-// Blocking: one DNS lookup per label climbed.
+// Blocking: one DNS lookup per label climbed, all within the deadline.
 class CaaChecker {
  public:
   CaaChecker(dns::Resolver& resolver, CaaConfig config);
@@ -44,8 +48,10 @@ class CaaChecker {
   // `domain` without "*." (a leading "*." is removed and implies wildcard);
   // `validation_method` is the challenge type that validated it ("http-01",
   // "dns-01", "tls-alpn-01", "dns-account-01").
+  // Returns by `deadline` (plus the time to notice it has passed).
   Status Check(const std::string& domain, bool wildcard, const std::string& account_uri,
-               const std::string& validation_method) const;
+               const std::string& validation_method,
+               dns::Deadline deadline = dns::kNoDeadline) const;
 
  private:
   dns::Resolver& resolver_;

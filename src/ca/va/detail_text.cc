@@ -1,11 +1,13 @@
 #include "ca/va/detail_text.h"
 
+#include "ca/va/http01.h"
+
 namespace signet::va {
 
-std::string QuoteForDetail(std::string_view text) {
+std::string QuoteForDetail(std::string_view text, size_t max_bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (unsigned char c : text.substr(0, max_bytes)) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
@@ -19,7 +21,16 @@ std::string QuoteForDetail(std::string_view text) {
       out += static_cast<char>(c);
     }
   }
-  return out + "\"";
+  out += "\"";
+  if (text.size() > max_bytes) out += "... (" + std::to_string(text.size()) + " bytes in all)";
+  return out;
+}
+
+std::string BodyForDetail(std::string_view body, const std::string& address, bool allow_private) {
+  if (!allow_private && IsReservedAddress(address)) {
+    return "the response body from a reserved address is not shown";
+  }
+  return "got " + QuoteForDetail(body);
 }
 
 }  // namespace signet::va

@@ -49,20 +49,23 @@ std::string AccountScopedLabel(const std::string& account_url) {
 }
 
 Status Dns01Validator::Validate(const std::string& domain,
-                                const std::string& key_authorization) const {
-  return CheckTxt("_acme-challenge." + BaseDomain(domain), key_authorization);
+                                const std::string& key_authorization,
+                                dns::Deadline deadline) const {
+  return CheckTxt("_acme-challenge." + BaseDomain(domain), key_authorization, deadline);
 }
 
 Status Dns01Validator::ValidateAccountScoped(const std::string& domain,
                                              const std::string& account_url,
-                                             const std::string& key_authorization) const {
+                                             const std::string& key_authorization,
+                                             dns::Deadline deadline) const {
   return CheckTxt(AccountScopedLabel(account_url) + "._acme-challenge." + BaseDomain(domain),
-                  key_authorization);
+                  key_authorization, deadline);
 }
 
 Status Dns01Validator::CheckTxt(const std::string& name,
-                                const std::string& key_authorization) const {
-  SIGNET_ASSIGN_OR_RETURN(dns::TxtAnswer answer, resolver_.LookupTxt(name));
+                                const std::string& key_authorization,
+                                dns::Deadline deadline) const {
+  SIGNET_ASSIGN_OR_RETURN(dns::TxtAnswer answer, resolver_.LookupTxt(name, deadline));
   if (answer.records.empty()) {
     return Error(ErrorCode::kUnauthorized, "No TXT record found at " + name);
   }

@@ -26,21 +26,25 @@ std::string Dns01TxtValue(const std::string& key_authorization);
 // "_" + base32(SHA-256(account_url)[0:10]) lowercase, e.g. "_ujmmovf2vn55tgye".
 std::string AccountScopedLabel(const std::string& account_url);
 
-// Thread-safe: Validate may run on several threads at once. Blocking (DNS).
+// Thread-safe: Validate may run on several threads at once. Blocking (DNS),
+// until `deadline` at most (then kDns "DNS problem: query timed out ...").
 class Dns01Validator {
  public:
   explicit Dns01Validator(dns::Resolver& resolver) : resolver_(resolver) {}
 
   // dns-01: TXT at _acme-challenge.DOMAIN.
-  Status Validate(const std::string& domain, const std::string& key_authorization) const;
+  Status Validate(const std::string& domain, const std::string& key_authorization,
+                  dns::Deadline deadline = dns::kNoDeadline) const;
 
   // dns-account-01: TXT at _LABEL._acme-challenge.DOMAIN for `account_url`
   // (the account's Location URL, RFC 8555 7.3).
   Status ValidateAccountScoped(const std::string& domain, const std::string& account_url,
-                               const std::string& key_authorization) const;
+                               const std::string& key_authorization,
+                               dns::Deadline deadline = dns::kNoDeadline) const;
 
  private:
-  Status CheckTxt(const std::string& name, const std::string& key_authorization) const;
+  Status CheckTxt(const std::string& name, const std::string& key_authorization,
+                  dns::Deadline deadline) const;
 
   dns::Resolver& resolver_;
 };

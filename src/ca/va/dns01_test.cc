@@ -62,6 +62,13 @@ TEST_F(Dns01Test, WrongRecordIsIncorrectResponse) {
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().detail,
             "Incorrect TXT record \"a\" (and 2 more) found at _acme-challenge.example.test");
+  // A long record is quoted only up to the cap.
+  resolver_.AddTxt("_acme-challenge.example.test", {std::string(1000, 't')});
+  got = validator_.Validate("example.test", kKeyAuth);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().detail, "Incorrect TXT record \"" + std::string(128, 't') +
+                                    "\"... (1000 bytes in all) found at "
+                                    "_acme-challenge.example.test");
 }
 
 TEST_F(Dns01Test, DnsFailureIsDnsError) {

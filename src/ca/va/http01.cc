@@ -58,15 +58,18 @@ bool IsValidDomainName(const std::string& host) {
   return true;
 }
 
-// Redirect targets may use http or https, ports 80 or 443 (or none), and a
-// domain name, never an IP literal.
-Status CheckRedirectTarget(const Url& url) {
+// Redirect targets may use http or https, ports 80 or 443 (or none, the
+// scheme's), and a domain name, never an IP literal. As Boulder's VA does,
+// a target naming the configured HTTP-01 or HTTPS port itself is accepted
+// too (in production those are 80 and 443; test beds remap them).
+Status CheckRedirectTarget(const Http01Config& config, const Url& url) {
   if (url.scheme != "http" && url.scheme != "https") {
     return Error(ErrorCode::kConnection,
                  "Invalid protocol scheme in redirect target. Only \"http\" and \"https\" "
                  "are supported, not \"" + url.scheme + "\"");
   }
-  if (url.port && *url.port != 80 && *url.port != 443) {
+  if (url.port && *url.port != 80 && *url.port != 443 && *url.port != config.http_port &&
+      *url.port != config.https_port) {
     return Error(ErrorCode::kConnection,
                  "Invalid port in redirect target. Only ports 80 and 443 are supported, not " +
                      std::to_string(*url.port));
@@ -90,9 +93,12 @@ std::string TrimTrailingWhitespace(std::string s) {
   return s;
 }
 
-// Judges a non-redirect response: status 200 and the key authorization.
+// Judges a non-redirect response: status 200 and the key authorization. A
+// mismatch quotes at most kMaxQuotedBytes of the body, and nothing of it
+// when `address` is reserved and not allowed (BodyForDetail).
 Status CheckFinalResponse(const Url& url, const FetchResponse& resp,
-                          const std::string& key_authorization) {
+                          const std::string& key_authorization, const std::string& address,
+                          bool allow_private) {
   if (resp.status != 200) {
     std::string detail = "Invalid response from " + url.ToString() + ": " +
                          std::to_string(resp.status);
@@ -108,7 +114,8 @@ Status CheckFinalResponse(const Url& url, const FetchResponse& resp,
   if (TrimTrailingWhitespace(resp.body) != key_authorization) {
     return Error(ErrorCode::kIncorrectResponse,
                  "The key authorization file from the server did not match this challenge. "
-                 "Expected " + QuoteForDetail(key_authorization) + " (got " + QuoteForDetail(resp.body) + ")");
+                 "Expected " + QuoteForDetail(key_authorization, key_authorization.size()) + " (" +
+                     BodyForDetail(resp.body, address, allow_private) + ")");
   }
   return OkStatus();
 }
@@ -126,7 +133,8 @@ std::string HostHeader(const Url& url) {
 }
 
 // The port dialled for `url`: 80 and 443 (written or implied by the scheme)
-// map to the configured ports.
+// map to the configured ports; the configured ports themselves, written in
+// a redirect target, are dialled as written.
 uint16_t DialPort(const Http01Config& config, const Url& url) {
   if (url.port == 80) return config.http_port;
   if (url.port == 443) return config.https_port;
@@ -143,7 +151,7 @@ Result<FetchResponse> FetchHop(dns::Resolver& resolver, const Http01Config& conf
   record.hostname = url.host;
   const uint16_t port = DialPort(config, url);
   record.port = std::to_string(port);
-  SIGNET_ASSIGN_OR_RETURN(record.addresses_resolved, resolver.LookupHost(url.host));
+  SIGNET_ASSIGN_OR_RETURN(record.addresses_resolved, resolver.LookupHost(url.host, deadline));
   Result<FetchResponse> result =
       Error(ErrorCode::kConnection, "No usable address for " + url.host);
   for (const std::string& address : record.addresses_resolved) {
@@ -176,7 +184,7 @@ Result<Url> NextHop(const Http01Config& config, const Url& url, const FetchRespo
     return Error(ErrorCode::kConnection, prefix + "Too many redirects");
   }
   Result<Url> next = ResolveReference(url, resp.location);
-  Status allowed = next.ok() ? CheckRedirectTarget(*next) : Status(next.error());
+  Status allowed = next.ok() ? CheckRedirectTarget(config, *next) : Status(next.error());
   if (!allowed.ok()) {
     Error error = std::move(allowed).error();
     error.detail = prefix + error.detail;
@@ -191,9 +199,10 @@ Result<Url> NextHop(const Http01Config& config, const Url& url, const FetchRespo
 }  // namespace
 
 Http01Outcome Http01Validator::Validate(const std::string& hostname, const std::string& token,
-                                        const std::string& key_authorization) const {
+                                        const std::string& key_authorization,
+                                        dns::Deadline overall) const {
   Http01Outcome outcome;
-  const Clock::time_point deadline = Clock::now() + config_.total_timeout;
+  const Clock::time_point deadline = std::min(overall, Clock::now() + config_.total_timeout);
   Url url{"http", Lower(hostname), std::nullopt, "/.well-known/acme-challenge/" + token};
   std::set<std::string> visited;
   for (int redirects = 0;; ++redirects) {
@@ -205,7 +214,9 @@ Http01Outcome Http01Validator::Validate(const std::string& hostname, const std::
       return outcome;
     }
     if (!IsRedirectStatus(resp->status) || resp->location.empty()) {
-      outcome.status = CheckFinalResponse(url, *resp, key_authorization);
+      outcome.status = CheckFinalResponse(url, *resp, key_authorization,
+                                          outcome.records.back().address_used,
+                                          config_.allow_loopback);
       return outcome;
     }
     Result<Url> next = NextHop(config_, url, *resp, redirects, visited);

@@ -4,8 +4,12 @@
 //  - success only on status 200 with a body that, after trimming trailing
 //    whitespace, equals the expected key authorization;
 //  - at most 10 redirects (301, 302, 303, 307, 308), each to http: or https:
-//    on an absent/80/443 port (mapped to http_port/https_port), never to an
-//    IP-address literal host, never revisiting a URL (loop);
+//    on an absent/80/443 port (the URL's own port is what the policy judges;
+//    80 is dialled on http_port and 443 on https_port), or naming http_port
+//    or https_port itself (dialled as written: test beds), never to an
+//    IP-address literal host, never revisiting a URL (loop); any other port
+//    is "Invalid port in redirect target. Only ports 80 and 443 are
+//    supported, not N";
 //  - HTTPS hops do not verify the certificate;
 //  - the body read is capped (kMaxBodyBytes), connect and overall timeouts;
 //  - names are resolved through the configured Resolver, and addresses in
@@ -26,8 +30,8 @@
 namespace signet::va {
 
 struct Http01Config {
-  uint16_t http_port = 80;
-  uint16_t https_port = 443;
+  uint16_t http_port = 80;    // Where port 80 is dialled (--http01-port).
+  uint16_t https_port = 443;  // Where port 443 is dialled (--http01-https-port).
   bool allow_loopback = false;  // Also permits private ranges: tests only.
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds total_timeout{20000};
@@ -57,8 +61,11 @@ class Http01Validator {
   Http01Validator(dns::Resolver& resolver, Http01Config config)
       : resolver_(resolver), config_(config) {}
 
+  // Finishes by the sooner of `deadline` and now + config.total_timeout:
+  // every DNS lookup, connect and redirect hop gets only the time left.
   Http01Outcome Validate(const std::string& hostname, const std::string& token,
-                         const std::string& key_authorization) const;
+                         const std::string& key_authorization,
+                         dns::Deadline deadline = dns::kNoDeadline) const;
 
  private:
   dns::Resolver& resolver_;

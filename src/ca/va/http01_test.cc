@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "ca/va/detail_text.h"
 #include "ca/va/http01_test_server.h"
 #include "dns/static_resolver.h"
 
@@ -121,6 +122,18 @@ TEST_F(Http01Test, WrongBodyIsIncorrectResponse) {
                  "Expected \"" + std::string(kKeyAuth) + "\" (got \"wrong \\\"stuff\\\"\\n\")");
 }
 
+// What a server sent is echoed only as a short excerpt (kMaxQuotedBytes),
+// even with loopback validation allowed.
+TEST_F(Http01Test, WrongLongBodyIsQuotedOnlyUpToTheCap) {
+  const std::string body = std::string(kMaxQuotedBytes, 'a') + std::string(300, 'Z');
+  http_->SetHandler([=](const Seen&) { return Reply{200, body, ""}; });
+  Http01Outcome out = Run();
+  EXPECT_FAILURE(out, ErrorCode::kIncorrectResponse,
+                 "(got \"" + std::string(kMaxQuotedBytes, 'a') + "\"... (428 bytes in all))");
+  EXPECT_EQ(out.status.error().detail.find('Z'), std::string::npos)
+      << out.status.error().detail;
+}
+
 TEST_F(Http01Test, NotFoundIsIncorrectResponse) {
   EXPECT_FAILURE(Run(), ErrorCode::kIncorrectResponse,
                  "Invalid response from http://valid.test" + kPath + ": 404");
@@ -193,6 +206,46 @@ TEST_F(Http01Test, FollowsRedirectToHttpsWithSni) {
   ASSERT_EQ(https_->seen().size(), 1u);
   EXPECT_EQ(https_->seen()[0].sni, "secure.test");
   EXPECT_EQ(https_->seen()[0].host, "secure.test");
+}
+
+// Port 80 is remapped (the test contract's --http01-port 5002; here the test
+// server's random port) and so is 443 (--http01-https-port). A server on the
+// remapped port redirecting to http/https on the configured ports written
+// out, as a test bed does, validates: the URL's own port is judged, and
+// the configured ports count as 80 and 443 do.
+TEST_F(Http01Test, FollowsRedirectsNamingTheConfiguredPorts) {
+  const std::string https_port = std::to_string(https_->port());
+  const std::string http_port = std::to_string(http_->port());
+  http_->SetHandler([=](const Seen& s) {
+    if (s.target == kPath) return Reply{302, "", "http://other.test:" + http_port + "/again"};
+    return Reply{301, "", "https://secure.test:" + https_port + "/tls"};
+  });
+  https_->SetHandler([](const Seen& s) {
+    return s.target == "/tls" ? KeyAuthReply() : Reply{404, "", ""};
+  });
+  Http01Outcome out = Run();
+  ASSERT_TRUE(out.status.ok()) << out.status.error().ToString();
+  ASSERT_EQ(out.records.size(), 3u);
+  EXPECT_EQ(out.records[1].port, http_port);
+  EXPECT_EQ(out.records[2].url, "https://secure.test:" + https_port + "/tls");
+  EXPECT_EQ(out.records[2].port, https_port);
+  ASSERT_EQ(https_->seen().size(), 1u);
+  EXPECT_EQ(https_->seen()[0].host, "secure.test:" + https_port);
+  EXPECT_EQ(https_->seen()[0].sni, "secure.test");
+}
+
+// The overall deadline of the caller wins over the configured total timeout.
+TEST_F(Http01Test, CallersDeadlineBoundsTheFetch) {
+  SilentListener silent;
+  Http01Config config = Config();
+  config.http_port = silent.port();
+  config.total_timeout = milliseconds(10000);
+  const auto start = Clock::now();
+  Http01Outcome out =
+      Http01Validator(resolver_, config).Validate("valid.test", kToken, kKeyAuth,
+                                                  start + milliseconds(300));
+  EXPECT_FAILURE(out, ErrorCode::kConnection, "Timeout after connect");
+  EXPECT_LT(Clock::now() - start, milliseconds(2000));
 }
 
 TEST_F(Http01Test, TenRedirectsAreAllowedElevenAreNot) {

@@ -189,11 +189,18 @@ inline uint16_t ClosedPort() {
 class OrderedResolver : public dns::Resolver {
  public:
   explicit OrderedResolver(std::vector<std::string> addrs) : addrs_(std::move(addrs)) {}
-  Result<std::vector<std::string>> LookupHost(const std::string&) override { return addrs_; }
-  Result<dns::TxtAnswer> LookupTxt(const std::string&) override { return dns::TxtAnswer{}; }
-  Result<dns::CaaAnswer> LookupCaa(const std::string&) override { return dns::CaaAnswer{}; }
 
  private:
+  Result<std::vector<std::string>> DoLookupHost(const std::string&, dns::Deadline) override {
+    return addrs_;
+  }
+  Result<dns::TxtAnswer> DoLookupTxt(const std::string&, dns::Deadline) override {
+    return dns::TxtAnswer{};
+  }
+  Result<dns::CaaAnswer> DoLookupCaa(const std::string&, dns::Deadline) override {
+    return dns::CaaAnswer{};
+  }
+
   std::vector<std::string> addrs_;
 };
 

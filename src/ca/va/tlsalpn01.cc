@@ -176,9 +176,10 @@ Result<std::string> ReverseDnsName(const std::string& ip) {
 }
 
 TlsAlpn01Outcome TlsAlpn01Validator::Validate(const std::string& identifier_in,
-                                              const std::string& key_authorization) const {
+                                              const std::string& key_authorization,
+                                              dns::Deadline overall) const {
   TlsAlpn01Outcome outcome;
-  const Clock::time_point deadline = Clock::now() + config_.total_timeout;
+  const Clock::time_point deadline = std::min(overall, Clock::now() + config_.total_timeout);
   const bool is_ip = !IpBytes(identifier_in).empty();
   const std::string identifier = is_ip ? identifier_in : Lower(identifier_in);
   ValidationRecord& record = outcome.record;
@@ -191,7 +192,7 @@ TlsAlpn01Outcome TlsAlpn01Validator::Validate(const std::string& identifier_in,
     record.addresses_resolved = {identifier};
     req.sni = *ReverseDnsName(identifier);
   } else {
-    Result<std::vector<std::string>> addresses = resolver_.LookupHost(identifier);
+    Result<std::vector<std::string>> addresses = resolver_.LookupHost(identifier, deadline);
     if (!addresses.ok()) {
       outcome.status = std::move(addresses).error();
       return outcome;

@@ -52,8 +52,9 @@ class TlsAlpn01Validator {
       : resolver_(resolver), config_(config) {}
 
   // `identifier` is a DNS name or an IPv4/IPv6 literal.
-  TlsAlpn01Outcome Validate(const std::string& identifier,
-                            const std::string& key_authorization) const;
+  // Finishes by the sooner of `deadline` and now + config.total_timeout.
+  TlsAlpn01Outcome Validate(const std::string& identifier, const std::string& key_authorization,
+                            dns::Deadline deadline = dns::kNoDeadline) const;
 
  private:
   dns::Resolver& resolver_;

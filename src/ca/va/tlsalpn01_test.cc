@@ -236,6 +236,28 @@ TEST_F(TlsAlpn01Test, SilentServerTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
 }
 
+// The caller's deadline (the validation's) wins over a longer total_timeout.
+TEST_F(TlsAlpn01Test, CallersDeadlineBoundsTheHandshake) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  listen(fd, 1);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  TlsAlpn01Config config = Config(ntohs(addr.sin_port));
+  config.total_timeout = milliseconds(10000);
+  TlsAlpn01Validator validator(resolver_, config);
+  const auto start = std::chrono::steady_clock::now();
+  TlsAlpn01Outcome got = validator.Validate("valid.test", kKeyAuth, start + milliseconds(300));
+  close(fd);
+  ASSERT_FALSE(got.status.ok());
+  EXPECT_NE(got.status.error().detail.find("Timeout after connect"), std::string::npos)
+      << got.status.error().detail;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+}
+
 TEST(ReverseDnsNameTest, Ipv4AndIpv6) {
   EXPECT_EQ(*ReverseDnsName("127.0.0.1"), "1.0.0.127.in-addr.arpa");
   EXPECT_EQ(*ReverseDnsName("192.0.2.10"), "10.2.0.192.in-addr.arpa");

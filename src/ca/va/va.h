@@ -4,6 +4,7 @@
 // or a multi-perspective one that also asks remote perspectives.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@
 
 namespace signet::va {
 
+// When a validation or a CAA check must be finished (steady clock).
+using Deadline = dns::Deadline;
+inline constexpr Deadline kNoDeadline = dns::kNoDeadline;
+
 struct ValidationRequest {
   std::string identifier_type;   // "dns" or "ip"
   std::string identifier_value;  // for a wildcard authorization, the base name
@@ -24,6 +29,9 @@ struct ValidationRequest {
   std::string token;
   std::string key_authorization;
   std::string account_url;       // dns-account-01 label; CAA accounturi
+  // The whole validation (challenge, CAA, remote perspectives) ends by then;
+  // the VA's configured timeout from now bounds it too (the sooner wins).
+  Deadline deadline = kNoDeadline;
 };
 
 struct ValidationResult {
@@ -31,22 +39,39 @@ struct ValidationResult {
   std::vector<ValidationRecord> records;
 };
 
-// Thread-safe; blocking (callers run it on worker threads).
+// Thread-safe; blocking (callers run it on worker threads). Every call has
+// one overall deadline: the caller's (request.deadline, `deadline`) or the
+// implementation's configured timeout from the start of the call, whichever
+// is sooner. Every step (DNS query, connect, redirect, remote perspective)
+// gets only the time left, so a call returns by its deadline (plus the time
+// to notice it has passed).
 class ValidationAuthority {
  public:
   virtual ~ValidationAuthority() = default;
   // Validates the challenge and, when that succeeds, checks CAA (RFC 8659)
-  // for the identifier.
+  // for the identifier, within the same deadline.
   virtual ValidationResult Validate(const ValidationRequest& request) = 0;
   // CAA alone, for the re-check at finalize (RFC 8659; BRs 3.2.2.8).
-  virtual Status CheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
-                          const std::string& method) = 0;
+  Status CheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
+                  const std::string& method, Deadline deadline = kNoDeadline) {
+    return DoCheckCaa(name, wildcard, account_url, method, deadline);
+  }
+
+ private:
+  virtual Status DoCheckCaa(const std::string& name, bool wildcard,
+                            const std::string& account_url, const std::string& method,
+                            Deadline deadline) = 0;
 };
+
+// The bound of one Validate or CheckCaa when the caller sets no sooner one.
+inline constexpr std::chrono::milliseconds kDefaultValidationTimeout{20000};
 
 struct LocalVaConfig {
   Http01Config http01;
   TlsAlpn01Config tlsalpn01;
   CaaConfig caa;
+  // Overall bound of one Validate (challenge and CAA) or one CheckCaa.
+  std::chrono::milliseconds timeout = kDefaultValidationTimeout;
 };
 
 // Validation from this host's own network perspective.
@@ -54,16 +79,19 @@ class LocalValidationAuthority : public ValidationAuthority {
  public:
   LocalValidationAuthority(dns::Resolver& resolver, LocalVaConfig config);
   ValidationResult Validate(const ValidationRequest& request) override;
-  Status CheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
-                  const std::string& method) override;
 
  private:
-  ValidationResult ValidateChallenge(const ValidationRequest& request);
+  Status DoCheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
+                    const std::string& method, Deadline deadline) override;
+  ValidationResult ValidateChallenge(const ValidationRequest& request, Deadline deadline);
+  // The sooner of `deadline` and now + timeout_.
+  Deadline Bound(Deadline deadline) const;
 
   Http01Validator http01_;
   Dns01Validator dns01_;
   TlsAlpn01Validator tlsalpn01_;
   CaaChecker caa_;
+  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace signet::va

@@ -1,5 +1,6 @@
 #include "ca/va/remote/multi_perspective_va.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -20,8 +21,8 @@ struct Gather {
 
 MultiPerspectiveVa::MultiPerspectiveVa(ValidationAuthority& primary,
                                        std::vector<std::shared_ptr<ValidationAuthority>> remotes,
-                                       std::chrono::milliseconds deadline)
-    : primary_(primary), remotes_(std::move(remotes)), deadline_(deadline) {}
+                                       std::chrono::milliseconds timeout)
+    : primary_(primary), remotes_(std::move(remotes)), timeout_(timeout) {}
 
 size_t MultiPerspectiveVa::AllowedDisagreements(size_t remotes) {
   if (remotes <= 1) return 0;
@@ -30,7 +31,7 @@ size_t MultiPerspectiveVa::AllowedDisagreements(size_t remotes) {
 }
 
 std::vector<Status> MultiPerspectiveVa::AskRemotes(
-    const std::function<Status(ValidationAuthority&)>& ask) const {
+    const std::function<Status(ValidationAuthority&)>& ask, Deadline deadline) const {
   auto gather = std::make_shared<Gather>();
   gather->outcomes.resize(remotes_.size());
   for (size_t i = 0; i < remotes_.size(); ++i) {
@@ -43,7 +44,7 @@ std::vector<Status> MultiPerspectiveVa::AskRemotes(
     }).detach();
   }
   std::unique_lock<std::mutex> lock(gather->mu);
-  gather->cv.wait_for(lock, deadline_, [&] { return gather->done == remotes_.size(); });
+  gather->cv.wait_until(lock, deadline, [&] { return gather->done == remotes_.size(); });
   std::vector<Status> out;
   for (size_t i = 0; i < remotes_.size(); ++i) {
     if (gather->outcomes[i]) out.push_back(*gather->outcomes[i]);
@@ -70,29 +71,41 @@ Status MultiPerspectiveVa::Corroborate(const std::vector<Status>& outcomes) cons
   return e;
 }
 
+Deadline MultiPerspectiveVa::Bound(Deadline deadline) const {
+  return std::min(deadline, std::chrono::steady_clock::now() + timeout_);
+}
+
 ValidationResult MultiPerspectiveVa::Validate(const ValidationRequest& request) {
-  if (remotes_.empty()) return primary_.Validate(request);
+  ValidationRequest bounded = request;
+  bounded.deadline = Bound(request.deadline);
+  if (remotes_.empty()) return primary_.Validate(bounded);
   // Remotes start first so they run while the primary validates.
   std::vector<Status> remote;
   std::thread asker([&] {
-    remote = AskRemotes([request](ValidationAuthority& va) { return va.Validate(request).status; });
+    remote = AskRemotes(
+        [bounded](ValidationAuthority& va) { return va.Validate(bounded).status; },
+        bounded.deadline);
   });
-  ValidationResult primary = primary_.Validate(request);
+  ValidationResult primary = primary_.Validate(bounded);
   asker.join();
   if (!primary.status.ok()) return primary;
   primary.status = Corroborate(remote);
   return primary;
 }
 
-Status MultiPerspectiveVa::CheckCaa(const std::string& name, bool wildcard,
-                                    const std::string& account_url, const std::string& method) {
+Status MultiPerspectiveVa::DoCheckCaa(const std::string& name, bool wildcard,
+                                      const std::string& account_url, const std::string& method,
+                                      Deadline deadline_in) {
+  const Deadline deadline = Bound(deadline_in);
   std::vector<Status> remote;
   std::thread asker([&] {
-    remote = AskRemotes([=](ValidationAuthority& va) {
-      return va.CheckCaa(name, wildcard, account_url, method);
-    });
+    remote = AskRemotes(
+        [=](ValidationAuthority& va) {
+          return va.CheckCaa(name, wildcard, account_url, method, deadline);
+        },
+        deadline);
   });
-  Status primary = primary_.CheckCaa(name, wildcard, account_url, method);
+  Status primary = primary_.CheckCaa(name, wildcard, account_url, method, deadline);
   asker.join();
   if (!primary.ok()) return primary;
   return remotes_.empty() ? primary : Corroborate(remote);

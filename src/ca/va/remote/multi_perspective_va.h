@@ -6,6 +6,12 @@
 // that is down or slower than the deadline counts as disagreeing: the
 // decision never waits longer than the deadline. CAA is corroborated the
 // same way. Thread-safe.
+//
+// One deadline per call: the caller's (ValidationRequest::deadline, the
+// CheckCaa argument) or now + `timeout`, whichever is sooner. The primary
+// and every remote are given that same deadline (a remote is told the time
+// left and bounds its own work by it), and the remotes' answers are waited
+// for until then, not longer.
 #pragma once
 
 #include <chrono>
@@ -21,25 +27,27 @@ class MultiPerspectiveVa : public ValidationAuthority {
  public:
   MultiPerspectiveVa(ValidationAuthority& primary,
                      std::vector<std::shared_ptr<ValidationAuthority>> remotes,
-                     std::chrono::milliseconds deadline);
+                     std::chrono::milliseconds timeout);
 
   ValidationResult Validate(const ValidationRequest& request) override;
-  Status CheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
-                  const std::string& method) override;
 
   // How many remotes may disagree for `remotes` perspectives.
   static size_t AllowedDisagreements(size_t remotes);
 
  private:
+  Status DoCheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
+                    const std::string& method, Deadline deadline) override;
   // Runs `ask` on every remote in parallel; the outcomes in order, with a
-  // timeout error for any remote that has not answered by the deadline.
-  std::vector<Status> AskRemotes(
-      const std::function<Status(ValidationAuthority&)>& ask) const;
+  // timeout error for any remote that has not answered by `deadline`.
+  std::vector<Status> AskRemotes(const std::function<Status(ValidationAuthority&)>& ask,
+                                 Deadline deadline) const;
   Status Corroborate(const std::vector<Status>& remote_outcomes) const;
+  // The sooner of `deadline` and now + timeout_.
+  Deadline Bound(Deadline deadline) const;
 
   ValidationAuthority& primary_;
   std::vector<std::shared_ptr<ValidationAuthority>> remotes_;
-  std::chrono::milliseconds deadline_;
+  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace signet::va::remote

@@ -2,30 +2,37 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 namespace signet::va::remote {
 namespace {
 
-// A perspective with a fixed answer, optionally slow.
+// A perspective with a fixed answer, optionally slow; it records the
+// deadline it was given.
 class FixedVa : public ValidationAuthority {
  public:
   FixedVa(bool ok, std::chrono::milliseconds delay = {}) : ok_(ok), delay_(delay) {}
-  ValidationResult Validate(const ValidationRequest&) override {
+  ValidationResult Validate(const ValidationRequest& request) override {
+    seen_deadline_ = request.deadline;
     std::this_thread::sleep_for(delay_);
     return {Answer(), {}};
   }
-  Status CheckCaa(const std::string&, bool, const std::string&, const std::string&) override {
+  Deadline seen_deadline() const { return seen_deadline_; }
+
+ private:
+  Status DoCheckCaa(const std::string&, bool, const std::string&, const std::string&,
+                    Deadline deadline) override {
+    seen_deadline_ = deadline;
     std::this_thread::sleep_for(delay_);
     return Answer();
   }
-
- private:
   Status Answer() const {
     return ok_ ? OkStatus() : Status(Error(ErrorCode::kIncorrectResponse, "saw something else"));
   }
   bool ok_;
   std::chrono::milliseconds delay_;
+  std::atomic<Deadline> seen_deadline_{kNoDeadline};
 };
 
 Status Decide(bool primary_ok, std::vector<bool> remotes, std::chrono::milliseconds deadline =
@@ -66,6 +73,38 @@ TEST(MultiPerspectiveVa, ASlowRemoteCountsAsDisagreeingWithoutAHang) {
   EXPECT_FALSE(s.ok()) << "two of three did not answer";
   EXPECT_LT(took, std::chrono::seconds(2));
   EXPECT_NE(s.error().detail.find("did not answer in time"), std::string::npos);
+}
+
+// One deadline for everyone: the caller's, when sooner than the configured
+// timeout, reaches the primary and the remotes, and bounds the wait.
+TEST(MultiPerspectiveVa, TheCallersDeadlineBoundsPrimaryRemotesAndTheWait) {
+  using std::chrono::milliseconds;
+  FixedVa primary(true);
+  auto fast = std::make_shared<FixedVa>(true);
+  std::vector<std::shared_ptr<ValidationAuthority>> rs = {
+      fast, std::make_shared<FixedVa>(true, std::chrono::seconds(5)),
+      std::make_shared<FixedVa>(true, std::chrono::seconds(5))};
+  MultiPerspectiveVa va(primary, rs, std::chrono::seconds(30));
+  ValidationRequest request{"dns", "example.com", false, "http-01", "t", "t.k", ""};
+  const auto start = std::chrono::steady_clock::now();
+  request.deadline = start + milliseconds(300);
+  Status s = va.Validate(request).status;
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(s.ok()) << "two of three remotes did not answer by the deadline";
+  EXPECT_NE(s.error().detail.find("did not answer in time"), std::string::npos);
+  EXPECT_LT(took, milliseconds(1500)) << "waited past the caller's deadline";
+  EXPECT_EQ(primary.seen_deadline(), request.deadline);
+  EXPECT_EQ(fast->seen_deadline(), request.deadline);
+
+  // CAA alone: no caller deadline, so the configured timeout (30 s) from now.
+  FixedVa caa_primary(true);
+  MultiPerspectiveVa caa_va(caa_primary, {fast}, std::chrono::seconds(30));
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_TRUE(caa_va.CheckCaa("example.com", false, "", "http-01").ok());
+  EXPECT_GE(caa_primary.seen_deadline(), before + std::chrono::seconds(30));
+  EXPECT_LE(caa_primary.seen_deadline(),
+            std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  EXPECT_EQ(fast->seen_deadline(), caa_primary.seen_deadline());
 }
 
 TEST(MultiPerspectiveVa, CaaIsCorroboratedToo) {

@@ -1,5 +1,8 @@
 #include "ca/va/remote/remote_va_client.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <boost/json.hpp>
 
 #include "ca/va/remote/wire.h"
@@ -8,12 +11,22 @@ namespace signet::va::remote {
 namespace json = boost::json;
 
 Result<json::object> RemoteValidationAuthority::Call(const std::string& path,
-                                                     const json::object& body) {
+                                                     const json::object& body,
+                                                     Deadline deadline) {
+  using std::chrono::milliseconds;
   http::ClientConfig c;
   c.ca_file = config_.ca_file;
   c.client_cert_pem = config_.client_cert_pem;
   c.client_key_pem = config_.client_key_pem;
   c.timeout = config_.timeout;
+  if (deadline != kNoDeadline) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= milliseconds(0)) {
+      return Error(ErrorCode::kConnection, "remote perspective " + config_.url +
+                                               " not asked: the validation deadline had passed");
+    }
+    c.timeout = std::min(c.timeout, std::chrono::ceil<milliseconds>(left));
+  }
   c.user_agent = "signetd-primary-va";
   http::Client client(c);
   auto res = client.Send("POST", config_.url + path, {{"Content-Type", "application/json"}},
@@ -30,18 +43,20 @@ Result<json::object> RemoteValidationAuthority::Call(const std::string& path,
 }
 
 ValidationResult RemoteValidationAuthority::Validate(const ValidationRequest& request) {
-  auto answer = Call("/va/validate", RequestToJson(request));
+  auto answer = Call("/va/validate", RequestToJson(request), request.deadline);
   if (!answer.ok()) return {std::move(answer).error(), {}};
   auto result = ResultFromJson(*answer);
   if (!result.ok()) return {std::move(result).error(), {}};
   return std::move(*result);
 }
 
-Status RemoteValidationAuthority::CheckCaa(const std::string& name, bool wildcard,
-                                           const std::string& account_url,
-                                           const std::string& method) {
-  auto answer = Call("/va/caa", json::object{{"name", name}, {"wildcard", wildcard},
-                                             {"account_url", account_url}, {"method", method}});
+Status RemoteValidationAuthority::DoCheckCaa(const std::string& name, bool wildcard,
+                                             const std::string& account_url,
+                                             const std::string& method, Deadline deadline) {
+  json::object body{{"name", name}, {"wildcard", wildcard}, {"account_url", account_url},
+                    {"method", method}};
+  if (std::optional<int64_t> budget = RemoteBudgetMs(deadline)) body["timeout_ms"] = *budget;
+  auto answer = Call("/va/caa", body, deadline);
   if (!answer.ok()) return std::move(answer).error();
   return StatusFromJson(*answer);
 }

@@ -1,7 +1,9 @@
 // The primary's view of one remote perspective: a ValidationAuthority that
 // asks a remote-va over mutual TLS. Unreachable, slow or garbled answers are
-// errors (the quorum counts them as disagreement), bounded by the timeout.
-// Thread-safe: each call uses its own connection.
+// errors (the quorum counts them as disagreement), bounded by the timeout
+// and by the call's deadline, which the remote is told (wire.h "timeout_ms")
+// so that it stops its own work in time to answer. Thread-safe: each call
+// uses its own connection.
 #pragma once
 
 #include <chrono>
@@ -19,19 +21,20 @@ struct RemoteVaConfig {
   std::string ca_file;          // trust for the remote's server certificate
   std::string client_cert_pem;  // our client certificate and key
   std::string client_key_pem;
-  std::chrono::milliseconds timeout{10000};
+  std::chrono::milliseconds timeout{10000};  // per call, cut to the call's deadline
 };
 
 class RemoteValidationAuthority : public ValidationAuthority {
  public:
   explicit RemoteValidationAuthority(RemoteVaConfig config) : config_(std::move(config)) {}
   ValidationResult Validate(const ValidationRequest& request) override;
-  Status CheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
-                  const std::string& method) override;
   const std::string& url() const { return config_.url; }
 
  private:
-  Result<boost::json::object> Call(const std::string& path, const boost::json::object& body);
+  Status DoCheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
+                    const std::string& method, Deadline deadline) override;
+  Result<boost::json::object> Call(const std::string& path, const boost::json::object& body,
+                                   Deadline deadline);
   RemoteVaConfig config_;
 };
 

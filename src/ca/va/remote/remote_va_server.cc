@@ -39,7 +39,7 @@ http::Handler MakeRemoteVaHandler(ValidationAuthority& local) {
       };
       const json::value* w = o.if_contains("wildcard");
       Status s = local.CheckCaa(str("name"), w && w->is_bool() && w->get_bool(),
-                                str("account_url"), str("method"));
+                                str("account_url"), str("method"), DeadlineFromJson(o));
       return JsonResponse(200, StatusToJson(s));
     }
     return JsonResponse(404, StatusToJson(Error(ErrorCode::kNotFound, "no such resource")));

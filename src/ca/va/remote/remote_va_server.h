@@ -10,6 +10,9 @@
 namespace signet::va::remote {
 
 // A request handler for /va/validate and /va/caa. `local` must outlive it.
+// Each request's work is bounded by the primary's "timeout_ms" (wire.h), so
+// the answer comes before the primary stops waiting, and always by `local`'s
+// own configured timeout.
 http::Handler MakeRemoteVaHandler(ValidationAuthority& local);
 
 }  // namespace signet::va::remote

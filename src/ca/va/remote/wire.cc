@@ -1,5 +1,8 @@
 #include "ca/va/remote/wire.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <boost/json.hpp>
 
 namespace signet::va::remote {
@@ -11,13 +14,37 @@ std::string Str(const json::object& o, const char* k) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+constexpr std::chrono::milliseconds kMaxReturnMargin{1000};
+
 }  // namespace
 
+std::optional<int64_t> RemoteBudgetMs(Deadline deadline) {
+  if (deadline == kNoDeadline) return std::nullopt;
+  using std::chrono::milliseconds;
+  const milliseconds left = std::chrono::duration_cast<milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left <= milliseconds(0)) return 0;
+  return (left - std::min(left / 10, kMaxReturnMargin)).count();
+}
+
+Deadline DeadlineFromJson(const json::object& o) {
+  const json::value* v = o.if_contains("timeout_ms");
+  if (v == nullptr || !v->is_int64()) return kNoDeadline;
+  // Clamped: a hostile or broken value can neither overflow nor exceed a day.
+  const int64_t ms = std::clamp<int64_t>(v->get_int64(), 0, 24 * 3600 * 1000);
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+}
+
 json::object RequestToJson(const ValidationRequest& r) {
-  return {{"identifier_type", r.identifier_type}, {"identifier_value", r.identifier_value},
-          {"wildcard", r.wildcard},               {"challenge_type", r.challenge_type},
-          {"token", r.token},                     {"key_authorization", r.key_authorization},
-          {"account_url", r.account_url}};
+  json::object o = {{"identifier_type", r.identifier_type},
+                    {"identifier_value", r.identifier_value},
+                    {"wildcard", r.wildcard},
+                    {"challenge_type", r.challenge_type},
+                    {"token", r.token},
+                    {"key_authorization", r.key_authorization},
+                    {"account_url", r.account_url}};
+  if (std::optional<int64_t> budget = RemoteBudgetMs(r.deadline)) o["timeout_ms"] = *budget;
+  return o;
 }
 
 Result<ValidationRequest> RequestFromJson(const json::object& o) {
@@ -30,6 +57,7 @@ Result<ValidationRequest> RequestFromJson(const json::object& o) {
   r.token = Str(o, "token");
   r.key_authorization = Str(o, "key_authorization");
   r.account_url = Str(o, "account_url");
+  r.deadline = DeadlineFromJson(o);
   if (r.identifier_value.empty() || r.challenge_type.empty())
     return Error(ErrorCode::kMalformed, "validation request lacks identifier or challenge type");
   return r;

@@ -1,0 +1,147 @@
+// Tests that a CAA check has one overall deadline (RFC 8659 3's tree climb
+// is one query per label): against a real libunbound resolver forwarding to
+// a DNS server on loopback that answers every query late, and through the
+// LocalValidationAuthority that owns the configured timeout.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ca/va/caa.h"
+#include "ca/va/va.h"
+#include "dns/slow_dns_test_server.h"
+#include "dns/unbound_resolver.h"
+
+namespace signet::va {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// A name of `labels` labels under example.test: "l1.l2.(...).example.test".
+std::string DeepName(int labels) {
+  std::string name;
+  for (int i = 1; i <= labels - 2; ++i) name += "l" + std::to_string(i) + ".";
+  return name + "example.test";
+}
+
+// Each answer takes 250 ms, well within the 5 s per-query timeout: without an
+// overall deadline, climbing 48 labels would take 48 x 250 ms = 12 s.
+constexpr milliseconds kAnswerDelay{250};
+constexpr int kLabels = 48;
+
+TEST(CaaDeadlineTest, SlowDnsCannotStretchTheClimbPastTheDeadline) {
+  dns::test_support::SlowDnsServer server(kAnswerDelay);
+  auto resolver = dns::UnboundResolver::Create(server.address(), milliseconds(5000));
+  ASSERT_TRUE(resolver.ok()) << resolver.error().ToString();
+  CaaChecker checker(**resolver, CaaConfig{{"signet.test"}});
+  const std::string name = DeepName(kLabels);
+
+  const Clock::time_point start = Clock::now();
+  Status got = checker.Check(name, false, "https://ca.test/acct/1", "dns-01",
+                             start + milliseconds(2000));
+  const auto elapsed = Clock::now() - start;
+
+  ASSERT_FALSE(got.ok()) << "the climb cannot finish in 2 s";
+  EXPECT_EQ(got.error().code, ErrorCode::kDns) << got.error().ToString();
+  const std::string& detail = got.error().detail;
+  EXPECT_EQ(detail.rfind("While processing CAA for " + name +
+                             ": DNS problem: query timed out looking up CAA for l",
+                         0),
+            0u)
+      << detail;
+  EXPECT_NE(detail.find("(CAA lookup for " + name + " did not finish within 2 s)"),
+            std::string::npos)
+      << detail;
+  EXPECT_GE(elapsed, milliseconds(1900));
+  EXPECT_LT(elapsed, milliseconds(2000 + 700)) << "the deadline did not hold";
+  EXPECT_GE(server.queries(), 3) << "the climb should have gone some way up";
+}
+
+// The same through the VA: CheckCaa alone is bounded by LocalVaConfig::timeout.
+TEST(CaaDeadlineTest, CaaRecheckAloneIsBoundedByTheConfiguredTimeout) {
+  dns::test_support::SlowDnsServer server(kAnswerDelay);
+  auto resolver = dns::UnboundResolver::Create(server.address(), milliseconds(5000));
+  ASSERT_TRUE(resolver.ok()) << resolver.error().ToString();
+  LocalVaConfig config;
+  config.caa.ca_identities = {"signet.test"};
+  config.timeout = milliseconds(1500);
+  LocalValidationAuthority va(**resolver, config);
+
+  const Clock::time_point start = Clock::now();
+  Status got = va.CheckCaa(DeepName(kLabels), false, "https://ca.test/acct/1", "http-01");
+  const auto elapsed = Clock::now() - start;
+
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kDns) << got.error().ToString();
+  EXPECT_NE(got.error().detail.find("did not finish within 1.5 s"), std::string::npos)
+      << got.error().detail;
+  EXPECT_LT(elapsed, milliseconds(1500 + 700));
+}
+
+// TXT from a table after a pause, CAA from the real (slow) resolver: a
+// validation whose challenge takes time leaves CAA only the rest.
+class SlowTxtResolver : public dns::Resolver {
+ public:
+  SlowTxtResolver(dns::Resolver& caa, milliseconds txt_delay, std::string txt)
+      : caa_(caa), txt_delay_(txt_delay), txt_(std::move(txt)) {}
+
+ private:
+  Result<std::vector<std::string>> DoLookupHost(const std::string& name, dns::Deadline) override {
+    return Error(ErrorCode::kDns, "no addresses in this test");
+  }
+  Result<dns::TxtAnswer> DoLookupTxt(const std::string&, dns::Deadline) override {
+    std::this_thread::sleep_for(txt_delay_);
+    return dns::TxtAnswer{{txt_}, false, ""};
+  }
+  Result<dns::CaaAnswer> DoLookupCaa(const std::string& name, dns::Deadline deadline) override {
+    return caa_.LookupCaa(name, deadline);
+  }
+  dns::Resolver& caa_;
+  milliseconds txt_delay_;
+  std::string txt_;
+};
+
+TEST(CaaDeadlineTest, CaaAfterAValidationSharesItsDeadline) {
+  dns::test_support::SlowDnsServer server(kAnswerDelay);
+  auto unbound = dns::UnboundResolver::Create(server.address(), milliseconds(5000));
+  ASSERT_TRUE(unbound.ok()) << unbound.error().ToString();
+  const std::string key_authorization = "token.thumbprint";
+  SlowTxtResolver resolver(**unbound, milliseconds(1000), Dns01TxtValue(key_authorization));
+  LocalVaConfig config;
+  config.caa.ca_identities = {"signet.test"};
+  config.timeout = milliseconds(2000);
+  LocalValidationAuthority va(resolver, config);
+  ValidationRequest request{"dns", DeepName(kLabels), false, "dns-01", "token",
+                            key_authorization, "https://ca.test/acct/1"};
+
+  const Clock::time_point start = Clock::now();
+  ValidationResult got = va.Validate(request);
+  const auto elapsed = Clock::now() - start;
+
+  ASSERT_FALSE(got.status.ok()) << "the challenge passes, CAA cannot finish in the rest";
+  EXPECT_EQ(got.status.error().code, ErrorCode::kDns) << got.status.error().ToString();
+  EXPECT_NE(got.status.error().detail.find("did not finish within 1 s"), std::string::npos)
+      << got.status.error().detail;
+  EXPECT_LT(elapsed, milliseconds(2000 + 700)) << "CAA got a deadline of its own";
+}
+
+// A caller's deadline sooner than the configured timeout wins.
+TEST(CaaDeadlineTest, TheCallersSoonerDeadlineWins) {
+  dns::test_support::SlowDnsServer server(std::nullopt);  // Never answers.
+  auto resolver = dns::UnboundResolver::Create(server.address(), milliseconds(5000));
+  ASSERT_TRUE(resolver.ok()) << resolver.error().ToString();
+  LocalValidationAuthority va(**resolver, LocalVaConfig{});  // 20 s by default.
+  const Clock::time_point start = Clock::now();
+  Status got = va.CheckCaa("example.test", false, "", "http-01", start + milliseconds(300));
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().detail.find("query timed out looking up CAA for example.test"),
+            std::string::npos)
+      << got.error().detail;
+  EXPECT_LT(Clock::now() - start, milliseconds(1000)) << "the 5 s per-query timeout was used";
+}
+
+}  // namespace
+}  // namespace signet::va
