@@ -140,3 +140,36 @@ TEST(CheckSubscriberKeyEncoding, OtherKeyTypesAreRefused) {
 
 }  // namespace
 }  // namespace signet::pki
+
+namespace signet::pki {
+namespace {
+
+// Whatever the EC decoder would make of them, key bits longer than one
+// uncompressed point of the curve are refused.
+TEST(CheckSubscriberKeyEncoding, BytesAfterAnEcPointAreRefused) {
+  crypto::Key key = *crypto::Key::Generate(crypto::KeyType::kEcP256);
+  std::string der = key.PublicDer();  // SEQUENCE { alg, BIT STRING { 00, point } }
+  ASSERT_EQ(der.size(), 91u);
+  std::string bits = der.substr(26) + '\0';  // the 65-octet point and one more
+  ASSERT_EQ(bits[0], '\x04');
+  crypto::X509PubkeyPtr spki(X509_PUBKEY_new());
+  auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(bits.data(), bits.size()));
+  ASSERT_EQ(X509_PUBKEY_set0_param(spki.get(), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+                                   V_ASN1_OBJECT, OBJ_nid2obj(NID_X9_62_prime256v1), copy,
+                                   int(bits.size())),
+            1);
+  ExpectRefused(CheckSubscriberKeyEncoding(spki.get(), key),
+                "public key is not in canonical DER (it must re-encode to the same bytes)");
+  // The same without the extra octet is the canonical encoding.
+  bits.pop_back();
+  copy = static_cast<unsigned char*>(OPENSSL_memdup(bits.data(), bits.size()));
+  ASSERT_EQ(X509_PUBKEY_set0_param(spki.get(), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+                                   V_ASN1_OBJECT, OBJ_nid2obj(NID_X9_62_prime256v1), copy,
+                                   int(bits.size())),
+            1);
+  Status s = CheckSubscriberKeyEncoding(spki.get(), key);
+  EXPECT_TRUE(s.ok()) << s.error().ToString();
+}
+
+}  // namespace
+}  // namespace signet::pki
