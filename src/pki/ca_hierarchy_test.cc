@@ -94,7 +94,8 @@ TEST(CaHierarchy, TheIntermediateIsATlsSubordinateCa) {
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(inter, idx)), 0);
   EXPECT_EQ(X509_get_extended_key_usage(inter), uint32_t(XKU_SSL_SERVER | XKU_SSL_CLIENT));
   std::unique_ptr<EXTENDED_KEY_USAGE, crypto::OsslDeleter<EXTENDED_KEY_USAGE_free>> eku(
-      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(inter, NID_ext_key_usage, nullptr, nullptr)));
+      static_cast<EXTENDED_KEY_USAGE*>(
+          X509_get_ext_d2i(inter, NID_ext_key_usage, nullptr, nullptr)));
   ASSERT_TRUE(eku);
   ASSERT_EQ(sk_ASN1_OBJECT_num(eku.get()), 2);
   EXPECT_EQ(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 0)), NID_server_auth);

@@ -48,7 +48,8 @@ std::string RsaPublicKeyDer(const crypto::Key& key) {
 }
 
 std::string Spki(const std::string& algorithm, const std::string& key_bits) {
-  return DerConcat(kDerSequence, {algorithm, DerTlv(kDerBitString, std::string(1, '\0') + key_bits)});
+  return DerConcat(kDerSequence,
+                   {algorithm, DerTlv(kDerBitString, std::string(1, '\0') + key_bits)});
 }
 
 // A CSR with an empty subject, no attributes and `spki` as it is, signed
@@ -60,7 +61,8 @@ std::string CsrWithSpki(const crypto::Key& key, const std::string& spki) {
   auto signature = crypto::SignDigest(key, EVP_sha256(), info);
   EXPECT_TRUE(signature.ok());
   return DerConcat(kDerSequence,
-                   {info, kSha256WithRsa, DerTlv(kDerBitString, std::string(1, '\0') + *signature)});
+                   {info, kSha256WithRsa,
+                    DerTlv(kDerBitString, std::string(1, '\0') + *signature)});
 }
 
 // Parses the CSR (its key and signature are fine) and returns the verdict

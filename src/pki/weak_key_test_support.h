@@ -143,7 +143,8 @@ inline crypto::BignumPtr PlausibleModulus(int bits) {
   for (;;) {
     BN_rand(n.get(), bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
     bool small_factor = false;
-    for (unsigned long r = 3; r < 752 && !small_factor; r += 2) small_factor = BN_mod_word(n.get(), r) == 0;
+    for (unsigned long r = 3; r < 752 && !small_factor; r += 2)
+      small_factor = BN_mod_word(n.get(), r) == 0;
     if (!small_factor) return n;
   }
 }
