@@ -97,6 +97,8 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.blocklist = config.blocklist;
   SIGNET_ASSIGN_OR_RETURN(ra_config.profiles, ProfilesFrom(config));
   ra_config.ocsp = config.ocsp;
+  ra_config.key_policy.max_rsa_bits = config.max_rsa_key_bits;
+  SIGNET_RETURN_IF_ERROR(ra_config.key_policy.Validate());
   ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
   publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };
   publisher_ =

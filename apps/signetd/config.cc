@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+
 #include "profile_config.h"
 
 namespace signet::app {
@@ -46,6 +48,8 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   };
   list("caa_identities", c.caa_identities);
   list("blocklist", c.blocklist);
+  if (auto v = t["max_rsa_key_bits"].value<int64_t>())
+    c.max_rsa_key_bits = int(std::clamp<int64_t>(*v, 0, 1 << 20));  // Validate() says why
   list("dns_trust_anchor_files", c.dns_trust_anchor_files);
   list("remote_vas", c.remote_vas);
   str("remote_va_ca", c.remote_va_ca);

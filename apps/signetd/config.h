@@ -37,6 +37,9 @@ struct CaConfig {
   // meta.caaIdentities.
   std::vector<std::string> caa_identities = {"signet.invalid"};
   std::vector<std::string> blocklist;  // names refused with all names under them
+  // Largest RSA modulus accepted for account and certificate keys, 2048 to
+  // 8192 bits (pki/key_policy.h).
+  int max_rsa_key_bits = 4096;
   // DNSSEC trust anchor files (DS/DNSKEY, zone-file format) for the
   // validation resolver; none means answers are taken as insecure.
   std::vector<std::string> dns_trust_anchor_files;

@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
   serve->add_option("--remote-va-timeout-ms", config.remote_va_timeout_ms,
                     "deadline for the remote perspectives' answers");
   serve->add_option("--blocklist", config.blocklist, "refuse this name and names under it (repeatable)");
+  serve->add_option("--max-rsa-key-bits", config.max_rsa_key_bits,
+                    "largest RSA key accepted for accounts and certificates (2048-8192)");
   signet::app::AddPublicationOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.

@@ -28,15 +28,20 @@ struct CaProfile {
   std::chrono::days lifetime;
   const char* basic_constraints;
   const char* key_usage;
+  // extKeyUsage, non-critical; nullptr for none (the root: BR 7.1.2.1.2).
+  const char* ext_key_usage;
 };
 
 const CaProfile kRootProfile{"root", " Root CA", crypto::KeyType::kEcP384,
                              std::chrono::days(20 * 365 + 5), "critical,CA:TRUE",
-                             "critical,keyCertSign,cRLSign"};
+                             "critical,keyCertSign,cRLSign", nullptr};
 const CaProfile kIntermediateProfile{
     "intermediate", " Intermediate CA", crypto::KeyType::kEcP256,
     std::chrono::days(5 * 365 + 1), "critical,CA:TRUE,pathlen:0",
-    "critical,digitalSignature,keyCertSign,cRLSign"};
+    "critical,digitalSignature,keyCertSign,cRLSign",
+    // A TLS subordinate CA (Baseline Requirements 7.1.2.10.6): serverAuth,
+    // and clientAuth, which the classic profile puts in its leaves.
+    "serverAuth,clientAuth"};
 
 struct CaFiles {
   fs::path cert;
@@ -73,6 +78,9 @@ Result<Issuer> CreateCa(const CaProfile& profile, const std::string& prefix,
       AddConfExtension(cert.get(), aki_source, NID_basic_constraints, profile.basic_constraints));
   SIGNET_RETURN_IF_ERROR(
       AddConfExtension(cert.get(), aki_source, NID_key_usage, profile.key_usage));
+  if (profile.ext_key_usage)
+    SIGNET_RETURN_IF_ERROR(
+        AddConfExtension(cert.get(), aki_source, NID_ext_key_usage, profile.ext_key_usage));
   SIGNET_RETURN_IF_ERROR(
       AddConfExtension(cert.get(), aki_source, NID_subject_key_identifier, "hash"));
   SIGNET_RETURN_IF_ERROR(

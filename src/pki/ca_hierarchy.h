@@ -3,8 +3,11 @@
 //   DIR/root.pem, DIR/root.key            (key 0600)
 //   DIR/intermediate.pem, DIR/intermediate.key (key 0600)
 // Later starts load the same files. Keys are ECDSA P-384 (root) and P-256
-// (intermediate). The root is the trust anchor for issued chains and for the
-// HTTPS listener's certificate (see IssueTlsServerCert).
+// (intermediate). The intermediate is a TLS subordinate CA: pathLen 0 and
+// extKeyUsage serverAuth, clientAuth (an intermediate made before that
+// extension was added keeps its old form until its files are removed). The
+// root is the trust anchor for issued chains and for the HTTPS listener's
+// certificate (see IssueTlsServerCert).
 #pragma once
 
 #include <filesystem>

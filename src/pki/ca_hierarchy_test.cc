@@ -82,6 +82,35 @@ TEST(CaHierarchy, RootAndIntermediateHaveTheProfile) {
                                   X509_get0_subject_key_id(root)), 0);
 }
 
+// Baseline Requirements 7.1.2.10.6: a TLS subordinate CA names its purposes
+// in a non-critical extKeyUsage: serverAuth, and clientAuth for the classic
+// profile's leaves. The root has none (7.1.2.1.2).
+TEST(CaHierarchy, TheIntermediateIsATlsSubordinateCa) {
+  ScopedTempDir tmp;
+  CaHierarchy ca = MustLoad(tmp.path());
+  X509* inter = ca.intermediate().cert.get();
+  int idx = X509_get_ext_by_NID(inter, NID_ext_key_usage, -1);
+  ASSERT_GE(idx, 0);
+  EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(inter, idx)), 0);
+  EXPECT_EQ(X509_get_extended_key_usage(inter), uint32_t(XKU_SSL_SERVER | XKU_SSL_CLIENT));
+  std::unique_ptr<EXTENDED_KEY_USAGE, crypto::OsslDeleter<EXTENDED_KEY_USAGE_free>> eku(
+      static_cast<EXTENDED_KEY_USAGE*>(
+          X509_get_ext_d2i(inter, NID_ext_key_usage, nullptr, nullptr)));
+  ASSERT_TRUE(eku);
+  ASSERT_EQ(sk_ASN1_OBJECT_num(eku.get()), 2);
+  EXPECT_EQ(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 0)), NID_server_auth);
+  EXPECT_EQ(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 1)), NID_client_auth);
+  EXPECT_EQ(X509_get_pathlen(inter), 0);
+  EXPECT_EQ(X509_get_ext_by_NID(ca.root().cert.get(), NID_ext_key_usage, -1), -1);
+  // A TLS server leaf chains to it.
+  auto [chain_pem, key_pem] = *ca.IssueTlsServerCert({"example.com"});
+  auto chain = CertChainFromPem(chain_pem);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_EQ(testing_support::VerifyChain(ca.root().cert.get(), inter, (*chain)[0].get(),
+                                         "example.com"),
+            "");
+}
+
 TEST(CaHierarchy, SecondStartLoadsTheSameCertificates) {
   ScopedTempDir tmp;
   CaHierarchy first = MustLoad(tmp.path());

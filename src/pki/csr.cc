@@ -116,6 +116,47 @@ Status ExtractExtensions(STACK_OF(X509_EXTENSION) * requested, Csr& csr) {
   return OkStatus();
 }
 
+// The digest of an RSASSA-PSS signature: its hashAlgorithm, SHA-1 when the
+// parameters leave it out (RFC 4055 3.1); NID_undef when they are unreadable
+// (the signature check then fails).
+int PssDigest(const X509_ALGOR* algorithm) {
+  if (!algorithm->parameter) return NID_sha1;  // every parameter at its default
+  crypto::RsaPssParamsPtr pss(static_cast<RSA_PSS_PARAMS*>(
+      ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), algorithm->parameter)));
+  if (!pss) return NID_undef;
+  if (!pss->hashAlgorithm) return NID_sha1;
+  return OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+}
+
+// A self-signature made with a broken hash (MD2, MD4, MD5, SHA-1) proves
+// little: refused, as the Baseline Requirements refuse such signatures
+// everywhere else. Other algorithms are left to the signature check.
+Status CheckSignatureAlgorithm(const X509_ALGOR* algorithm) {
+  int nid = OBJ_obj2nid(algorithm->algorithm);
+  int digest = NID_undef;
+  std::string name;
+  if (nid == NID_rsassaPss) {
+    digest = PssDigest(algorithm);
+    name = std::string("RSASSA-PSS with ") + (digest == NID_undef ? "?" : OBJ_nid2sn(digest));
+  } else {
+    int pkey = NID_undef;
+    if (OBJ_find_sigid_algs(nid, &digest, &pkey) != 1) return OkStatus();
+    name = OBJ_nid2ln(nid);
+  }
+  switch (digest) {
+    case NID_md2:
+    case NID_md4:
+    case NID_md5:
+    case NID_md5_sha1:
+    case NID_mdc2:
+    case NID_sha1:
+      return BadCsr("CSR is signed with " + name +
+                    ": SHA-1 and MD5 signatures are not accepted (sign with SHA-256)");
+    default:
+      return OkStatus();
+  }
+}
+
 bool IsIpLiteral(const std::string& s) {
   unsigned char buf[sizeof(in6_addr)];
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
@@ -126,6 +167,7 @@ bool IsIpLiteral(const std::string& s) {
 Result<Csr> ParseCsr(std::string_view der) {
   SIGNET_ASSIGN_OR_RETURN(internal::CsrParts parts, internal::CsrParts::Decode(der));
   if (parts.version() != X509_REQ_VERSION_1) return BadCsr("unsupported CSR version");
+  SIGNET_RETURN_IF_ERROR(CheckSignatureAlgorithm(parts.signature_algorithm()));
   Csr csr;
   SIGNET_ASSIGN_OR_RETURN(csr.public_key, parts.PublicKey());
   if (!parts.VerifySignature(csr.public_key.get())) return BadCsr("CSR signature is invalid");

@@ -28,8 +28,9 @@ struct Csr {
   const X509_PUBKEY* spki() const { return subject_public_key_info.get(); }
 };
 
-// Parses DER and verifies the CSR's self-signature. Any failure is kBadCsr
-// with a detail that says which part was wrong.
+// Parses DER and verifies the CSR's self-signature, which must not use
+// SHA-1 or MD5 (or MD2, MD4). Any failure is kBadCsr with a detail that says
+// which part was wrong.
 Result<Csr> ParseCsr(std::string_view der);
 
 // All names the CSR asks for: its DNS SANs plus the CN (lower-cased,

@@ -166,6 +166,8 @@ Result<crypto::X509PubkeyPtr> CsrParts::Spki() const {
   return out;
 }
 
+const X509_ALGOR* CsrParts::signature_algorithm() const { return csr_->csr->sig_alg; }
+
 bool CsrParts::VerifySignature(EVP_PKEY* key) const {
   return ASN1_item_verify(ASN1_ITEM_rptr(SIGNET_CSR_INFO), csr_->csr->sig_alg,
                           csr_->csr->signature, csr_->csr->info, key) == 1;

@@ -37,6 +37,8 @@ class CsrParts {
   // A new X509_PUBKEY with the request's algorithm and key bits (the key
   // itself not decoded into it), for copying into a certificate.
   Result<crypto::X509PubkeyPtr> Spki() const;
+  // The algorithm of the self-signature (with its parameters).
+  const X509_ALGOR* signature_algorithm() const;
   // The self-signature over the CertificationRequestInfo as received.
   bool VerifySignature(EVP_PKEY* key) const;
 

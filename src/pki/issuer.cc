@@ -14,6 +14,9 @@ namespace {
 constexpr size_t kMinSerialBytes = 8;
 constexpr size_t kMaxSerialBytes = 20;  // RFC 5280 4.1.2.2
 constexpr size_t kMaxCommonNameLength = 64;  // ub-common-name
+// The CA/Browser Forum's domain-validated reserved policy 2.23.140.1.2.1
+// (Baseline Requirements 7.1.6.1), as OBJECT IDENTIFIER contents.
+constexpr std::string_view kDomainValidatedOid("\x67\x81\x0c\x01\x02\x01", 6);
 
 Status CheckTemplate(const LeafTemplate& leaf) {
   if (leaf.dns_names.empty() && leaf.ip_addresses.empty())
@@ -115,6 +118,16 @@ Status AddCrlDistributionPoint(X509* cert, const std::string& url) {
   return AddDerExtension(cert, NID_crl_distribution_points, DerTlv(internal::kDerSequence, point));
 }
 
+// certificatePolicies (RFC 5280 4.2.1.4), non-critical, with one
+// PolicyInformation { policyIdentifier } and no qualifiers:
+// SEQUENCE { SEQUENCE { OBJECT IDENTIFIER 2.23.140.1.2.1 } }.
+Status AddCertificatePolicies(X509* cert) {
+  using internal::DerTlv;
+  using internal::kDerSequence;
+  std::string policy = DerTlv(kDerSequence, DerTlv(internal::kDerOid, kDomainValidatedOid));
+  return AddDerExtension(cert, NID_certificate_policies, DerTlv(kDerSequence, policy));
+}
+
 // "serverAuth,clientAuth"; names are OpenSSL short names, checked so that the
 // operator's configuration cannot inject config syntax.
 Result<std::string> ExtKeyUsageValue(const std::vector<std::string>& usages) {
@@ -144,6 +157,7 @@ Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, boo
   SIGNET_RETURN_IF_ERROR(AddAuthorityInfoAccess(cert, leaf));
   if (!leaf.crl_distribution_point.empty())
     SIGNET_RETURN_IF_ERROR(AddCrlDistributionPoint(cert, leaf.crl_distribution_point));
+  SIGNET_RETURN_IF_ERROR(AddCertificatePolicies(cert));
   // TLSFeature ::= SEQUENCE OF INTEGER; status_request(5) (RFC 7633 6).
   if (leaf.must_staple)
     SIGNET_RETURN_IF_ERROR(

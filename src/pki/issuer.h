@@ -52,8 +52,10 @@ struct LeafTemplate {
 // critical SAN), SAN, basicConstraints critical CA:FALSE, keyUsage critical
 // digitalSignature (+ keyEncipherment for RSA keys), extKeyUsage (the
 // template's; omitted when empty), SKI, AKI (keyid of the issuer), AIA
-// (caIssuers and OCSP, each when set), CRL Distribution Points when set, and
-// the TLS Feature extension when must_staple. Signature: SHA-256 (ECDSA or
+// (caIssuers and OCSP, each when set), CRL Distribution Points when set,
+// certificatePolicies with the CA/B Forum domain-validated policy
+// 2.23.140.1.2.1 (non-critical), and the TLS Feature extension when
+// must_staple. Signature: SHA-256 (ECDSA or
 // RSA PKCS#1 v1.5 by the issuer's key type).
 Result<crypto::X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf);
 

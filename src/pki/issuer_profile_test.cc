@@ -65,6 +65,31 @@ TEST_F(IssuerProfileTest, CrlDistributionPointAndOcspUrl) {
   EXPECT_EQ(X509_get_ext_by_NID(cert->get(), NID_tlsfeature, -1), -1);
 }
 
+// Baseline Requirements 7.1.6.1: every leaf asserts the CA/B Forum
+// domain-validated policy, in a non-critical certificatePolicies.
+TEST_F(IssuerProfileTest, LeavesCarryTheDomainValidatedPolicy) {
+  auto cert = IssueLeaf(ca_->intermediate(), Template());
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  int idx = X509_get_ext_by_NID(cert->get(), NID_certificate_policies, -1);
+  ASSERT_GE(idx, 0);
+  X509_EXTENSION* ext = X509_get_ext(cert->get(), idx);
+  EXPECT_EQ(X509_EXTENSION_get_critical(ext), 0);
+  const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(ext);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                        size_t(ASN1_STRING_length(value))),
+            std::string("\x30\x0a\x30\x08\x06\x06\x67\x81\x0c\x01\x02\x01", 12));
+  std::unique_ptr<CERTIFICATEPOLICIES, crypto::OsslDeleter<CERTIFICATEPOLICIES_free>> policies(
+      static_cast<CERTIFICATEPOLICIES*>(
+          X509_get_ext_d2i(cert->get(), NID_certificate_policies, nullptr, nullptr)));
+  ASSERT_TRUE(policies);
+  ASSERT_EQ(sk_POLICYINFO_num(policies.get()), 1);
+  const POLICYINFO* info = sk_POLICYINFO_value(policies.get(), 0);
+  char oid[64] = {0};
+  OBJ_obj2txt(oid, sizeof(oid), info->policyid, /*no_name=*/1);
+  EXPECT_STREQ(oid, "2.23.140.1.2.1");
+  EXPECT_EQ(info->qualifiers, nullptr);
+}
+
 TEST_F(IssuerProfileTest, NoCommonNameClientAuthAndMustStaple) {
   LeafTemplate t = Template();
   t.include_common_name = false;

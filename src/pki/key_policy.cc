@@ -5,17 +5,17 @@
 
 #include <string>
 
+#include "pki/weak_rsa.h"
+
 namespace signet::pki {
 
 namespace {
 
-constexpr int kMinRsaBits = 2048;
-constexpr int kMaxRsaBits = 8192;
 constexpr unsigned long kRsaExponent = 65537;
 
-Status Reject(const std::string& reason) {
+Status Reject(KeyUse use, const std::string& reason) {
   crypto::LastOsslError();  // Drop whatever OpenSSL queued on the way.
-  return Error(ErrorCode::kBadCsr, reason);
+  return Error(use == KeyUse::kAccount ? ErrorCode::kBadPublicKey : ErrorCode::kBadCsr, reason);
 }
 
 // OpenSSL's name for the key's algorithm, e.g. "ED25519" or "DSA".
@@ -32,65 +32,90 @@ std::string AlgorithmName(const crypto::Key& key) {
 // the quick check (not infinity, coordinates in range, on the curve) is full
 // validation (NIST SP 800-56A 5.6.2.3.4); the full check would add a point
 // multiplication by the group order that costs as much as a signature.
-Status CheckPublicKeyMath(const crypto::Key& key, bool prime_order_curve = false) {
+Status CheckPublicKeyMath(const crypto::Key& key, KeyUse use, bool prime_order_curve = false) {
   crypto::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   int ok = !ctx ? 0
            : prime_order_curve ? EVP_PKEY_public_check_quick(ctx.get())
                                : EVP_PKEY_public_check(ctx.get());
-  if (ok != 1) return Reject("public key fails validity checks");
+  if (ok != 1) return Reject(use, "public key fails validity checks");
   return OkStatus();
 }
 
-Status CheckRsa(const crypto::Key& key) {
-  int bits = key.Bits();
-  if (bits < kMinRsaBits || bits > kMaxRsaBits)
-    return Reject("RSA key size " + std::to_string(bits) + " is not in [" +
-                  std::to_string(kMinRsaBits) + ", " + std::to_string(kMaxRsaBits) + "]");
-  if (bits % 8 != 0)
-    return Reject("RSA key size " + std::to_string(bits) + " is not a multiple of 8");
-  BIGNUM* raw_e = nullptr;
-  if (EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &raw_e) != 1)
-    return Reject("RSA public exponent cannot be read");
-  crypto::BignumPtr e(raw_e);
-  if (!BN_is_word(e.get(), kRsaExponent)) return Reject("RSA public exponent must be 65537");
-  return CheckPublicKeyMath(key);
+std::string RsaSizes(const KeyPolicy& policy) {
+  return std::to_string(KeyPolicy::kMinRsaBits) + "-" + std::to_string(policy.max_rsa_bits) +
+         " accepted";
 }
 
-Status CheckEc(const crypto::Key& key) {
+// "public exponent 3 is not 65537"; a huge exponent by its size only.
+std::string ExponentReason(const BIGNUM* e) {
+  if (BN_num_bits(e) > 64)
+    return "public exponent of " + std::to_string(BN_num_bits(e)) + " bits is not 65537";
+  char* dec = BN_bn2dec(e);
+  std::string text = dec ? dec : "?";
+  OPENSSL_free(dec);
+  return "public exponent " + text + " is not 65537";
+}
+
+Status CheckRsa(const crypto::Key& key, KeyUse use, const KeyPolicy& policy) {
+  BIGNUM* raw_n = nullptr;
+  BIGNUM* raw_e = nullptr;
+  bool read = EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &raw_n) == 1 &&
+              EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &raw_e) == 1;
+  crypto::BignumPtr n(raw_n), e(raw_e);
+  if (!read) return Reject(use, "RSA public key cannot be read");
+  int bits = BN_num_bits(n.get());
+  if (bits < KeyPolicy::kMinRsaBits)
+    return Reject(use, "RSA modulus of " + std::to_string(bits) + " bits is too small (" +
+                           RsaSizes(policy) + ")");
+  if (bits > policy.max_rsa_bits)
+    return Reject(use, "RSA modulus of " + std::to_string(bits) + " bits is too large (" +
+                           RsaSizes(policy) + ")");
+  if (bits % 8 != 0)
+    return Reject(use, "RSA modulus of " + std::to_string(bits) + " bits is not a multiple of 8");
+  if (!BN_is_word(e.get(), kRsaExponent)) return Reject(use, ExponentReason(e.get()));
+  if (HasRocaFingerprint(n.get()))
+    return Reject(use, "key is vulnerable to ROCA (an Infineon-generated RSA modulus, "
+                       "CVE-2017-15361); generate a new key with other software");
+  if (IsFermatFactorable(n.get()))
+    return Reject(use, "modulus is Fermat-factorable (its prime factors are too close "
+                       "together); generate a new key");
+  return CheckPublicKeyMath(key, use);
+}
+
+Status CheckEc(const crypto::Key& key, KeyUse use) {
   std::string curve = key.CurveName();
   if (curve != "P-256" && curve != "P-384")
-    return Reject("ECDSA curve " + (curve.empty() ? std::string("unknown") : curve) +
-                  " is not supported (use P-256 or P-384)");
-  return CheckPublicKeyMath(key, /*prime_order_curve=*/true);
+    return Reject(use, "ECDSA curve " + (curve.empty() ? std::string("unknown") : curve) +
+                           " is not supported (use P-256 or P-384)");
+  return CheckPublicKeyMath(key, use, /*prime_order_curve=*/true);
 }
 
 }  // namespace
 
-Status CheckSubscriberKeyEncoding(const X509_PUBKEY* spki) {
-  ASN1_OBJECT* algorithm = nullptr;
-  const unsigned char* bits = nullptr;
-  int bits_len = 0;
-  X509_ALGOR* algor = nullptr;
-  if (!spki || X509_PUBKEY_get0_param(&algorithm, &bits, &bits_len, &algor, spki) != 1)
-    return Reject("public key cannot be read");
-  if (OBJ_obj2nid(algorithm) != NID_X9_62_id_ecPublicKey) return OkStatus();
-  int param_type = V_ASN1_UNDEF;
-  const void* param = nullptr;
-  X509_ALGOR_get0(nullptr, &param_type, &param, algor);
-  if (param_type != V_ASN1_OBJECT)
-    return Reject("EC public key must name its curve (explicit parameters are not accepted)");
-  if (bits_len < 1 || bits[0] != 0x04)
-    return Reject("EC public key point must be uncompressed");
+Status KeyPolicy::Validate() const {
+  if (max_rsa_bits < kMinRsaBits || max_rsa_bits > kMaxRsaBitsLimit)
+    return Error(ErrorCode::kMalformed, "max_rsa_key_bits must be from " +
+                                            std::to_string(kMinRsaBits) + " to " +
+                                            std::to_string(kMaxRsaBitsLimit) + ", not " +
+                                            std::to_string(max_rsa_bits));
   return OkStatus();
 }
 
-Status CheckSubscriberKey(const crypto::Key& key) {
-  if (!key.valid()) return Reject("no public key");
-  std::string family = key.Family();
-  if (family == "RSA") return CheckRsa(key);
-  if (family == "EC") return CheckEc(key);
-  return Reject("key type " + AlgorithmName(key) +
-                " is not supported (use RSA or ECDSA P-256/P-384)");
+Status CheckKey(const crypto::Key& key, KeyUse use, const KeyPolicy& policy) {
+  if (!key.valid()) return Reject(use, "no public key");
+  switch (EVP_PKEY_get_base_id(key.get())) {
+    case EVP_PKEY_RSA: return CheckRsa(key, use, policy);
+    case EVP_PKEY_EC: return CheckEc(key, use);
+    case EVP_PKEY_ED25519:
+      // An account key has just verified the request's JWS, which a key that
+      // is not a point of the curve cannot do; nothing more to check.
+      if (use == KeyUse::kAccount) return OkStatus();
+      return Reject(use, "key type ED25519 is not supported in a CSR (use RSA or ECDSA "
+                         "P-256/P-384; Ed25519 serves for account keys only)");
+    default: break;
+  }
+  return Reject(use, "key type " + AlgorithmName(key) + " is not supported (use RSA or ECDSA " +
+                         (use == KeyUse::kAccount ? "P-256/P-384, or Ed25519)" : "P-256/P-384)"));
 }
 
 }  // namespace signet::pki

@@ -1,5 +1,6 @@
 // RFC 8555 7.3: accounts.
 #include "acme_fixture.h"
+#include "pki/weak_key_test_support.h"
 
 namespace signet::testing {
 namespace {
@@ -88,6 +89,39 @@ TEST_F(AccountTest, RsaAndEd25519AccountKeysWork) {
     Register();
     EXPECT_EQ(PostAsGet(kid_).status, 200);
   }
+}
+
+// The key policy (pki/key_policy.h) applies to account keys: a weak key is
+// badPublicKey naming the reason, and no account is made for it.
+TEST_F(AccountTest, WeakRsaAccountKeysAreBadPublicKey) {
+  struct Case {
+    crypto::Key key;
+    std::string detail;
+  };
+  std::vector<Case> cases;
+  cases.push_back({*crypto::Key::Generate(crypto::KeyType::kRsa, 1024),
+                   "RSA modulus of 1024 bits is too small (2048-4096 accepted)"});
+  cases.push_back({pki::testing_support::RsaWithExponent(2048, 3),
+                   "public exponent 3 is not 65537"});
+  auto [p, q] = pki::testing_support::ClosePrimes(2048);
+  cases.push_back({pki::testing_support::RsaKeyFromPrimes(p.get(), q.get()),
+                   "modulus is Fermat-factorable (its prime factors are too close together); "
+                   "generate a new key"});
+  for (const Case& c : cases) {
+    key_ = c.key;
+    Reply r = NewAccount({{"termsOfServiceAgreed", true}});
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Type(), "badPublicKey") << r.body;
+    EXPECT_EQ(Str(r.json, "detail"), c.detail);
+    EXPECT_EQ(NewAccount({{"onlyReturnExisting", true}}).Type(), "accountDoesNotExist");
+  }
+}
+
+TEST_F(AccountTest, P521AccountKeysAreBadPublicKey) {
+  key_ = *crypto::Key::Generate(crypto::KeyType::kEcP521);
+  Reply r = NewAccount({{"termsOfServiceAgreed", true}});
+  EXPECT_EQ(r.Type(), "badPublicKey") << r.body;
+  EXPECT_EQ(Str(r.json, "detail"), "ECDSA curve P-521 is not supported (use P-256 or P-384)");
 }
 
 }  // namespace

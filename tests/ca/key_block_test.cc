@@ -139,3 +139,23 @@ TEST_F(KeyBlockTest, ACompressedPointIsRefusedSoABlockedKeyCannotReturnInIt) {
 
 }  // namespace
 }  // namespace signet::testing
+
+namespace signet::testing {
+namespace {
+
+// A key blocked for keyCompromise cannot become an account key either.
+TEST_F(KeyBlockTest, ABlockedKeyCannotOpenAnAccount) {
+  crypto::Key cert_key = NewKey();
+  ASSERT_EQ(Revoke(Issue({"acct.blocked.example.test"}, cert_key), 1, cert_key, "").status, 200);
+  json::value payload = json::object{{"termsOfServiceAgreed", true}};
+  Reply refused = Post(kBase + "/acme/new-acct", &payload, cert_key, "");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.Type(), "badPublicKey") << refused.body;
+  EXPECT_EQ(Str(refused.json, "detail"), "key is blocked (compromised)");
+  // Another key is fine.
+  crypto::Key fresh = NewKey();
+  EXPECT_EQ(Post(kBase + "/acme/new-acct", &payload, fresh, "").status, 201);
+}
+
+}  // namespace
+}  // namespace signet::testing

@@ -112,6 +112,7 @@ class ProfilesTest : public AcmeTest {
             "X509v3 Authority Key Identifier",
             "Authority Information Access",
             "X509v3 CRL Distribution Points",
+            "X509v3 Certificate Policies",
             critical_san ? "X509v3 Subject Alternative Name: critical"
                          : "X509v3 Subject Alternative Name"};
   }
@@ -137,6 +138,20 @@ TEST_F(ProfilesTest, ClassicIsTheDefault) {
   EXPECT_NE(text.find("CA Issuers - URI:" + kBase + "/acme/issuer-cert"), std::string::npos);
   EXPECT_EQ(text.find("OCSP - URI:"), std::string::npos) << "OCSP is off";
   EXPECT_NE(text.find("URI:http://127.0.0.1:14080/crl/"), std::string::npos) << text;
+  // Non-critical (the header has no ": critical"), the CA/B Forum DV policy.
+  EXPECT_EQ(ExtensionValue(text, "X509v3 Certificate Policies"), "Policy: 2.23.140.1.2.1");
+}
+
+// Baseline Requirements 7.1.2.10: the intermediate is a TLS subordinate CA,
+// limited to the purposes of the leaves it signs.
+TEST_F(ProfilesTest, TheIntermediateIsATlsSubordinateCa) {
+  std::string text = OpensslText(ca_->hierarchy->IntermediatePem(), dir_);
+  EXPECT_EQ(ExtensionValue(text, "X509v3 Basic Constraints: critical"), "CA:TRUE, pathlen:0");
+  EXPECT_EQ(ExtensionValue(text, "X509v3 Extended Key Usage"),
+            "TLS Web Server Authentication, TLS Web Client Authentication")
+      << text;
+  EXPECT_EQ(ExtensionValue(text, "X509v3 Key Usage: critical"),
+            "Digital Signature, Certificate Sign, CRL Sign");
 }
 
 TEST_F(ProfilesTest, TlsServerHasNoCommonNameAndOnlyServerAuth) {

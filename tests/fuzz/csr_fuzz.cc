@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (csr.ok()) {
     (void)signet::pki::CsrDnsNames(*csr);
     (void)signet::pki::CheckSubscriberKey(csr->public_key);
-    (void)signet::pki::CheckSubscriberKeyEncoding(csr->spki());
+    (void)signet::pki::CheckSubscriberKeyEncoding(csr->spki(), csr->public_key);
   }
   return 0;
 }

@@ -77,8 +77,8 @@ Result<acme::Authorization> RegistrationAuthority::AuthorizationUnder(const Prof
 
 Status RegistrationAuthority::CheckCsrKeyAndFeatures(const pki::Csr& csr,
                                                      const acme::Account& account) {
-  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKey(csr.public_key));
-  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKeyEncoding(csr.spki()));
+  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKey(csr.public_key, config_.key_policy));
+  SIGNET_RETURN_IF_ERROR(pki::CheckSubscriberKeyEncoding(csr.spki(), csr.public_key));
   if (jose::Thumbprint(csr.public_key) == account.thumbprint)
     return Error(ErrorCode::kBadCsr, "CSR public key must not be the account key");
   SIGNET_ASSIGN_OR_RETURN(bool blocked, store_.IsKeyBlocked(BlockedKeyId(csr)));

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <set>
 
+#include <boost/json/parse.hpp>
+
 #include "base/base64url.h"
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/profile_policy.h"
+#include "ca/ra/revocation.h"
 #include "crypto/digest.h"
+#include "jose/jwk.h"
 #include "pki/csr.h"
 
 namespace signet::ca {
@@ -79,6 +83,11 @@ Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_j
                                                         const std::string& thumbprint,
                                                         std::vector<std::string> contacts,
                                                         bool tos_agreed) {
+  boost::system::error_code ec;
+  boost::json::value jwk = boost::json::parse(jwk_json, ec);
+  if (ec || !jwk.is_object()) return Error(ErrorCode::kMalformed, "account key is not a JWK");
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key key, jose::KeyFromJwk(jwk.get_object()));
+  SIGNET_RETURN_IF_ERROR(CheckAccountKey(key));
   acme::Account a;
   a.id = NewObjectId();
   a.jwk_json = jwk_json;
@@ -89,6 +98,13 @@ Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_j
   a.created_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
   SIGNET_RETURN_IF_ERROR(store_.CreateAccount(a));
   return a;
+}
+
+Status RegistrationAuthority::CheckAccountKey(const crypto::Key& key) {
+  SIGNET_RETURN_IF_ERROR(pki::CheckAccountKey(key, config_.key_policy));
+  SIGNET_ASSIGN_OR_RETURN(bool blocked, store_.IsKeyBlocked(BlockedKeyId(key)));
+  if (blocked) return Error(ErrorCode::kBadPublicKey, "key is blocked (compromised)");
+  return OkStatus();
 }
 
 Result<std::optional<acme::Account>> RegistrationAuthority::FindAccountByThumbprint(

@@ -25,6 +25,7 @@
 #include "ca/va/va.h"
 #include "crypto/key.h"
 #include "pki/csr.h"
+#include "pki/key_policy.h"
 #include "storage/store.h"
 
 namespace signet::ca {
@@ -51,6 +52,8 @@ struct RaConfig {
   ProfileSet profiles;
   // The CA runs an OCSP responder; without one, Must-Staple CSRs are refused.
   bool ocsp = false;
+  // Which account and certificate keys are accepted (pki/key_policy.h).
+  pki::KeyPolicy key_policy;
 };
 
 // What a newOrder request may add to its identifiers.
@@ -79,9 +82,14 @@ class RegistrationAuthority {
   // at start-up, before serving.
   Status Recover();
 
-  // RFC 8555 7.3. The account id and thumbprint come from the key.
+  // RFC 8555 7.3. The account id and thumbprint come from the key, which
+  // must pass CheckAccountKey.
   Result<acme::Account> NewAccount(const std::string& jwk_json, const std::string& thumbprint,
                                    std::vector<std::string> contacts, bool tos_agreed);
+  // The key policy for account keys (newAccount, and keyChange's new key):
+  // pki::CheckAccountKey with the configured policy, and not blocked for
+  // keyCompromise. Refusals are badPublicKey with the reason.
+  Status CheckAccountKey(const crypto::Key& key);
   Result<std::optional<acme::Account>> FindAccountByThumbprint(const std::string& thumbprint);
   Result<acme::Account> GetAccount(const std::string& id);
   // RFC 8555 7.3.2 / 7.3.6. `contacts` nullopt leaves them unchanged.
