@@ -317,5 +317,38 @@ TEST_F(StateRacesTest, FullQueueIsRateLimitedAndChangesNothing) {
   EXPECT_EQ(retried.status, 200) << "room again once the queue drains";
 }
 
+// The same bound for a finalize that must go to the queue (CAA due): it is
+// refused before the order moves, so the order stays ready.
+TEST_F(StateRacesTest, FullQueueRefusesAFinalizeAndTheOrderStaysReady) {
+  tune_ra_ = [](ca::RaConfig& rc) {
+    rc.validation_workers = 1;
+    rc.validation_queue_capacity = 1;
+    rc.caa_recheck_after = 0s;
+  };
+  Restart();
+  std::string location;
+  Reply ready = NewOrder({"f.example.test"}, &location);
+  Authorize(ready.json);
+  ASSERT_EQ(Str(PostAsGet(location).json, "status"), "ready");
+  Reply busy = NewOrder({"b1.example.test", "b2.example.test"});
+  validations_.Close();
+  ASSERT_EQ(StartHttp01(AuthzUrl(busy.json, 0)).status, 200);
+  ASSERT_TRUE(validations_.WaitArrived(2));  // 1 from Authorize above, 1 now
+  ASSERT_EQ(StartHttp01(AuthzUrl(busy.json, 1)).status, 200);  // waits: the queue is full
+
+  std::string csr = MakeCsr(CertKey(), {"f.example.test"});
+  Reply refused = Finalize(ready.json, csr);
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.Type(), "rateLimited");
+  EXPECT_EQ(refused.Header("Retry-After"), "10");
+  EXPECT_EQ(Str(PostAsGet(location).json, "status"), "ready");
+
+  validations_.Open();
+  EXPECT_EQ(Str(WaitForAuthz(AuthzUrl(busy.json, 1)).json, "status"), "valid");
+  Reply accepted = Finalize(ready.json, csr);
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(Str(WaitForOrder(location).json, "status"), "valid");
+}
+
 }  // namespace
 }  // namespace signet::testing
