@@ -239,6 +239,31 @@ TEST_F(StateRacesTest, RecoveryChecksAgainBeforeItSigns) {
   EXPECT_FALSE(failed.json.contains("certificate"));
 }
 
+// Recovery re-checks CAA when it is due, as finalize does: CAA that now
+// names another CA fails the interrupted order with the caa problem.
+TEST_F(StateRacesTest, RecoveryRechecksCaaThatIsDue) {
+  tune_ra_ = [](ca::RaConfig& rc) { rc.caa_recheck_after = 0s; };
+  Restart();
+  std::string location;
+  Reply order = NewOrder({"www.caa-recover.example.test"}, &location);
+  Authorize(order.json);
+  ASSERT_EQ(Str(PostAsGet(location).json, "status"), "ready");
+  acme::Order stored = **ca_->store->GetOrder(IdOf(location));
+  stored.status = acme::ObjStatus::kProcessing;
+  stored.csr_der = Base64Encode(MakeCsr(CertKey(), {"www.caa-recover.example.test"}));
+  ASSERT_TRUE(*ca_->store->UpdateOrderIf(stored, acme::ObjStatus::kReady));
+  caa_.Close();  // recovery's re-check waits until the new CAA record is in
+  Restart();
+  ca_->resolver.AddCaa("caa-recover.example.test", {{0, "issue", "other-ca.example"}});
+  caa_.Open();
+
+  Reply failed = WaitForOrder(location);
+  EXPECT_EQ(Str(failed.json, "status"), "invalid") << failed.body;
+  ASSERT_TRUE(failed.json.contains("error")) << failed.body;
+  EXPECT_EQ(Str(failed.json.at("error").as_object(), "type"), "urn:ietf:params:acme:error:caa");
+  EXPECT_FALSE(failed.json.contains("certificate"));
+}
+
 TEST_F(StateRacesTest, SerialAndTbsAreRecordedBeforeSigning) {
   std::string location;
   Reply order = NewOrder({"serial.example.test"}, &location);
