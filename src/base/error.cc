@@ -28,6 +28,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kCaa: return "caa";
     case ErrorCode::kAlreadyReplaced: return "alreadyReplaced";
     case ErrorCode::kInvalidProfile: return "invalidProfile";
+    case ErrorCode::kRateLimited: return "rateLimited";
     case ErrorCode::kServerInternal: return "serverInternal";
   }
   return "serverInternal";

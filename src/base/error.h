@@ -37,6 +37,7 @@ enum class ErrorCode {
   kCaa,  // CAA records forbid issuance (RFC 8659, RFC 8555 6.7 "caa").
   kAlreadyReplaced,  // RFC 9773 5: the certificate already has a replacement order.
   kInvalidProfile,   // draft-ietf-acme-profiles: newOrder names an unknown profile.
+  kRateLimited,      // RFC 8555 6.6: HTTP 429, with Retry-After when retry_after_seconds.
   kServerInternal,  // Keep last: src/client/acme/problem.cc iterates up to it.
 };
 
@@ -50,6 +51,8 @@ struct Error {
   std::string identifier_type;
   std::string identifier_value;
   std::vector<Error> subproblems;
+  // When to try again (the Retry-After header); 0 = no advice.
+  int retry_after_seconds = 0;
 
   Error() = default;
   Error(ErrorCode c, std::string d) : code(c), detail(std::move(d)) {}

@@ -115,4 +115,20 @@ Status SignCert(X509* cert, const crypto::Key& key) {
   return OkStatus();
 }
 
+Status SetSignatureAlgorithm(X509* cert, const crypto::Key& key) {
+  std::string family = key.Family();
+  int nid = family == "OKP" ? NID_ED25519
+            : family == "RSA" ? NID_sha256WithRSAEncryption
+                              : NID_ecdsa_with_SHA256;
+  // RFC 4055 2.1: RSA with a NULL parameter; RFC 5758 3.2 and RFC 8410 3:
+  // ECDSA and Ed25519 with none. As X509_sign writes them.
+  int param_type = family == "RSA" ? V_ASN1_NULL : V_ASN1_UNDEF;
+  // OpenSSL exposes the TBS algorithm only as const; X509_sign itself
+  // overwrites this same field.
+  auto* algorithm = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(cert));
+  if (X509_ALGOR_set0(algorithm, OBJ_nid2obj(nid), param_type, nullptr) != 1)
+    return OsslError(ErrorCode::kServerInternal, "cannot set the signature algorithm");
+  return OkStatus();
+}
+
 }  // namespace signet::pki::internal

@@ -41,5 +41,9 @@ Status AddConfExtension(X509* cert, X509* issuer, int nid, const std::string& va
 
 // Signs with SHA-256 (ECDSA or RSA PKCS#1 v1.5, by the key's type).
 Status SignCert(X509* cert, const crypto::Key& key);
+// Sets the TBSCertificate's signature field to what SignCert with `key`
+// will write there (ecdsa-with-SHA256, sha256WithRSAEncryption or Ed25519),
+// so the to-be-signed bytes are final before the signature exists.
+Status SetSignatureAlgorithm(X509* cert, const crypto::Key& key);
 
 }  // namespace signet::pki::internal

@@ -167,7 +167,7 @@ Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, boo
 
 }  // namespace
 
-Result<X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
+Result<X509Ptr> BuildLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
   if (!issuer.cert || !issuer.key.valid())
     return Error(ErrorCode::kServerInternal, "issuer has no certificate or key");
   SIGNET_RETURN_IF_ERROR(CheckTemplate(leaf));
@@ -176,8 +176,28 @@ Result<X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
   SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, internal::NewCert(spec, issuer.cert.get()));
   SIGNET_RETURN_IF_ERROR(
       AddLeafExtensions(cert.get(), issuer.cert.get(), leaf, spec.subject_cn.empty()));
-  SIGNET_RETURN_IF_ERROR(internal::SignCert(cert.get(), issuer.key));
+  SIGNET_RETURN_IF_ERROR(internal::SetSignatureAlgorithm(cert.get(), issuer.key));
   return cert;
+}
+
+Status SignLeaf(const Issuer& issuer, X509* cert) {
+  if (!issuer.key.valid()) return Error(ErrorCode::kServerInternal, "issuer has no key");
+  return internal::SignCert(cert, issuer.key);
+}
+
+Result<X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, BuildLeaf(issuer, leaf));
+  SIGNET_RETURN_IF_ERROR(SignLeaf(issuer, cert.get()));
+  return cert;
+}
+
+std::string TbsDer(X509* cert) {
+  unsigned char* buf = nullptr;
+  int len = i2d_re_X509_tbs(cert, &buf);
+  if (len <= 0) return "";
+  std::string out(reinterpret_cast<char*>(buf), size_t(len));
+  OPENSSL_free(buf);
+  return out;
 }
 
 std::string RandomSerial() {

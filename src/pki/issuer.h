@@ -59,6 +59,16 @@ struct LeafTemplate {
 // RSA PKCS#1 v1.5 by the issuer's key type).
 Result<crypto::X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf);
 
+// IssueLeaf in two steps, so the CA can record what it is about to sign
+// before it signs. BuildLeaf: the certificate IssueLeaf would make, not yet
+// signed; its to-be-signed part is final (the signature algorithm for
+// `issuer`'s key included), so TbsDer of it is exactly what SignLeaf signs.
+// BuildLeaf uses only the issuer's certificate and key type.
+Result<crypto::X509Ptr> BuildLeaf(const Issuer& issuer, const LeafTemplate& leaf);
+Status SignLeaf(const Issuer& issuer, X509* cert);
+// The DER of a certificate's TBSCertificate.
+std::string TbsDer(X509* cert);
+
 // A random serial: 16 bytes (128 bits; >= 64 bits of entropy as the baseline
 // requirements ask), leading byte in 0x01..0x7f so it stays positive and full length.
 std::string RandomSerial();

@@ -268,5 +268,22 @@ TEST(RandomSerial, IsSixteenPositiveBytesAndVaries) {
   EXPECT_NE(RandomSerial(), RandomSerial());
 }
 
+// The CA records a certificate's to-be-signed bytes before it signs them
+// (Boulder's precertificates): BuildLeaf's TBS must be exactly what ends up
+// signed, signature algorithm included, for EC and RSA issuers alike.
+TEST_F(IssueLeafTest, BuiltTbsIsExactlyWhatIsSigned) {
+  Issuer rsa_issuer{crypto::X509Ptr(X509_dup(intermediate().cert.get())),
+                    *Key::Generate(KeyType::kRsa)};
+  for (const Issuer* issuer : {&intermediate(), static_cast<const Issuer*>(&rsa_issuer)}) {
+    auto built = BuildLeaf(*issuer, Template(KeyType::kEcP256));
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    std::string tbs = TbsDer(built->get());
+    ASSERT_FALSE(tbs.empty());
+    ASSERT_TRUE(SignLeaf(*issuer, built->get()).ok());
+    EXPECT_EQ(TbsDer(built->get()), tbs) << "issuer key " << issuer->key.Family();
+    EXPECT_EQ(X509_verify(built->get(), issuer->key.get()), 1);
+  }
+}
+
 }  // namespace
 }  // namespace signet::pki

@@ -17,6 +17,35 @@
 
 namespace signet::storage {
 
+// What UpdateAuthorizationIf requires of the stored authorization before it
+// writes: a compare-and-set on the status machine (RFC 8555 7.1.6).
+struct AuthorizationExpectation {
+  acme::ObjStatus status = acme::ObjStatus::kPending;  // the authorization's
+  // When set: the challenge with this id must be in `challenge_status`.
+  std::string challenge_id;
+  acme::ObjStatus challenge_status = acme::ObjStatus::kPending;
+  // No challenge other than `challenge_id` may be processing.
+  bool no_other_processing = false;
+
+  // Only the authorization's status is expected.
+  static AuthorizationExpectation InStatus(acme::ObjStatus s) {
+    AuthorizationExpectation e;
+    e.status = s;
+    return e;
+  }
+};
+
+// A serial about to be signed (Boulder's "serials" and "precertificates"):
+// written durably before the signer is asked, so every serial the CA may
+// have signed is on record even if the certificate itself never is.
+struct SerialRecord {
+  std::string serial;    // hex, as CertificateRecord::serial
+  std::string order_id;
+  std::string account_id;
+  std::string tbs_der;   // the to-be-signed certificate, exactly as signed
+  acme::TimePoint created_at;
+};
+
 class ReadOnlyStore {
  public:
   virtual ~ReadOnlyStore() = default;
@@ -54,6 +83,8 @@ class ReadOnlyStore {
   virtual Result<bool> IsKeyBlocked(const std::string& spki_sha256_hex) = 0;
   // True if an order that is not invalid already replaces `serial` (RFC 9773).
   virtual Result<bool> HasReplacementOrder(const std::string& serial) = 0;
+  // The serial recorded by AddSerial, if any.
+  virtual Result<std::optional<SerialRecord>> GetSerial(const std::string& serial) = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -73,7 +104,17 @@ class Store : public ReadOnlyStore {
   // it first (nothing is written then).
   virtual Result<bool> UpdateOrderIf(const acme::Order& order, acme::ObjStatus expected) = 0;
 
+  // Unconditional: for tests and tools only. The RA changes an
+  // authorization's status only through UpdateAuthorizationIf.
   virtual Status UpdateAuthorization(const acme::Authorization& authz) = 0;
+  // Writes `authz` only if the stored authorization meets `expected`, in one
+  // transaction: false (nothing written) when another request moved it first.
+  virtual Result<bool> UpdateAuthorizationIf(const acme::Authorization& authz,
+                                             const AuthorizationExpectation& expected) = 0;
+
+  // Records a serial before it is signed, in its own transaction, durably.
+  // The serial is unique (a PRIMARY KEY): a duplicate is an error.
+  virtual Status AddSerial(const SerialRecord& record) = 0;
 
   // Records an issued certificate and marks its order valid, together. The
   // serial is unique: a duplicate is an error and nothing is written.

@@ -75,7 +75,10 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   rc.account_url_prefix = kBase + "/acme/acct/";
   rc.ocsp = options.ocsp;
   if (options.profiles) rc.profiles = *options.profiles;
-  ra = std::make_unique<ca::RegistrationAuthority>(*store, *signer, *va, rc);
+  if (options.tune_ra) options.tune_ra(rc);
+  if (options.wrap_va) wrapped_va = options.wrap_va(*va);
+  ra = std::make_unique<ca::RegistrationAuthority>(
+      *store, *signer, wrapped_va ? *wrapped_va : static_cast<va::ValidationAuthority&>(*va), rc);
   EXPECT_TRUE(ra->Recover().ok());
   ca::WfeConfig wc;
   wc.issuer_der = pki::CertToDer(hierarchy->intermediate().cert.get());

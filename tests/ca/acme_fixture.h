@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,11 @@ struct CaOptions {
   bool ocsp = false;
   std::optional<ca::ProfileSet> profiles;
   size_t nonce_capacity = 1 << 20;  // outstanding nonces the front end keeps
+  // Changes to the RA's configuration (queue sizes, CAA re-check age...).
+  std::function<void(ca::RaConfig&)> tune_ra;
+  // A VA the RA uses instead of the local one, given the local one (e.g. to
+  // wrap it and control its timing).
+  std::function<std::unique_ptr<va::ValidationAuthority>(va::ValidationAuthority&)> wrap_va;
 };
 
 // The CA's parts, built over a data directory; destroy and rebuild to
@@ -60,6 +66,7 @@ struct CaUnderTest {
   std::unique_ptr<storage::SqliteStore> store;
   dns::StaticResolver resolver;
   std::unique_ptr<va::LocalValidationAuthority> va;
+  std::unique_ptr<va::ValidationAuthority> wrapped_va;  // CaOptions::wrap_va's
   std::unique_ptr<ca::Signer> signer;
   std::unique_ptr<ca::RegistrationAuthority> ra;
   ca::NonceService nonces;

@@ -1,12 +1,19 @@
 // Authorizations: which challenges an identifier gets (RFC 8555 7.1.4, 8;
-// RFC 8737; RFC 8738), reuse of valid ones, and the background validation.
+// RFC 8737; RFC 8738), reuse of valid ones, deactivation, and the
+// background validation. Every status change is a compare-and-set on the
+// stored status (storage::AuthorizationExpectation), so concurrent requests
+// and validations cannot undo each other's changes.
 #include "base/base64url.h"
 #include "ca/ra/ra.h"
+#include "ca/ra/require.h"
 #include "crypto/digest.h"
 
 namespace signet::ca {
 
 using acme::ObjStatus;
+using internal::NotFound;
+using internal::Require;
+using storage::AuthorizationExpectation;
 
 namespace {
 
@@ -57,6 +64,77 @@ Result<acme::Authorization> RegistrationAuthority::AuthorizationFor(const acme::
   return authz;
 }
 
+Result<acme::Authorization> RegistrationAuthority::LoadAuthorization(const std::string& id) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz,
+                          Require(store_.GetAuthorization(id), "authorization"));
+  if ((authz.status == ObjStatus::kPending || authz.status == ObjStatus::kValid) &&
+      authz.expires <= acme::Clock::now()) {
+    acme::Authorization expired = authz;
+    expired.status = ObjStatus::kExpired;
+    SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateAuthorizationIf(
+                                            expired, AuthorizationExpectation::InStatus(authz.status)));
+    if (moved) return expired;
+    // Another request changed it first (validated, deactivated): theirs stands.
+    return Require(store_.GetAuthorization(id), "authorization");
+  }
+  return authz;
+}
+
+Result<acme::Authorization> RegistrationAuthority::DeactivateAuthorization(
+    const acme::Account& account, const std::string& authz_id) {
+  // A validation may finish between the read and the write (pending ->
+  // valid); deactivation then applies to what it left.
+  constexpr int kAttempts = 3;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
+    if (authz.account_id != account.id)
+      return Error(ErrorCode::kUnauthorized, "authorization belongs to another account");
+    if (authz.status != ObjStatus::kPending && authz.status != ObjStatus::kValid)
+      return Error(ErrorCode::kMalformed,
+                   "only pending or valid authorizations can be deactivated (this one is " +
+                       std::string(acme::StatusName(authz.status)) + ")");
+    ObjStatus was = authz.status;
+    authz.status = ObjStatus::kDeactivated;
+    SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateAuthorizationIf(
+                                            authz, AuthorizationExpectation::InStatus(was)));
+    if (moved) return authz;
+  }
+  return Error(ErrorCode::kServerInternal,
+               "the authorization kept changing while it was deactivated; try again");
+}
+
+Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Account& account,
+                                                              const std::string& authz_id,
+                                                              const std::string& challenge_id) {
+  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
+  if (authz.account_id != account.id)
+    return Error(ErrorCode::kUnauthorized, "challenge belongs to another account");
+  acme::Challenge* chall = authz.FindChallenge(challenge_id);
+  if (!chall) return NotFound("challenge");
+  // RFC 8555 7.5.1: a request for a challenge that is not pending changes nothing.
+  if (chall->status != ObjStatus::kPending || authz.status != ObjStatus::kPending) return *chall;
+  // Its place in the queue first, so that a full queue changes nothing.
+  std::optional<ValidationQueue::Ticket> ticket = queue_->Reserve();
+  if (!ticket) return Busy("validation");
+  chall->status = ObjStatus::kProcessing;
+  AuthorizationExpectation expected;  // pending, this challenge pending, no other one started
+  expected.challenge_id = challenge_id;
+  expected.no_other_processing = true;
+  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateAuthorizationIf(authz, expected));
+  if (!moved) {  // another request started a challenge or changed the authorization first
+    SIGNET_ASSIGN_OR_RETURN(acme::Authorization now, LoadAuthorization(authz_id));
+    const acme::Challenge* current = now.FindChallenge(challenge_id);
+    if (!current) return NotFound("challenge");
+    return *current;
+  }
+  std::string key_auth = chall->token + "." + account.thumbprint;
+  queue_->Submit(std::move(*ticket), [this, authz_id, challenge_id, key_auth,
+                                      account_id = account.id] {
+    Validate(authz_id, challenge_id, key_auth, account_id);
+  });
+  return *chall;
+}
+
 void RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,
                                      std::string key_authorization, std::string account_id) {
   auto loaded = LoadAuthorization(authz_id);
@@ -84,30 +162,15 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
         chall->error = std::move(e);
         authz.status = ObjStatus::kInvalid;
       }
-      (void)store_.UpdateAuthorization(authz);
+      // Only if nothing changed the authorization meanwhile (a deactivation,
+      // an expiry): theirs stands and this outcome is dropped.
+      AuthorizationExpectation expected;
+      expected.challenge_id = challenge_id;
+      expected.challenge_status = ObjStatus::kProcessing;
+      (void)store_.UpdateAuthorizationIf(authz, expected);
     }
   }
   if (observer_) observer_();
-}
-
-Status RegistrationAuthority::RecheckCaa(const acme::Order& order) {
-  auto now = acme::Clock::now();
-  for (const auto& authz_id : order.authorization_ids) {
-    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
-    for (const auto& c : authz.challenges) {
-      if (c.status != ObjStatus::kValid || !c.validated_at) continue;
-      if (*c.validated_at + config_.caa_recheck_after > now) continue;
-      Status s = va_.CheckCaa(authz.identifier.value, authz.wildcard,
-                              config_.account_url_prefix + order.account_id, c.type);
-      if (!s.ok()) {
-        Error e = s.error();
-        e.identifier_type = authz.identifier.type;
-        e.identifier_value = authz.identifier.value;
-        return e;
-      }
-    }
-  }
-  return OkStatus();
 }
 
 }  // namespace signet::ca

@@ -9,6 +9,7 @@
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/profile_policy.h"
 #include "ca/ra/revocation.h"
+#include "ca/ra/require.h"
 #include "crypto/digest.h"
 #include "jose/jwk.h"
 #include "pki/csr.h"
@@ -19,16 +20,10 @@ using acme::ObjStatus;
 
 std::string NewObjectId() { return Base64UrlEncode(crypto::RandomBytes(16)); }
 
+using internal::NotFound;
+using internal::Require;
+
 namespace {
-
-Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what + " not found"); }
-
-template <typename T>
-Result<T> Require(Result<std::optional<T>> r, const std::string& what) {
-  if (!r.ok()) return std::move(r).error();
-  if (!r->has_value()) return NotFound(what);
-  return std::move(**r);
-}
 
 bool IsFinalAuthzFailure(ObjStatus s) {
   return s == ObjStatus::kInvalid || s == ObjStatus::kDeactivated || s == ObjStatus::kExpired ||
@@ -41,7 +36,8 @@ RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer
                                              va::ValidationAuthority& va, RaConfig config)
     : store_(store), signer_(signer), va_(va), config_(config),
       policy_{config.allow_test_names, true, config.blocklist},
-      queue_(std::make_unique<ValidationQueue>(config.validation_workers)) {
+      queue_(std::make_unique<ValidationQueue>(config.validation_workers,
+                                               config.validation_queue_capacity)) {
   // AuthorizationFor reuses within this window; AuthorizationUnder narrows
   // it to each order's profile.
   config_.authz_reuse_window = config_.profiles.LongestReuseWindow();
@@ -60,22 +56,10 @@ Status RegistrationAuthority::Recover() {
       });
     }
   }
+  // Interrupted issuances: the same background path as a finalize that
+  // re-checks CAA, which checks everything again before it signs.
   SIGNET_ASSIGN_OR_RETURN(auto order_ids, store_.ListOrdersWithStatus(ObjStatus::kProcessing));
-  for (const auto& id : order_ids) {
-    SIGNET_ASSIGN_OR_RETURN(acme::Order order, Require(store_.GetOrder(id), "order"));
-    auto csr = Base64Decode(order.csr_der);
-    if (!csr.ok()) {
-      SIGNET_RETURN_IF_ERROR(FailOrder(order, Error(ErrorCode::kServerInternal,
-                                                    "issuance interrupted; CSR lost")));
-      continue;
-    }
-    auto parsed = pki::ParseCsr(*csr);
-    if (!parsed.ok()) {
-      SIGNET_RETURN_IF_ERROR(FailOrder(order, parsed.error()));
-      continue;
-    }
-    (void)Issue(std::move(order), *parsed);  // failures are recorded on the order
-  }
+  for (const auto& id : order_ids) queue_->Submit([this, id] { IssueProcessingOrder(id); });
   return OkStatus();
 }
 
@@ -192,17 +176,6 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   return order;
 }
 
-Result<acme::Authorization> RegistrationAuthority::LoadAuthorization(const std::string& id) {
-  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz,
-                          Require(store_.GetAuthorization(id), "authorization"));
-  if ((authz.status == ObjStatus::kPending || authz.status == ObjStatus::kValid) &&
-      authz.expires <= acme::Clock::now()) {
-    authz.status = ObjStatus::kExpired;
-    SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
-  }
-  return authz;
-}
-
 Result<acme::Authorization> RegistrationAuthority::GetAuthorization(const std::string& id) {
   return LoadAuthorization(id);
 }
@@ -239,105 +212,28 @@ Result<acme::Order> RegistrationAuthority::GetOrder(const std::string& id) {
 }
 
 Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
-  order.status = ObjStatus::kInvalid;
-  order.error = std::move(error);
-  return store_.UpdateOrder(order);
-}
-
-Result<acme::Authorization> RegistrationAuthority::DeactivateAuthorization(
-    const acme::Account& account, const std::string& authz_id) {
-  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
-  if (authz.account_id != account.id)
-    return Error(ErrorCode::kUnauthorized, "authorization belongs to another account");
-  if (authz.status != ObjStatus::kPending && authz.status != ObjStatus::kValid)
-    return Error(ErrorCode::kMalformed, "only pending or valid authorizations can be deactivated");
-  authz.status = ObjStatus::kDeactivated;
-  SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
-  return authz;
-}
-
-Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Account& account,
-                                                              const std::string& authz_id,
-                                                              const std::string& challenge_id) {
-  SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
-  if (authz.account_id != account.id)
-    return Error(ErrorCode::kUnauthorized, "challenge belongs to another account");
-  acme::Challenge* chall = authz.FindChallenge(challenge_id);
-  if (!chall) return NotFound("challenge");
-  // RFC 8555 7.5.1: a request for a challenge that is not pending changes nothing.
-  if (chall->status != ObjStatus::kPending || authz.status != ObjStatus::kPending) return *chall;
-  chall->status = ObjStatus::kProcessing;
-  SIGNET_RETURN_IF_ERROR(store_.UpdateAuthorization(authz));
-  std::string key_auth = chall->token + "." + account.thumbprint;
-  queue_->Submit([this, authz_id, challenge_id, key_auth, account_id = account.id] {
-    Validate(authz_id, challenge_id, key_auth, account_id);
-  });
-  return *chall;
-}
-
-Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account,
-                                                    const std::string& order_id,
-                                                    const std::string& csr_der) {
-  SIGNET_ASSIGN_OR_RETURN(acme::Order order, GetOrder(order_id));
-  if (order.account_id != account.id)
-    return Error(ErrorCode::kUnauthorized, "order belongs to another account");
-  if (order.status != ObjStatus::kReady)
-    return Error(ErrorCode::kOrderNotReady,
-                 "Order's status (\"" + std::string(acme::StatusName(order.status)) +
-                     "\") is not acceptable for finalization");
-  SIGNET_ASSIGN_OR_RETURN(pki::Csr csr, pki::ParseCsr(csr_der));
-  SIGNET_RETURN_IF_ERROR(CheckCsrKeyAndFeatures(csr, account));
-  if (csr.has_other_san_types)
-    return Error(ErrorCode::kBadCsr, "CSR contains names of a type other than DNS or IP");
-  std::vector<std::string> want_dns, want_ip, got_ip;
-  for (const auto& id : order.identifiers)
-    (id.type == "ip" ? want_ip : want_dns).push_back(id.value);
-  for (const auto& ip : csr.ip_addresses) got_ip.push_back(CanonicalIp(ip));
-  std::sort(want_dns.begin(), want_dns.end());
-  std::sort(want_ip.begin(), want_ip.end());
-  std::sort(got_ip.begin(), got_ip.end());
-  if (pki::CsrDnsNames(csr) != want_dns || got_ip != want_ip)
-    return Error(ErrorCode::kBadCsr, "CSR names do not match the order's identifiers");
-  SIGNET_RETURN_IF_ERROR(RecheckCaa(order));
-  // One write moves the order to processing and keeps the CSR, so that a
-  // restart before FinishIssuance can resume the issuance.
-  order.status = ObjStatus::kProcessing;
-  order.csr_der = Base64Encode(csr_der);
-  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(order, ObjStatus::kReady));
-  if (!moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
-  return Issue(std::move(order), csr);
-}
-
-Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::Csr& csr) {
-  auto profile = config_.profiles.Find(order.profile);
-  if (!profile.ok()) {  // the operator removed the order's profile since
-    SIGNET_RETURN_IF_ERROR(FailOrder(order, profile.error()));
-    return order;
+  // A compare-and-set on the status it was read in: a valid order (issued
+  // meanwhile) is never turned invalid, nor is a failure recorded twice.
+  if (order.status == ObjStatus::kValid || order.status == ObjStatus::kInvalid) return OkStatus();
+  acme::Order failed = order;
+  failed.status = ObjStatus::kInvalid;
+  failed.error = std::move(error);
+  failed.csr_der.clear();
+  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(failed, order.status));
+  if (moved) {
+    order = std::move(failed);
+    return OkStatus();
   }
-  IssueRequest request{&csr.public_key, csr.spki(), {}, {}, *profile,
-                       csr.must_staple && config_.ocsp};
-  for (const auto& id : order.identifiers)
-    (id.type == "ip" ? request.ip_addresses : request.dns_names).push_back(id.value);
-  auto issued = signer_.Issue(request);
-  if (!issued.ok()) {
-    SIGNET_RETURN_IF_ERROR(FailOrder(order, issued.error()));
-    return order;
-  }
-  acme::CertificateRecord record;
-  record.serial = issued->serial_hex;
-  record.account_id = order.account_id;
-  record.order_id = order.id;
-  record.der = std::move(issued->der);
-  record.not_before = issued->not_before;
-  record.not_after = issued->not_after;
-  record.issued_at = acme::Clock::now();
-  record.crl_shard = issued->crl_shard;
-  record.profile = order.profile;
-  order.status = ObjStatus::kValid;
-  order.certificate_serial = issued->serial_hex;
-  order.csr_der.clear();
-  SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
-  return order;
+  SIGNET_ASSIGN_OR_RETURN(order, Require(store_.GetOrder(order.id), "order"));
+  return OkStatus();
+}
+
+Error RegistrationAuthority::Busy(const std::string& what) const {
+  Error e(ErrorCode::kRateLimited,
+          "the CA has too much " + what + " work queued; retry in " +
+              std::to_string(config_.busy_retry_after.count()) + " seconds");
+  e.retry_after_seconds = int(config_.busy_retry_after.count());
+  return e;
 }
 
 Result<acme::CertificateRecord> RegistrationAuthority::GetCertificate(const std::string& serial) {

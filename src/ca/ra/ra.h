@@ -37,10 +37,17 @@ struct RaConfig {
   size_t max_names_per_order = 100;
   bool allow_test_names = false;  // also: loopback/private IP identifiers
   int validation_workers = 8;
+  // The most validations and background issuances waiting for a worker; a
+  // challenge or finalize request beyond it is rateLimited (nothing changes)
+  // with Retry-After: busy_retry_after.
+  size_t validation_queue_capacity = 10000;
+  std::chrono::seconds busy_retry_after = std::chrono::seconds(10);
   // A valid authorization of the same account for the same identifier is
   // reused by new orders when it was validated within this window.
   std::chrono::seconds authz_reuse_window = std::chrono::hours(24 * 30);
-  // CAA is checked again at finalize when the check is older than this.
+  // CAA is checked again before signing when the check is older than this;
+  // finalize then answers "processing" at once and the re-check and the
+  // signing run on the validation queue.
   std::chrono::seconds caa_recheck_after = std::chrono::hours(8);
   // Account URLs are this prefix + id (dns-account-01, CAA accounturi).
   std::string account_url_prefix;
@@ -79,7 +86,9 @@ class RegistrationAuthority {
                         va::ValidationAuthority& va, RaConfig config);
 
   // Re-queues validations and issuance interrupted by a restart. Call once
-  // at start-up, before serving.
+  // at start-up, before serving. An interrupted issuance runs every check
+  // again before it signs, and fails the order (with the reason) if one no
+  // longer holds.
   Status Recover();
 
   // RFC 8555 7.3. The account id and thumbprint come from the key, which
@@ -119,6 +128,9 @@ class RegistrationAuthority {
                                          const std::string& challenge_id);
   // RFC 8555 7.4: checks the CSR against the order and issues. A key that
   // was revoked for keyCompromise is badCSR, as is Must-Staple without OCSP.
+  // An authorization no longer valid (deactivated, expired) is unauthorized
+  // naming its identifier, and fails the order. When CAA must be checked
+  // again the order is returned "processing" and finishes in the background.
   Result<acme::Order> Finalize(const acme::Account& account, const std::string& order_id,
                                const std::string& csr_der);
   Result<acme::CertificateRecord> GetCertificate(const std::string& serial);
@@ -144,6 +156,10 @@ class RegistrationAuthority {
 
   // Test hook: runs after each background validation has been stored.
   void SetValidationObserver(std::function<void()> observer) { observer_ = std::move(observer); }
+  // Test hook: runs with the serial once it is recorded, before it is signed.
+  void SetBeforeSignHook(std::function<void(const std::string&)> hook) {
+    before_sign_ = std::move(hook);
+  }
 
  private:
   Result<acme::Authorization> LoadAuthorization(const std::string& id);
@@ -152,14 +168,38 @@ class RegistrationAuthority {
   Result<acme::Authorization> AuthorizationFor(const acme::Account& account,
                                                const acme::Identifier& id, acme::TimePoint now,
                                                bool* reused);
-  // RFC 8659 re-check before issuance for authorizations validated long ago.
-  Status RecheckCaa(const acme::Order& order);
+  // The outcome of CheckBeforeSigning.
+  struct SigningCheck {
+    Status status;             // OK: the signer may be asked
+    bool order_fails = false;  // the failure ends the order (not the CSR's fault)
+    bool caa_due = false;      // a CAA re-check is due (run only when asked)
+  };
+  // Everything that must hold before a certificate is signed, in one place
+  // so that Finalize and restart recovery cannot drift: the authorizations
+  // valid and unexpired, the account valid, the CSR (key policy, blocked
+  // key, features, names = the order's identifiers) and, with `run_caa`,
+  // CAA re-checked where due (RFC 8659).
+  SigningCheck CheckBeforeSigning(const acme::Order& order, const pki::Csr& csr,
+                                  const acme::Account& account, bool run_caa);
+  Status CheckAuthorizationsValid(const acme::Order& order,
+                                  std::vector<acme::Authorization>* authzs);
+  Status CheckCsrMatchesOrder(const acme::Order& order, const pki::Csr& csr);
+  bool CaaDue(const std::vector<acme::Authorization>& authzs) const;
+  Status RecheckCaa(const acme::Order& order, const std::vector<acme::Authorization>& authzs);
   void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,
                 std::string account_id);
-  // Signs the certificate for a processing order's (already checked) CSR and
-  // records it; a failure is recorded on the order, which is returned.
+  // The background path of a processing order (a finalize that needed a
+  // CAA re-check, or one a restart interrupted): the checks, then Issue.
+  void IssueProcessingOrder(const std::string& order_id);
+  // Records the serial durably, signs and records the certificate for a
+  // processing order whose CSR passed CheckBeforeSigning; a failure is
+  // recorded on the order, which is returned.
   Result<acme::Order> Issue(acme::Order order, const pki::Csr& csr);
+  // Moves `order` from the status it was read in to invalid, unless another
+  // request moved it first; `order` is then what the store holds.
   Status FailOrder(acme::Order& order, Error error);
+  // kRateLimited with Retry-After, when the validation queue is full.
+  Error Busy(const std::string& what) const;
   // AuthorizationFor with the profile's reuse window and pending lifetime.
   Result<acme::Authorization> AuthorizationUnder(const Profile& profile,
                                                  const acme::Account& account,
@@ -177,6 +217,7 @@ class RegistrationAuthority {
   RaConfig config_;
   IdentifierPolicy policy_;
   std::function<void()> observer_;
+  std::function<void(const std::string&)> before_sign_;
   std::function<void(const std::string&, int)> revocation_observer_;
   std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
 };

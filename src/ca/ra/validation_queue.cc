@@ -1,8 +1,11 @@
 #include "ca/ra/validation_queue.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace signet::ca {
 
-ValidationQueue::ValidationQueue(int workers) {
+ValidationQueue::ValidationQueue(int workers, size_t capacity) : capacity_(capacity) {
   for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { Run(); });
 }
 
@@ -14,6 +17,31 @@ ValidationQueue::~ValidationQueue() {
   }
   cv_.notify_all();
   for (auto& t : threads_) t.join();
+}
+
+ValidationQueue::Ticket::~Ticket() {
+  if (!queue_) return;
+  std::lock_guard<std::mutex> lock(queue_->mu_);
+  --queue_->reserved_;
+}
+
+std::optional<ValidationQueue::Ticket> ValidationQueue::Reserve() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (capacity_ > 0 && tasks_.size() + reserved_ >= capacity_) return std::nullopt;
+  ++reserved_;
+  return Ticket(this);
+}
+
+void ValidationQueue::Submit(Ticket ticket, std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ticket.queue_ == this) {
+      ticket.queue_ = nullptr;  // its place becomes the task's
+      --reserved_;
+    }
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
 }
 
 void ValidationQueue::Submit(std::function<void()> task) {

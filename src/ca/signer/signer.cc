@@ -14,7 +14,7 @@ int CrlShardOf(const std::string& serial, int shards) {
   return int(low % uint64_t(shards));
 }
 
-Result<IssuedCertificate> Signer::Issue(const IssueRequest& request) const {
+Result<PreparedCertificate> Signer::Prepare(const IssueRequest& request) const {
   if (!request.subject_key) return Error(ErrorCode::kServerInternal, "no subject key");
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
   const Profile* profile = request.profile;
@@ -40,14 +40,32 @@ Result<IssuedCertificate> Signer::Issue(const IssueRequest& request) const {
     if (config_.ocsp) leaf.ocsp_url = config_.publication.Ocsp();
   }
   leaf.must_staple = request.must_staple;
-  SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::IssueLeaf(hierarchy_.intermediate(), leaf));
-  IssuedCertificate out;
-  out.serial_hex = pki::SerialHex(cert.get());
-  out.der = pki::CertToDer(cert.get());
-  out.not_before = leaf.not_before;
-  out.not_after = leaf.not_after;
-  out.crl_shard = shard;
+  PreparedCertificate out;
+  SIGNET_ASSIGN_OR_RETURN(out.cert_, pki::BuildLeaf(hierarchy_.intermediate(), leaf));
+  out.serial_hex_ = pki::SerialHex(out.cert_.get());
+  out.tbs_der_ = pki::TbsDer(out.cert_.get());
+  if (out.tbs_der_.empty()) return Error(ErrorCode::kServerInternal, "cannot encode the TBS");
+  out.not_before_ = leaf.not_before;
+  out.not_after_ = leaf.not_after;
+  out.crl_shard_ = shard;
   return out;
+}
+
+Result<IssuedCertificate> Signer::Sign(PreparedCertificate prepared) const {
+  if (!prepared.cert_) return Error(ErrorCode::kServerInternal, "nothing prepared to sign");
+  SIGNET_RETURN_IF_ERROR(pki::SignLeaf(hierarchy_.intermediate(), prepared.cert_.get()));
+  IssuedCertificate out;
+  out.serial_hex = std::move(prepared.serial_hex_);
+  out.der = pki::CertToDer(prepared.cert_.get());
+  out.not_before = prepared.not_before_;
+  out.not_after = prepared.not_after_;
+  out.crl_shard = prepared.crl_shard_;
+  return out;
+}
+
+Result<IssuedCertificate> Signer::Issue(const IssueRequest& request) const {
+  SIGNET_ASSIGN_OR_RETURN(PreparedCertificate prepared, Prepare(request));
+  return Sign(std::move(prepared));
 }
 
 std::string Signer::IssuerKeyId() const {

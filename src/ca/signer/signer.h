@@ -57,11 +57,36 @@ struct IssueRequest {
   bool must_staple = false;  // TLS Feature status_request (RFC 7633)
 };
 
+// A certificate the signer has built but not signed: its serial and
+// to-be-signed bytes are final, so the RA can record them durably before
+// the signature exists (as Boulder records serials and precertificates).
+// Move-only; only Signer::Sign turns it into a certificate.
+class PreparedCertificate {
+ public:
+  const std::string& serial_hex() const { return serial_hex_; }
+  const std::string& tbs_der() const { return tbs_der_; }  // TBSCertificate
+
+ private:
+  friend class Signer;
+  crypto::X509Ptr cert_;  // unsigned
+  std::string serial_hex_;
+  std::string tbs_der_;
+  acme::TimePoint not_before_;
+  acme::TimePoint not_after_;
+  int crl_shard_ = 0;
+};
+
 class Signer {
  public:
   Signer(const pki::CaHierarchy& hierarchy, SignerConfig config)
       : hierarchy_(hierarchy), config_(std::move(config)) {}
 
+  // Issue in two steps: Prepare picks a fresh serial and builds the
+  // certificate; Sign signs exactly what Prepare built.
+  Result<PreparedCertificate> Prepare(const IssueRequest& request) const;
+  Result<IssuedCertificate> Sign(PreparedCertificate prepared) const;
+
+  // Prepare and Sign at once, for what needs no record in between.
   Result<IssuedCertificate> Issue(const IssueRequest& request) const;
   Result<IssuedCertificate> Issue(const crypto::Key& subject_key,
                                   const std::vector<std::string>& dns_names,

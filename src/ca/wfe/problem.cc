@@ -17,6 +17,7 @@ int ProblemStatus(ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kMethodNotAllowed: return 405;
     case ErrorCode::kAlreadyReplaced: return 409;  // RFC 9773 5: Conflict
+    case ErrorCode::kRateLimited: return 429;      // RFC 8555 6.6
     case ErrorCode::kServerInternal: return 500;
     default: return 400;
   }

@@ -64,6 +64,7 @@ http::Response WebFrontEnd::Handle(const http::Request& req) {
     const Error& e = reply.error();
     res.status = ProblemStatus(e.code);
     res.Set("Content-Type", "application/problem+json");
+    if (e.retry_after_seconds > 0) res.Set("Retry-After", std::to_string(e.retry_after_seconds));
     json::object doc = ProblemJson(e);
     if (e.code == ErrorCode::kBadSignatureAlgorithm) {
       json::array algs;

@@ -16,7 +16,7 @@ TEST(ProblemTest, MapsAcmeTypesToErrorCodes) {
   EXPECT_EQ(ErrorCodeForProblemType("urn:ietf:params:acme:error:rejectedIdentifier"),
             ErrorCode::kRejectedIdentifier);
   EXPECT_EQ(ErrorCodeForProblemType("urn:ietf:params:acme:error:rateLimited"),
-            ErrorCode::kServerInternal);
+            ErrorCode::kRateLimited);
   EXPECT_EQ(ErrorCodeForProblemType("about:blank"), ErrorCode::kServerInternal);
   EXPECT_EQ(ErrorCodeForProblemType("badNonce"), ErrorCode::kServerInternal);
 }
@@ -42,12 +42,12 @@ TEST(ProblemTest, ReadableDetailNamesEachIdentifier) {
 }
 
 TEST(ProblemTest, UnknownTypesKeepTheirName) {
-  auto p = ParseProblem(Json(R"({"type": "urn:ietf:params:acme:error:rateLimited",
-                                 "detail": "too many certificates"})"));
+  auto p = ParseProblem(Json(R"({"type": "urn:ietf:params:acme:error:userActionRequired",
+                                 "detail": "accept the new terms"})"));
   ASSERT_TRUE(p);
   Error e = ProblemToError(*p);
   EXPECT_EQ(e.code, ErrorCode::kServerInternal);
-  EXPECT_EQ(e.detail, "rateLimited: too many certificates");
+  EXPECT_EQ(e.detail, "userActionRequired: accept the new terms");
   auto other = ParseProblem(Json(R"({"type": "https://example.com/oops"})"));
   ASSERT_TRUE(other);
   EXPECT_EQ(ProblemToError(*other).detail, "https://example.com/oops");

@@ -75,23 +75,35 @@ class Db {
   // Runs `step` on `stmt` and maps anything but SQLITE_DONE to an Error.
   Status StepDone(Stmt& stmt, std::string_view what);
   int Changes() const { return sqlite3_changes(db_); }
+  // Transactions committed with Durability::kDurable on this connection.
+  uint64_t durable_commits() const { return durable_commits_; }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  friend class Transaction;
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  uint64_t durable_commits_ = 0;
 };
+
+// How a commit reaches the disk (WAL mode). kFast (synchronous=NORMAL, the
+// connection's default): consistent after a crash of the process, but a
+// power loss may take the last commits. kDurable (synchronous=FULL for this
+// commit): the WAL is fsynced before COMMIT returns. The WAL is written in
+// commit order, so a durable commit also makes every earlier one durable.
+enum class Durability { kFast, kDurable };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed.
 class Transaction {
  public:
-  explicit Transaction(Db& db) : db_(db) { begun_ = db_.Exec("BEGIN IMMEDIATE").ok(); }
-  ~Transaction() { if (begun_ && !done_) (void)db_.Exec("ROLLBACK"); }
+  explicit Transaction(Db& db, Durability durability = Durability::kFast);
+  ~Transaction();
   bool begun() const { return begun_; }
-  Status Commit() { done_ = true; return db_.Exec("COMMIT"); }
+  Status Commit();
 
  private:
   Db& db_;
+  Durability durability_;
   bool begun_ = false;
   bool done_ = false;
 };

@@ -10,7 +10,8 @@ using Lock = std::lock_guard<std::mutex>;
 Result<bool> SqliteStore::RevokeCertificate(const std::string& serial, int reason,
                                             acme::TimePoint when) {
   Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
+  // Durable: a revocation that was answered survives a power loss.
+  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
   if (!tx.begun()) return db_->LastError("begin");
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
                           db_->Prepare("UPDATE certificates SET revoked_at = ?, revoked_reason = ? "
@@ -80,12 +81,15 @@ Result<bool> SqliteStore::IsKeyBlocked(const std::string& spki_sha256_hex) {
 Status SqliteStore::BlockKey(const std::string& spki_sha256_hex, const std::string& serial,
                              acme::TimePoint when) {
   Lock lock(mu_);
+  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
+  if (!tx.begun()) return db_->LastError("begin");
   SIGNET_ASSIGN_OR_RETURN(
       sqlite::Stmt s,
       db_->Prepare(
           "INSERT OR IGNORE INTO blocked_keys (spki_sha256, added_at, serial) VALUES (?, ?, ?)"));
   s.Bind(1, spki_sha256_hex).Bind(2, ToUnix(when)).Bind(3, serial);
-  return db_->StepDone(s, "block key");
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "block key"));
+  return tx.Commit();
 }
 
 Result<bool> SqliteStore::ReplacementExists(const std::string& serial) {
@@ -123,7 +127,8 @@ Result<bool> SqliteStore::SetRenewalWindow(const std::string& serial,
 
 Result<int64_t> SqliteStore::NextCrlNumber(int shard) {
   Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
+  // Durable: a number is never returned twice, even across a power loss.
+  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
   if (!tx.begun()) return db_->LastError("begin");
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
                           db_->Prepare("INSERT INTO crl_numbers (shard, number) VALUES (?, 1) "

@@ -223,6 +223,40 @@ Status SqliteStore::UpdateAuthorization(const acme::Authorization& authz) {
   return WriteAuthorization(authz, false);
 }
 
+Result<bool> SqliteStore::AuthorizationMeets(const std::string& id,
+                                             const AuthorizationExpectation& expected) {
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "SELECT status, challenges FROM authorizations WHERE id = ?"));
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) return db_->LastError("read authorization");
+  if (acme::ParseStatus(s.Text(0)) != expected.status) return false;
+  SIGNET_ASSIGN_OR_RETURN(std::vector<acme::Challenge> challenges, DecodeChallenges(s.Text(1)));
+  bool found = expected.challenge_id.empty();
+  for (const auto& c : challenges) {
+    if (c.id == expected.challenge_id) {
+      if (c.status != expected.challenge_status) return false;
+      found = true;
+    } else if (expected.no_other_processing && c.status == ObjStatus::kProcessing) {
+      return false;
+    }
+  }
+  return found;
+}
+
+Result<bool> SqliteStore::UpdateAuthorizationIf(const acme::Authorization& authz,
+                                                const AuthorizationExpectation& expected) {
+  Lock lock(mu_);
+  sqlite::Transaction tx(*db_);
+  if (!tx.begun()) return db_->LastError("begin");
+  SIGNET_ASSIGN_OR_RETURN(bool meets, AuthorizationMeets(authz.id, expected));
+  if (!meets) return false;  // rolled back: nothing was written
+  SIGNET_RETURN_IF_ERROR(WriteAuthorization(authz, false));
+  SIGNET_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
 Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
     const std::string& serial) {
   auto db = reads_->Acquire();
@@ -262,7 +296,8 @@ Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
 
 Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme::Order& order) {
   Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
+  // Durable: the certificate is on disk before the client is answered.
+  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
   if (!tx.begun()) return db_->LastError("begin");
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "

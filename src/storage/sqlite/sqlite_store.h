@@ -43,12 +43,16 @@ class SqliteStore : public Store {
                                                               size_t limit) override;
   Result<bool> IsKeyBlocked(const std::string& spki_sha256_hex) override;
   Result<bool> HasReplacementOrder(const std::string& serial) override;
+  Result<std::optional<SerialRecord>> GetSerial(const std::string& serial) override;
   Status BlockKey(const std::string& spki_sha256_hex, const std::string& serial,
                   acme::TimePoint when) override;
   Result<bool> SetRenewalWindow(const std::string& serial, std::optional<acme::TimePoint> start,
                                 std::optional<acme::TimePoint> end,
                                 const std::string& explanation_url) override;
   Result<int64_t> NextCrlNumber(int shard) override;
+  // How many writes were committed durably (synchronous=FULL): serials,
+  // issuances, revocations, blocked keys, CRL numbers.
+  uint64_t DurableCommits();
 
   Status CreateAccount(const acme::Account& account) override;
   Status UpdateAccount(const acme::Account& account) override;
@@ -57,6 +61,9 @@ class SqliteStore : public Store {
   Status UpdateOrder(const acme::Order& order) override;
   Result<bool> UpdateOrderIf(const acme::Order& order, acme::ObjStatus expected) override;
   Status UpdateAuthorization(const acme::Authorization& authz) override;
+  Result<bool> UpdateAuthorizationIf(const acme::Authorization& authz,
+                                     const AuthorizationExpectation& expected) override;
+  Status AddSerial(const SerialRecord& record) override;
   Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) override;
 
  private:
@@ -75,6 +82,9 @@ class SqliteStore : public Store {
   static Result<std::optional<acme::Authorization>> ReadAuthorization(sqlite::Db& db,
                                                                       sqlite::Stmt& s);
   Status WriteAuthorization(const acme::Authorization& authz, bool insert);
+  // REQUIRES: mu_ held, in a transaction. Whether the stored authorization
+  // `id` meets `expected` (false when there is none).
+  Result<bool> AuthorizationMeets(const std::string& id, const AuthorizationExpectation& expected);
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Db> db_;  // GUARDED_BY(mu_)

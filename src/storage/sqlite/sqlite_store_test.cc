@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/codec.h"
+
 namespace signet::storage {
 namespace {
 
@@ -275,6 +277,114 @@ TEST_F(SqliteStoreTest, OnlyOneLiveReplacementOrderPerCertificate) {
   first.status = ObjStatus::kInvalid;  // a failed replacement may be retried
   ASSERT_TRUE(store_->UpdateOrder(first).ok());
   EXPECT_TRUE(store_->CreateOrder(second, {}).ok());
+}
+
+// Audit: a status change is a compare-and-set on the stored status, so a
+// validation that finishes after a deactivation cannot undo it, and two
+// challenges of one authorization cannot both start.
+TEST_F(SqliteStoreTest, AuthorizationWritesAreConditionalOnTheStoredStatus) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  acme::Authorization a = **store_->GetAuthorization("authz1");
+  a.challenges.push_back({"ch2", "dns-01", "tok2", ObjStatus::kPending, {}, {}, {}});
+  ASSERT_TRUE(store_->UpdateAuthorization(a).ok());
+
+  AuthorizationExpectation start{ObjStatus::kPending, "ch1", ObjStatus::kPending, true};
+  acme::Authorization one = a;
+  one.challenges[0].status = ObjStatus::kProcessing;
+  EXPECT_TRUE(*store_->UpdateAuthorizationIf(one, start));
+  acme::Authorization two = a;  // read before `one` was written
+  two.challenges[1].status = ObjStatus::kProcessing;
+  EXPECT_FALSE(*store_->UpdateAuthorizationIf(
+      two, {ObjStatus::kPending, "ch2", ObjStatus::kPending, true}))
+      << "ch1 is processing: ch2 may not start";
+
+  acme::Authorization deactivated = one;
+  deactivated.status = ObjStatus::kDeactivated;
+  EXPECT_TRUE(*store_->UpdateAuthorizationIf(deactivated, AuthorizationExpectation::InStatus(ObjStatus::kPending)));
+  acme::Authorization validated = one;  // the validation read it pending
+  validated.status = ObjStatus::kValid;
+  validated.challenges[0].status = ObjStatus::kValid;
+  EXPECT_FALSE(*store_->UpdateAuthorizationIf(
+      validated, {ObjStatus::kPending, "ch1", ObjStatus::kProcessing}));
+  auto stored = **store_->GetAuthorization("authz1");
+  EXPECT_EQ(stored.status, ObjStatus::kDeactivated);
+  EXPECT_EQ(stored.challenges[1].status, ObjStatus::kPending) << "the losing write changed nothing";
+  EXPECT_FALSE(*store_->UpdateAuthorizationIf(validated, {ObjStatus::kPending, "no-such"}));
+  acme::Authorization ghost = a;
+  ghost.id = "nope";
+  EXPECT_FALSE(*store_->UpdateAuthorizationIf(ghost, AuthorizationExpectation::InStatus(ObjStatus::kPending)));
+}
+
+// Audit: a serial is recorded (with the to-be-signed certificate) before it
+// is signed; the primary key makes a second use of it impossible.
+TEST_F(SqliteStoreTest, SerialsAreRecordedOnceAndSurviveReopen) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  SerialRecord r{"7f01", "order1", "acct1", std::string("\x30\x00tbs", 5),
+                 FromUnix(1700000000)};
+  ASSERT_TRUE(store_->AddSerial(r).ok());
+  Status again = store_->AddSerial(r);
+  EXPECT_FALSE(again.ok()) << "a serial is never recorded twice";
+  Reopen();
+  auto got = store_->GetSerial("7f01");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->order_id, "order1");
+  EXPECT_EQ((*got)->tbs_der, r.tbs_der);
+  EXPECT_EQ((*got)->created_at, r.created_at);
+  EXPECT_FALSE(store_->GetSerial("7f02")->has_value());
+}
+
+// Audit: what the CA has answered for (a serial about to be signed, an
+// issued certificate, a revocation) is on disk before it answers: those
+// commits run with synchronous=FULL, the rest with NORMAL.
+TEST(SqliteDbTest, DurableTransactionsCommitWithSynchronousFull) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("signet-sync-" + std::to_string(::getpid()) + ".db");
+  {
+    auto db = sqlite::Db::Open(path.string());
+    ASSERT_TRUE(db.ok());
+    auto synchronous = [&] {
+      auto s = (*db)->Prepare("PRAGMA synchronous");
+      EXPECT_TRUE(s.ok());
+      EXPECT_EQ(s->Step(), SQLITE_ROW);
+      return s->Int(0);  // 1 = NORMAL, 2 = FULL
+    };
+    EXPECT_EQ(synchronous(), 1);
+    {
+      sqlite::Transaction tx(**db, sqlite::Durability::kDurable);
+      ASSERT_TRUE(tx.begun());
+      EXPECT_EQ(synchronous(), 2);
+      ASSERT_TRUE(tx.Commit().ok());
+    }
+    EXPECT_EQ(synchronous(), 1);
+    EXPECT_EQ((*db)->durable_commits(), 1u);
+    {
+      sqlite::Transaction tx(**db);
+      EXPECT_EQ(synchronous(), 1);
+    }
+  }
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST_F(SqliteStoreTest, SerialsIssuancesAndRevocationsAreDurableCommits) {
+  MakeAccount("acct1");
+  acme::Order order = MakeOrder("acct1");
+  uint64_t before = store_->DurableCommits();
+  order.status = ObjStatus::kReady;
+  ASSERT_TRUE(*store_->UpdateOrderIf(order, ObjStatus::kPending));
+  EXPECT_EQ(store_->DurableCommits(), before) << "an order's status change is not";
+  ASSERT_TRUE(store_->AddSerial({"0d01", "order1", "acct1", "tbs", acme::Clock::now()}).ok());
+  EXPECT_EQ(store_->DurableCommits(), before + 1);
+  order.status = ObjStatus::kValid;
+  ASSERT_TRUE(store_->FinishIssuance(Cert("0d01", acme::Clock::now()), order).ok());
+  EXPECT_EQ(store_->DurableCommits(), before + 2);
+  ASSERT_TRUE(*store_->RevokeCertificate("0d01", 1, acme::Clock::now()));
+  EXPECT_EQ(store_->DurableCommits(), before + 3);
+  ASSERT_TRUE(store_->BlockKey("ab", "0d01", acme::Clock::now()).ok());
+  EXPECT_EQ(store_->DurableCommits(), before + 4);
 }
 
 }  // namespace

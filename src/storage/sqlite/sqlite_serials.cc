@@ -1,0 +1,45 @@
+// SqliteStore: serials recorded before they are signed (migration 0006).
+#include "storage/codec.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace signet::storage {
+
+using Lock = std::lock_guard<std::mutex>;
+
+Status SqliteStore::AddSerial(const SerialRecord& r) {
+  Lock lock(mu_);
+  // On disk when this returns, before the signer is asked.
+  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
+  if (!tx.begun()) return db_->LastError("begin");
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "INSERT INTO serials (serial, order_id, account_id, tbs_der, created_at) "
+      "VALUES (?, ?, ?, ?, ?)"));
+  s.Bind(1, r.serial).Bind(2, r.order_id).Bind(3, r.account_id).BindBlob(4, r.tbs_der)
+      .Bind(5, ToUnix(r.created_at));
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "record serial " + r.serial));
+  return tx.Commit();
+}
+
+uint64_t SqliteStore::DurableCommits() {
+  Lock lock(mu_);
+  return db_->durable_commits();
+}
+
+Result<std::optional<SerialRecord>> SqliteStore::GetSerial(const std::string& serial) {
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
+      "SELECT serial, order_id, account_id, tbs_der, created_at FROM serials WHERE serial = ?"));
+  s.Bind(1, serial);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<SerialRecord>();
+  if (rc != SQLITE_ROW) return db->LastError("read serial");
+  SerialRecord r;
+  r.serial = s.Text(0);
+  r.order_id = s.Text(1);
+  r.account_id = s.Text(2);
+  r.tbs_der = s.Blob(3);
+  r.created_at = FromUnix(s.Int(4));
+  return std::optional<SerialRecord>(std::move(r));
+}
+
+}  // namespace signet::storage
