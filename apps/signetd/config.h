@@ -31,6 +31,9 @@ struct CaConfig {
   size_t max_connections = 10000;             // per listener; also kept below RLIMIT_NOFILE
   size_t max_connections_per_address = 1000;  // 0: no limit (behind a load balancer)
   int validation_workers = 16;
+  // Validations and background issuances waiting for a worker, at most;
+  // past it challenge and finalize requests are rateLimited with Retry-After.
+  size_t validation_queue_capacity = 10000;
   std::string log_level = "info";
   std::string terms_of_service = "https://signet.invalid/terms";
   // CAA issuer domain names that mean this CA (RFC 8659); also directory

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   serve->add_option("--remote-va-key", config.remote_va_key, "client key (PEM) for the remotes");
   serve->add_option("--remote-va-timeout-ms", config.remote_va_timeout_ms,
                     "deadline for the remote perspectives' answers");
-  serve->add_option("--blocklist", config.blocklist, "refuse this name and names under it (repeatable)");
+  serve->add_option("--blocklist", config.blocklist, "refuse this name, names under it and wildcards covering it (repeatable)");
   serve->add_option("--max-rsa-key-bits", config.max_rsa_key_bits,
                     "largest RSA key accepted for accounts and certificates (2048-8192)");
   signet::app::AddPublicationOptions(*serve, config);

@@ -235,7 +235,7 @@ grep -A1 "X509v3 Extended Key Usage" <<<"$text" | tail -1 | grep -qx " *TLS Web 
 exts=$(sed -n '/X509v3 extensions:/,/Signature Algorithm:/p' <<<"$text" | grep -E '^ {12}[A-Za-z]' \
        | sed 's/^ *//; s/ *$//; s/:$//' | sort | tr '\n' '|')
 want="Authority Information Access|X509v3 Authority Key Identifier|X509v3 Basic Constraints: critical|"
-want+="X509v3 CRL Distribution Points|X509v3 Extended Key Usage|X509v3 Key Usage: critical|"
+want+="X509v3 CRL Distribution Points|X509v3 Certificate Policies|X509v3 Extended Key Usage|X509v3 Key Usage: critical|"
 want+="X509v3 Subject Alternative Name: critical|X509v3 Subject Key Identifier|"
 [ "$exts" = "$want" ] || fail "tlsserver: extensions are '$exts'"
 check_cert_chain() { openssl verify -CAfile "$root" -untrusted "$2" "$1" >/dev/null || fail "chain of $1"; }
