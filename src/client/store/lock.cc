@@ -15,9 +15,12 @@ enum class TryResult { kLocked, kBusy, kRetry, kError };
 
 // One attempt of certbot's _UnixLockMechanism.acquire loop.
 TryResult TryLock(const std::filesystem::path& path, int* fd_out, std::string* error) {
-  int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+  // Never through a link: whoever can write the directory could point the
+  // lock at any file for root to create.
+  int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    *error = "cannot open " + path.string() + ": " + std::strerror(errno);
+    *error = errno == ELOOP ? path.string() + " is a symbolic link; refusing to follow it"
+                            : "cannot open " + path.string() + ": " + std::strerror(errno);
     return TryResult::kError;
   }
   struct flock fl {};
@@ -35,7 +38,7 @@ TryResult TryLock(const std::filesystem::path& path, int* fd_out, std::string* e
   // The holder before us deletes the file when releasing; if it did so
   // between our open and our lock, we hold a lock on a dead inode.
   struct stat by_path, by_fd;
-  if (::stat(path.c_str(), &by_path) != 0 || ::fstat(fd, &by_fd) != 0 ||
+  if (::lstat(path.c_str(), &by_path) != 0 || ::fstat(fd, &by_fd) != 0 ||
       by_path.st_dev != by_fd.st_dev || by_path.st_ino != by_fd.st_ino) {
     ::close(fd);
     return TryResult::kRetry;

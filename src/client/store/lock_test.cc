@@ -26,6 +26,18 @@ int TryInChild(const fs::path& dir) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+TEST(StoreLockTest, NeverFollowsALinkPlantedAtTheLockFile) {
+  TempDir tmp;
+  fs::path outside = tmp.path() / "outside";
+  fs::create_directory(tmp.path() / "config");
+  fs::create_symlink(outside, tmp.path() / "config" / kCertbotLockName);
+  Result<StoreLock> lock = StoreLock::LockDir(tmp.path() / "config");
+  ASSERT_FALSE(lock.ok());
+  EXPECT_NE(lock.error().detail.find("is a symbolic link"), std::string::npos)
+      << lock.error().detail;
+  EXPECT_FALSE(fs::exists(outside));  // root did not create the link's target
+}
+
 TEST(StoreLockTest, ExcludesOtherHoldersUntilReleased) {
   TempDir tmp;
   Result<StoreLock> lock = StoreLock::LockDir(tmp.path());
