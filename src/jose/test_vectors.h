@@ -75,6 +75,9 @@ inline constexpr char kRfc7515Es256SignatureB64[] =
 // RFC 7515 A.1.1: the HS256 example (protected header and signature).
 inline constexpr char kRfc7515Hs256ProtectedB64[] = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9";
 inline constexpr char kRfc7515Hs256SignatureB64[] = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+// RFC 7515 A.1.1: the HMAC key of that example (the JWK's "k", base64url).
+inline constexpr char kRfc7515Hs256KeyB64[] =
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
 
 // RFC 7515 A.5: the Unsecured JWS protected header {"alg":"none"}.
 inline constexpr char kRfc7515NoneProtectedB64[] = "eyJhbGciOiJub25lIn0";
