@@ -46,6 +46,16 @@ struct SerialRecord {
   acme::TimePoint created_at;
 };
 
+// An external account binding key (RFC 8555 7.3.4), made by the operator
+// (signetd admin eab add). It binds at most one account.
+struct EabKey {
+  std::string kid;
+  std::string hmac_key;     // the MAC key's raw bytes
+  acme::TimePoint created_at;
+  std::string account_id;   // "" until it binds an account
+  std::optional<acme::TimePoint> bound_at;
+};
+
 class ReadOnlyStore {
  public:
   virtual ~ReadOnlyStore() = default;
@@ -85,6 +95,11 @@ class ReadOnlyStore {
   virtual Result<bool> HasReplacementOrder(const std::string& serial) = 0;
   // The serial recorded by AddSerial, if any.
   virtual Result<std::optional<SerialRecord>> GetSerial(const std::string& serial) = 0;
+
+  // External account binding keys (migration 0007).
+  virtual Result<std::optional<EabKey>> GetEabKey(const std::string& kid) = 0;
+  // Every key, oldest first.
+  virtual Result<std::vector<EabKey>> ListEabKeys() = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -135,6 +150,15 @@ class Store : public ReadOnlyStore {
   // The next cRLNumber of `shard`: one more than the last one returned,
   // persisted before it is returned, so numbers never repeat.
   virtual Result<int64_t> NextCrlNumber(int shard) = 0;
+
+  // Adds an unbound external account binding key; its kid is unique (a
+  // duplicate is an error and nothing is written).
+  virtual Status AddEabKey(const EabKey& key) = 0;
+  // CreateAccount, and binds the EAB key `kid` to the new account, in one
+  // transaction: when the key is unknown (kUnauthorized) or already bound an
+  // account (kUnauthorized, "EAB key already used"), nothing is written, so
+  // two requests racing with one key cannot both create an account.
+  virtual Status CreateAccountWithEab(const acme::Account& account, const std::string& kid) = 0;
 };
 
 }  // namespace signet::storage

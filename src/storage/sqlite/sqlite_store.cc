@@ -74,6 +74,10 @@ Result<std::optional<acme::Account>> SqliteStore::GetAccountByThumbprint(const s
 
 Status SqliteStore::CreateAccount(const acme::Account& a) {
   Lock lock(mu_);
+  return InsertAccount(a);
+}
+
+Status SqliteStore::InsertAccount(const acme::Account& a) {
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "INSERT INTO accounts (" ACCOUNT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
   s.Bind(1, a.id).Bind(2, a.thumbprint).Bind(3, a.jwk_json).Bind(4, EncodeStrings(a.contacts))

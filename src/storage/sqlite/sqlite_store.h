@@ -65,6 +65,11 @@ class SqliteStore : public Store {
                                      const AuthorizationExpectation& expected) override;
   Status AddSerial(const SerialRecord& record) override;
   Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) override;
+  // External account binding keys (sqlite_eab.cc).
+  Result<std::optional<EabKey>> GetEabKey(const std::string& kid) override;
+  Result<std::vector<EabKey>> ListEabKeys() override;
+  Status AddEabKey(const EabKey& key) override;
+  Status CreateAccountWithEab(const acme::Account& account, const std::string& kid) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)
@@ -73,6 +78,9 @@ class SqliteStore : public Store {
   // REQUIRES: mu_ held.
   Result<bool> ReplacementExists(const std::string& serial);
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);
+  // REQUIRES: mu_ held. The INSERT of CreateAccount, inside the caller's
+  // transaction if any.
+  Status InsertAccount(const acme::Account& account);
   Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
   enum class Write { kInsert, kUpdate, kUpdateIfStatus };
   // kUpdateIfStatus: only where the stored status is `expected`.
