@@ -29,6 +29,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kAlreadyReplaced: return "alreadyReplaced";
     case ErrorCode::kInvalidProfile: return "invalidProfile";
     case ErrorCode::kRateLimited: return "rateLimited";
+    case ErrorCode::kExternalAccountRequired: return "externalAccountRequired";
     case ErrorCode::kServerInternal: return "serverInternal";
   }
   return "serverInternal";

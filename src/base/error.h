@@ -38,6 +38,7 @@ enum class ErrorCode {
   kAlreadyReplaced,  // RFC 9773 5: the certificate already has a replacement order.
   kInvalidProfile,   // draft-ietf-acme-profiles: newOrder names an unknown profile.
   kRateLimited,      // RFC 8555 6.6: HTTP 429, with Retry-After when retry_after_seconds.
+  kExternalAccountRequired,  // RFC 8555 7.3.4: newAccount without a required binding.
   kServerInternal,  // Keep last: src/client/acme/problem.cc iterates up to it.
 };
 

@@ -75,6 +75,7 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   rc.account_url_prefix = kBase + "/acme/acct/";
   rc.ocsp = options.ocsp;
   if (options.profiles) rc.profiles = *options.profiles;
+  rc.external_account_required = options.eab_required;
   if (options.tune_ra) options.tune_ra(rc);
   if (options.wrap_va) wrapped_va = options.wrap_va(*va);
   ra = std::make_unique<ca::RegistrationAuthority>(
@@ -83,6 +84,7 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   ca::WfeConfig wc;
   wc.issuer_der = pki::CertToDer(hierarchy->intermediate().cert.get());
   wc.issuer_chain_pem = hierarchy->IntermediatePem();
+  wc.external_account_required = options.eab_required;
   wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, wc);
 }
 

@@ -55,6 +55,9 @@ struct CaOptions {
   // A VA the RA uses instead of the local one, given the local one (e.g. to
   // wrap it and control its timing).
   std::function<std::unique_ptr<va::ValidationAuthority>(va::ValidationAuthority&)> wrap_va;
+  // --eab-required: newAccount needs an external account binding, and the
+  // directory says so (RA and front end configured together, as signetd does).
+  bool eab_required = false;
 };
 
 // The CA's parts, built over a data directory; destroy and rebuild to

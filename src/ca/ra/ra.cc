@@ -66,12 +66,21 @@ Status RegistrationAuthority::Recover() {
 Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_json,
                                                         const std::string& thumbprint,
                                                         std::vector<std::string> contacts,
-                                                        bool tos_agreed) {
+                                                        bool tos_agreed,
+                                                        const ExternalAccountBinding* eab) {
+  if (!eab && config_.external_account_required)
+    return Error(ErrorCode::kExternalAccountRequired,
+                 "this CA requires an external account binding (externalAccountBinding) in "
+                 "newAccount; ask its operator for a key ID and HMAC key");
   boost::system::error_code ec;
   boost::json::value jwk = boost::json::parse(jwk_json, ec);
   if (ec || !jwk.is_object()) return Error(ErrorCode::kMalformed, "account key is not a JWK");
   SIGNET_ASSIGN_OR_RETURN(crypto::Key key, jose::KeyFromJwk(jwk.get_object()));
   SIGNET_RETURN_IF_ERROR(CheckAccountKey(key));
+  std::string eab_kid;
+  if (eab) {
+    SIGNET_ASSIGN_OR_RETURN(eab_kid, VerifyExternalAccountBinding(store_, *eab, thumbprint));
+  }
   acme::Account a;
   a.id = NewObjectId();
   a.jwk_json = jwk_json;
@@ -80,7 +89,11 @@ Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_j
   a.status = ObjStatus::kValid;
   a.tos_agreed = tos_agreed;
   a.created_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
-  SIGNET_RETURN_IF_ERROR(store_.CreateAccount(a));
+  if (eab) {
+    SIGNET_RETURN_IF_ERROR(store_.CreateAccountWithEab(a, eab_kid));
+  } else {
+    SIGNET_RETURN_IF_ERROR(store_.CreateAccount(a));
+  }
   return a;
 }
 

@@ -18,6 +18,7 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
+#include "ca/ra/eab.h"
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/validation_queue.h"
 #include "ca/signer/profile.h"
@@ -61,6 +62,8 @@ struct RaConfig {
   bool ocsp = false;
   // Which account and certificate keys are accepted (pki/key_policy.h).
   pki::KeyPolicy key_policy;
+  // RFC 8555 7.3.4: newAccount must carry an external account binding.
+  bool external_account_required = false;
 };
 
 // What a newOrder request may add to its identifiers.
@@ -92,9 +95,12 @@ class RegistrationAuthority {
   Status Recover();
 
   // RFC 8555 7.3. The account id and thumbprint come from the key, which
-  // must pass CheckAccountKey.
+  // must pass CheckAccountKey. With `eab` (RFC 8555 7.3.4, eab.h) the binding
+  // is verified and its key bound to the new account in the same store
+  // transaction; without it, externalAccountRequired when the CA requires one.
   Result<acme::Account> NewAccount(const std::string& jwk_json, const std::string& thumbprint,
-                                   std::vector<std::string> contacts, bool tos_agreed);
+                                   std::vector<std::string> contacts, bool tos_agreed,
+                                   const ExternalAccountBinding* eab = nullptr);
   // The key policy for account keys (newAccount, and keyChange's new key):
   // pki::CheckAccountKey with the configured policy, and not blocked for
   // keyCompromise. Refusals are badPublicKey with the reason.

@@ -12,6 +12,7 @@ int ProblemStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kUnauthorized:
     case ErrorCode::kOrderNotReady:
+    case ErrorCode::kExternalAccountRequired:  // as Pebble answers
       return 403;
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kNotFound: return 404;

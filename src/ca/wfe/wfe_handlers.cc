@@ -80,9 +80,16 @@ Result<WebFrontEnd::Reply> WebFrontEnd::NewAccount(const http::Request& req, con
   }
   if (!config_.terms_of_service.empty() && !BoolMember(payload, "termsOfServiceAgreed"))
     return Error(ErrorCode::kMalformed, "must agree to terms of service");
+  // RFC 8555 7.3.4: verified (and required, by policy) in the RA; null is
+  // absent, as for the other optional members.
+  std::optional<ExternalAccountBinding> eab;
+  const json::value* binding = payload.if_contains("externalAccountBinding");
+  if (binding && !binding->is_null())
+    eab = ExternalAccountBinding{json::serialize(*binding), ar.jws.url};
   SIGNET_ASSIGN_OR_RETURN(acme::Account account,
                           ra_.NewAccount(ar.jwk_json, ar.thumbprint, std::move(contacts),
-                                         BoolMember(payload, "termsOfServiceAgreed")));
+                                         BoolMember(payload, "termsOfServiceAgreed"),
+                                         eab ? &*eab : nullptr));
   Reply r = Reply::Json(201, RenderAccount(account, urls));
   r.location = urls.Account(account.id);
   return r;
