@@ -3,7 +3,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/base64url.h"
 #include "ca/ra/admin.h"
+#include "ca/ra/eab.h"
+#include "ca/wfe/render.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace signet::app {
@@ -39,11 +42,22 @@ AdminCommand::AdminCommand(CLI::App& app) {
   ari_window_->add_option("--serial", serials_, "certificate serial (hex; repeatable)")->required();
   ari_window_->add_option("--start", start_, "window start (RFC 3339)")->required();
   ari_window_->add_option("--end", end_, "window end (RFC 3339)")->required();
+  CLI::App* eab = admin_->add_subcommand(
+      "eab", "external account binding keys (RFC 8555 7.3.4) for --eab-required");
+  eab->require_subcommand(1);
+  eab_add_ = eab->add_subcommand(
+      "add", "create a key; prints its kid and base64url HMAC key (certbot --eab-kid, "
+             "--eab-hmac-key)");
+  eab_list_ = eab->add_subcommand("list", "list keys: kid, created, bound account or unbound");
+  for (CLI::App* sub : {eab_add_, eab_list_})
+    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
 }
 
 int AdminCommand::Run() {
   if (revoke_->parsed()) return Revoke();
   if (ari_window_->parsed()) return AriWindow();
+  if (eab_add_->parsed()) return EabAdd();
+  if (eab_list_->parsed()) return EabList();
   return Fail(Error(ErrorCode::kMalformed, "unknown admin command"));
 }
 
@@ -67,6 +81,29 @@ int AdminCommand::AriWindow() {
   if (!s.ok()) return Fail(s.error());
   std::cout << "renewal window of " << serials_.size() << " certificate(s) set to " << start_
             << " .. " << end_ << "\n";
+  return 0;
+}
+
+int AdminCommand::EabAdd() {
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  auto key = ca::AdminCreateEabKey(**store);
+  if (!key.ok()) return Fail(key.error());
+  // Exactly these two lines, for scripts and for certbot's flags.
+  std::cout << "kid: " << key->kid << "\n"
+            << "hmac_key: " << Base64UrlEncode(key->hmac_key) << "\n";
+  return 0;
+}
+
+int AdminCommand::EabList() {
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  auto keys = (*store)->ListEabKeys();
+  if (!keys.ok()) return Fail(keys.error());
+  for (const storage::EabKey& k : *keys) {
+    std::cout << k.kid << " " << ca::Rfc3339(k.created_at) << " "
+              << (k.account_id.empty() ? "unbound" : k.account_id) << "\n";
+  }
   return 0;
 }
 

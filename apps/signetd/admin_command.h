@@ -3,6 +3,8 @@
 //   signetd admin revoke --data-dir DIR --serial HEX --reason N [--explanation URL]
 //   signetd admin ari-window --data-dir DIR --serial HEX [--serial HEX ...]
 //       --start RFC3339 --end RFC3339 [--explanation URL]
+//   signetd admin eab add --data-dir DIR    (prints "kid: KID" and "hmac_key: KEY")
+//   signetd admin eab list --data-dir DIR   (one line per key: kid, created, account)
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -23,10 +25,14 @@ class AdminCommand {
  private:
   int Revoke();
   int AriWindow();
+  int EabAdd();
+  int EabList();
 
   CLI::App* admin_;
   CLI::App* revoke_;
   CLI::App* ari_window_;
+  CLI::App* eab_add_;
+  CLI::App* eab_list_;
   std::string data_dir_ = "/var/lib/signetd";
   std::vector<std::string> serials_;
   int reason_ = 0;

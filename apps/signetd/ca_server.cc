@@ -99,6 +99,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(ra_config.profiles, ProfilesFrom(config));
   ra_config.ocsp = config.ocsp;
   ra_config.key_policy.max_rsa_bits = config.max_rsa_key_bits;
+  ra_config.external_account_required = config.eab_required;
   SIGNET_RETURN_IF_ERROR(ra_config.key_policy.Validate());
   ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
   publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };
@@ -113,6 +114,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ca::WfeConfig wfe_config;
   wfe_config.terms_of_service = config.terms_of_service;
   wfe_config.caa_identities = config.caa_identities;
+  wfe_config.external_account_required = config.eab_required;
   wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
   wfe_config.issuer_chain_pem = hierarchy_->IntermediatePem();
   wfe_config.root_pem = hierarchy_->RootPem();

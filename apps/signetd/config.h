@@ -46,6 +46,9 @@ struct CaConfig {
   // DNSSEC trust anchor files (DS/DNSKEY, zone-file format) for the
   // validation resolver; none means answers are taken as insecure.
   std::vector<std::string> dns_trust_anchor_files;
+  // RFC 8555 7.3.4: newAccount must carry an external account binding made
+  // with a key from `signetd admin eab add` (directory meta.externalAccountRequired).
+  bool eab_required = false;
 
   // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
   // perspectives' URLs, the CA file their server certificates chain to, our

@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
 
   CLI::App app{"signetd: an ACME (RFC 8555) certificate authority"};
   app.require_subcommand(1);
+  // Misuse is one line on stderr (and exit code CLI11's non-zero one).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "signetd: " + std::string(e.what()) + " (see --help)\n";
+  });
   signet::app::CaConfig config;
   std::string config_file;
   CLI::App* serve = app.add_subcommand("serve", "run the CA");
@@ -85,6 +89,8 @@ int main(int argc, char** argv) {
   serve->add_option("--blocklist", config.blocklist, "refuse this name, names under it and wildcards covering it (repeatable)");
   serve->add_option("--max-rsa-key-bits", config.max_rsa_key_bits,
                     "largest RSA key accepted for accounts and certificates (2048-8192)");
+  serve->add_flag("--eab-required", config.eab_required,
+                  "newAccount needs an external account binding (keys: signetd admin eab add)");
   signet::app::AddPublicationOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.
