@@ -1,6 +1,7 @@
 // RFC 8555 7.3.5 (account key rollover), 7.1.2.1 (the account's orders list)
 // and 7.3.6 (deactivation takes the pending authorizations with it).
 #include <algorithm>
+#include <thread>
 
 #include "acme_fixture.h"
 #include "jose/jwk.h"
@@ -159,6 +160,38 @@ TEST_F(KeyChangeTest, KeyOfAnotherAccountIsAConflictNamingThatAccount) {
   EXPECT_EQ(same.Type(), "malformed") << same.body;
   EXPECT_EQ(Detail(same),
             "the new key is the account's current key; sign the inner JWS with a new key");
+}
+
+// A key change and a newAccount for the same key at the same time: exactly
+// one account ends up with the key, and each answer says which.
+TEST_F(KeyChangeTest, KeyChangeRacingNewAccountForTheSameKey) {
+  Register();
+  for (int round = 0; round < 20; ++round) {
+    crypto::Key contested = NewKey();
+    Reply changed, created;
+    std::thread change([&] { changed = ChangeKey(contested); });
+    std::thread create([&] {
+      json::value v = json::object{{"termsOfServiceAgreed", true}};
+      created = Post(kBase + "/acme/new-acct", &v, contested, "");
+    });
+    change.join();
+    create.join();
+    std::string holder = FindAccount(contested).Header("Location");
+    ASSERT_FALSE(holder.empty()) << "round " << round;
+    if (changed.status == 200) {
+      EXPECT_EQ(holder, kid_);
+      // newAccount either found the rolled-over account or lost the race.
+      if (created.status == 200) EXPECT_EQ(created.Header("Location"), kid_);
+      else EXPECT_EQ(created.Type(), "malformed") << created.body;
+      key_ = contested;  // the account's key now
+    } else {
+      ASSERT_EQ(changed.status, 409) << changed.body;
+      ASSERT_EQ(created.status, 201) << created.body;
+      EXPECT_EQ(changed.Header("Location"), created.Header("Location"));
+      EXPECT_EQ(holder, created.Header("Location"));
+    }
+    ASSERT_EQ(PostAsGet(kid_).status, 200) << "round " << round;
+  }
 }
 
 TEST_F(KeyChangeTest, AccountFieldMustBeTheSigningAccount) {
