@@ -37,10 +37,14 @@ enum class ErrorCode {
   kCaa,  // CAA records forbid issuance (RFC 8659, RFC 8555 6.7 "caa").
   kAlreadyReplaced,  // RFC 9773 5: the certificate already has a replacement order.
   kInvalidProfile,   // draft-ietf-acme-profiles: newOrder names an unknown profile.
-  kRateLimited,      // RFC 8555 6.6: HTTP 429, with Retry-After when retry_after_seconds.
+  kServerInternal,
+  // Append only: the numbers are persisted (order and challenge errors in
+  // the store, the remote-VA wire format), so a code never moves.
+  kRateLimited,              // RFC 8555 6.6: HTTP 429, with Retry-After when retry_after_seconds.
   kExternalAccountRequired,  // RFC 8555 7.3.4: newAccount without a required binding.
-  kServerInternal,  // Keep last: src/client/acme/problem.cc iterates up to it.
 };
+// The highest ErrorCode, for code that walks them all.
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::kExternalAccountRequired;
 
 // The ACME error short name, e.g. "badNonce" for kBadNonce.
 std::string_view ErrorCodeName(ErrorCode code);

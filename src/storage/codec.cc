@@ -21,6 +21,10 @@ std::string Str(const json::object& o, const char* key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+// Stored as numbers: codes are appended, never moved (base/error.h).
+static_assert(int(ErrorCode::kServerInternal) == 24 && int(ErrorCode::kRateLimited) == 25,
+              "ErrorCode values are persisted; append new codes at the end");
+
 json::value ErrorToJson(const Error& e) {
   json::object o;
   o["code"] = int(e.code);
@@ -37,7 +41,8 @@ json::value ErrorToJson(const Error& e) {
 
 Error ErrorFromJson(const json::object& o) {
   Error e;
-  if (const json::value* c = o.if_contains("code"); c && c->is_int64())
+  if (const json::value* c = o.if_contains("code");
+      c && c->is_int64() && c->get_int64() >= 0 && c->get_int64() <= int(kLastErrorCode))
     e.code = ErrorCode(c->get_int64());
   e.detail = Str(o, "detail");
   e.identifier_type = Str(o, "itype");

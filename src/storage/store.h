@@ -56,6 +56,26 @@ struct EabKey {
   std::optional<acme::TimePoint> bound_at;
 };
 
+// A place in an account's list of orders (RFC 8555 7.1.2.1): the last order
+// a page held. Pages follow (created_at, id) order, so a cursor stays valid
+// while orders are added (keyset pagination).
+struct OrderCursor {
+  acme::TimePoint created_at;
+  std::string id;
+};
+
+struct OrderPage {
+  std::vector<std::string> order_ids;
+  std::optional<OrderCursor> next;  // set when more orders follow
+};
+
+// What ChangeAccountKey did.
+enum class KeyChangeOutcome {
+  kChanged,
+  kAccountChanged,  // the account no longer had the old key, or is not valid: nothing written
+  kKeyInUse,        // the new key is another account's: nothing written
+};
+
 class ReadOnlyStore {
  public:
   virtual ~ReadOnlyStore() = default;
@@ -100,13 +120,32 @@ class ReadOnlyStore {
   virtual Result<std::optional<EabKey>> GetEabKey(const std::string& kid) = 0;
   // Every key, oldest first.
   virtual Result<std::vector<EabKey>> ListEabKeys() = 0;
+  // RFC 8555 7.1.2.1: the ids of `account_id`'s orders that are not invalid,
+  // oldest first, at most `limit`, after `after` (from the start when unset).
+  virtual Result<OrderPage> ListAccountOrders(const std::string& account_id,
+                                              const std::optional<OrderCursor>& after,
+                                              size_t limit) = 0;
 };
 
 class Store : public ReadOnlyStore {
  public:
   // Fails with kMalformed if an account with the same thumbprint exists.
   virtual Status CreateAccount(const acme::Account& account) = 0;
+  // Writes the contacts and terms agreement only: status and key change
+  // through DeactivateAccount and ChangeAccountKey, so a contact update
+  // racing with those cannot undo them.
   virtual Status UpdateAccount(const acme::Account& account) = 0;
+  // RFC 8555 7.3.5: replaces the key of `account_id` if it still has the key
+  // `old_thumbprint` and is valid (a compare-and-set). Thumbprints are unique,
+  // so of a key change and a newAccount (or another key change) to the same
+  // key, exactly one succeeds.
+  virtual Result<KeyChangeOutcome> ChangeAccountKey(const std::string& account_id,
+                                                    const std::string& old_thumbprint,
+                                                    const std::string& new_jwk_json,
+                                                    const std::string& new_thumbprint) = 0;
+  // RFC 8555 7.3.6: the account deactivated and its pending authorizations
+  // with it, in one transaction. Idempotent.
+  virtual Status DeactivateAccount(const std::string& account_id) = 0;
 
   // Writes the order and its new authorizations together. An order with
   // `replaces_serial` set fails with kAlreadyReplaced, writing nothing, when

@@ -120,9 +120,14 @@ Result<acme::Account> RegistrationAuthority::UpdateAccount(
     const acme::Account& account, std::optional<std::vector<std::string>> contacts,
     bool deactivate) {
   acme::Account updated = account;
-  if (contacts) updated.contacts = std::move(*contacts);
-  if (deactivate) updated.status = ObjStatus::kDeactivated;
-  SIGNET_RETURN_IF_ERROR(store_.UpdateAccount(updated));
+  if (contacts) {
+    updated.contacts = std::move(*contacts);
+    SIGNET_RETURN_IF_ERROR(store_.UpdateAccount(updated));
+  }
+  if (deactivate) {
+    SIGNET_RETURN_IF_ERROR(store_.DeactivateAccount(account.id));
+    updated.status = ObjStatus::kDeactivated;
+  }
   return updated;
 }
 

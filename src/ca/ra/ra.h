@@ -108,9 +108,24 @@ class RegistrationAuthority {
   Result<std::optional<acme::Account>> FindAccountByThumbprint(const std::string& thumbprint);
   Result<acme::Account> GetAccount(const std::string& id);
   // RFC 8555 7.3.2 / 7.3.6. `contacts` nullopt leaves them unchanged.
+  // Deactivation also deactivates the account's pending authorizations.
   Result<acme::Account> UpdateAccount(const acme::Account& account,
                                       std::optional<std::vector<std::string>> contacts,
                                       bool deactivate);
+  // RFC 8555 7.3.5 (accounts.cc): binds `account` to `new_key`, which must
+  // pass CheckAccountKey (badPublicKey) and differ from its key (malformed).
+  // A change racing with another change of the account is unauthorized.
+  struct KeyChange {
+    acme::Account account;     // as it now is
+    // Set when `new_key` is another account's (this one is unchanged): the
+    // front end answers 409 Conflict naming that account.
+    std::string key_holder_id;
+  };
+  Result<KeyChange> ChangeAccountKey(const acme::Account& account, const crypto::Key& new_key);
+  // RFC 8555 7.1.2.1 (accounts.cc): a page of the account's orders.
+  Result<storage::OrderPage> ListOrders(const acme::Account& account,
+                                        const std::optional<storage::OrderCursor>& after,
+                                        size_t limit);
 
   // RFC 8555 7.4. Identifiers are normalised and checked; several refusals
   // come back as one rejectedIdentifier error with a subproblem each.

@@ -22,6 +22,8 @@ class AccountKeyCache {
 
   std::optional<crypto::Key> Find(const std::string& thumbprint);
   void Insert(const std::string& thumbprint, const crypto::Key& key);
+  // Forgets the key (an account's old key after keyChange). Linear in size.
+  void Erase(const std::string& thumbprint);
 
  private:
   std::mutex mu_;

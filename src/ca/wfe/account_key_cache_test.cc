@@ -22,5 +22,21 @@ TEST(AccountKeyCache, FindsWhatWasInsertedAndForgetsTheOldest) {
   EXPECT_TRUE(cache.Find("c")->SamePublicKey(*c));
 }
 
+TEST(AccountKeyCache, ErasedKeysAreForgottenAndCanComeBack) {
+  AccountKeyCache cache(2);
+  auto a = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  auto b = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(a.ok() && b.ok());
+  cache.Insert("a", *a);
+  cache.Insert("b", *b);
+  cache.Erase("a");
+  EXPECT_FALSE(cache.Find("a").has_value());
+  EXPECT_TRUE(cache.Find("b").has_value());
+  cache.Erase("missing");  // harmless
+  cache.Insert("a", *a);
+  ASSERT_TRUE(cache.Find("a").has_value());
+  EXPECT_TRUE(cache.Find("a")->SamePublicKey(*a));
+}
+
 }  // namespace
 }  // namespace signet::ca

@@ -76,6 +76,7 @@ Result<AuthenticatedRequest> JwsAuthenticator::Authenticate(const http::Request&
     SIGNET_ASSIGN_OR_RETURN(out.key, jose::KeyFromJwk(*jws.jwk));
     out.jwk_json = boost::json::serialize(jose::PublicJwk(out.key));
     out.thumbprint = jose::Thumbprint(out.key);
+    SIGNET_RETURN_IF_ERROR(jose::Verify(jws, out.key));
   } else {
     if (jws.kid.rfind(account_prefix, 0) != 0)
       return Error(ErrorCode::kAccountDoesNotExist, "KeyID header \"" + jws.kid +
@@ -97,8 +98,14 @@ Result<AuthenticatedRequest> JwsAuthenticator::Authenticate(const http::Request&
     }
     out.thumbprint = account.thumbprint;
     out.account = std::move(account);
+    Status verified = jose::Verify(jws, out.key);
+    if (!verified.ok()) {  // often a key the account had before keyChange
+      Error e = std::move(verified).error();
+      e.detail += " (a request naming an account by \"kid\" must be signed with the account's "
+                  "current key)";
+      return e;
+    }
   }
-  SIGNET_RETURN_IF_ERROR(jose::Verify(jws, out.key));
   out.jws = std::move(jws);
   return out;
 }

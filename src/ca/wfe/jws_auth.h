@@ -40,6 +40,10 @@ class JwsAuthenticator {
   Result<AuthenticatedRequest> Authenticate(const http::Request& request,
                                             const std::string& expected_url,
                                             const std::string& account_prefix, KeyMode mode);
+  // Drops the parsed key with this thumbprint (an account's old key after
+  // keyChange). Not needed for correctness: keys are looked up by the
+  // account's current thumbprint, so an old key is never used again.
+  void ForgetKey(const std::string& thumbprint) { keys_.Erase(thumbprint); }
 
  private:
   NonceService& nonces_;

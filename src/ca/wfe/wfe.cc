@@ -34,7 +34,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const
       {"/acme/chall/", true, &W::Challenge},
       {"/acme/cert/", true, &W::Certificate},
       {"/acme/revoke-cert", true, &W::RevokeCert},
-      {"/acme/key-change", true, &W::NotImplemented},
+      {"/acme/key-change", true, &W::KeyChange},
       {"/acme/issuer-cert", false, &W::IssuerCert},
       {"/acme/root", false, &W::Root},
       {"/acme/renewal-info/", false, &W::RenewalInfo},
@@ -127,11 +127,6 @@ Result<WebFrontEnd::Reply> WebFrontEnd::RenewalInfo(const http::Request&, const 
   Reply r = Reply::Json(200, RenderRenewalInfo(window.start, window.end, window.explanation_url));
   r.retry_after = kRenewalInfoRetryAfterSeconds;
   return r;
-}
-
-Result<WebFrontEnd::Reply> WebFrontEnd::NotImplemented(const http::Request&, const Urls&,
-                                                       const std::string&) {
-  return Error(ErrorCode::kMalformed, "this operation is not supported by this CA yet");
 }
 
 Result<AuthenticatedRequest> WebFrontEnd::Authenticate(const http::Request& req, const Urls& urls,

@@ -30,6 +30,9 @@ struct WfeConfig {
   // intermediate's PEM.
   std::string issuer_chain_pem;
   std::string root_pem;    // served at /acme/root for convenience
+  // RFC 8555 7.1.2.1: the most order URLs one page of an account's orders
+  // list holds; a Link rel="next" leads to the rest.
+  size_t orders_per_page = 100;
 };
 
 // How long ARI clients should wait before asking again (RFC 9773 4.3).
@@ -67,7 +70,9 @@ class WebFrontEnd {
   Result<Reply> IssuerCert(const http::Request&, const Urls&, const std::string&);
   Result<Reply> Root(const http::Request&, const Urls&, const std::string&);
   Result<Reply> RenewalInfo(const http::Request&, const Urls&, const std::string& cert_id);
-  Result<Reply> NotImplemented(const http::Request&, const Urls&, const std::string&);
+  // account_handlers.cc: RFC 8555 7.3.5 and 7.1.2.1.
+  Result<Reply> KeyChange(const http::Request&, const Urls&, const std::string&);
+  Result<Reply> AccountOrders(const http::Request&, const Urls&, const std::string& account_id);
 
   RegistrationAuthority& ra_;
   NonceService& nonces_;

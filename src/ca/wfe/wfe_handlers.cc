@@ -97,6 +97,9 @@ Result<WebFrontEnd::Reply> WebFrontEnd::NewAccount(const http::Request& req, con
 
 Result<WebFrontEnd::Reply> WebFrontEnd::Account(const http::Request& req, const Urls& urls,
                                                 const std::string& id) {
+  constexpr std::string_view kOrders = "/orders";  // RFC 8555 7.1.2.1
+  if (id.ends_with(kOrders))
+    return AccountOrders(req, urls, id.substr(0, id.size() - kOrders.size()));
   SIGNET_ASSIGN_OR_RETURN(AuthenticatedRequest ar, Authenticate(req, urls, KeyMode::kKid));
   SIGNET_RETURN_IF_ERROR(RequireOwner(ar, id));
   acme::Account account = *ar.account;

@@ -56,8 +56,8 @@ ErrorCode ErrorCodeForProblemType(std::string_view type) {
   if (!type.starts_with(kAcmeErrorPrefix)) return ErrorCode::kServerInternal;
   std::string_view name = type.substr(kAcmeErrorPrefix.size());
   // kMalformed comes first among the codes that share the name "malformed";
-  // kServerInternal is the last code.
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kServerInternal); ++i) {
+  // kLastErrorCode is the last code.
+  for (int i = 0; i <= static_cast<int>(kLastErrorCode); ++i) {
     auto code = static_cast<ErrorCode>(i);
     if (ErrorCodeName(code) == name) return code;
   }

@@ -75,6 +75,8 @@ class Db {
   // Runs `step` on `stmt` and maps anything but SQLITE_DONE to an Error.
   Status StepDone(Stmt& stmt, std::string_view what);
   int Changes() const { return sqlite3_changes(db_); }
+  // The extended result code of the last failure (e.g. SQLITE_CONSTRAINT_UNIQUE).
+  int ExtendedErrorCode() const { return sqlite3_extended_errcode(db_); }
   // Transactions committed with Durability::kDurable on this connection.
   uint64_t durable_commits() const { return durable_commits_; }
 

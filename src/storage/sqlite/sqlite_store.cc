@@ -83,15 +83,18 @@ Status SqliteStore::InsertAccount(const acme::Account& a) {
   s.Bind(1, a.id).Bind(2, a.thumbprint).Bind(3, a.jwk_json).Bind(4, EncodeStrings(a.contacts))
       .Bind(5, acme::StatusName(a.status)).Bind(6, int64_t(a.tos_agreed))
       .Bind(7, ToUnix(a.created_at));
-  return db_->StepDone(s, "insert account");
+  if (s.Step() == SQLITE_DONE) return OkStatus();
+  if (db_->ExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)  // the thumbprint (ids are random)
+    return Error(ErrorCode::kMalformed,
+                 "this key is already bound to an account; send newAccount again to find it");
+  return db_->LastError("insert account");
 }
 
 Status SqliteStore::UpdateAccount(const acme::Account& a) {
   Lock lock(mu_);
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "UPDATE accounts SET contacts = ?, status = ?, tos_agreed = ? WHERE id = ?"));
-  s.Bind(1, EncodeStrings(a.contacts)).Bind(2, acme::StatusName(a.status))
-      .Bind(3, int64_t(a.tos_agreed)).Bind(4, a.id);
+      "UPDATE accounts SET contacts = ?, tos_agreed = ? WHERE id = ?"));
+  s.Bind(1, EncodeStrings(a.contacts)).Bind(2, int64_t(a.tos_agreed)).Bind(3, a.id);
   return db_->StepDone(s, "update account");
 }
 

@@ -44,6 +44,9 @@ class SqliteStore : public Store {
   Result<bool> IsKeyBlocked(const std::string& spki_sha256_hex) override;
   Result<bool> HasReplacementOrder(const std::string& serial) override;
   Result<std::optional<SerialRecord>> GetSerial(const std::string& serial) override;
+  Result<OrderPage> ListAccountOrders(const std::string& account_id,
+                                      const std::optional<OrderCursor>& after,
+                                      size_t limit) override;
   Status BlockKey(const std::string& spki_sha256_hex, const std::string& serial,
                   acme::TimePoint when) override;
   Result<bool> SetRenewalWindow(const std::string& serial, std::optional<acme::TimePoint> start,
@@ -56,6 +59,11 @@ class SqliteStore : public Store {
 
   Status CreateAccount(const acme::Account& account) override;
   Status UpdateAccount(const acme::Account& account) override;
+  Result<KeyChangeOutcome> ChangeAccountKey(const std::string& account_id,
+                                            const std::string& old_thumbprint,
+                                            const std::string& new_jwk_json,
+                                            const std::string& new_thumbprint) override;
+  Status DeactivateAccount(const std::string& account_id) override;
   Status CreateOrder(const acme::Order& order,
                      const std::vector<acme::Authorization>& authzs) override;
   Status UpdateOrder(const acme::Order& order) override;

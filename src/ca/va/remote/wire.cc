@@ -73,7 +73,7 @@ Status StatusFromJson(const json::object& o) {
   if (ok && ok->is_bool() && ok->get_bool()) return OkStatus();
   const json::value* code = o.if_contains("code");
   ErrorCode c = code && code->is_int64() && code->get_int64() >= 0 &&
-                        code->get_int64() <= int(ErrorCode::kServerInternal)
+                        code->get_int64() <= int(kLastErrorCode)
                     ? ErrorCode(code->get_int64())
                     : ErrorCode::kServerInternal;
   return Error(c, Str(o, "detail"));
