@@ -65,15 +65,27 @@ std::string IdpCritical(const CrlContext& c) {
   return "issuingDistributionPoint is not critical";
 }
 
+// (sign, magnitude) of an INTEGER: ordered as BuildCrl sorts its entries
+// (shorter first, then by bytes) among non-negative serials.
+using SerialKey = std::pair<int, std::string_view>;
+bool SerialBefore(const SerialKey& a, const SerialKey& b) {
+  if (a.first != b.first) return a.first < b.first;
+  if (a.second.size() != b.second.size()) return a.second.size() < b.second.size();
+  return a.second < b.second;
+}
+
 std::string DuplicateSerial(const CrlContext& c) {
   STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(c.crl);
-  std::vector<std::pair<int, std::string_view>> serials;  // (sign, magnitude)
+  std::vector<SerialKey> serials;
   serials.reserve(size_t(std::max(0, sk_X509_REVOKED_num(revoked))));
+  bool sorted = true;  // as BuildCrl writes them: then one pass suffices
   for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
     const ASN1_INTEGER* serial = X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i));
     serials.emplace_back(ASN1_STRING_type(serial), OctetsOf(serial));
+    if (i > 0 && !SerialBefore(serials[size_t(i) - 1], serials[size_t(i)])) sorted = false;
   }
-  std::sort(serials.begin(), serials.end());
+  if (sorted) return "";
+  std::sort(serials.begin(), serials.end(), SerialBefore);
   auto dup = std::adjacent_find(serials.begin(), serials.end());
   if (dup == serials.end()) return "";
   std::string hex;
@@ -83,6 +95,14 @@ std::string DuplicateSerial(const CrlContext& c) {
     hex += kDigits[uint8_t(b) & 15];
   }
   return "serial " + hex + " is listed twice";
+}
+
+// The value of a reasonCode extension (ENUMERATED, X.690 8.4), read from its
+// DER directly: a million entries are linted in one pass. -1 when malformed.
+long ReasonOf(const X509_EXTENSION* ext) {
+  std::string_view der = OctetsOf(X509_EXTENSION_get_data(const_cast<X509_EXTENSION*>(ext)));
+  if (der.size() != 3 || der[0] != 0x0a || der[1] != 1 || (uint8_t(der[2]) & 0x80)) return -1;
+  return uint8_t(der[2]);
 }
 
 // RFC 5280 5.3.1: 0-6, 8-10; 7 is unused and removeFromCRL (8) is for delta
@@ -97,9 +117,8 @@ std::string ReasonCode(const CrlContext& c) {
     if (index < 0) continue;
     X509_EXTENSION* ext = sk_X509_EXTENSION_value(exts, index);
     if (X509_EXTENSION_get_critical(ext)) return "an entry's reasonCode is critical";
-    crypto::Asn1EnumeratedPtr value(static_cast<ASN1_ENUMERATED*>(X509V3_EXT_d2i(ext)));
-    if (!value) return "an entry's reasonCode does not decode";
-    long reason = ASN1_ENUMERATED_get(value.get());
+    long reason = ReasonOf(ext);
+    if (reason < 0) return "an entry's reasonCode is not a one-octet ENUMERATED";
     if (reason == 0) return "an entry writes out the reasonCode unspecified (0)";
     if (reason < 0 || reason == 7 || reason == 8 || reason > 10)
       return "an entry has the reasonCode " + std::to_string(reason);

@@ -27,7 +27,7 @@
 //   e_san_unexpected_type                 a SAN entry other than dNSName / iPAddress
 //   e_san_dns_name_malformed              dNSName not lower-case LDH, trailing dot, bad wildcard
 //   e_san_ip_address_malformed            iPAddress not 4 or 16 octets
-//   e_san_criticality                     SAN critical iff the subject is empty, not so
+//   e_san_criticality                     SAN critical with a subject, or not without one
 //   e_cn_not_in_san                       subject CN is not one of the SANs
 // CRLs (crl_lints.cc):
 //   e_crl_not_version_2, e_crl_update_order (nextUpdate absent or before
