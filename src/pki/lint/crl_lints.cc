@@ -99,8 +99,8 @@ std::string DuplicateSerial(const CrlContext& c) {
 
 // The value of a reasonCode extension (ENUMERATED, X.690 8.4), read from its
 // DER directly: a million entries are linted in one pass. -1 when malformed.
-long ReasonOf(const X509_EXTENSION* ext) {
-  std::string_view der = OctetsOf(X509_EXTENSION_get_data(const_cast<X509_EXTENSION*>(ext)));
+long ReasonOf(X509_EXTENSION* ext) {
+  std::string_view der = OctetsOf(X509_EXTENSION_get_data(ext));
   if (der.size() != 3 || der[0] != 0x0a || der[1] != 1 || (uint8_t(der[2]) & 0x80)) return -1;
   return uint8_t(der[2]);
 }
