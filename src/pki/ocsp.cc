@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "crypto/digest.h"
+#include "pki/lint/lint.h"
 
 namespace signet::pki {
 
@@ -192,6 +193,8 @@ Result<std::string> BuildOcspResponse(const Issuer& responder, X509* issuer_cert
   SIGNET_RETURN_IF_ERROR(
       AddSingleResponse(basic.get(), id.get(), status, this_update, next_update));
   if (include_nonce && request.nonce) SIGNET_RETURN_IF_ERROR(AddNonce(basic.get(), *request.nonce));
+  SIGNET_RETURN_IF_ERROR(
+      lint::FindingsToStatus(lint::LintOcspBeforeSigning(basic.get()), "OCSP response"));
   const EVP_MD* md = responder.key.Family() == "OKP" ? nullptr : EVP_sha256();
   if (OCSP_basic_sign(basic.get(), responder.cert.get(), responder.key.get(), md, nullptr,
                       OCSP_RESPID_KEY) != 1)

@@ -68,7 +68,12 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   vc.tlsalpn01.allow_loopback = true;
   vc.caa.ca_identities = {"signet.test"};
   va = std::make_unique<va::LocalValidationAuthority>(resolver, vc);
-  signer = std::make_unique<ca::Signer>(*hierarchy, options.signer);
+  ca::SignerConfig signer_config = options.signer;
+  // As signetd sets it: a certificate without caIssuers fails the lint
+  // e_aia_ca_issuers_missing (BR 7.1.2.7.7) and is not signed.
+  if (signer_config.ca_issuers_url.empty())
+    signer_config.ca_issuers_url = kBase + "/acme/issuer-cert";
+  signer = std::make_unique<ca::Signer>(*hierarchy, signer_config);
   ca::RaConfig rc;
   rc.allow_test_names = true;
   rc.validation_workers = 2;

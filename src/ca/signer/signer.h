@@ -30,7 +30,9 @@ struct PublicationUrls {
 struct SignerConfig {
   std::chrono::seconds lifetime = std::chrono::hours(24 * 90);  // without a profile
   std::chrono::seconds backdate = std::chrono::hours(1);        // clock skew allowance
-  std::string ca_issuers_url;  // AIA caIssuers, e.g. https://host/acme/issuer-cert
+  // AIA caIssuers, e.g. https://host/acme/issuer-cert. Required: without it
+  // every certificate fails the lint e_aia_ca_issuers_missing (BR 7.1.2.7.7).
+  std::string ca_issuers_url;
   // Empty: certificates carry no CRL Distribution Points and no OCSP URL.
   PublicationUrls publication;
   int crl_shards = 1;  // shard = serial mod crl_shards
@@ -81,8 +83,10 @@ class Signer {
   Signer(const pki::CaHierarchy& hierarchy, SignerConfig config)
       : hierarchy_(hierarchy), config_(std::move(config)) {}
 
-  // Issue in two steps: Prepare picks a fresh serial and builds the
-  // certificate; Sign signs exactly what Prepare built.
+  // Issue in two steps: Prepare picks a fresh serial, builds the
+  // certificate and lints its TBS (pki/lint/lint.h); Sign signs exactly what
+  // Prepare built. A lint finding fails Prepare with kServerInternal
+  // "certificate failed lint NAME: detail", before anything is recorded or signed.
   Result<PreparedCertificate> Prepare(const IssueRequest& request) const;
   Result<IssuedCertificate> Sign(PreparedCertificate prepared) const;
 
