@@ -24,8 +24,11 @@ Result<PublicationEndpoint> PublicationEndpointFrom(const CaConfig& config) {
     return Error(ErrorCode::kMalformed, "public_base_url must be an http:// URL");
   if (config.crl_shards < 1 || config.crl_shards > 1024)
     return Error(ErrorCode::kMalformed, "crl_shards must be between 1 and 1024");
-  if (config.crl_interval_minutes < 1)
-    return Error(ErrorCode::kMalformed, "crl_interval_minutes must be at least 1");
+  // BR 4.9.7: a CRL's nextUpdate is at most 10 days after its thisUpdate,
+  // and the window is at least 4 intervals: 3600 minutes at most.
+  if (config.crl_interval_minutes < 1 || config.crl_interval_minutes > 3600)
+    return Error(ErrorCode::kMalformed, "crl_interval_minutes must be between 1 and 3600 "
+                                        "(a CRL may be valid 10 days at most)");
   return out;
 }
 
