@@ -85,3 +85,27 @@ start_webroot_server() {  # dir
   PIDS+=($!)
   wait_for_port 127.0.0.1 "$HTTP01_PORT"
 }
+
+# uacme answering HTTP-01 through $T/hook.sh, which writes the key
+# authorization into a webroot served on HTTP01_PORT. uacme (libcurl-gnutls)
+# trusts only the system store, so in_ns runs it in a private mount namespace
+# where the system bundle is replaced by our root: the machine's own store is
+# never touched.
+start_uacme_webroot() {
+  start_webroot_server "$T/www"
+  cat >"$T/hook.sh" <<HOOK
+#!/bin/sh
+# uacme hook: METHOD TYPE IDENT TOKEN AUTH
+[ "\$2" = "http-01" ] || exit 1
+dir="$T/www/.well-known/acme-challenge"
+case "\$1" in
+  begin) mkdir -p "\$dir" && printf '%s' "\$5" > "\$dir/\$4" ;;
+  done|failed) rm -f "\$dir/\$4" ;;
+esac
+HOOK
+  chmod +x "$T/hook.sh"
+  cp "$DATA/root.pem" "$T/bundle.crt"
+}
+in_ns() {  # COMMAND: run with our root as the system bundle
+  unshare -m sh -c "mount --bind '$T/bundle.crt' /etc/ssl/certs/ca-certificates.crt && $1"
+}

@@ -5,22 +5,7 @@
 # namespace where the system bundle is replaced by our root.
 source "$(dirname "$0")/lib.sh"
 start_ca "$1"
-start_webroot_server "$T/www"
-cat >"$T/hook.sh" <<HOOK
-#!/bin/sh
-# uacme hook: METHOD TYPE IDENT TOKEN AUTH
-[ "\$2" = "http-01" ] || exit 1
-dir="$T/www/.well-known/acme-challenge"
-case "\$1" in
-  begin) mkdir -p "\$dir" && printf '%s' "\$5" > "\$dir/\$4" ;;
-  done|failed) rm -f "\$dir/\$4" ;;
-esac
-HOOK
-chmod +x "$T/hook.sh"
-cp "$DATA/root.pem" "$T/bundle.crt"
-in_ns() {  # commands run with our root as the system bundle
-  unshare -m sh -c "mount --bind '$T/bundle.crt' /etc/ssl/certs/ca-certificates.crt && $1"
-}
+start_uacme_webroot
 U="uacme -v -y -a '$DIRECTORY'"
 
 in_ns "$U -c '$T/uacme' -t EC new ops@example.com" >"$T/uacme-new.log" 2>&1 \

@@ -4,28 +4,15 @@
 #include <gtest/gtest.h>
 
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/store_test_fixture.h"
 
 namespace signet::storage {
 namespace {
 
 using acme::ObjStatus;
 
-class SqliteAccountsTest : public ::testing::Test {
+class SqliteAccountsTest : public SqliteStoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signet-accounts-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = SqliteStore::Open((dir_ / "ca.db").string());
-    ASSERT_TRUE(s.ok()) << s.error().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   acme::Account MakeAccount(const std::string& id) {
     acme::Account a;
     a.id = id;
@@ -72,9 +59,6 @@ class SqliteAccountsTest : public ::testing::Test {
     EXPECT_TRUE(a.ok() && a->has_value());
     return **a;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(SqliteAccountsTest, KeyChangeIsACompareAndSetOnTheOldKey) {

@@ -8,30 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/store_test_fixture.h"
 
 namespace signet::storage {
 namespace {
 
-class SqliteEabTest : public ::testing::Test {
+class SqliteEabTest : public SqliteStoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signet-eab-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto s = SqliteStore::Open((dir_ / "ca.db").string());
-    ASSERT_TRUE(s.ok()) << s.error().ToString();
-    store_ = std::move(*s);
-  }
   static acme::Account Account(const std::string& id) {
     acme::Account a;
     a.id = id;
@@ -49,9 +32,6 @@ class SqliteEabTest : public ::testing::Test {
     auto a = store_->GetAccount(id);
     return a.ok() && a->has_value();
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(SqliteEabTest, KeysRoundTripAndSurviveReopen) {

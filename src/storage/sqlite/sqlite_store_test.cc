@@ -1,4 +1,5 @@
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/store_test_fixture.h"
 
 #include <filesystem>
 
@@ -11,26 +12,8 @@ namespace {
 
 using acme::ObjStatus;
 
-class SqliteStoreTest : public ::testing::Test {
+class SqliteStoreTest : public SqliteStoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signet-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto s = SqliteStore::Open((dir_ / "ca.db").string());
-    ASSERT_TRUE(s.ok()) << s.error().ToString();
-    store_ = std::move(*s);
-  }
   acme::Account MakeAccount(const std::string& id) {
     acme::Account a;
     a.id = id;
@@ -70,9 +53,6 @@ class SqliteStoreTest : public ::testing::Test {
     c.not_after = not_after;
     return c;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(SqliteStoreTest, AccountsSurviveReopenAndThumbprintIsUnique) {
