@@ -11,9 +11,15 @@
 //   pending_authz_lifetime = "7d"
 //   description = "..."
 //   offered = true                    # false withdraws a built-in profile
+//   [[profiles.classic.schedule]]     # dated steps; `schedule = []` clears
+//   from = 2027-02-10                 # date (UTC) or date-time with offset
+//   lifetime = "64d"                  # each optional: else the step before's
+//   authz_reuse = "10d"
 //
 // A table named like a built-in profile changes only the keys it gives; a
-// new name starts from classic's values.
+// new name starts from classic's values (without classic's schedule). A
+// table giving lifetime or authz_reuse but no schedule clears the profile's
+// built-in schedule, so the values given hold from then on.
 #pragma once
 
 #include <toml++/toml.h>

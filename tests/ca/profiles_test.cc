@@ -250,6 +250,43 @@ TEST_F(ConfiguredProfilesTest, ConfiguredProfileIsIssuedExactly) {
   EXPECT_EQ(classic.Type(), "invalidProfile") << "only configured profiles are offered";
 }
 
+// A profile whose schedule moved an hour ago: what is in force now is the
+// step's lifetime and reuse window, both for signing and for new orders.
+class ScheduledProfilesTest : public ProfilesTest {
+ protected:
+  CaOptions Options() const override {
+    CaOptions o = ProfilesTest::Options();
+    ca::Profile stepped = ca::DefaultProfiles()[0];
+    stepped.name = "stepped";
+    stepped.schedule = {{acme::Clock::now() - hours(1), hours(24 * 64), hours(0)},
+                        {acme::Clock::now() + hours(24), hours(24 * 45), hours(7)}};
+    auto set = ca::ProfileSet::Create({ca::DefaultProfiles()[0], stepped}, "classic");
+    EXPECT_TRUE(set.ok());
+    o.profiles = *set;
+    return o;
+  }
+  // The status of the first authorization of a new order under `profile`.
+  std::string SecondOrderAuthzStatus(const std::string& name, const std::string& profile) {
+    Reply order = PostJson(
+        kBase + "/acme/new-order",
+        json::object{{"identifiers", json::array{json::object{{"type", "dns"}, {"value", name}}}},
+                     {"profile", profile}});
+    EXPECT_EQ(order.status, 201) << order.body;
+    return Str(PostAsGet(std::string(order.json.at("authorizations").as_array()[0].as_string()))
+                   .json,
+               "status");
+  }
+};
+
+TEST_F(ScheduledProfilesTest, TheStepInForceSetsLifetimeAndReuse) {
+  EXPECT_EQ(Lifetime(IssueText({"stepped.example.test"}, "stepped")), hours(24 * 64));
+  EXPECT_EQ(SecondOrderAuthzStatus("stepped.example.test", "stepped"), "pending")
+      << "the step's reuse window is 0: the validation is not reused";
+  EXPECT_EQ(Lifetime(IssueText({"plain.example.test"}, "classic")), hours(24 * 90));
+  EXPECT_EQ(SecondOrderAuthzStatus("plain.example.test", "classic"), "valid")
+      << "classic (its first step is in 2027) reuses it for 30 days";
+}
+
 TEST(ProfileSetTest, RejectsBadConfigurations) {
   ca::Profile p = ca::DefaultProfiles()[0];
   EXPECT_FALSE(ca::ProfileSet::Create({}, "classic").ok());

@@ -67,7 +67,7 @@ Result<acme::Authorization> RegistrationAuthority::AuthorizationUnder(const Prof
   SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, AuthorizationFor(account, id, now, reused));
   if (*reused) {
     std::optional<acme::TimePoint> validated = LastValidated(authz);
-    if (validated && *validated + profile.authz_reuse_window > now) return authz;
+    if (validated && *validated + profile.ReuseWindowAt(now) > now) return authz;
     authz = FreshLike(authz);  // too old for this profile
     *reused = false;
   }

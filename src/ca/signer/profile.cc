@@ -12,6 +12,37 @@ bool Profile::AllowsIdentifierType(std::string_view type) const {
          identifier_types.end();
 }
 
+namespace {
+
+const ProfileStep* StepAt(const std::vector<ProfileStep>& schedule,
+                          std::chrono::system_clock::time_point t) {
+  const ProfileStep* in_force = nullptr;
+  for (const ProfileStep& step : schedule)
+    if (step.from <= t) in_force = &step;
+  return in_force;
+}
+
+std::chrono::system_clock::time_point Utc(int y, unsigned m, unsigned d) {
+  return std::chrono::sys_days(std::chrono::year(y) / m / d);
+}
+
+}  // namespace
+
+std::chrono::seconds Profile::LifetimeAt(std::chrono::system_clock::time_point t) const {
+  const ProfileStep* step = StepAt(schedule, t);
+  return step ? step->lifetime : lifetime;
+}
+
+std::chrono::seconds Profile::ReuseWindowAt(std::chrono::system_clock::time_point t) const {
+  const ProfileStep* step = StepAt(schedule, t);
+  return step ? step->authz_reuse_window : authz_reuse_window;
+}
+
+std::vector<ProfileStep> LetsEncryptClassicSchedule() {
+  return {{Utc(2027, 2, 10), hours(24 * 64), hours(24 * 10)},
+          {Utc(2028, 2, 16), hours(24 * 45), hours(7)}};
+}
+
 std::vector<Profile> DefaultProfiles() {
   Profile classic;
   classic.name = "classic";
@@ -19,6 +50,7 @@ std::vector<Profile> DefaultProfiles() {
   classic.lifetime = hours(24 * 90);
   classic.common_name = true;
   classic.ext_key_usages = {"serverAuth", "clientAuth"};
+  classic.schedule = LetsEncryptClassicSchedule();
 
   Profile tlsserver;
   tlsserver.name = "tlsserver";
@@ -60,6 +92,14 @@ Status CheckProfile(const Profile& p) {
   for (const auto& e : p.ext_key_usages)
     if (e != "serverAuth" && e != "clientAuth")
       return bad("unknown extended key usage \"" + e + "\"");
+  for (size_t i = 0; i < p.schedule.size(); ++i) {
+    const ProfileStep& step = p.schedule[i];
+    if (i > 0 && step.from <= p.schedule[i - 1].from)
+      return bad("schedule steps must be in increasing date order");
+    if (step.lifetime.count() <= 0) return bad("a schedule step's lifetime must be positive");
+    if (step.authz_reuse_window.count() < 0)
+      return bad("a schedule step's authorization reuse window is negative");
+  }
   return OkStatus();
 }
 
@@ -93,7 +133,11 @@ Result<const Profile*> ProfileSet::Find(std::string_view name) const {
 
 std::chrono::seconds ProfileSet::LongestReuseWindow() const {
   std::chrono::seconds longest{0};
-  for (const Profile& p : profiles_) longest = std::max(longest, p.authz_reuse_window);
+  for (const Profile& p : profiles_) {
+    longest = std::max(longest, p.authz_reuse_window);
+    for (const ProfileStep& step : p.schedule)
+      longest = std::max(longest, step.authz_reuse_window);
+  }
   return longest;
 }
 

@@ -26,10 +26,11 @@ Result<PreparedCertificate> Signer::Prepare(const IssueRequest& request) const {
   leaf.ip_addresses = request.ip_addresses;
   leaf.serial = pki::RandomSerial();
   leaf.not_before = now - config_.backdate;
+  // The profile's lifetime in force now (its schedule may have moved it).
+  const std::chrono::seconds lifetime = profile ? profile->LifetimeAt(now) : config_.lifetime;
   // RFC 5280 validity is inclusive of notAfter: subtract a second so the
   // lifetime is exactly what is configured.
-  leaf.not_after =
-      leaf.not_before + (profile ? profile->lifetime : config_.lifetime) - std::chrono::seconds(1);
+  leaf.not_after = leaf.not_before + lifetime - std::chrono::seconds(1);
   leaf.ca_issuers_url = config_.ca_issuers_url;
   if (profile) {
     leaf.include_common_name = profile->common_name;
@@ -49,8 +50,7 @@ Result<PreparedCertificate> Signer::Prepare(const IssueRequest& request) const {
   // Linted as built: tbs_der_ is this certificate's encoding. (Parsing the
   // DER back would cost OpenSSL 3 about 100 us a certificate, mostly in
   // decoding the public key; the lints themselves take about 6 us.)
-  pki::lint::CertProfile lint_profile{
-      (profile ? profile->lifetime : config_.lifetime) + config_.backdate, leaf.ext_key_usages};
+  pki::lint::CertProfile lint_profile{lifetime + config_.backdate, leaf.ext_key_usages};
   SIGNET_RETURN_IF_ERROR(pki::lint::FindingsToStatus(
       pki::lint::LintCertificate(out.cert_.get(), hierarchy_.intermediate().cert.get(),
                                  lint_profile),
