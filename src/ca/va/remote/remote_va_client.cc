@@ -39,7 +39,31 @@ Result<json::object> RemoteValidationAuthority::Call(const std::string& path,
   if (ec || !v.is_object() || res->status != 200)
     return Error(ErrorCode::kServerInternal, "remote perspective " + config_.url +
                                                  " answered HTTP " + std::to_string(res->status));
-  return std::move(v.get_object());
+  json::object answer = std::move(v.get_object());
+  SIGNET_RETURN_IF_ERROR(CheckRir(answer));
+  return answer;
+}
+
+std::string RemoteValidationAuthority::rir() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rir_;
+}
+
+Status RemoteValidationAuthority::CheckRir(const json::object& answer) {
+  SIGNET_ASSIGN_OR_RETURN(std::string rir, DeclaredRir(answer, config_.url));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (rir_.empty()) rir_ = rir;
+  if (rir_ != rir) {
+    return Error(ErrorCode::kServerInternal, "remote perspective " + config_.url +
+                                                 " declared RIR " + rir + ", earlier " + rir_);
+  }
+  return OkStatus();
+}
+
+Status RemoteValidationAuthority::Probe(Deadline deadline) {
+  auto answer = Call("/va/info", json::object{}, deadline);
+  if (!answer.ok()) return std::move(answer).error();
+  return OkStatus();
 }
 
 ValidationResult RemoteValidationAuthority::Validate(const ValidationRequest& request) {
