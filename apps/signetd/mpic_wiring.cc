@@ -39,6 +39,23 @@ std::vector<std::string> ProbeRirs(
   return rirs;
 }
 
+// The clients of config.remote_vas, with our mutual-TLS identity.
+Result<std::vector<std::shared_ptr<RemoteValidationAuthority>>> MakeRemotes(
+    const CaConfig& config) {
+  std::vector<std::shared_ptr<RemoteValidationAuthority>> remotes;
+  if (config.remote_vas.empty()) return remotes;
+  if (config.remote_va_cert.empty() || config.remote_va_key.empty() || config.remote_va_ca.empty())
+    return Error(ErrorCode::kMalformed,
+                 "--remote-va needs --remote-va-ca, --remote-va-cert and --remote-va-key");
+  SIGNET_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.remote_va_cert));
+  SIGNET_ASSIGN_OR_RETURN(std::string key, ReadFile(config.remote_va_key));
+  for (const auto& url : config.remote_vas)
+    remotes.push_back(std::make_shared<RemoteValidationAuthority>(
+        va::remote::RemoteVaConfig{url, config.remote_va_ca, cert, key,
+                                   std::chrono::milliseconds(config.remote_va_timeout_ms)}));
+  return remotes;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<va::ValidationAuthority>> MakeValidationAuthority(
@@ -51,18 +68,7 @@ Result<std::unique_ptr<va::ValidationAuthority>> MakeValidationAuthority(
     e.detail += hint;
     return e;
   }
-  std::vector<std::shared_ptr<RemoteValidationAuthority>> remotes;
-  if (!config.remote_vas.empty()) {
-    if (config.remote_va_cert.empty() || config.remote_va_key.empty() || config.remote_va_ca.empty())
-      return Error(ErrorCode::kMalformed,
-                   "--remote-va needs --remote-va-ca, --remote-va-cert and --remote-va-key");
-    SIGNET_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.remote_va_cert));
-    SIGNET_ASSIGN_OR_RETURN(std::string key, ReadFile(config.remote_va_key));
-    for (const auto& url : config.remote_vas)
-      remotes.push_back(std::make_shared<RemoteValidationAuthority>(
-          mpic::RemoteVaConfig{url, config.remote_va_ca, cert, key,
-                               std::chrono::milliseconds(config.remote_va_timeout_ms)}));
-  }
+  SIGNET_ASSIGN_OR_RETURN(auto remotes, MakeRemotes(config));
   size_t min_rirs = mpic::kMinCorroboratingRirs;
   if (!remotes.empty()) {
     const std::vector<std::string> rirs =
