@@ -63,4 +63,17 @@ Status CheckDeployment(size_t configured, const std::vector<std::string>& declar
   return OkStatus();
 }
 
+Status DeclaredRirRecord::Record(const std::string& rir, const std::string& remote) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (rir_.empty()) rir_ = rir;
+  if (rir_ == rir) return OkStatus();
+  return Error(ErrorCode::kServerInternal,
+               "remote perspective " + remote + " declared RIR " + rir + ", earlier " + rir_);
+}
+
+std::string DeclaredRirRecord::rir() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rir_;
+}
+
 }  // namespace signet::va::remote

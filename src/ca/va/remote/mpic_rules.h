@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +41,21 @@ Status CheckDeployment(size_t configured, const std::vector<std::string>& declar
 
 // The distinct RIRs among `rirs`, sorted; "" (unknown) is left out.
 std::vector<std::string> DistinctRirs(const std::vector<std::string>& rirs);
+
+// The RIR one remote has declared: the first answer's is learned, and an
+// answer naming another is an error (a remote does not move between
+// registries; one that seems to is misconfigured or not the remote we
+// think). Thread-safe.
+class DeclaredRirRecord {
+ public:
+  // Learns or checks `rir` (canonical) declared by `remote` (its URL).
+  Status Record(const std::string& rir, const std::string& remote);
+  // The RIR learned, "" before any answer.
+  std::string rir() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::string rir_;  // GUARDED_BY(mu_)
+};
 
 }  // namespace signet::va::remote

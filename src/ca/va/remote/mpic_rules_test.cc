@@ -53,5 +53,19 @@ TEST(MpicRules, DeploymentCheck) {
       << silent.error().detail;
 }
 
+// The primary learns a remote's RIR from its first answer and refuses an
+// answer that names another later.
+TEST(MpicRules, ARemotesRirDoesNotChange) {
+  DeclaredRirRecord record;
+  EXPECT_EQ(record.rir(), "");
+  EXPECT_TRUE(record.Record("RIPE", "https://r1").ok());
+  EXPECT_TRUE(record.Record("RIPE", "https://r1").ok());
+  Status moved = record.Record("ARIN", "https://r1");
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.error().code, ErrorCode::kServerInternal);
+  EXPECT_EQ(moved.error().detail, "remote perspective https://r1 declared RIR ARIN, earlier RIPE");
+  EXPECT_EQ(record.rir(), "RIPE");
+}
+
 }  // namespace
 }  // namespace signet::va::remote

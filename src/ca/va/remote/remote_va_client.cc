@@ -44,20 +44,11 @@ Result<json::object> RemoteValidationAuthority::Call(const std::string& path,
   return answer;
 }
 
-std::string RemoteValidationAuthority::rir() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return rir_;
-}
+std::string RemoteValidationAuthority::rir() const { return declared_.rir(); }
 
 Status RemoteValidationAuthority::CheckRir(const json::object& answer) {
   SIGNET_ASSIGN_OR_RETURN(std::string rir, DeclaredRir(answer, config_.url));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (rir_.empty()) rir_ = rir;
-  if (rir_ != rir) {
-    return Error(ErrorCode::kServerInternal, "remote perspective " + config_.url +
-                                                 " declared RIR " + rir + ", earlier " + rir_);
-  }
-  return OkStatus();
+  return declared_.Record(rir, config_.url);
 }
 
 Status RemoteValidationAuthority::Probe(Deadline deadline) {

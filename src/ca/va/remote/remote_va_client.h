@@ -14,7 +14,6 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -50,8 +49,7 @@ class RemoteValidationAuthority : public RemotePerspective {
   // Learns or checks the "rir" of an answer.
   Status CheckRir(const boost::json::object& answer);
   RemoteVaConfig config_;
-  mutable std::mutex mu_;
-  std::string rir_;  // GUARDED_BY(mu_)
+  DeclaredRirRecord declared_;
 };
 
 }  // namespace signet::va::remote
