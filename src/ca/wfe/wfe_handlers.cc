@@ -66,7 +66,8 @@ Result<CertificatePath> ParseCertificatePath(const std::string& path, size_t alt
   std::string number = path.substr(at + kAlternate.size());
   for (size_t n = 1; n <= alternates; ++n)
     if (number == std::to_string(n)) return CertificatePath{path.substr(0, at), n};
-  return Error(ErrorCode::kNotFound, "No such certificate chain: alternate " + number.substr(0, 20));
+  return Error(ErrorCode::kNotFound,
+               "No such certificate chain: alternate " + number.substr(0, 20));
 }
 
 bool BoolMember(const json::object& o, const char* key) {

@@ -109,8 +109,9 @@ Status Validate(AcmeClient& acme, const std::vector<Pending>& plan, Deadline dea
 
 // certbot's --preferred-chain over the default chain `pem` and the CA's
 // alternates.
-std::string ChooseChain(AcmeClient& acme, std::string pem, const std::vector<std::string>& alternates,
-                        const std::string& preferred, const Logger& log) {
+std::string ChooseChain(AcmeClient& acme, std::string pem,
+                        const std::vector<std::string>& alternates, const std::string& preferred,
+                        const Logger& log) {
   std::vector<std::string> chains{std::move(pem)};
   for (size_t i = 0; i < alternates.size() && i < kMaxAlternateChains; ++i) {
     auto alternate = acme.DownloadCertificate(alternates[i]);
@@ -190,8 +191,9 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
   }
   std::vector<std::string> alternates;
   bool choose = !request.preferred_chain.empty();
-  SIGNET_ASSIGN_OR_RETURN(std::string pem, acme.DownloadCertificate(order.certificate_url,
-                                                                    choose ? &alternates : nullptr));
+  SIGNET_ASSIGN_OR_RETURN(
+      std::string pem,
+      acme.DownloadCertificate(order.certificate_url, choose ? &alternates : nullptr));
   if (choose) pem = ChooseChain(acme, std::move(pem), alternates, request.preferred_chain, log);
   Obtained out;
   out.fullchain_pem = pem;
