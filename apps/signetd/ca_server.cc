@@ -96,6 +96,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   wfe_config.external_account_required = config.eab_required;
   wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
   wfe_config.issuer_chain_pem = hierarchy_->IntermediatePem();
+  wfe_config.alternate_issuer_chains = {hierarchy_->CrossSignedIntermediatePem()};
   wfe_config.root_pem = hierarchy_->RootPem();
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
 

@@ -44,6 +44,9 @@ struct AgentOptions {
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";  // secp256r1 | secp384r1
   bool reuse_key = false;
+  // --preferred-chain: the issuer CN of the topmost certificate of the chain
+  // to keep (certbot's semantics; "" = the CA's default chain).
+  std::string preferred_chain;
 
   // Renewal.
   bool force_renewal = false;

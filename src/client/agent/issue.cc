@@ -45,6 +45,7 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.rsa_key_size = o.rsa_key_size;
   p.elliptic_curve = o.elliptic_curve;
   p.reuse_key = o.reuse_key;
+  p.preferred_chain = o.preferred_chain;
   p.pre_hook = o.pre_hook;
   p.post_hook = o.post_hook;
   p.deploy_hook = o.deploy_hook;
@@ -82,6 +83,8 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
   p.reuse_key = o.reuse_key || conf.ParamBool("reuse_key").value_or(false);
+  p.preferred_chain =
+      o.preferred_chain.empty() ? param("preferred_chain", "") : o.preferred_chain;
   p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
   p.post_hook = o.post_hook.empty() ? param("post_hook", "") : o.post_hook;
   p.deploy_hook = o.deploy_hook.empty() ? param("renew_hook", "") : o.deploy_hook;
@@ -137,6 +140,7 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
     params.Set("elliptic_curve", plan.elliptic_curve);
   if (plan.reuse_key) params.SetBool("reuse_key", true);
+  if (!plan.preferred_chain.empty()) params.Set("preferred_chain", plan.preferred_chain);
   if (!plan.pre_hook.empty()) params.Set("pre_hook", plan.pre_hook);
   if (!plan.post_hook.empty()) params.Set("post_hook", plan.post_hook);
   if (!plan.deploy_hook.empty()) params.Set("renew_hook", plan.deploy_hook);
@@ -165,6 +169,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
   std::unique_ptr<Solver> solver = MakeSolver(plan);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
+  request.preferred_chain = plan.preferred_chain;
   auto log = [&out](const std::string& line) { out.Step(line); };
   SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
   if (options.dry_run) {

@@ -36,6 +36,7 @@ struct IssuePlan {
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";
   bool reuse_key = false;
+  std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
   std::string pre_hook, post_hook, deploy_hook;
   RenewalParams base_params;  // an existing conf's params, kept across renewals
 };
