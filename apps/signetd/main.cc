@@ -8,6 +8,7 @@
 #include "admin_command.h"
 #include "ca_server.h"
 #include "config.h"
+#include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
 #include "wiring.h"
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--eab-required", config.eab_required,
                   "newAccount needs an external account binding (keys: signetd admin eab add)");
   signet::app::AddPublicationOptions(*serve, config);
+  signet::app::AddPauseOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.
   try {
