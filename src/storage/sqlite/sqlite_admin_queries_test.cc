@@ -3,6 +3,7 @@
 // and an "after" cursor; the counts.
 #include <gtest/gtest.h>
 
+#include "storage/admin_query_builders.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/store_test_fixture.h"
 
@@ -79,31 +80,31 @@ class SqliteAdminQueriesTest : public SqliteStoreFixture {
 
 TEST_F(SqliteAdminQueriesTest, AccountsByIdContactThumbprintAndPage) {
   EXPECT_EQ(AccountIds({}), (V{"a1", "a2", "a3"}));
-  EXPECT_EQ(AccountIds({.id = "a2"}), V{"a2"});
-  EXPECT_EQ(AccountIds({.contact_substring = "ops@example"}), V{"a1"}) << "case-insensitive";
-  EXPECT_EQ(AccountIds({.contact_substring = "mailto:"}), (V{"a1", "a2"}));
-  EXPECT_EQ(AccountIds({.contact_substring = "50%_"}), V{"a2"});
-  EXPECT_EQ(AccountIds({.contact_substring = "5%"}), V{}) << "% is literal, not a wildcard";
-  EXPECT_EQ(AccountIds({.thumbprint = "tp-a3"}), V{"a3"});
-  EXPECT_EQ(AccountIds({.id = "a1", .thumbprint = "tp-a3"}), V{}) << "filters combine";
-  EXPECT_EQ(AccountIds({.limit = 2}), (V{"a1", "a2"}));
-  EXPECT_EQ(AccountIds({.after_id = "a2", .limit = 2}), V{"a3"});
-  auto a2 = store_->FindAccounts({.id = "a2"});
+  EXPECT_EQ(AccountIds(Accounts().Id("a2")), V{"a2"});
+  EXPECT_EQ(AccountIds(Accounts().Contact("ops@example")), V{"a1"}) << "case-insensitive";
+  EXPECT_EQ(AccountIds(Accounts().Contact("mailto:")), (V{"a1", "a2"}));
+  EXPECT_EQ(AccountIds(Accounts().Contact("50%_")), V{"a2"});
+  EXPECT_EQ(AccountIds(Accounts().Contact("5%")), V{}) << "% is literal, not a wildcard";
+  EXPECT_EQ(AccountIds(Accounts().Thumbprint("tp-a3")), V{"a3"});
+  EXPECT_EQ(AccountIds(Accounts().Id("a1").Thumbprint("tp-a3")), V{}) << "filters combine";
+  EXPECT_EQ(AccountIds(Accounts().Limit(2)), (V{"a1", "a2"}));
+  EXPECT_EQ(AccountIds(Accounts().After("a2").Limit(2)), V{"a3"});
+  auto a2 = store_->FindAccounts(Accounts().Id("a2"));
   ASSERT_TRUE(a2.ok() && a2->size() == 1);
   EXPECT_EQ((*a2)[0].contacts.size(), 2u);
 }
 
 TEST_F(SqliteAdminQueriesTest, CertificatesBySerialNameAccountAndPage) {
   EXPECT_EQ(Serials({}), (V{"01", "02", "03"}));
-  EXPECT_EQ(Serials({.serial = "03"}), V{"03"});
-  EXPECT_EQ(Serials({.name = "one.example"}), (V{"01", "03"}));
-  EXPECT_EQ(Serials({.name = "www.one.example"}), V{"01"});
-  EXPECT_EQ(Serials({.name = "one"}), V{}) << "names match exactly";
-  EXPECT_EQ(Serials({.account_id = "a2"}), V{"02"});
-  EXPECT_EQ(Serials({.name = "one.example", .account_id = "a2"}), V{});
-  EXPECT_EQ(Serials({.limit = 1}), V{"01"});
-  EXPECT_EQ(Serials({.after_serial = "01", .limit = 1}), V{"02"});
-  auto c = store_->FindCertificates({.serial = "02"});
+  EXPECT_EQ(Serials(Certificates().Serial("03")), V{"03"});
+  EXPECT_EQ(Serials(Certificates().Name("one.example")), (V{"01", "03"}));
+  EXPECT_EQ(Serials(Certificates().Name("www.one.example")), V{"01"});
+  EXPECT_EQ(Serials(Certificates().Name("one")), V{}) << "names match exactly";
+  EXPECT_EQ(Serials(Certificates().Account("a2")), V{"02"});
+  EXPECT_EQ(Serials(Certificates().Name("one.example").Account("a2")), V{});
+  EXPECT_EQ(Serials(Certificates().Limit(1)), V{"01"});
+  EXPECT_EQ(Serials(Certificates().After("01").Limit(1)), V{"02"});
+  auto c = store_->FindCertificates(Certificates().Serial("02"));
   ASSERT_TRUE(c.ok() && c->size() == 1);
   EXPECT_TRUE((*c)[0].revoked_at.has_value());
   EXPECT_EQ((*c)[0].revoked_reason, 4);
