@@ -23,7 +23,6 @@ AdminKeyPauseCommands::AdminKeyPauseCommands(CLI::App& admin, std::string& data_
   auto* by_cert = block_key_->add_option("--cert", cert_file_,
                                          "PEM file of a certificate whose key to block");
   by_hash->excludes(by_cert);
-  block_key_->require_option(1);
   pause_ = admin.add_subcommand("pause", "pause an account for an identifier (newOrder refused)");
   unpause_ = admin.add_subcommand(
       "unpause", "unpause an account for an identifier, or for all it is paused for");
@@ -47,6 +46,8 @@ std::optional<int> AdminKeyPauseCommands::Run() {
 }
 
 int AdminKeyPauseCommands::BlockKey() {
+  if (spki_sha256_.empty() && cert_file_.empty())
+    return Fail(Error(ErrorCode::kMalformed, "block-key needs --spki-sha256 HEX or --cert FILE"));
   std::string pem;
   if (!cert_file_.empty()) {  // read before the store is opened: bad input changes nothing
     auto read = ReadFile(cert_file_);

@@ -119,6 +119,10 @@ int main(int argc, char** argv) {
     std::cerr << "signetd: --validation-timeout-ms must be positive\n";
     return 2;
   }
+  if (auto pausing = signet::app::PauseConfigFrom(config); !pausing.ok()) {
+    std::cerr << "signetd: " << pausing.error().detail << "\n";
+    return 2;
+  }
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   if (remote_va->parsed()) return signet::app::ServeRemoteVa(config);
   return Serve(config);
