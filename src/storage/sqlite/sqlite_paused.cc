@@ -97,8 +97,8 @@ Result<bool> SqliteStore::RecordValidationFailure(const std::string& account_id,
   BindKey(count, 1, account_id, id);
   count.Bind(4, ToUnix(now));
   SIGNET_RETURN_IF_ERROR(db_->StepDone(count, "count failed validation"));
-  // Read back in the same transaction (SQLite 3.40's RETURNING evaluates
-  // "column IS NULL" of an upserted row wrongly, so it is not used here).
+  // Read back in the same transaction: SQLite 3.40 (Debian 12) was seen to
+  // answer "unpaused_at IS NULL" wrongly in this upsert's RETURNING clause.
   PauseState state;
   {
     SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt read, db_->Prepare(
