@@ -16,6 +16,7 @@
 #include "pki/certificate.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "mpic_wiring.h"
+#include "pause_options.h"
 #include "publication_wiring.h"
 #include "wiring.h"
 
@@ -79,6 +80,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.ocsp = config.ocsp;
   ra_config.key_policy.max_rsa_bits = config.max_rsa_key_bits;
   ra_config.external_account_required = config.eab_required;
+  SIGNET_ASSIGN_OR_RETURN(ra_config.pausing, PauseConfigFrom(config));
   SIGNET_RETURN_IF_ERROR(ra_config.key_policy.Validate());
   ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
   publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "pause_options.h"
 #include "profile_config.h"
 
 namespace signet::app {
@@ -55,6 +56,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   list("dns_trust_anchor_files", c.dns_trust_anchor_files);
   if (auto v = t["dnssec"].value<bool>()) c.dnssec = *v;
   if (auto v = t["eab_required"].value<bool>()) c.eab_required = *v;
+  LoadPauseOptions(t, c);
   list("remote_vas", c.remote_vas);
   str("remote_va_ca", c.remote_va_ca);
   str("remote_va_cert", c.remote_va_cert);

@@ -53,6 +53,11 @@ struct CaConfig {
   // RFC 8555 7.3.4: newAccount must carry an external account binding made
   // with a key from `signetd admin eab add` (directory meta.externalAccountRequired).
   bool eab_required = false;
+  // Paused clients (pause_options.h): a run of this many failed validations
+  // in a row (0: never), spanning at least pause_min_span, pauses an account
+  // for a name.
+  int64_t pause_after_failures = 3600;
+  std::string pause_min_span = "7d";
 
   // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
   // perspectives' URLs, the CA file their server certificates chain to, our

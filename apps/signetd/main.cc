@@ -8,6 +8,7 @@
 #include "admin_command.h"
 #include "ca_server.h"
 #include "config.h"
+#include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
 #include "wiring.h"
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--eab-required", config.eab_required,
                   "newAccount needs an external account binding (keys: signetd admin eab add)");
   signet::app::AddPublicationOptions(*serve, config);
+  signet::app::AddPauseOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.
   try {
@@ -123,6 +125,10 @@ int main(int argc, char** argv) {
   }
   if (config.validation_timeout_ms <= 0) {
     std::cerr << "signetd: --validation-timeout-ms must be positive\n";
+    return 2;
+  }
+  if (auto pausing = signet::app::PauseConfigFrom(config); !pausing.ok()) {
+    std::cerr << "signetd: " << pausing.error().detail << "\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(config.log_level));

@@ -36,6 +36,10 @@ struct Urls {
   }
   std::string IssuerCert() const { return base + "/acme/issuer-cert"; }
   std::string RenewalInfo() const { return base + "/acme/renewal-info"; }  // RFC 9773
+  // Paused clients (ca/ra/pausing.h): where an account unpauses itself.
+  std::string Unpause(const std::string& account_id) const {
+    return base + "/acme/unpause/" + account_id;
+  }
 };
 
 std::string Rfc3339(acme::TimePoint t);

@@ -79,6 +79,8 @@ class WebFrontEnd {
   // account_handlers.cc: RFC 8555 7.3.5 and 7.1.2.1.
   Result<Reply> KeyChange(const http::Request&, const Urls&, const std::string&);
   Result<Reply> AccountOrders(const http::Request&, const Urls&, const std::string& account_id);
+  // unpause_handler.cc: paused clients (ca/ra/pausing.h).
+  Result<Reply> Unpause(const http::Request&, const Urls&, const std::string& account_id);
 
   RegistrationAuthority& ra_;
   NonceService& nonces_;

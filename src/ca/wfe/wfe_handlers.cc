@@ -162,6 +162,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::NewOrder(const http::Request& req, const
   OrderOptions options;
   SIGNET_ASSIGN_OR_RETURN(options.profile, OptionalString(payload, "profile"));
   SIGNET_ASSIGN_OR_RETURN(options.replaces, OptionalString(payload, "replaces"));
+  options.unpause_url = urls.Unpause(ar.account->id);
   SIGNET_ASSIGN_OR_RETURN(acme::Order order, ra_.NewOrder(*ar.account, std::move(identifiers),
                                                           not_before, not_after, options));
   Reply r = Reply::Json(201, RenderOrder(order, urls));
