@@ -12,6 +12,12 @@ source "$(dirname "$0")/bind9_lib.sh"
 SIGNETD=$1
 start_bind9
 
+# A challenge lists 1 to 10 issuer domain names: signetd refuses to start with more.
+many=(); for i in $(seq 11); do many+=(--caa-identity "ca$i.example"); done
+"$SIGNETD" serve --data-dir "$T/refused" --listen "127.0.0.1:$CA_PORT" "${many[@]}" \
+  2>"$T/refused.err" && fail "signetd started with 11 CAA identities"
+grep -q "11 CAA identities: at most 10" "$T/refused.err" || fail "refusal: $(cat "$T/refused.err")"
+
 # Mutual TLS between the primary and its remote perspectives.
 M="$T/mtls"; mkdir -p "$M"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$M/ca.key" \

@@ -71,6 +71,21 @@ std::vector<std::string> IssuerDomainNames(const std::vector<std::string>& ident
   return out;
 }
 
+Status CheckIssuerDomainNames(const std::vector<std::string>& identities) {
+  if (IssuerDomainNames(identities).empty())
+    return Malformed("no CAA identity: one is needed (CAA, dns-persist-01 issuer-domain-names)");
+  std::vector<std::string> all;
+  for (const auto& id : identities) {
+    std::string name = Normalized(id);
+    if (!name.empty() && std::find(all.begin(), all.end(), name) == all.end()) all.push_back(name);
+  }
+  if (all.size() > kMaxIssuerDomainNames)
+    return Malformed(std::to_string(all.size()) + " CAA identities: at most " +
+                     std::to_string(kMaxIssuerDomainNames) +
+                     " (dns-persist-01 issuer-domain-names)");
+  return OkStatus();
+}
+
 std::string PersistRecordIssuer(std::string_view txt) {
   return Normalized(txt.substr(0, txt.find(';')));
 }

@@ -49,6 +49,10 @@ inline constexpr size_t kMaxIssuerDomainNames = 10;
 // challenge's "issuer-domain-names" and what the validator accepts).
 std::vector<std::string> IssuerDomainNames(const std::vector<std::string>& identities);
 
+// For a CA's configuration: kMalformed unless `identities` holds 1 to 10
+// distinct names (a challenge must list at least one and at most 10).
+Status CheckIssuerDomainNames(const std::vector<std::string>& identities);
+
 // One parsed record.
 struct PersistRecord {
   std::string issuer;       // lowercase, no final dot

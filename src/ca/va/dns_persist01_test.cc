@@ -118,6 +118,23 @@ TEST(IssuerDomainNamesTest, NormalizedDeduplicatedAtMostTen) {
   EXPECT_EQ(IssuerDomainNames(many).size(), kMaxIssuerDomainNames);
 }
 
+TEST(IssuerDomainNamesTest, ConfigurationNeedsOneToTen) {
+  EXPECT_TRUE(CheckIssuerDomainNames({"signet.test"}).ok());
+  Status none = CheckIssuerDomainNames({" ", "."});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kMalformed);
+  EXPECT_EQ(none.error().detail,
+            "no CAA identity: one is needed (CAA, dns-persist-01 issuer-domain-names)");
+  std::vector<std::string> many;
+  for (int i = 0; i < 11; ++i) many.push_back("ca" + std::to_string(i) + ".example");
+  Status eleven = CheckIssuerDomainNames(many);
+  ASSERT_FALSE(eleven.ok());
+  EXPECT_EQ(eleven.error().detail, "11 CAA identities: at most 10 (dns-persist-01 issuer-domain-names)");
+  many.resize(10);
+  many.push_back("CA0.example.");  // a repeat
+  EXPECT_TRUE(CheckIssuerDomainNames(many).ok());
+}
+
 class DnsPersist01Test : public ::testing::Test {
  protected:
   Status Validate(const std::string& domain, bool wildcard = false) {
