@@ -42,9 +42,11 @@ class DnsPersistTest : public AcmeTest {
     return {};
   }
   void Publish(const std::string& name, const std::string& params) {
-    ca_->resolver.AddTxt("_validation-persist." + name, {"signet.test; accounturi=" + kid_ + params});
+    ca_->resolver.AddTxt("_validation-persist." + name,
+                         {"signet.test; accounturi=" + kid_ + params});
   }
-  std::vector<std::string> Issue(const std::string& location, const std::vector<std::string>& names) {
+  std::vector<std::string> Issue(const std::string& location,
+                                 const std::vector<std::string>& names) {
     auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
     Reply done = PostJson(Str(PostAsGet(location).json, "finalize"),
                           json::object{{"csr", Base64UrlEncode(MakeCsr(*key, names))}});

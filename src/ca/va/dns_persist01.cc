@@ -31,8 +31,8 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
 
 // persistUntil: a base-10 integer of UNIX seconds; digits only (no sign).
 std::optional<int64_t> UnixSeconds(std::string_view text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(),
-                                   [](unsigned char c) { return std::isdigit(c); }))
+  if (text.empty() ||
+      !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
     return std::nullopt;
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -110,8 +110,8 @@ Result<PersistRecord> ParsePersistRecord(std::string_view txt) {
   return r;
 }
 
-Status CheckPersistRecord(const PersistRecord& record, std::string_view account_url,
-                          bool wildcard, std::chrono::system_clock::time_point now) {
+Status CheckPersistRecord(const PersistRecord& record, std::string_view account_url, bool wildcard,
+                          std::chrono::system_clock::time_point now) {
   if (record.account_uri != account_url)
     return Unauthorized("is for account " + QuoteForDetail(record.account_uri) +
                         ", not this account (" + std::string(account_url) + ")");
@@ -121,8 +121,8 @@ Status CheckPersistRecord(const PersistRecord& record, std::string_view account_
     const int64_t now_s =
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (now_s > *record.persist_until)
-      return Unauthorized("expired: persistUntil=" + std::to_string(*record.persist_until) +
-                          " (" + Utc(*record.persist_until) + ") has passed");
+      return Unauthorized("expired: persistUntil=" + std::to_string(*record.persist_until) + " (" +
+                          Utc(*record.persist_until) + ") has passed");
   }
   return OkStatus();
 }

@@ -55,9 +55,9 @@ Status CheckIssuerDomainNames(const std::vector<std::string>& identities);
 
 // One parsed record.
 struct PersistRecord {
-  std::string issuer;       // lowercase, no final dot
-  std::string account_uri;  // as written
-  bool wildcard = false;    // policy=wildcard (case-insensitive)
+  std::string issuer;                    // lowercase, no final dot
+  std::string account_uri;               // as written
+  bool wildcard = false;                 // policy=wildcard (case-insensitive)
   std::optional<int64_t> persist_until;  // UNIX seconds
 };
 
@@ -72,8 +72,8 @@ Result<PersistRecord> ParsePersistRecord(std::string_view txt);
 
 // Whether `record` proves control for `account_url` (and a wildcard when
 // `wildcard`) at `now`: kUnauthorized with the reason if not.
-Status CheckPersistRecord(const PersistRecord& record, std::string_view account_url,
-                          bool wildcard, std::chrono::system_clock::time_point now);
+Status CheckPersistRecord(const PersistRecord& record, std::string_view account_url, bool wildcard,
+                          std::chrono::system_clock::time_point now);
 
 // Thread-safe (the Resolver is); blocking: one TXT lookup, within `deadline`.
 class DnsPersist01Validator {

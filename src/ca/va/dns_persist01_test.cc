@@ -42,9 +42,9 @@ TEST(PersistRecordTest, ParsesTheDraftForms) {
 // RFC 8659 4: whitespace around every part; tags and the policy value in any
 // case; the issuer in any case and with a final dot; unknown tags ignored.
 TEST(PersistRecordTest, AcceptsWhitespaceCaseAndUnknownTags) {
-  Result<PersistRecord> r = ParsePersistRecord(
-      " \tSignet.TEST. ;  AccountURI = " + std::string(kAccount) +
-      " ;\tPOLICY=WildCard ; PersistUntil=99 ; future-tag=x ; other=y ;");
+  Result<PersistRecord> r =
+      ParsePersistRecord(" \tSignet.TEST. ;  AccountURI = " + std::string(kAccount) +
+                         " ;\tPOLICY=WildCard ; PersistUntil=99 ; future-tag=x ; other=y ;");
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->issuer, "signet.test");
   EXPECT_EQ(r->account_uri, kAccount);
@@ -129,7 +129,8 @@ TEST(IssuerDomainNamesTest, ConfigurationNeedsOneToTen) {
   for (int i = 0; i < 11; ++i) many.push_back("ca" + std::to_string(i) + ".example");
   Status eleven = CheckIssuerDomainNames(many);
   ASSERT_FALSE(eleven.ok());
-  EXPECT_EQ(eleven.error().detail, "11 CAA identities: at most 10 (dns-persist-01 issuer-domain-names)");
+  EXPECT_EQ(eleven.error().detail,
+            "11 CAA identities: at most 10 (dns-persist-01 issuer-domain-names)");
   many.resize(10);
   many.push_back("CA0.example.");  // a repeat
   EXPECT_TRUE(CheckIssuerDomainNames(many).ok());
@@ -185,14 +186,16 @@ TEST_F(DnsPersist01Test, RecordsOnlyForOtherIssuersAreUnauthorized) {
   Status got = Validate("example.test");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().code, ErrorCode::kUnauthorized);
-  EXPECT_EQ(got.error().detail, "No TXT record at _validation-persist.example.test names this CA "
-                                "(signet.test, alt.signet.test)");
+  EXPECT_EQ(got.error().detail,
+            "No TXT record at _validation-persist.example.test names this CA "
+            "(signet.test, alt.signet.test)");
 }
 
 TEST_F(DnsPersist01Test, OurMalformedRecordIsMalformedBeforeAnotherAccountsRecord) {
-  resolver_.AddTxt(kName, {"signet.test; accounturi=https://x/other",
-                           "signet.test; accounturi=" + std::string(kAccount) + "; policy=a; policy=b",
-                           "other-ca.example; broken"});
+  resolver_.AddTxt(kName,
+                   {"signet.test; accounturi=https://x/other",
+                    "signet.test; accounturi=" + std::string(kAccount) + "; policy=a; policy=b",
+                    "other-ca.example; broken"});
   Status got = Validate("example.test");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().code, ErrorCode::kMalformed);
@@ -202,14 +205,15 @@ TEST_F(DnsPersist01Test, OurMalformedRecordIsMalformedBeforeAnotherAccountsRecor
 }
 
 TEST_F(DnsPersist01Test, SeveralRefusedRecordsNameTheFirstAndCount) {
-  resolver_.AddTxt(kName, {"signet.test; accounturi=https://x/1", "signet.test; accounturi=https://x/2",
-                           Rec("; persistUntil=1")});
+  resolver_.AddTxt(kName, {"signet.test; accounturi=https://x/1",
+                           "signet.test; accounturi=https://x/2", Rec("; persistUntil=1")});
   Status got = Validate("example.test");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().code, ErrorCode::kUnauthorized);
-  EXPECT_EQ(got.error().detail,
-            "TXT record \"signet.test; accounturi=https://x/1\" at " + std::string(kName) +
-                " is for account \"https://x/1\", not this account (" + kAccount + ") (and 2 more)");
+  EXPECT_EQ(got.error().detail, "TXT record \"signet.test; accounturi=https://x/1\" at " +
+                                    std::string(kName) +
+                                    " is for account \"https://x/1\", not this account (" +
+                                    kAccount + ") (and 2 more)");
 }
 
 TEST_F(DnsPersist01Test, LookupFailureIsDns) {

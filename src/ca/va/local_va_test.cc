@@ -38,8 +38,8 @@ class LocalVaTest : public ::testing::Test {
 // would be refused as unknown.
 TEST_F(LocalVaTest, EveryRegisteredTypeIsDispatched) {
   for (const acme::ChallengeType& type : acme::AllChallengeTypes()) {
-    ValidationRequest r{"dns", "nowhere.example.test", false, std::string(type.name), "tok",
-                        "tok.thumb", kAccount};
+    ValidationRequest r{
+        "dns", "nowhere.example.test", false, std::string(type.name), "tok", "tok.thumb", kAccount};
     ValidationResult got = va_.Validate(r);
     ASSERT_FALSE(got.status.ok()) << type.name;
     EXPECT_EQ(got.status.error().detail.find("unknown challenge type"), std::string::npos)
@@ -86,8 +86,7 @@ TEST_F(LocalVaTest, RemotePerspectiveRunsDnsPersist) {
     req.body = boost::json::serialize(remote::RequestToJson(r));
     http::Response res = remote(req);
     EXPECT_EQ(res.status, 200) << res.body;
-    Result<ValidationResult> out =
-        remote::ResultFromJson(boost::json::parse(res.body).as_object());
+    Result<ValidationResult> out = remote::ResultFromJson(boost::json::parse(res.body).as_object());
     EXPECT_TRUE(out.ok());
     return out.ok() ? out->status : Status(out.error());
   };
