@@ -91,7 +91,12 @@ std::string PersistRecordIssuer(std::string_view txt) {
 }
 
 Result<PersistRecord> ParsePersistRecord(std::string_view txt) {
-  SIGNET_ASSIGN_OR_RETURN(IssueValue value, ParseIssueValue(txt));
+  // Unknown tags are ignored, even repeated (the draft; as Boulder); a
+  // known one given twice makes the record ambiguous.
+  SIGNET_ASSIGN_OR_RETURN(IssueValue value, ParseIssueValue(txt, /*refuse_repeats=*/false));
+  for (std::string_view tag : {"accounturi", "policy", "persistuntil"})
+    if (value.Count(tag) > 1)
+      return Malformed("parameter \"" + std::string(tag) + "\" appears twice");
   PersistRecord r;
   r.issuer = value.issuer;
   if (r.issuer.empty()) return Malformed("no issuer-domain-name before the first \";\"");

@@ -50,6 +50,9 @@ TEST(PersistRecordTest, AcceptsWhitespaceCaseAndUnknownTags) {
   EXPECT_EQ(r->account_uri, kAccount);
   EXPECT_TRUE(r->wildcard);
   EXPECT_EQ(r->persist_until, 99);
+  // An unknown tag is ignored even when repeated.
+  r = ParsePersistRecord(Rec("; future-tag=1; Future-Tag=2"));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
 }
 
 TEST(PersistRecordTest, AnotherPolicyValueIsAsIfAbsent) {
@@ -63,6 +66,8 @@ TEST(PersistRecordTest, RefusesBadSyntaxNamingTheReason) {
             "parameter \"policy\" appears twice");
   EXPECT_EQ(MalformedBecause(Rec("; accounturi=https://other")),
             "parameter \"accounturi\" appears twice");
+  EXPECT_EQ(MalformedBecause(Rec("; persistUntil=1; PERSISTUNTIL=2")),
+            "parameter \"persistuntil\" appears twice");
   EXPECT_EQ(MalformedBecause("signet.test"), "no accounturi parameter");
   EXPECT_EQ(MalformedBecause("signet.test; policy=wildcard"), "no accounturi parameter");
   EXPECT_EQ(MalformedBecause("signet.test; accounturi="), "empty accounturi parameter");
