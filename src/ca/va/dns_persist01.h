@@ -2,8 +2,9 @@
 // control is shown by a standing TXT record at _validation-persist.DOMAIN,
 //   ISSUER-DOMAIN; accounturi=ACCOUNT-URL[; policy=wildcard][; persistUntil=T]
 // in RFC 8659 issue-value syntax (caa_value.h): whitespace around the parts
-// is ignored, tags are case-insensitive, a tag given twice makes the record
-// malformed, unknown tags are ignored. ISSUER-DOMAIN must be one of this
+// is ignored, tags are case-insensitive, accounturi, policy or persistUntil
+// given twice makes the record malformed, unknown tags (even repeated) are
+// ignored. ISSUER-DOMAIN must be one of this
 // CA's issuer domain names (its CAA identities, which the challenge lists in
 // "issuer-domain-names"); accounturi must equal the account URL exactly
 // (RFC 3986 6.2.1 simple string comparison); a wildcard authorization needs
