@@ -144,7 +144,7 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
     if (chall && chall->status == ObjStatus::kProcessing && authz.status == ObjStatus::kPending) {
       va::ValidationRequest request{authz.identifier.type, authz.identifier.value, authz.wildcard,
                                     chall->type, chall->token, key_authorization,
-                                    config_.account_url_prefix + account_id};
+                                    AccountUrl(account_id)};
       va::ValidationResult outcome = va_.Validate(request);
       chall->records.clear();
       for (const auto& r : outcome.records)

@@ -67,7 +67,7 @@ struct PersistRecord {
 std::string PersistRecordIssuer(std::string_view txt);
 
 // kMalformed naming the reason: bad issue-value syntax (caa_value.h), no
-// issuer, no or an empty accounturi, a repeated parameter, a persistUntil
+// issuer, no or an empty accounturi, a repeated known parameter, a persistUntil
 // that is not decimal seconds.
 Result<PersistRecord> ParsePersistRecord(std::string_view txt);
 
