@@ -29,6 +29,7 @@
 
 #include <boost/json.hpp>
 
+#include "acme/challenge_types.h"
 #include "base/base64url.h"
 #include "ca/signer/signer.h"
 #include "crypto/digest.h"
@@ -112,7 +113,7 @@ acme::Authorization ValidAuthorization(const acme::Account& account, const std::
   a.identifier = {"dns", name};
   a.status = acme::ObjStatus::kValid;
   a.expires = now + std::chrono::hours(24 * 30);
-  for (const char* type : {"http-01", "dns-01", "tls-alpn-01", "dns-account-01"}) {
+  for (const std::string& type : acme::ChallengeTypesFor(a.identifier, false)) {
     acme::Challenge c;
     c.id = Id();
     c.type = type;

@@ -53,6 +53,7 @@ class CaServerImpl : public CaServer {
 
 Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
+  SIGNET_RETURN_IF_ERROR(va::CheckIssuerDomainNames(config.caa_identities));
   SIGNET_ASSIGN_OR_RETURN(auto hierarchy, pki::CaHierarchy::LoadOrCreate(config.data_dir));
   hierarchy_ = std::move(hierarchy);
   SIGNET_ASSIGN_OR_RETURN(store_,

@@ -91,6 +91,7 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   wc.issuer_chain_pem = hierarchy->IntermediatePem();
   wc.alternate_issuer_chains = {hierarchy->CrossSignedIntermediatePem()};
   wc.external_account_required = options.eab_required;
+  wc.caa_identities = vc.caa.ca_identities;  // as signetd: one list for both
   wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, wc);
 }
 

@@ -48,8 +48,10 @@ TEST_F(ChallengeTypesTest, DnsNamesGetEveryChallengeTypeWildcardsOnlyDnsOnes) {
     by_wildcard[wildcard] = TypesOf(authz.json);
   }
   EXPECT_EQ(by_wildcard[false],
-            (std::vector<std::string>{"http-01", "dns-01", "tls-alpn-01", "dns-account-01"}));
-  EXPECT_EQ(by_wildcard[true], (std::vector<std::string>{"dns-01", "dns-account-01"}));
+            (std::vector<std::string>{"http-01", "dns-01", "tls-alpn-01", "dns-account-01",
+                                      "dns-persist-01"}));
+  EXPECT_EQ(by_wildcard[true],
+            (std::vector<std::string>{"dns-01", "dns-account-01", "dns-persist-01"}));
 }
 
 TEST_F(ChallengeTypesTest, WildcardIssuedThroughDns01) {

@@ -3,6 +3,7 @@
 // background validation. Every status change is a compare-and-set on the
 // stored status (storage::AuthorizationExpectation), so concurrent requests
 // and validations cannot undo each other's changes.
+#include "acme/challenge_types.h"
 #include "base/base64url.h"
 #include "ca/ra/ra.h"
 #include "ca/ra/require.h"
@@ -25,11 +26,15 @@ acme::Challenge NewChallenge(const std::string& type) {
   return c;
 }
 
-// Wildcards can only be proven through DNS; IP addresses never through DNS.
-std::vector<std::string> ChallengeTypes(const acme::Identifier& id, bool wildcard) {
-  if (id.type == "ip") return {"http-01", "tls-alpn-01"};
-  if (wildcard) return {"dns-01", "dns-account-01"};
-  return {"http-01", "dns-01", "tls-alpn-01", "dns-account-01"};
+// Whether a valid authorization may serve another order: proven by a type
+// whose proofs are reusable (acme/challenge_types.h), within the window.
+bool Reusable(const acme::Authorization& authz, acme::TimePoint now, std::chrono::seconds window) {
+  for (const auto& c : authz.challenges) {
+    if (c.status != ObjStatus::kValid || !c.validated_at) continue;
+    const acme::ChallengeType* type = acme::FindChallengeType(c.type);
+    return type && type->reusable && *c.validated_at + window > now;
+  }
+  return false;
 }
 
 }  // namespace
@@ -43,14 +48,9 @@ Result<acme::Authorization> RegistrationAuthority::AuthorizationFor(const acme::
   if (wildcard) base.value = id.value.substr(2);
   SIGNET_ASSIGN_OR_RETURN(auto existing,
                           store_.FindValidAuthorization(account.id, base, wildcard, now));
-  if (existing) {
-    for (const auto& c : existing->challenges) {
-      if (c.status == ObjStatus::kValid && c.validated_at &&
-          *c.validated_at + config_.authz_reuse_window > now) {
-        *reused = true;
-        return std::move(*existing);
-      }
-    }
+  if (existing && Reusable(*existing, now, config_.authz_reuse_window)) {
+    *reused = true;
+    return std::move(*existing);
   }
   acme::Authorization authz;
   authz.id = NewObjectId();
@@ -59,7 +59,7 @@ Result<acme::Authorization> RegistrationAuthority::AuthorizationFor(const acme::
   authz.wildcard = wildcard;
   authz.status = ObjStatus::kPending;
   authz.expires = now + config_.pending_authz_lifetime;
-  for (const auto& type : ChallengeTypes(base, wildcard)) authz.challenges.push_back(NewChallenge(type));
+  for (const auto& type : acme::ChallengeTypesFor(base, wildcard)) authz.challenges.push_back(NewChallenge(type));
   *reused = false;
   return authz;
 }
@@ -144,7 +144,7 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
     if (chall && chall->status == ObjStatus::kProcessing && authz.status == ObjStatus::kPending) {
       va::ValidationRequest request{authz.identifier.type, authz.identifier.value, authz.wildcard,
                                     chall->type, chall->token, key_authorization,
-                                    config_.account_url_prefix + account_id};
+                                    AccountUrl(account_id)};
       va::ValidationResult outcome = va_.Validate(request);
       chall->records.clear();
       for (const auto& r : outcome.records)

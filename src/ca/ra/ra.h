@@ -181,6 +181,10 @@ class RegistrationAuthority {
   // another issuer or an unknown serial, kMalformed for a malformed one.
   Result<RenewalWindow> GetRenewalWindow(const std::string& cert_id);
   const ProfileSet& profiles() const { return config_.profiles; }
+  // The URL validation knows an account by (dns-persist-01's accounturi).
+  std::string AccountUrl(const std::string& account_id) const {
+    return config_.account_url_prefix + account_id;
+  }
 
   // Called (serial, CRL shard) after each revocation this RA records, so the
   // publishers refresh at once; they also follow the store's revocation feed.

@@ -46,8 +46,8 @@ class CaaChecker {
   CaaChecker(dns::Resolver& resolver, CaaConfig config);
 
   // `domain` without "*." (a leading "*." is removed and implies wildcard);
-  // `validation_method` is the challenge type that validated it ("http-01",
-  // "dns-01", "tls-alpn-01", "dns-account-01").
+  // `validation_method` is the challenge type that validated it (a name of
+  // acme/challenge_types.h: "http-01", "dns-01", "dns-persist-01", ...).
   // Returns by `deadline` (plus the time to notice it has passed).
   Status Check(const std::string& domain, bool wildcard, const std::string& account_uri,
                const std::string& validation_method,

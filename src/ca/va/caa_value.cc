@@ -56,7 +56,12 @@ std::optional<std::string> IssueValue::Parameter(std::string_view tag) const {
   return std::nullopt;
 }
 
-Result<IssueValue> ParseIssueValue(std::string_view value) {
+size_t IssueValue::Count(std::string_view tag) const {
+  return std::count_if(parameters.begin(), parameters.end(),
+                       [&](const auto& p) { return p.first == tag; });
+}
+
+Result<IssueValue> ParseIssueValue(std::string_view value, bool refuse_repeats) {
   IssueValue out;
   const size_t semi = value.find(';');
   std::string_view issuer = TrimWsp(value.substr(0, semi));
@@ -85,7 +90,7 @@ Result<IssueValue> ParseIssueValue(std::string_view value) {
     if (!IsParameterValue(val)) {
       return Malformed("invalid value for parameter \"" + tag + "\"");
     }
-    if (out.Parameter(tag)) return Malformed("parameter \"" + tag + "\" appears twice");
+    if (refuse_repeats && out.Parameter(tag)) return Malformed("parameter \"" + tag + "\" appears twice");
     out.parameters.emplace_back(tag, std::string(val));
   }
   return out;

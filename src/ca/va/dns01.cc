@@ -11,15 +11,6 @@
 namespace signet::va {
 namespace {
 
-// The domain a validation name is built on: lowercase, no "*.", no final dot.
-std::string BaseDomain(std::string domain) {
-  std::transform(domain.begin(), domain.end(), domain.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (domain.starts_with("*.")) domain.erase(0, 2);
-  if (!domain.empty() && domain.back() == '.') domain.pop_back();
-  return domain;
-}
-
 // RFC 4648 6 base32, lowercase alphabet, without padding.
 std::string Base32Lower(std::string_view bytes) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -40,6 +31,14 @@ std::string Base32Lower(std::string_view bytes) {
 
 }  // namespace
 
+std::string DnsValidationBase(std::string domain) {
+  std::transform(domain.begin(), domain.end(), domain.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (domain.starts_with("*.")) domain.erase(0, 2);
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  return domain;
+}
+
 std::string Dns01TxtValue(const std::string& key_authorization) {
   return Base64UrlEncode(crypto::Sha256(key_authorization));
 }
@@ -51,14 +50,14 @@ std::string AccountScopedLabel(const std::string& account_url) {
 Status Dns01Validator::Validate(const std::string& domain,
                                 const std::string& key_authorization,
                                 dns::Deadline deadline) const {
-  return CheckTxt("_acme-challenge." + BaseDomain(domain), key_authorization, deadline);
+  return CheckTxt("_acme-challenge." + DnsValidationBase(domain), key_authorization, deadline);
 }
 
 Status Dns01Validator::ValidateAccountScoped(const std::string& domain,
                                              const std::string& account_url,
                                              const std::string& key_authorization,
                                              dns::Deadline deadline) const {
-  return CheckTxt(AccountScopedLabel(account_url) + "._acme-challenge." + BaseDomain(domain),
+  return CheckTxt(AccountScopedLabel(account_url) + "._acme-challenge." + DnsValidationBase(domain),
                   key_authorization, deadline);
 }
 

@@ -20,6 +20,10 @@
 
 namespace signet::va {
 
+// The name a DNS validation label goes in front of: lowercase, without "*."
+// and without a final dot.
+std::string DnsValidationBase(std::string domain);
+
 // The TXT value a client publishes: base64url(SHA-256(key_authorization)).
 std::string Dns01TxtValue(const std::string& key_authorization);
 

@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "ca/va/caa.h"
 #include "ca/va/dns01.h"
+#include "ca/va/dns_persist01.h"
 #include "ca/va/http01.h"
 #include "ca/va/tlsalpn01.h"
 
@@ -25,10 +26,10 @@ struct ValidationRequest {
   std::string identifier_type;   // "dns" or "ip"
   std::string identifier_value;  // for a wildcard authorization, the base name
   bool wildcard = false;
-  std::string challenge_type;    // http-01, dns-01, dns-account-01, tls-alpn-01
+  std::string challenge_type;    // a name of acme/challenge_types.h
   std::string token;
-  std::string key_authorization;
-  std::string account_url;       // dns-account-01 label; CAA accounturi
+  std::string key_authorization;  // unused by dns-persist-01
+  std::string account_url;       // dns-account-01 label; dns-persist-01 accounturi; CAA accounturi
   // The whole validation (challenge, CAA, remote perspectives) ends by then;
   // the VA's configured timeout from now bounds it too (the sooner wins).
   Deadline deadline = kNoDeadline;
@@ -69,6 +70,7 @@ inline constexpr std::chrono::milliseconds kDefaultValidationTimeout{20000};
 struct LocalVaConfig {
   Http01Config http01;
   TlsAlpn01Config tlsalpn01;
+  // Its ca_identities are also the issuer domain names dns-persist-01 accepts.
   CaaConfig caa;
   // Overall bound of one Validate (challenge and CAA) or one CheckCaa.
   std::chrono::milliseconds timeout = kDefaultValidationTimeout;
@@ -84,12 +86,19 @@ class LocalValidationAuthority : public ValidationAuthority {
   Status DoCheckCaa(const std::string& name, bool wildcard, const std::string& account_url,
                     const std::string& method, Deadline deadline) override;
   ValidationResult ValidateChallenge(const ValidationRequest& request, Deadline deadline);
+  // One per challenge type (the dispatch table in va.cc).
+  ValidationResult Http01(const ValidationRequest& r, Deadline deadline);
+  ValidationResult Dns01(const ValidationRequest& r, Deadline deadline);
+  ValidationResult TlsAlpn01(const ValidationRequest& r, Deadline deadline);
+  ValidationResult DnsAccount01(const ValidationRequest& r, Deadline deadline);
+  ValidationResult DnsPersist01(const ValidationRequest& r, Deadline deadline);
   // The sooner of `deadline` and now + timeout_.
   Deadline Bound(Deadline deadline) const;
 
   Http01Validator http01_;
   Dns01Validator dns01_;
   TlsAlpn01Validator tlsalpn01_;
+  DnsPersist01Validator dnspersist01_;
   CaaChecker caa_;
   std::chrono::milliseconds timeout_;
 };

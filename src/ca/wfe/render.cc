@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "acme/challenge_types.h"
 #include "ca/wfe/problem.h"
 
 namespace signet::ca {
@@ -60,11 +61,18 @@ json::object RenderRenewalInfo(acme::TimePoint start, acme::TimePoint end,
 }
 
 json::object RenderChallenge(const acme::Challenge& c, const std::string& authz_id,
-                             const Urls& urls) {
+                             const Urls& urls, const ChallengeContext& context) {
   json::object out{{"type", c.type},
                    {"url", urls.Challenge(authz_id, c.id)},
-                   {"status", std::string(acme::StatusName(c.status))},
-                   {"token", c.token}};
+                   {"status", std::string(acme::StatusName(c.status))}};
+  const acme::ChallengeType* type = acme::FindChallengeType(c.type);
+  if (!type || type->uses_token) out["token"] = c.token;
+  if (c.type == acme::kDnsPersist01) {
+    json::array names;
+    for (const auto& n : context.issuer_domain_names) names.emplace_back(n);
+    out["issuer-domain-names"] = std::move(names);
+    out["accounturi"] = context.account_url;
+  }
   if (c.validated_at) out["validated"] = Rfc3339(*c.validated_at);
   if (c.error) out["error"] = ProblemJson(*c.error);
   if (!c.records.empty()) {
@@ -83,9 +91,10 @@ json::object RenderChallenge(const acme::Challenge& c, const std::string& authz_
   return out;
 }
 
-json::object RenderAuthorization(const acme::Authorization& a, const Urls& urls) {
+json::object RenderAuthorization(const acme::Authorization& a, const Urls& urls,
+                                 const ChallengeContext& context) {
   json::array challs;
-  for (const auto& c : a.challenges) challs.push_back(RenderChallenge(c, a.id, urls));
+  for (const auto& c : a.challenges) challs.push_back(RenderChallenge(c, a.id, urls, context));
   json::object out{{"identifier", json::object{{"type", a.identifier.type},
                                                {"value", a.identifier.value}}},
                    {"status", std::string(acme::StatusName(a.status))},

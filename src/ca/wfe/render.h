@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -46,9 +47,18 @@ std::string Rfc3339(acme::TimePoint t);
 
 boost::json::object RenderAccount(const acme::Account& a, const Urls& urls);
 boost::json::object RenderOrder(const acme::Order& o, const Urls& urls);
+// A challenge of `authz`. Types without a token (acme/challenge_types.h)
+// show none; dns-persist-01 shows "issuer-domain-names" (this CA's, at most
+// 10, draft-ietf-acme-dns-persist 3.1) and, as Boulder does, "accounturi":
+// the account URL its record must name.
+struct ChallengeContext {
+  std::vector<std::string> issuer_domain_names;
+  std::string account_url;  // of the authorization's account, as validation knows it
+};
 boost::json::object RenderChallenge(const acme::Challenge& c, const std::string& authz_id,
-                                    const Urls& urls);
-boost::json::object RenderAuthorization(const acme::Authorization& a, const Urls& urls);
+                                    const Urls& urls, const ChallengeContext& context);
+boost::json::object RenderAuthorization(const acme::Authorization& a, const Urls& urls,
+                                        const ChallengeContext& context);
 // RFC 9773 4.2: {"suggestedWindow": {"start", "end"}, "explanationURL"?}.
 boost::json::object RenderRenewalInfo(acme::TimePoint start, acme::TimePoint end,
                                       const std::string& explanation_url);

@@ -13,6 +13,7 @@
 #include <boost/json/object.hpp>
 
 #include "ca/ra/ra.h"
+#include "ca/va/dns_persist01.h"
 #include "ca/wfe/jws_auth.h"
 #include "ca/wfe/nonce.h"
 #include "ca/wfe/render.h"
@@ -47,7 +48,11 @@ inline constexpr int kRenewalInfoRetryAfterSeconds = 6 * 3600;
 class WebFrontEnd {
  public:
   WebFrontEnd(RegistrationAuthority& ra, NonceService& nonces, WfeConfig config)
-      : ra_(ra), nonces_(nonces), auth_(nonces, ra), config_(std::move(config)) {}
+      : ra_(ra),
+        nonces_(nonces),
+        auth_(nonces, ra),
+        config_(std::move(config)),
+        issuer_domain_names_(va::IssuerDomainNames(config_.caa_identities)) {}
 
   http::Response Handle(const http::Request& request);
 
@@ -57,6 +62,9 @@ class WebFrontEnd {
   using Route = Result<Reply> (WebFrontEnd::*)(const http::Request&, const Urls&,
                                                const std::string& arg);
 
+  ChallengeContext ChallengeContextOf(const acme::Authorization& authz) const {
+    return {issuer_domain_names_, ra_.AccountUrl(authz.account_id)};
+  }
   Result<Reply> Dispatch(const http::Request& req, const Urls& urls);
   Result<AuthenticatedRequest> Authenticate(const http::Request& req, const Urls& urls,
                                             KeyMode mode);
@@ -86,6 +94,8 @@ class WebFrontEnd {
   NonceService& nonces_;
   JwsAuthenticator auth_;
   WfeConfig config_;
+  // dns-persist-01's "issuer-domain-names": config_.caa_identities normalized.
+  std::vector<std::string> issuer_domain_names_;
 };
 
 }  // namespace signet::ca

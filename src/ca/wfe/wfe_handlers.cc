@@ -210,7 +210,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Authorization(const http::Request& req, 
       return Error(ErrorCode::kMalformed, "the only status a client may set is \"deactivated\"");
     SIGNET_ASSIGN_OR_RETURN(authz, ra_.DeactivateAuthorization(*ar.account, id));
   }
-  Reply r = Reply::Json(200, RenderAuthorization(authz, urls));
+  Reply r = Reply::Json(200, RenderAuthorization(authz, urls, ChallengeContextOf(authz)));
   r.location = urls.Authz(authz.id);
   return r;
 }
@@ -232,7 +232,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Challenge(const http::Request& req, cons
     SIGNET_ASSIGN_OR_RETURN(json::object payload, PayloadObject(ar));
     SIGNET_ASSIGN_OR_RETURN(chall, ra_.StartChallenge(*ar.account, authz_id, chall_id));
   }
-  Reply r = Reply::Json(200, RenderChallenge(*chall, authz_id, urls));
+  Reply r = Reply::Json(200, RenderChallenge(*chall, authz_id, urls, ChallengeContextOf(authz)));
   r.location = urls.Challenge(authz_id, chall->id);
   r.links.push_back("<" + urls.Authz(authz_id) + ">;rel=\"up\"");
   // No Retry-After while processing: validations finish in milliseconds, and
