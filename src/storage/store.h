@@ -8,6 +8,10 @@
 // storage failure.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +73,35 @@ struct OrderPage {
   std::optional<OrderCursor> next;  // set when more orders follow
 };
 
+// A rate-limit bucket (migration 0009): its theoretical arrival time and the
+// emission interval it was spent under, nanoseconds (ca/ratelimit/gcra.h).
+struct RateLimitBucket {
+  int64_t tat_ns = 0;
+  int64_t interval_ns = 0;
+};
+using RateLimitBuckets = std::map<std::string, RateLimitBucket>;
+// Given the stored buckets of the keys asked for (a key never spent, or
+// deleted, is absent), the buckets to write; a bucket with tat_ns 0 is
+// deleted. Called inside the store's transaction: quick, and no store calls.
+using RateLimitDecider = std::function<RateLimitBuckets(const RateLimitBuckets&)>;
+
+// The set of names a certificate is for, as the duplicate-certificate limit
+// and the renewal exemption compare them: the identifiers' values, lower
+// case, sorted, without repeats, comma-separated.
+inline std::string IdentifierSetKey(const std::vector<acme::Identifier>& ids) {
+  std::vector<std::string> values;
+  for (const auto& id : ids) {
+    std::string v = id.value;
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    values.push_back(std::move(v));
+  }
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
+
 // What ChangeAccountKey did.
 enum class KeyChangeOutcome {
   kChanged,
@@ -125,6 +158,12 @@ class ReadOnlyStore {
   virtual Result<OrderPage> ListAccountOrders(const std::string& account_id,
                                               const std::optional<OrderCursor>& after,
                                               size_t limit) = 0;
+  // True if `account_id` was issued a certificate for exactly the names
+  // `identifier_set` (IdentifierSetKey) that is unexpired at `now`: an order
+  // for them is a renewal (the rate limits exempt it). Migration 0009.
+  virtual Result<bool> HasCertificateForNames(const std::string& account_id,
+                                              const std::string& identifier_set,
+                                              acme::TimePoint now) = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -198,6 +237,13 @@ class Store : public ReadOnlyStore {
   // account (kUnauthorized, "EAB key already used"), nothing is written, so
   // two requests racing with one key cannot both create an account.
   virtual Status CreateAccountWithEab(const acme::Account& account, const std::string& kid) = 0;
+
+  // Rate limits (migration 0009): reads the buckets `keys` name, asks
+  // `decide` what to write, and writes it, in one transaction, so that
+  // concurrent requests (on any instance sharing the store) spend exactly
+  // once each. Only the rows of `keys` are read: no history is scanned.
+  virtual Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
+                                        const RateLimitDecider& decide) = 0;
 };
 
 }  // namespace signet::storage

@@ -78,6 +78,12 @@ class SqliteStore : public Store {
   Result<std::vector<EabKey>> ListEabKeys() override;
   Status AddEabKey(const EabKey& key) override;
   Status CreateAccountWithEab(const acme::Account& account, const std::string& kid) override;
+  // Rate limits and issued name sets (sqlite_ratelimits.cc).
+  Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
+                                const RateLimitDecider& decide) override;
+  Result<bool> HasCertificateForNames(const std::string& account_id,
+                                      const std::string& identifier_set,
+                                      acme::TimePoint now) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)
@@ -89,6 +95,8 @@ class SqliteStore : public Store {
   // REQUIRES: mu_ held. The INSERT of CreateAccount, inside the caller's
   // transaction if any.
   Status InsertAccount(const acme::Account& account);
+  // REQUIRES: mu_ held, in FinishIssuance's transaction.
+  Status RecordIssuedNameSet(const acme::CertificateRecord& cert, const acme::Order& order);
   Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
   enum class Write { kInsert, kUpdate, kUpdateIfStatus };
   // kUpdateIfStatus: only where the stored status is `expected`.
