@@ -54,6 +54,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
     c.max_rsa_key_bits = int(std::clamp<int64_t>(*v, 0, 1 << 20));  // Validate() says why
   list("dns_trust_anchor_files", c.dns_trust_anchor_files);
   if (auto v = t["eab_required"].value<bool>()) c.eab_required = *v;
+  str("rate_limits", c.rate_limits);
   list("remote_vas", c.remote_vas);
   str("remote_va_ca", c.remote_va_ca);
   str("remote_va_cert", c.remote_va_cert);

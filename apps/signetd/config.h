@@ -49,6 +49,10 @@ struct CaConfig {
   // RFC 8555 7.3.4: newAccount must carry an external account binding made
   // with a key from `signetd admin eab add` (directory meta.externalAccountRequired).
   bool eab_required = false;
+  // Rate limits (ca/ratelimit/limits_file.h): a TOML file of limits and
+  // overrides, reloaded on SIGHUP. "" = Let's Encrypt's numbers, or no
+  // limits at all with allow_loopback_validation (the test contract).
+  std::string rate_limits;
 
   // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
   // perspectives' URLs, the CA file their server certificates chain to, our

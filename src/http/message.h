@@ -16,6 +16,7 @@ struct Request {
   std::string target;  // path and query, as sent
   std::string host;    // the Host header
   bool tls = false;    // arrived over HTTPS
+  std::string remote_address;  // the client's IP address (the TCP peer), "" if unknown
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 

@@ -97,7 +97,10 @@ Result<acme::Authorization> RegistrationAuthority::DeactivateAuthorization(
     authz.status = ObjStatus::kDeactivated;
     SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateAuthorizationIf(
                                             authz, AuthorizationExpectation::InStatus(was)));
-    if (moved) return authz;
+    if (moved) {
+      if (was == ObjStatus::kPending) AuthorizationLeftPending(authz, /*failed=*/false);
+      return authz;
+    }
   }
   return Error(ErrorCode::kServerInternal,
                "the authorization kept changing while it was deactivated; try again");
@@ -167,7 +170,9 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       AuthorizationExpectation expected;
       expected.challenge_id = challenge_id;
       expected.challenge_status = ObjStatus::kProcessing;
-      (void)store_.UpdateAuthorizationIf(authz, expected);
+      auto moved = store_.UpdateAuthorizationIf(authz, expected);
+      if (moved.ok() && *moved)
+        AuthorizationLeftPending(authz, /*failed=*/authz.status == ObjStatus::kInvalid);
     }
   }
   if (observer_) observer_();
