@@ -85,6 +85,15 @@ using RateLimitBuckets = std::map<std::string, RateLimitBucket>;
 // deleted. Called inside the store's transaction: quick, and no store calls.
 using RateLimitDecider = std::function<RateLimitBuckets(const RateLimitBuckets&)>;
 
+// An operator's rate-limit override (signetd admin ratelimit override).
+struct RateLimitOverride {
+  std::string limit;  // the limit's configuration name
+  std::string key;
+  int64_t count = 0;
+  int64_t period_seconds = 0;
+  acme::TimePoint created_at;
+};
+
 // The set of names a certificate is for, as the duplicate-certificate limit
 // and the renewal exemption compare them: the identifiers' values, lower
 // case, sorted, without repeats, comma-separated.
@@ -164,6 +173,8 @@ class ReadOnlyStore {
   virtual Result<bool> HasCertificateForNames(const std::string& account_id,
                                               const std::string& identifier_set,
                                               acme::TimePoint now) = 0;
+  // The operator's rate-limit overrides, by limit and key.
+  virtual Result<std::vector<RateLimitOverride>> ListRateLimitOverrides() = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -244,6 +255,11 @@ class Store : public ReadOnlyStore {
   // once each. Only the rows of `keys` are read: no history is scanned.
   virtual Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
                                         const RateLimitDecider& decide) = 0;
+  // Adds or replaces the override of (limit, key).
+  virtual Status SetRateLimitOverride(const RateLimitOverride& o) = 0;
+  // False when there was none.
+  virtual Result<bool> RemoveRateLimitOverride(const std::string& limit,
+                                               const std::string& key) = 0;
 };
 
 }  // namespace signet::storage

@@ -12,6 +12,8 @@
 # Raising the count and sending SIGHUP lets the next duplicate through; a
 # bad file on a later SIGHUP keeps the limits in force (logged), and a bad
 # file at start makes signetd refuse to start with one line on stderr.
+# `signetd admin ratelimit override add` on the running CA's database lets
+# the next one through within seconds; its misuse is one line on stderr.
 # Usage: ratelimit_test.sh SIGNETD
 source "$(dirname "$0")/lib.sh"
 SIGNETD=$1
@@ -120,3 +122,33 @@ grep -q "too many certificates issued (2 per 168h0m0s)" "$T/response.txt" \
   || fail "fourth: not refused by the limit in force: $(cat "$T/response.txt")"
 kill -0 "$SIGNETD_PID" || fail "signetd died on a bad reload"
 echo "ok: a bad file on SIGHUP keeps the limits in force"
+
+# The operator's override, on the running CA's database: read within 5 s.
+"$SIGNETD" admin ratelimit override add --data-dir "$DATA" --limit certificates_per_exact_set \
+  --key rl.example.test --count 3 --period 7d >"$T/ovr.out" 2>"$T/ovr.err" \
+  || fail "admin ratelimit override add: $(cat "$T/ovr.err")"
+"$SIGNETD" admin ratelimit override list --data-dir "$DATA" >"$T/ovr-list.out" \
+  || fail "admin ratelimit override list"
+grep -qx "certificates_per_exact_set rl.example.test 3 168h0m0s" "$T/ovr-list.out" \
+  || fail "override list: $(cat "$T/ovr-list.out")"
+sleep 6
+cb fifth -d rl.example.test --duplicate || { cat "$T/fifth.log"; fail "after the override"; }
+echo "ok: signetd admin ratelimit override reaches the running CA"
+expect_misuse() {  # expect_misuse NAME PATTERN ARGS...: non-zero exit, one line naming PATTERN
+  local name=$1 pattern=$2; shift 2
+  if "$SIGNETD" "$@" >"$T/$name.out" 2>"$T/$name.err"; then fail "$name: exit 0"; fi
+  [ "$(wc -l <"$T/$name.err")" -eq 1 ] || fail "$name: stderr is not one line: $(cat "$T/$name.err")"
+  grep -q "$pattern" "$T/$name.err" || fail "$name: $(cat "$T/$name.err")"
+}
+expect_misuse unknown-limit 'unknown limit "certificates"' admin ratelimit override add \
+  --data-dir "$DATA" --limit certificates --key k --count 1 --period 1h
+expect_misuse bad-period 'bad duration "soon"' admin ratelimit override add \
+  --data-dir "$DATA" --limit new_orders_per_account --key k --count 1 --period soon
+expect_misuse no-such-override 'no override of new_orders_per_account for key "k"' \
+  admin ratelimit override remove --data-dir "$DATA" --limit new_orders_per_account --key k
+"$SIGNETD" admin ratelimit override remove --data-dir "$DATA" --limit certificates_per_exact_set \
+  --key rl.example.test >/dev/null || fail "admin ratelimit override remove"
+"$SIGNETD" admin ratelimit override list --data-dir "$DATA" >"$T/ovr-list.out" \
+  || fail "admin ratelimit override list"
+[ ! -s "$T/ovr-list.out" ] || fail "override still listed: $(cat "$T/ovr-list.out")"
+echo "ok: admin ratelimit override: one-line errors, remove"

@@ -54,6 +54,10 @@ class Limits {
   void Set(LimitName limit, Limit value) { defaults_[size_t(limit)] = value; }
   // kMalformed when (limit, key) already has an override.
   Status AddOverride(LimitName limit, std::string key, Limit value);
+  // Adds or replaces the override for (limit, key).
+  void SetOverride(LimitName limit, std::string key, Limit value) {
+    overrides_[{limit, std::move(key)}] = value;
+  }
   // The override for `key` if there is one, else the limit's own value.
   const Limit& For(LimitName limit, const std::string& key) const;
   const Limit& Default(LimitName limit) const { return defaults_[size_t(limit)]; }

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "base/duration.h"
+#include "ca/ratelimit/store_overrides.h"
 
 namespace signet::ca::ratelimit {
 
@@ -56,7 +57,7 @@ std::string_view WhatIsCounted(LimitName limit) {
 }  // namespace
 
 RateLimiter::RateLimiter(storage::Store& store, Limits limits, Now now)
-    : store_(store), now_(std::move(now)),
+    : store_(store), now_(std::move(now)), base_(limits),
       limits_(std::make_shared<const Limits>(std::move(limits))) {
   if (!now_)
     now_ = [] {
@@ -66,13 +67,26 @@ RateLimiter::RateLimiter(storage::Store& store, Limits limits, Now now)
 }
 
 void RateLimiter::Reload(Limits limits) {
-  auto next = std::make_shared<const Limits>(std::move(limits));
+  auto next = std::make_shared<const Limits>(limits);
   std::lock_guard<std::mutex> lock(mu_);
+  base_ = std::move(limits);
   limits_ = std::move(next);
+  refreshed_at_.reset();  // the store's overrides go over the new limits at the next use
 }
 
-std::shared_ptr<const Limits> RateLimiter::limits() const {
+std::shared_ptr<const Limits> RateLimiter::limits() {
+  const Nanos now = now_();
+  Limits base;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (refreshed_at_ && now - *refreshed_at_ < kOverridesRefresh) return limits_;
+    refreshed_at_ = now;  // one refresh at a time; on failure the limits in force stay
+    base = base_;
+  }
+  Result<Limits> merged = WithStoredOverrides(store_, std::move(base));
   std::lock_guard<std::mutex> lock(mu_);
+  if (merged.ok() && refreshed_at_ == now)
+    limits_ = std::make_shared<const Limits>(std::move(*merged));
   return limits_;
 }
 

@@ -8,6 +8,11 @@
 // limit refusing never leaves an earlier one spent, and nothing needs
 // undoing. Refund gives back what a request spent when it then fails.
 //
+// The limits in force are those given (the file's, reloaded on SIGHUP) with
+// the store's overrides (store_overrides.h) over them, read again at most
+// every kOverridesRefresh, so `signetd admin ratelimit override` reaches
+// every running instance within seconds.
+//
 // Thread-safe. Reload swaps the limits atomically (SIGHUP).
 #pragma once
 
@@ -31,8 +36,11 @@ class RateLimiter {
   // `store` must outlive the limiter. `now` defaults to the system clock.
   RateLimiter(storage::Store& store, Limits limits, Now now = {});
 
+  static constexpr std::chrono::seconds kOverridesRefresh{5};
+
   void Reload(Limits limits);
-  std::shared_ptr<const Limits> limits() const;
+  // The limits in force (refreshing the store's overrides when due).
+  std::shared_ptr<const Limits> limits();
 
   // OK and spent, or kRateLimited (nothing spent) naming the limit, its
   // value, the subject and when to retry, with retry_after_seconds set; when
@@ -50,7 +58,9 @@ class RateLimiter {
   storage::Store& store_;
   Now now_;
   mutable std::mutex mu_;
+  Limits base_;                           // GUARDED_BY(mu_): without the store's overrides
   std::shared_ptr<const Limits> limits_;  // GUARDED_BY(mu_); the pointee is immutable
+  std::optional<Nanos> refreshed_at_;     // GUARDED_BY(mu_): the store's overrides read
 };
 
 }  // namespace signet::ca::ratelimit

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ca/ratelimit/store_overrides.h"
 #include "storage/sqlite/store_test_fixture.h"
 
 namespace signet::ca::ratelimit {
@@ -91,6 +92,42 @@ TEST_F(RateLimiterTest, ConcurrentSpendsPassExactlyTheLimit) {
     for (auto& t : threads) t.join();
     EXPECT_EQ(passed.load(), want) << account;
   }
+}
+
+// The operator's overrides in the store win over the file's for the same
+// key, reach a running limiter within kOverridesRefresh, and go on removal.
+TEST_F(RateLimiterTest, StoredOverridesWinAndArriveWithinTheRefresh) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
+  EXPECT_FALSE(limiter_->Spend({NewOrder("acct1")}).ok());
+  ASSERT_TRUE(AddStoredOverride(*store_, "new_orders_per_account", "acct1", 6, "3h").ok());
+  ASSERT_TRUE(AddStoredOverride(*store_, "new_orders_per_account", "big", 1, "3h").ok());
+  EXPECT_FALSE(limiter_->Spend({NewOrder("acct1")}).ok());  // not yet read
+  now_ += RateLimiter::kOverridesRefresh;
+  EXPECT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());  // 3 of 6 used
+  EXPECT_EQ(limiter_->limits()->For(LimitName::kNewOrdersPerAccount, "big"),
+            (Limit{1, hours(3)}));  // over the file's 100
+  ASSERT_TRUE(RemoveStoredOverride(*store_, "new_orders_per_account", "big").ok());
+  now_ += RateLimiter::kOverridesRefresh;
+  EXPECT_EQ(limiter_->limits()->For(LimitName::kNewOrdersPerAccount, "big"),
+            (Limit{100, hours(3)}));
+}
+
+TEST_F(RateLimiterTest, StoredOverridesAreChecked) {
+  auto code = [&](const std::string& limit, const std::string& key, int64_t count,
+                  const std::string& period) {
+    Status s = AddStoredOverride(*store_, limit, key, count, period);
+    return s.ok() ? "OK" : s.error().detail;
+  };
+  EXPECT_EQ(code("new_orders", "a", 1, "1h"), "unknown limit \"new_orders\"");
+  EXPECT_EQ(code("new_orders_per_account", "", 1, "1h"), "the override needs a key");
+  EXPECT_EQ(code("new_orders_per_account", "a", 0, "1h"), "count must be a positive integer");
+  EXPECT_EQ(code("new_orders_per_account", "a", 1, "1 h"), "bad duration \"1 h\"");
+  EXPECT_EQ(code("new_orders_per_account", "a", 1, "0"), "period must be positive");
+  EXPECT_TRUE(store_->ListRateLimitOverrides()->empty()) << "a refused override was written";
+  Status missing = RemoveStoredOverride(*store_, "new_orders_per_account", "a");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().detail, "no override of new_orders_per_account for key \"a\"");
 }
 
 TEST(RateLimitKeys, BucketsAndOverrideKeys) {

@@ -9,6 +9,17 @@ CREATE TABLE rate_limits (
   interval_ns  INTEGER NOT NULL       -- the emission interval it was spent under
 ) WITHOUT ROWID;
 
+-- The operator's overrides (signetd admin ratelimit override), beside those
+-- of the --rate-limits file; a running signetd reads them within seconds.
+CREATE TABLE rate_limit_overrides (
+  limit_name  TEXT NOT NULL,          -- e.g. "certificates_per_domain"
+  key         TEXT NOT NULL,          -- as the limit's override key
+  count       INTEGER NOT NULL,
+  period_s    INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,       -- unix seconds
+  PRIMARY KEY (limit_name, key)
+) WITHOUT ROWID;
+
 -- The name sets each account holds certificates for (the renewal exemption:
 -- an order for exactly these names is a renewal), written by FinishIssuance
 -- and looked up by primary key.

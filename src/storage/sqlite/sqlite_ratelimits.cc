@@ -54,6 +54,40 @@ Result<bool> SqliteStore::HasCertificateForNames(const std::string& account_id,
   return false;
 }
 
+Result<std::vector<RateLimitOverride>> SqliteStore::ListRateLimitOverrides() {
+  auto db = reads_->Acquire();
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
+      "SELECT limit_name, key, count, period_s, created_at FROM rate_limit_overrides "
+      "ORDER BY limit_name, key"));
+  std::vector<RateLimitOverride> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW)
+    out.push_back({s.Text(0), s.Text(1), s.Int(2), s.Int(3), FromUnix(s.Int(4))});
+  if (rc != SQLITE_DONE) return db->LastError("list rate limit overrides");
+  return out;
+}
+
+Status SqliteStore::SetRateLimitOverride(const RateLimitOverride& o) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "INSERT INTO rate_limit_overrides (limit_name, key, count, period_s, created_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (limit_name, key) DO UPDATE SET "
+      "count = excluded.count, period_s = excluded.period_s, created_at = excluded.created_at"));
+  s.Bind(1, o.limit).Bind(2, o.key).Bind(3, o.count).Bind(4, o.period_seconds)
+      .Bind(5, ToUnix(o.created_at));
+  return db_->StepDone(s, "set rate limit override");
+}
+
+Result<bool> SqliteStore::RemoveRateLimitOverride(const std::string& limit,
+                                                  const std::string& key) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "DELETE FROM rate_limit_overrides WHERE limit_name = ? AND key = ?"));
+  s.Bind(1, limit).Bind(2, key);
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "remove rate limit override"));
+  return db_->Changes() > 0;
+}
+
 // REQUIRES: mu_ held, inside FinishIssuance's transaction.
 Status SqliteStore::RecordIssuedNameSet(const acme::CertificateRecord& cert,
                                         const acme::Order& order) {

@@ -38,6 +38,9 @@ class SqliteStore : public Store {
                                  acme::TimePoint when) override;
   Result<std::vector<acme::RevokedCertificate>> ListRevokedInShard(int shard,
                                                                    acme::TimePoint now) override;
+  Result<std::vector<RateLimitOverride>> ListRateLimitOverrides() override;
+  Status SetRateLimitOverride(const RateLimitOverride& o) override;
+  Result<bool> RemoveRateLimitOverride(const std::string& limit, const std::string& key) override;
   Result<int> MaxCrlShard() override;
   Result<std::vector<acme::RevocationEvent>> RevocationsSince(int64_t after_sequence,
                                                               size_t limit) override;
