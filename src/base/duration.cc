@@ -37,9 +37,10 @@ std::string FormatDuration(std::chrono::seconds d) {
   std::string sign = s < 0 ? "-" : "";
   if (s < 0) s = -s;
   int64_t h = s / 3600, m = s % 3600 / 60, sec = s % 60;
-  if (h > 0) return sign + std::to_string(h) + "h" + std::to_string(m) + "m" + std::to_string(sec) + "s";
-  if (m > 0) return sign + std::to_string(m) + "m" + std::to_string(sec) + "s";
-  return sign + std::to_string(sec) + "s";
+  std::string out = sign;
+  if (h > 0) out += std::to_string(h) + "h";
+  if (h > 0 || m > 0) out += std::to_string(m) + "m";
+  return out + std::to_string(sec) + "s";
 }
 
 }  // namespace signet
