@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "storage/sqlite/store_test_fixture.h"
 
@@ -106,6 +107,45 @@ TEST_F(SqliteRateLimitsTest, IssuedNameSetsMakeRenewalsPerAccountUntilExpiry) {
   EXPECT_FALSE(*store_->HasCertificateForNames("acct2", set, now));
   EXPECT_FALSE(*store_->HasCertificateForNames("acct1", "example.com", now));
   EXPECT_FALSE(*store_->HasCertificateForNames("acct1", set, now + std::chrono::hours(25)));
+}
+
+// A store at version 8 with issued certificates: migration 0009 records
+// their name sets, so their renewals are recognised after the upgrade.
+TEST_F(SqliteRateLimitsTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
+  acme::Account a;
+  a.id = "acct1";
+  a.thumbprint = "tp";
+  a.jwk_json = "{}";
+  a.created_at = acme::Clock::now();
+  ASSERT_TRUE(store_->CreateAccount(a).ok());
+  acme::Order o;
+  o.id = "order1";
+  o.account_id = "acct1";
+  o.identifiers = {{"dns", "b.example.com"}, {"dns", "a.example.com"}};
+  o.expires = o.created_at = acme::Clock::now();
+  ASSERT_TRUE(store_->CreateOrder(o, {}).ok());
+  acme::CertificateRecord c;
+  c.serial = "0a";
+  c.account_id = "acct1";
+  c.order_id = "order1";
+  c.der = "der";
+  c.not_before = c.issued_at = acme::Clock::now();
+  c.not_after = c.issued_at + std::chrono::hours(24);
+  o.status = ObjStatus::kValid;
+  ASSERT_TRUE(store_->FinishIssuance(c, o).ok());
+  // Back to version 8, as a store written before this version.
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "ca.db").string().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
+                         "DROP TABLE issued_name_sets; PRAGMA user_version = 8;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Reopen();
+  EXPECT_TRUE(*store_->HasCertificateForNames("acct1", "a.example.com,b.example.com",
+                                              acme::Clock::now()));
 }
 
 }  // namespace
