@@ -256,6 +256,9 @@ class Store : public ReadOnlyStore {
   // once each. Only the rows of `keys` are read: no history is scanned.
   virtual Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
                                         const RateLimitDecider& decide) = 0;
+  // Deletes the buckets whose TAT is before `before_ns` (full again: the same
+  // as no row), so the table holds only buckets in use. Returns how many.
+  virtual Result<int64_t> PruneRateLimitBuckets(int64_t before_ns) = 0;
   // Adds or replaces the override of (limit, key).
   virtual Status SetRateLimitOverride(const RateLimitOverride& o) = 0;
   // False when there was none.

@@ -101,10 +101,20 @@ Error RateLimiter::Refusal(const Transaction& t, const Limit& limit, const Decis
   return e;
 }
 
+void RateLimiter::PruneIfDue(Nanos now) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (now - pruned_at_ < kPruneEvery) return;
+    pruned_at_ = now;
+  }
+  (void)store_.PruneRateLimitBuckets(now.count());  // best effort: retried next time
+}
+
 Status RateLimiter::Spend(const std::vector<Transaction>& batch) {
   if (batch.empty()) return OkStatus();
   std::shared_ptr<const Limits> limits = this->limits();
   const Nanos now = now_();
+  PruneIfDue(now);
   std::optional<Error> refusal;
   Nanos longest{-1};
   SIGNET_RETURN_IF_ERROR(store_.UpdateRateLimitBuckets(

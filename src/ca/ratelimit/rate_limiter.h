@@ -37,6 +37,8 @@ class RateLimiter {
   RateLimiter(storage::Store& store, Limits limits, Now now = {});
 
   static constexpr std::chrono::seconds kOverridesRefresh{5};
+  // Full buckets are deleted from the store at most this often (by a spend).
+  static constexpr std::chrono::minutes kPruneEvery{10};
 
   void Reload(Limits limits);
   // The limits in force (refreshing the store's overrides when due).
@@ -53,6 +55,8 @@ class RateLimiter {
   Status Refund(const std::vector<Transaction>& batch);
 
  private:
+  // Deletes the full buckets when kPruneEvery has passed since the last time.
+  void PruneIfDue(Nanos now);
   Error Refusal(const Transaction& t, const Limit& limit, const Decision& d, Nanos now) const;
 
   storage::Store& store_;
@@ -61,6 +65,7 @@ class RateLimiter {
   Limits base_;                           // GUARDED_BY(mu_): without the store's overrides
   std::shared_ptr<const Limits> limits_;  // GUARDED_BY(mu_); the pointee is immutable
   std::optional<Nanos> refreshed_at_;     // GUARDED_BY(mu_): the store's overrides read
+  Nanos pruned_at_{0};                    // GUARDED_BY(mu_)
 };
 
 }  // namespace signet::ca::ratelimit

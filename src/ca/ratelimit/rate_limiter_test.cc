@@ -46,6 +46,22 @@ TEST_F(RateLimiterTest, ARefusalNamesTheLimitTheSubjectAndWhenToRetry) {
   EXPECT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
 }
 
+// Buckets full again are deleted (a spend prunes every kPruneEvery), those
+// in use are kept.
+TEST_F(RateLimiterTest, FullBucketsArePruned) {
+  ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
+  now_ += hours(2);
+  ASSERT_TRUE(limiter_->Spend({NewOrder("acct2")}).ok());  // acct1's bucket is full again
+  std::vector<std::string> left;
+  ASSERT_TRUE(store_->UpdateRateLimitBuckets(
+      {"new_orders_per_account:acct1", "new_orders_per_account:acct2"},
+      [&](const storage::RateLimitBuckets& b) {
+        for (const auto& [k, v] : b) left.push_back(k);
+        return storage::RateLimitBuckets{};
+      }).ok());
+  EXPECT_EQ(left, std::vector<std::string>{"new_orders_per_account:acct2"});
+}
+
 TEST_F(RateLimiterTest, OverridesApplyToTheirKeyOnly) {
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("big")}).ok()) << i;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("small")}).ok());

@@ -8,6 +8,8 @@ CREATE TABLE rate_limits (
   tat          INTEGER NOT NULL,      -- unix nanoseconds
   interval_ns  INTEGER NOT NULL       -- the emission interval it was spent under
 ) WITHOUT ROWID;
+-- Full buckets are pruned by TAT (PruneRateLimitBuckets), a range delete.
+CREATE INDEX rate_limits_by_tat ON rate_limits(tat);
 
 -- The operator's overrides (signetd admin ratelimit override), beside those
 -- of the --rate-limits file; a running signetd reads them within seconds.

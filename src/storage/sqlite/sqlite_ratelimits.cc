@@ -41,6 +41,14 @@ Status SqliteStore::UpdateRateLimitBuckets(const std::vector<std::string>& keys,
   return tx.Commit();
 }
 
+Result<int64_t> SqliteStore::PruneRateLimitBuckets(int64_t before_ns) {
+  Lock lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare("DELETE FROM rate_limits WHERE tat < ?"));
+  s.Bind(1, before_ns);
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "prune rate limits"));
+  return int64_t(db_->Changes());
+}
+
 Result<bool> SqliteStore::HasCertificateForNames(const std::string& account_id,
                                                  const std::string& identifier_set,
                                                  acme::TimePoint now) {

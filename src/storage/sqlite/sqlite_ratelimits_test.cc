@@ -77,6 +77,17 @@ TEST_F(SqliteRateLimitsTest, ConcurrentSpendsCountExactly) {
   EXPECT_EQ(Read("bucket")->tat_ns, kCap);
 }
 
+TEST_F(SqliteRateLimitsTest, PruneDeletesOnlyBucketsBeforeTheTime) {
+  ASSERT_TRUE(store_->UpdateRateLimitBuckets({"old", "new"}, [](const RateLimitBuckets&) {
+    return RateLimitBuckets{{"old", {100, 1}}, {"new", {300, 1}}};
+  }).ok());
+  auto pruned = store_->PruneRateLimitBuckets(200);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_FALSE(Read("old").has_value());
+  EXPECT_TRUE(Read("new").has_value());
+}
+
 TEST_F(SqliteRateLimitsTest, IssuedNameSetsMakeRenewalsPerAccountUntilExpiry) {
   acme::Account a;
   a.id = "acct1";

@@ -39,6 +39,7 @@ class SqliteStore : public Store {
   Result<std::vector<acme::RevokedCertificate>> ListRevokedInShard(int shard,
                                                                    acme::TimePoint now) override;
   Result<std::vector<RateLimitOverride>> ListRateLimitOverrides() override;
+  Result<int64_t> PruneRateLimitBuckets(int64_t before_ns) override;
   Status SetRateLimitOverride(const RateLimitOverride& o) override;
   Result<bool> RemoveRateLimitOverride(const std::string& limit, const std::string& key) override;
   Result<int> MaxCrlShard() override;
