@@ -3,6 +3,7 @@
 // key and when to retry; renewals are exempt as Let's Encrypt exempts them.
 #include "acme_fixture.h"
 #include "base/base64url.h"
+#include "jose/jwk.h"
 #include "pki/ari_cert_id.h"
 #include "pki/certificate.h"
 
@@ -87,6 +88,20 @@ TEST_F(PerIpTest, NewRegistrationsPerIpv6Range) {
   ExpectRateLimited(NewAccountFrom("2001:db8:1:3::1"), "new_registrations_per_ipv6_range",
                     "from IPv6 range 2001:db8:1::/48");
   EXPECT_EQ(NewAccountFrom("2001:db8:2::1").status, 201);  // another /48
+}
+
+// A newAccount that fails after its limits were spent (here: the key is
+// already an account's, as when two newAccounts race with one key) gives
+// them back.
+TEST_F(PerIpTest, AFailedNewAccountGivesItsRegistrationBack) {
+  client_address_ = "192.0.2.50";
+  Register();
+  auto failed = ca_->ra->NewAccount(json::serialize(jose::PublicJwk(key_)),
+                                    jose::Thumbprint(key_), {}, true, nullptr, "192.0.2.60");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(NewAccountFrom("192.0.2.60").status, 201);
+  EXPECT_EQ(NewAccountFrom("192.0.2.60").status, 201);  // the limit is 2
+  EXPECT_EQ(NewAccountFrom("192.0.2.60").status, 429);
 }
 
 class NewOrdersTest : public RateLimitTest {
