@@ -4,6 +4,8 @@
 
 #include "admin_common.h"
 #include "base/base64url.h"
+#include "base/duration.h"
+#include "ca/ratelimit/store_overrides.h"
 #include "ca/ra/admin.h"
 #include "ca/ra/eab.h"
 #include "ca/wfe/render.h"
@@ -40,6 +42,24 @@ AdminCommand::AdminCommand(CLI::App& app) {
     sub->add_option("--data-dir", data_dir_, "the signetd data directory");
   queries_ = std::make_unique<AdminQueryCommands>(*admin_, data_dir_);
   keys_and_pauses_ = std::make_unique<AdminKeyPauseCommands>(*admin_, data_dir_);
+  CLI::App* ratelimit = admin_->add_subcommand("ratelimit", "rate limits");
+  ratelimit->require_subcommand(1);
+  CLI::App* overrides = ratelimit->add_subcommand(
+      "override", "per-key overrides, over the --rate-limits file's; running signetd read them "
+                  "within seconds");
+  overrides->require_subcommand(1);
+  override_add_ = overrides->add_subcommand("add", "add or replace an override");
+  override_list_ = overrides->add_subcommand("list", "list overrides: limit, key, count, period");
+  override_remove_ = overrides->add_subcommand("remove", "remove an override");
+  for (CLI::App* sub : {override_add_, override_list_, override_remove_})
+    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+  for (CLI::App* sub : {override_add_, override_remove_}) {
+    sub->add_option("--limit", limit_, "limit name, e.g. certificates_per_domain")->required();
+    sub->add_option("--key", key_, "account id, registered domain, IP, ... (see README)")
+        ->required();
+  }
+  override_add_->add_option("--count", count_, "requests per period")->required();
+  override_add_->add_option("--period", period_, "period: N[smhd] or seconds")->required();
 }
 
 int AdminCommand::Run() {
@@ -49,6 +69,9 @@ int AdminCommand::Run() {
   if (eab_list_->parsed()) return EabList();
   if (auto rc = queries_->Run()) return *rc;
   if (auto rc = keys_and_pauses_->Run()) return *rc;
+  if (override_add_->parsed()) return OverrideAdd();
+  if (override_list_->parsed()) return OverrideList();
+  if (override_remove_->parsed()) return OverrideRemove();
   return Fail(Error(ErrorCode::kMalformed, "unknown admin command"));
 }
 
@@ -95,6 +118,36 @@ int AdminCommand::EabList() {
     std::cout << k.kid << " " << ca::Rfc3339(k.created_at) << " "
               << (k.account_id.empty() ? "unbound" : k.account_id) << "\n";
   }
+  return 0;
+}
+
+int AdminCommand::OverrideAdd() {
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  Status s = ca::ratelimit::AddStoredOverride(**store, limit_, key_, count_, period_);
+  if (!s.ok()) return Fail(s.error());
+  std::cout << "override of " << limit_ << " for " << key_ << ": " << count_ << " per "
+            << period_ << "\n";
+  return 0;
+}
+
+int AdminCommand::OverrideList() {
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  auto overrides = (*store)->ListRateLimitOverrides();
+  if (!overrides.ok()) return Fail(overrides.error());
+  for (const storage::RateLimitOverride& o : *overrides)
+    std::cout << o.limit << " " << o.key << " " << o.count << " "
+              << FormatDuration(std::chrono::seconds(o.period_seconds)) << "\n";
+  return 0;
+}
+
+int AdminCommand::OverrideRemove() {
+  auto store = OpenStore(data_dir_);
+  if (!store.ok()) return Fail(store.error());
+  Status s = ca::ratelimit::RemoveStoredOverride(**store, limit_, key_);
+  if (!s.ok()) return Fail(s.error());
+  std::cout << "removed the override of " << limit_ << " for " << key_ << "\n";
   return 0;
 }
 

@@ -7,6 +7,10 @@
 //   signetd admin eab list --data-dir DIR   (one line per key: kid, created, account)
 // and the groups in admin_query_commands.h (accounts, certificates, counts)
 // and admin_key_pause_commands.h (block-key, pause, unpause, paused).
+//   signetd admin ratelimit override add --data-dir DIR --limit NAME --key KEY
+//       --count N --period DURATION
+//   signetd admin ratelimit override list --data-dir DIR  (LIMIT KEY COUNT PERIOD a line)
+//   signetd admin ratelimit override remove --data-dir DIR --limit NAME --key KEY
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -33,12 +37,22 @@ class AdminCommand {
   int AriWindow();
   int EabAdd();
   int EabList();
+  int OverrideAdd();
+  int OverrideList();
+  int OverrideRemove();
 
   CLI::App* admin_;
   CLI::App* revoke_;
   CLI::App* ari_window_;
   CLI::App* eab_add_;
   CLI::App* eab_list_;
+  CLI::App* override_add_;
+  CLI::App* override_list_;
+  CLI::App* override_remove_;
+  std::string limit_;
+  std::string key_;
+  int64_t count_ = 0;
+  std::string period_;
   std::string data_dir_ = "/var/lib/signetd";
   std::vector<std::string> serials_;
   int reason_ = 0;

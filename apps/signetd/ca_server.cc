@@ -33,12 +33,20 @@ class CaServerImpl : public CaServer {
     if (publisher_) publisher_->Stop();
   }
   ~CaServerImpl() override { Stop(); }
+  Status ReloadRateLimits() override {
+    if (!rate_limiter_) return OkStatus();
+    SIGNET_ASSIGN_OR_RETURN(auto limits, RateLimitsFrom(config_));
+    if (limits) rate_limiter_->Reload(std::move(*limits));
+    return OkStatus();
+  }
 
  private:
   // Declaration order is destruction order in reverse: the server stops
   // first, then the RA's validation workers, then what they use.
   std::optional<pki::CaHierarchy> hierarchy_;
+  CaConfig config_;
   std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<ca::ratelimit::RateLimiter> rate_limiter_;  // none: no limits
   std::unique_ptr<dns::UnboundResolver> resolver_;
   std::unique_ptr<va::LocalValidationAuthority> local_va_;
   std::unique_ptr<va::ValidationAuthority> va_;  // local_va_, or it with remote perspectives
@@ -54,10 +62,14 @@ class CaServerImpl : public CaServer {
 Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
   SIGNET_RETURN_IF_ERROR(va::CheckIssuerDomainNames(config.caa_identities));
+  // Before anything is created: a bad rate-limit file refuses to start.
+  SIGNET_ASSIGN_OR_RETURN(auto limits, RateLimitsFrom(config));
   SIGNET_ASSIGN_OR_RETURN(auto hierarchy, pki::CaHierarchy::LoadOrCreate(config.data_dir));
   hierarchy_ = std::move(hierarchy);
+  config_ = config;
   SIGNET_ASSIGN_OR_RETURN(store_,
                           storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
+  if (limits) rate_limiter_ = std::make_unique<ca::ratelimit::RateLimiter>(*store_, *limits);
   SIGNET_ASSIGN_OR_RETURN(resolver_, MakeResolver(config));
   local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, LocalVaConfigFrom(config));
   SIGNET_ASSIGN_OR_RETURN(va_, MakeValidationAuthority(config, *local_va_));
@@ -82,6 +94,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.key_policy.max_rsa_bits = config.max_rsa_key_bits;
   ra_config.external_account_required = config.eab_required;
   SIGNET_ASSIGN_OR_RETURN(ra_config.pausing, PauseConfigFrom(config));
+  ra_config.rate_limiter = rate_limiter_.get();
   SIGNET_RETURN_IF_ERROR(ra_config.key_policy.Validate());
   ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
   publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };

@@ -15,6 +15,9 @@ class CaServer {
   virtual ~CaServer() = default;
   virtual uint16_t port() const = 0;
   virtual void Stop() = 0;
+  // Reads the rate-limit file again (SIGHUP); on an error the limits in
+  // force stay. Without rate limits at start, there is nothing to reload.
+  virtual Status ReloadRateLimits() = 0;
 };
 
 }  // namespace signet::app

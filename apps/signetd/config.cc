@@ -57,6 +57,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["dnssec"].value<bool>()) c.dnssec = *v;
   if (auto v = t["eab_required"].value<bool>()) c.eab_required = *v;
   LoadPauseOptions(t, c);
+  str("rate_limits", c.rate_limits);
   list("remote_vas", c.remote_vas);
   str("remote_va_ca", c.remote_va_ca);
   str("remote_va_cert", c.remote_va_cert);

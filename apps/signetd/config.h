@@ -58,6 +58,10 @@ struct CaConfig {
   // for a name.
   int64_t pause_after_failures = 3600;
   std::string pause_min_span = "7d";
+  // Rate limits (ca/ratelimit/limits_file.h): a TOML file of limits and
+  // overrides, reloaded on SIGHUP. "" = Let's Encrypt's numbers, or no
+  // limits at all with allow_loopback_validation (the test contract).
+  std::string rate_limits;
 
   // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
   // perspectives' URLs, the CA file their server certificates chain to, our

@@ -23,7 +23,15 @@ int Serve(const signet::app::CaConfig& config) {
   }
   spdlog::info("signetd serving ACME at https://{}/directory (data in {})", config.listen,
                config.data_dir);
-  int sig = signet::app::WaitForTerminationSignal();
+  int sig = signet::app::WaitForTerminationSignal([&] {
+    signet::Status s = (*server)->ReloadRateLimits();
+    if (s.ok()) {
+      spdlog::info("signetd: rate limits reloaded");
+    } else {
+      spdlog::error("signetd: rate limits not reloaded, the previous ones stay: {}",
+                    s.error().detail);
+    }
+  });
   spdlog::info("signetd stopping (signal {})", sig);
   (*server)->Stop();
   return 0;
@@ -37,6 +45,7 @@ int main(int argc, char** argv) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);  // serve: reload the rate limits
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -100,6 +109,9 @@ int main(int argc, char** argv) {
                     "largest RSA key accepted for accounts and certificates (2048-8192)");
   serve->add_flag("--eab-required", config.eab_required,
                   "newAccount needs an external account binding (keys: signetd admin eab add)");
+  serve->add_option("--rate-limits", config.rate_limits,
+                    "TOML file of rate limits and overrides, reloaded on SIGHUP (default: Let's "
+                    "Encrypt's; none with --allow-loopback-validation)");
   signet::app::AddPublicationOptions(*serve, config);
   signet::app::AddPauseOptions(*serve, config);
   signet::app::AdminCommand admin(app);

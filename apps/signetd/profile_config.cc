@@ -2,37 +2,9 @@
 
 #include <algorithm>
 
-namespace signet::app {
+#include "base/duration.h"
 
-Result<std::chrono::seconds> ParseDuration(std::string_view text) {
-  auto bad = [&] {
-    return Error(ErrorCode::kMalformed, "bad duration \"" + std::string(text) + "\"");
-  };
-  if (text.empty()) return bad();
-  int64_t unit = 1;
-  switch (text.back()) {
-    case 'd':
-      unit = 86400;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 's':
-      unit = 1;
-      break;
-    default:
-      unit = 0;
-  }
-  std::string_view digits = unit ? text.substr(0, text.size() - 1) : text;
-  if (!unit) unit = 1;
-  if (digits.empty() || digits.size() > 9 ||
-      digits.find_first_not_of("0123456789") != std::string_view::npos)
-    return bad();
-  return std::chrono::seconds(std::stoll(std::string(digits)) * unit);
-}
+namespace signet::app {
 
 namespace {
 

@@ -24,6 +24,7 @@
 
 #include <toml++/toml.h>
 
+#include "base/duration.h"
 #include "base/result.h"
 #include "config.h"
 
@@ -32,8 +33,5 @@ namespace signet::app {
 // Merges the file's [profiles.*] tables and default_profile into `config`.
 // kMalformed on a value of the wrong type or a bad duration.
 Status LoadProfiles(const toml::table& file, CaConfig& config);
-
-// "90d", "160h", "30m", "45s" or a bare number of seconds.
-Result<std::chrono::seconds> ParseDuration(std::string_view text);
 
 }  // namespace signet::app

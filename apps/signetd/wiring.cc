@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dns/trust_anchors.h"
+#include "ca/ratelimit/limits_file.h"
 
 namespace signet::app {
 
@@ -36,14 +37,27 @@ va::LocalVaConfig LocalVaConfigFrom(const CaConfig& config) {
   return c;
 }
 
-int WaitForTerminationSignal() {
+int WaitForTerminationSignal(const std::function<void()>& on_hangup) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
+  sigaddset(&set, SIGHUP);
+  for (;;) {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig != SIGHUP) return sig;
+    if (on_hangup) on_hangup();
+  }
+}
+
+Result<std::optional<ca::ratelimit::Limits>> RateLimitsFrom(const CaConfig& config) {
+  if (!config.rate_limits.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(auto limits, ca::ratelimit::LoadLimitsFile(config.rate_limits));
+    return std::optional<ca::ratelimit::Limits>(std::move(limits));
+  }
+  if (config.allow_loopback_validation) return std::optional<ca::ratelimit::Limits>();
+  return std::optional<ca::ratelimit::Limits>(ca::ratelimit::Limits::LetsEncryptDefaults());
 }
 
 http::ServerConfig ListenerConfig(const CaConfig& config, const std::string& host, uint16_t port) {

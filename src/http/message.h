@@ -18,6 +18,7 @@ struct Request {
   bool tls = false;    // arrived over HTTPS
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string remote_address;  // the client's IP address (the TCP peer), "" if unknown
 
   // The first header named `name` (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;

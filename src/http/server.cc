@@ -25,8 +25,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-Request ToRequest(bhttp::request<bhttp::string_body>&& req, bool tls) {
+Request ToRequest(bhttp::request<bhttp::string_body>&& req, bool tls, const std::string& peer) {
   Request out;
+  out.remote_address = peer;
   out.method = std::string(req.method_string());
   out.target = std::string(req.target());
   out.host = std::string(req[bhttp::field::host]);
@@ -34,6 +35,18 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& req, bool tls) {
   for (const auto& f : req) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = std::move(req.body());
   return out;
+}
+
+// The client's address as text ("" if the socket has none); an IPv4 client
+// of a dual-stack listener as IPv4.
+std::string PeerAddress(const tcp::socket& socket) {
+  beast::error_code ec;
+  tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return "";
+  asio::ip::address a = remote.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a.to_string();
 }
 
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive,
@@ -142,6 +155,7 @@ struct Server::Impl {
   template <typename Stream>
   asio::awaitable<void> Serve(Stream& stream, beast::tcp_stream& lowest, bool tls) {
     beast::flat_buffer buffer;
+    const std::string peer = PeerAddress(lowest.socket());
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(config.max_body_bytes);
@@ -165,7 +179,7 @@ struct Server::Impl {
       unsigned version = req.version();
       bool keep_alive = req.keep_alive();
       bool head = req.method() == bhttp::verb::head;
-      Response r = co_await RunHandler(ToRequest(std::move(req), tls));
+      Response r = co_await RunHandler(ToRequest(std::move(req), tls, peer));
       auto res = ToBeast(std::move(r), version, keep_alive, head);
       lowest.expires_after(config.idle_timeout);
       auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));

@@ -39,6 +39,7 @@ Response Answer(const Request& req) {
   if (req.Path() == "/slow") std::this_thread::sleep_for(3s);
   Response res;
   res.body = "ok " + std::string(req.Path());
+  if (req.Path() == "/peer") res.body = "peer " + req.remote_address;
   return res;
 }
 
@@ -223,6 +224,19 @@ TEST_F(ServerTest, OneAddressCannotTakeEveryConnection) {
   EXPECT_NE(Get(other, "/other").find("ok /other"), std::string::npos);
   ::close(other);
   for (int fd : flood) ::close(fd);
+}
+
+// Handlers see the client's address (the rate limits on new accounts count
+// by it), over plain HTTP and TLS alike.
+TEST_F(ServerTest, RequestsCarryTheClientsAddress) {
+  auto plain = Start(ServerConfig{}, false);
+  ASSERT_TRUE(plain);
+  int fd = Connect(plain->port(), "127.0.0.3");
+  EXPECT_NE(Get(fd, "/peer").find("\r\n\r\npeer 127.0.0.3"), std::string::npos);
+  ::close(fd);
+  auto tls = Start(ServerConfig{}, true);
+  ASSERT_TRUE(tls);
+  EXPECT_EQ(HttpsGet(tls->port(), "/peer"), "peer 127.0.0.1");
 }
 
 TEST_F(ServerTest, ClosesIdleAndTricklingConnectionsAtTheDeadline) {

@@ -8,6 +8,11 @@
 // storage failure.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +74,44 @@ struct OrderPage {
   std::vector<std::string> order_ids;
   std::optional<OrderCursor> next;  // set when more orders follow
 };
+
+// A rate-limit bucket (migration 0009): its theoretical arrival time and the
+// emission interval it was spent under, nanoseconds (ca/ratelimit/gcra.h).
+struct RateLimitBucket {
+  int64_t tat_ns = 0;
+  int64_t interval_ns = 0;
+};
+using RateLimitBuckets = std::map<std::string, RateLimitBucket>;
+// Given the stored buckets of the keys asked for (a key never spent, or
+// deleted, is absent), the buckets to write; a bucket with tat_ns 0 is
+// deleted. Called inside the store's transaction: quick, and no store calls.
+using RateLimitDecider = std::function<RateLimitBuckets(const RateLimitBuckets&)>;
+
+// An operator's rate-limit override (signetd admin ratelimit override).
+struct RateLimitOverride {
+  std::string limit;  // the limit's configuration name
+  std::string key;
+  int64_t count = 0;
+  int64_t period_seconds = 0;
+  acme::TimePoint created_at;
+};
+
+// The set of names a certificate is for, as the duplicate-certificate limit
+// and the renewal exemption compare them: the identifiers' values, lower
+// case, sorted, without repeats, comma-separated.
+inline std::string IdentifierSetKey(const std::vector<acme::Identifier>& ids) {
+  std::vector<std::string> values;
+  for (const auto& id : ids) {
+    std::string v = id.value;
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    values.push_back(std::move(v));
+  }
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
 
 // What ChangeAccountKey did.
 enum class KeyChangeOutcome {
@@ -143,6 +186,14 @@ class ReadOnlyStore {
   virtual Result<std::vector<CertificateSummary>> FindCertificates(
       const CertificateQuery& query) = 0;
   virtual Result<StoreCounts> Counts(acme::TimePoint now) = 0;
+  // True if `account_id` was issued a certificate for exactly the names
+  // `identifier_set` (IdentifierSetKey) that is unexpired at `now`: an order
+  // for them is a renewal (the rate limits exempt it). Migration 0009.
+  virtual Result<bool> HasCertificateForNames(const std::string& account_id,
+                                              const std::string& identifier_set,
+                                              acme::TimePoint now) = 0;
+  // The operator's rate-limit overrides, by limit and key.
+  virtual Result<std::vector<RateLimitOverride>> ListRateLimitOverrides() = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -234,6 +285,20 @@ class Store : public ReadOnlyStore {
   virtual Result<std::vector<acme::Identifier>> Unpause(
       const std::string& account_id, const std::optional<acme::Identifier>& only,
       acme::TimePoint now) = 0;
+  // Rate limits (migration 0009): reads the buckets `keys` name, asks
+  // `decide` what to write, and writes it, in one transaction, so that
+  // concurrent requests (on any instance sharing the store) spend exactly
+  // once each. Only the rows of `keys` are read: no history is scanned.
+  virtual Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
+                                        const RateLimitDecider& decide) = 0;
+  // Deletes the buckets whose TAT is before `before_ns` (full again: the same
+  // as no row), so the table holds only buckets in use. Returns how many.
+  virtual Result<int64_t> PruneRateLimitBuckets(int64_t before_ns) = 0;
+  // Adds or replaces the override of (limit, key).
+  virtual Status SetRateLimitOverride(const RateLimitOverride& o) = 0;
+  // False when there was none.
+  virtual Result<bool> RemoveRateLimitOverride(const std::string& limit,
+                                               const std::string& key) = 0;
 };
 
 }  // namespace signet::storage

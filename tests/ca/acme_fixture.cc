@@ -61,6 +61,8 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   auto s = storage::SqliteStore::Open((dir / "signetd.sqlite3").string());
   EXPECT_TRUE(s.ok()) << s.error().ToString();
   store = std::move(*s);
+  if (options.rate_limits)
+    rate_limiter = std::make_unique<ca::ratelimit::RateLimiter>(*store, *options.rate_limits);
   va::LocalVaConfig vc;
   vc.http01.http_port = http01_port;
   vc.http01.allow_loopback = true;
@@ -81,6 +83,7 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   rc.ocsp = options.ocsp;
   if (options.profiles) rc.profiles = *options.profiles;
   rc.external_account_required = options.eab_required;
+  rc.rate_limiter = rate_limiter.get();
   if (options.tune_ra) options.tune_ra(rc);
   if (options.wrap_va) wrapped_va = options.wrap_va(*va);
   ra = std::make_unique<ca::RegistrationAuthority>(
@@ -119,6 +122,7 @@ void AcmeTest::Restart() {
 Reply AcmeTest::Send(http::Request req) {
   req.host = kHost;
   req.tls = true;
+  if (req.remote_address.empty()) req.remote_address = client_address_;
   Reply r;
   r.raw = ca_->wfe->Handle(req);
   r.status = r.raw.status;

@@ -58,6 +58,8 @@ struct CaOptions {
   // --eab-required: newAccount needs an external account binding, and the
   // directory says so (RA and front end configured together, as signetd does).
   bool eab_required = false;
+  // Rate limits (signetd --rate-limits): none when unset.
+  std::optional<ca::ratelimit::Limits> rate_limits;
 };
 
 // The CA's parts, built over a data directory; destroy and rebuild to
@@ -67,6 +69,7 @@ struct CaUnderTest {
                        const CaOptions& options = {});
   std::optional<pki::CaHierarchy> hierarchy;
   std::unique_ptr<storage::SqliteStore> store;
+  std::unique_ptr<ca::ratelimit::RateLimiter> rate_limiter;  // CaOptions::rate_limits
   dns::StaticResolver resolver;
   std::unique_ptr<va::LocalValidationAuthority> va;
   std::unique_ptr<va::ValidationAuthority> wrapped_va;  // CaOptions::wrap_va's
@@ -121,6 +124,8 @@ class AcmeTest : public ::testing::Test {
                      const boost::json::object& extra = {}, std::string* chain_pem = nullptr);
 
   std::filesystem::path dir_;
+  // The peer address Send gives requests that carry none.
+  std::string client_address_ = "192.0.2.10";
   std::unique_ptr<ChallengeServer> challenges_;
   std::unique_ptr<CaUnderTest> ca_;
   crypto::Key key_;

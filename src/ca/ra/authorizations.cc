@@ -97,7 +97,10 @@ Result<acme::Authorization> RegistrationAuthority::DeactivateAuthorization(
     authz.status = ObjStatus::kDeactivated;
     SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateAuthorizationIf(
                                             authz, AuthorizationExpectation::InStatus(was)));
-    if (moved) return authz;
+    if (moved) {
+      if (was == ObjStatus::kPending) AuthorizationLeftPending(authz, /*failed=*/false);
+      return authz;
+    }
   }
   return Error(ErrorCode::kServerInternal,
                "the authorization kept changing while it was deactivated; try again");
@@ -168,11 +171,13 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       expected.challenge_id = challenge_id;
       expected.challenge_status = ObjStatus::kProcessing;
       auto stored = store_.UpdateAuthorizationIf(authz, expected);
-      // Paused clients: the run of failures this outcome extends or ends.
-      // Best effort: the validation's outcome stands without it.
-      if (stored.ok() && *stored)
+      if (stored.ok() && *stored) {
+        AuthorizationLeftPending(authz, /*failed=*/authz.status == ObjStatus::kInvalid);
+        // Paused clients: the run of failures this outcome extends or ends.
+        // Best effort: the validation's outcome stands without it.
         (void)PauseTracker(store_, config_.pausing)
             .RecordOutcome(account_id, authz.identifier, outcome.status.ok(), acme::Clock::now());
+      }
     }
   }
   if (observer_) observer_();

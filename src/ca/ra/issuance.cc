@@ -180,6 +180,8 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
     SIGNET_RETURN_IF_ERROR(FailOrder(order, prepared.error()));
     return order;
   }
+  // Before FinishIssuance records this name set: is it a renewal?
+  auto renewal = IsRenewal(order);
   // The serial and what will be signed, on disk before the signature exists.
   storage::SerialRecord serial{prepared->serial_hex(), order.id, order.account_id,
                                prepared->tbs_der(),
@@ -213,6 +215,7 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   // On failure the order stays processing: a restart signs again under a
   // new serial; this one stays in the serials table.
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
+  SpendIssuanceLimits(order, renewal.ok() && *renewal);
   return order;
 }
 

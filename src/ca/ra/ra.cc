@@ -67,7 +67,8 @@ Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_j
                                                         const std::string& thumbprint,
                                                         std::vector<std::string> contacts,
                                                         bool tos_agreed,
-                                                        const ExternalAccountBinding* eab) {
+                                                        const ExternalAccountBinding* eab,
+                                                        const std::string& client_ip) {
   if (!eab && config_.external_account_required)
     return Error(ErrorCode::kExternalAccountRequired,
                  "this CA requires an external account binding (externalAccountBinding) in "
@@ -89,10 +90,11 @@ Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_j
   a.status = ObjStatus::kValid;
   a.tos_agreed = tos_agreed;
   a.created_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
-  if (eab) {
-    SIGNET_RETURN_IF_ERROR(store_.CreateAccountWithEab(a, eab_kid));
-  } else {
-    SIGNET_RETURN_IF_ERROR(store_.CreateAccount(a));
+  SIGNET_ASSIGN_OR_RETURN(auto spent, SpendNewAccountLimits(client_ip));
+  Status created = eab ? store_.CreateAccountWithEab(a, eab_kid) : store_.CreateAccount(a);
+  if (!created.ok()) {
+    RefundLimits(spent);
+    return std::move(created).error();
   }
   return a;
 }
@@ -192,7 +194,12 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
     order.expires = std::min(order.expires, authz.expires);
     if (!reused) fresh.push_back(std::move(authz));
   }
-  SIGNET_RETURN_IF_ERROR(store_.CreateOrder(order, fresh));
+  SIGNET_ASSIGN_OR_RETURN(auto spent, SpendNewOrderLimits(order, fresh.size()));
+  Status created = store_.CreateOrder(order, fresh);
+  if (!created.ok()) {
+    RefundLimits(spent);
+    return std::move(created).error();
+  }
   return order;
 }
 

@@ -22,6 +22,7 @@
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/pausing.h"
 #include "ca/ra/validation_queue.h"
+#include "ca/ratelimit/rate_limiter.h"
 #include "ca/signer/profile.h"
 #include "ca/signer/signer.h"
 #include "ca/va/va.h"
@@ -68,6 +69,9 @@ struct RaConfig {
   // Paused clients (pausing.h): when a run of failed validations pauses an
   // account for an identifier.
   PauseConfig pausing;
+  // Rate limits (rate_limits.cc says which request spends what); nullptr:
+  // none. Not owned; must outlive the RA.
+  ratelimit::RateLimiter* rate_limiter = nullptr;
 };
 
 // What a newOrder request may add to its identifiers.
@@ -104,9 +108,12 @@ class RegistrationAuthority {
   // must pass CheckAccountKey. With `eab` (RFC 8555 7.3.4, eab.h) the binding
   // is verified and its key bound to the new account in the same store
   // transaction; without it, externalAccountRequired when the CA requires one.
+  // `client_ip` (the request's peer address, "" when unknown) is what the
+  // new-registration rate limits count.
   Result<acme::Account> NewAccount(const std::string& jwk_json, const std::string& thumbprint,
                                    std::vector<std::string> contacts, bool tos_agreed,
-                                   const ExternalAccountBinding* eab = nullptr);
+                                   const ExternalAccountBinding* eab = nullptr,
+                                   const std::string& client_ip = "");
   // The key policy for account keys (newAccount, and keyChange's new key):
   // pki::CheckAccountKey with the configured policy, and not blocked for
   // keyCompromise. Refusals are badPublicKey with the reason.
@@ -246,6 +253,17 @@ class RegistrationAuthority {
   // RFC 9773 5: the serial of the certificate `replaces` names, checked.
   Result<std::string> CheckReplaces(const acme::Account& account, const std::string& replaces,
                                     const std::vector<acme::Identifier>& ids);
+  // Rate limits (rate_limits.cc). Each Spend* returns what it spent, for a
+  // refund when the request then fails; a refusal is rateLimited.
+  Result<bool> IsRenewal(const acme::Order& order);
+  Result<std::vector<ratelimit::Transaction>> SpendNewAccountLimits(const std::string& client_ip);
+  Result<std::vector<ratelimit::Transaction>> SpendNewOrderLimits(const acme::Order& order,
+                                                                  size_t new_authorizations);
+  void RefundLimits(const std::vector<ratelimit::Transaction>& batch);
+  // After FinishIssuance; `renewal` as IsRenewal said before it.
+  void SpendIssuanceLimits(const acme::Order& order, bool renewal);
+  // After the store moved `authz` out of pending (validated, failed, deactivated).
+  void AuthorizationLeftPending(const acme::Authorization& authz, bool failed);
   // Finalize's checks of the CSR's key and extensions.
   Status CheckCsrKeyAndFeatures(const pki::Csr& csr, const acme::Account& account);
 

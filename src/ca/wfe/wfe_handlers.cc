@@ -107,7 +107,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::NewAccount(const http::Request& req, con
   SIGNET_ASSIGN_OR_RETURN(acme::Account account,
                           ra_.NewAccount(ar.jwk_json, ar.thumbprint, std::move(contacts),
                                          BoolMember(payload, "termsOfServiceAgreed"),
-                                         eab ? &*eab : nullptr));
+                                         eab ? &*eab : nullptr, req.remote_address));
   Reply r = Reply::Json(201, RenderAccount(account, urls));
   r.location = urls.Account(account.id);
   return r;

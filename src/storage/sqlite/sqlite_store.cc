@@ -314,6 +314,7 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
       .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
   SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
   SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdate));
+  SIGNET_RETURN_IF_ERROR(RecordIssuedNameSet(c, order));
   return tx.Commit();
 }
 

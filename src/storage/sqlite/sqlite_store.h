@@ -38,6 +38,10 @@ class SqliteStore : public Store {
                                  acme::TimePoint when) override;
   Result<std::vector<acme::RevokedCertificate>> ListRevokedInShard(int shard,
                                                                    acme::TimePoint now) override;
+  Result<std::vector<RateLimitOverride>> ListRateLimitOverrides() override;
+  Result<int64_t> PruneRateLimitBuckets(int64_t before_ns) override;
+  Status SetRateLimitOverride(const RateLimitOverride& o) override;
+  Result<bool> RemoveRateLimitOverride(const std::string& limit, const std::string& key) override;
   Result<int> MaxCrlShard() override;
   Result<std::vector<acme::RevocationEvent>> RevocationsSince(int64_t after_sequence,
                                                               size_t limit) override;
@@ -98,6 +102,12 @@ class SqliteStore : public Store {
   Result<std::vector<acme::Account>> FindAccounts(const AccountQuery& query) override;
   Result<std::vector<CertificateSummary>> FindCertificates(const CertificateQuery& query) override;
   Result<StoreCounts> Counts(acme::TimePoint now) override;
+  // Rate limits and issued name sets (sqlite_ratelimits.cc).
+  Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
+                                const RateLimitDecider& decide) override;
+  Result<bool> HasCertificateForNames(const std::string& account_id,
+                                      const std::string& identifier_set,
+                                      acme::TimePoint now) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)
@@ -109,6 +119,8 @@ class SqliteStore : public Store {
   // REQUIRES: mu_ held. The INSERT of CreateAccount, inside the caller's
   // transaction if any.
   Status InsertAccount(const acme::Account& account);
+  // REQUIRES: mu_ held, in FinishIssuance's transaction.
+  Status RecordIssuedNameSet(const acme::CertificateRecord& cert, const acme::Order& order);
   Result<std::vector<std::string>> ListIds(const std::string& sql, const std::string& arg);
   enum class Write { kInsert, kUpdate, kUpdateIfStatus };
   // kUpdateIfStatus: only where the stored status is `expected`.
