@@ -144,13 +144,14 @@ TEST_F(SqliteRateLimitsTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
   c.not_after = c.issued_at + std::chrono::hours(24);
   o.status = ObjStatus::kValid;
   ASSERT_TRUE(store_->FinishIssuance(c, o).ok());
-  // Back to version 8, as a store written before this version.
+  // Back to version 8, as a store written before this version (and 0010).
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "ca.db").string().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
-                         "DROP TABLE issued_name_sets; PRAGMA user_version = 8;",
+                         "DROP TABLE issued_name_sets; DROP TABLE paused; "
+                         "PRAGMA user_version = 8;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
