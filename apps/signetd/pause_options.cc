@@ -1,7 +1,6 @@
 #include "pause_options.h"
 
-#include <charconv>
-#include <limits>
+#include "base/duration.h"
 
 namespace signet::app {
 
@@ -19,28 +18,15 @@ void LoadPauseOptions(const toml::table& t, CaConfig& c) {
   else if (auto n = t["pause_min_span"].value<int64_t>()) c.pause_min_span = std::to_string(*n);
 }
 
-Result<std::chrono::seconds> ParseSpan(const std::string& text) {
-  Error bad(ErrorCode::kMalformed, "pause_min_span \"" + text +
-                                       "\" is not a duration like 7d, 36h, 90m, 30s or 45");
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || n < 0 || end == text.data()) return bad;
-  std::string_view unit(end, size_t(text.data() + text.size() - end));
-  int64_t scale = unit.empty() || unit == "s" ? 1
-                  : unit == "m"               ? 60
-                  : unit == "h"               ? 3600
-                  : unit == "d"               ? 86400
-                                              : 0;
-  if (scale == 0 || n > std::numeric_limits<int64_t>::max() / scale) return bad;
-  return std::chrono::seconds(n * scale);
-}
-
 Result<ca::PauseConfig> PauseConfigFrom(const CaConfig& config) {
   if (config.pause_after_failures < 0)
     return Error(ErrorCode::kMalformed, "pause_after_failures must be 0 (never) or more");
   ca::PauseConfig p;
   p.after_failures = config.pause_after_failures;
-  SIGNET_ASSIGN_OR_RETURN(p.min_span, ParseSpan(config.pause_min_span));
+  auto span = ParseDuration(config.pause_min_span);
+  if (!span.ok())
+    return Error(ErrorCode::kMalformed, "pause_min_span: " + span.error().detail);
+  p.min_span = *span;
   return p;
 }
 

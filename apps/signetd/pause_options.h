@@ -19,7 +19,4 @@ void LoadPauseOptions(const toml::table& file, CaConfig& config);
 // The RA's pausing configuration; kMalformed naming the bad value.
 Result<ca::PauseConfig> PauseConfigFrom(const CaConfig& config);
 
-// "7d", "36h", "90m", "30s" or "45" (seconds); kMalformed otherwise.
-Result<std::chrono::seconds> ParseSpan(const std::string& text);
-
 }  // namespace signet::app
