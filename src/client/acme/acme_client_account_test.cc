@@ -125,6 +125,28 @@ TEST_F(AcmeClientAccountTest, RollsTheAccountKeyOver) {
   EXPECT_EQ(still->status, "valid");
 }
 
+// Pebble answers a key change with 200 and no body: that is success.
+TEST_F(AcmeClientAccountTest, AKeyChangeAnswerNeedsNoBody) {
+  Start();
+  KeySigner old_key(NewKey());
+  auto client = Client(old_key);
+  ASSERT_TRUE(client->NewAccount({}, true).ok());
+  auto dir = client->FetchDirectory();
+  ASSERT_TRUE(dir.ok());
+  const std::string key_change = dir->key_change;
+  ca_->SetMiddleware([&](const http::Request& req, const TestCa::Next& next) {
+    http::Response r = next(req);
+    if (req.method == "POST" && key_change.ends_with(std::string(req.Path())) && r.status == 200) {
+      r.body.clear();
+      r.Set("Content-Type", "text/plain");
+    }
+    return r;
+  });
+  KeySigner new_key(NewKey());
+  Status changed = client->ChangeKey(new_key);
+  EXPECT_TRUE(changed.ok()) << changed.error().ToString();
+}
+
 TEST_F(AcmeClientAccountTest, OrdersWithAProfile) {
   Start();
   KeySigner signer(NewKey());
