@@ -18,7 +18,7 @@ namespace {
 namespace json = boost::json;
 using ::testing::HasSubstr;
 
-TEST(EabTest, ParsesCertbotsFlags) {
+TEST(ClientEabTest, ParsesCertbotsFlags) {
   auto b = ParseExternalAccountBinding("kid-1", Base64UrlEncode("0123456789abcdef") + "==", "HS384");
   ASSERT_TRUE(b.ok()) << b.error().detail;
   EXPECT_EQ(b->kid, "kid-1");
@@ -35,7 +35,7 @@ TEST(EabTest, ParsesCertbotsFlags) {
   EXPECT_FALSE(ParseExternalAccountBinding("", "AAAA", "HS256").ok());
 }
 
-TEST(EabTest, TheBindingIsAMacOverTheAccountKey) {
+TEST(ClientEabTest, TheBindingIsAMacOverTheAccountKey) {
   auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
   ASSERT_TRUE(key.ok());
   json::object jwk = jose::PublicJwk(*key);
@@ -60,7 +60,7 @@ Directory WithProfiles(std::map<std::string, std::string> profiles) {
   return d;
 }
 
-TEST(ProfilesTest, PreferredFallsBackToTheDefault) {
+TEST(ProfileChoiceTest, PreferredFallsBackToTheDefault) {
   Directory dir = WithProfiles({{"classic", "c"}, {"tlsserver", "t"}});
   auto offered = ChooseProfile(dir, {"tlsserver", ""});
   ASSERT_TRUE(offered.ok());
@@ -82,7 +82,7 @@ TEST(ProfilesTest, PreferredFallsBackToTheDefault) {
   EXPECT_EQ(unset->note, "");
 }
 
-TEST(ProfilesTest, RequiredMustBeOffered) {
+TEST(ProfileChoiceTest, RequiredMustBeOffered) {
   Directory dir = WithProfiles({{"classic", "c"}, {"tlsserver", "t"}});
   auto offered = ChooseProfile(dir, {"", "classic"});
   ASSERT_TRUE(offered.ok());
@@ -98,7 +98,7 @@ TEST(ProfilesTest, RequiredMustBeOffered) {
   EXPECT_THAT(both.error().detail, HasSubstr("cannot be used together"));
 }
 
-TEST(ProfilesTest, DirectoryListsProfiles) {
+TEST(ProfileChoiceTest, DirectoryListsProfiles) {
   auto d = ParseDirectory(json::parse(R"({"newNonce":"n","newAccount":"a","newOrder":"o",
       "meta":{"profiles":{"classic":"The usual","tlsserver":"TLS servers"}}})").as_object(), "u");
   ASSERT_TRUE(d.ok()) << d.error().detail;
