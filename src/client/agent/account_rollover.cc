@@ -29,27 +29,42 @@ void RepointRenewalConfs(const AgentOptions& o, const std::string& old_id,
   }
 }
 
-// The CA has the new key: the account moves to NEW_ID.
-Status Finish(AccountStore& store, const StoredAccount& current, const crypto::Key& new_key,
-              const AgentOptions& o, const Output& out) {
-  StoredAccount moved = current;
-  moved.key = new_key;
-  SIGNET_RETURN_IF_ERROR(store.Save(moved));
-  RepointRenewalConfs(o, current.id(), moved.id(), out);
-  SIGNET_RETURN_IF_ERROR(store.Delete(current.id()));
-  out.Step("The account key was changed. The account " + current.uri + " is now " +
-           moved.id() + " (was " + current.id() + ") in " + store.dir().string() + ".");
-  return OkStatus();
+// The CA has `moved`'s key: every other account directory with its URL
+// (the old key's) hands its renewal confs over and goes, then regr.json
+// makes `moved` an account. Repeatable after a kill at any point.
+Status Finish(AccountStore& store, const StoredAccount& moved, const AgentOptions& o,
+              const Output& out) {
+  for (const StoredAccount& other : store.LoadAll()) {
+    if (other.uri != moved.uri || other.id() == moved.id()) continue;
+    RepointRenewalConfs(o, other.id(), moved.id(), out);
+    SIGNET_RETURN_IF_ERROR(store.Delete(other.id()));
+    out.Step("The account " + moved.uri + " is now " + moved.id() + " (was " + other.id() +
+             ") in " + store.dir().string() + ".");
+  }
+  return store.Save(moved);
 }
 
-// A key an earlier run staged: does the CA know the account by it?
-Result<bool> CaHasKey(Session& session, const std::string& server, const crypto::Key& key) {
-  KeySigner signer(key);
-  AcmeClient probe(session.http(), signer, server);
-  Result<Account> found = probe.NewAccount({}, false, true);
-  if (!found.ok() && found.error().code == ErrorCode::kAccountDoesNotExist) return false;
-  if (!found.ok()) return found.error();
-  return found->url == session.account().uri;
+// Keys an earlier run staged: finished when the CA knows the account by
+// one (its URL comes from the CA), discarded when the CA knows none.
+// Returns whether one was finished.
+Result<bool> FinishInterrupted(AccountStore& store, http::Client& http, const AgentOptions& o,
+                               const Output& out) {
+  bool finished = false;
+  for (StoredAccount staged : store.StagedAccounts()) {
+    KeySigner signer(staged.key);
+    AcmeClient probe(http, signer, o.server);
+    Result<Account> found = probe.NewAccount({}, false, true);
+    if (!found.ok() && found.error().code == ErrorCode::kAccountDoesNotExist) {
+      SIGNET_RETURN_IF_ERROR(store.DiscardStagedKey(staged.key));
+      continue;
+    }
+    if (!found.ok()) return found.error();
+    out.Step("The CA accepted the account key an earlier run staged; finishing that change.");
+    staged.uri = found->url;
+    SIGNET_RETURN_IF_ERROR(Finish(store, staged, o, out));
+    finished = true;
+  }
+  return finished;
 }
 
 }  // namespace
@@ -71,27 +86,21 @@ Result<crypto::Key> NewAccountKey(const AgentOptions& o, const crypto::Key& curr
 int RollOverAccountKey(const AgentOptions& o, const Output& out) {
   auto lock = StoreLock::LockDir(o.config_dir);
   if (!lock.ok()) return out.Fail(lock.error().detail), 1;
+  {
+    auto store = AccountStore::ForServer(StoreLayout(o.config_dir), o.server);
+    if (!store.ok()) return out.Fail("account", store.error()), 1;
+    http::ClientConfig config;
+    config.ca_file = http::DefaultCaFileFromEnv();
+    http::Client http(config);
+    Result<bool> finished = FinishInterrupted(*store, http, o, out);
+    if (!finished.ok())
+      return out.Fail("checking an account key an earlier run staged", finished.error()), 1;
+    if (*finished) return out.Step("Run update_account --new-key again for another key."), 0;
+  }
   auto session = Session::Open(o, o.server, out, false);
   if (!session.ok()) return out.Fail("account", session.error()), 1;
   AccountStore& store = (*session)->accounts();
   const StoredAccount current = (*session)->account();
-  if (!(*session)->acme().FetchDirectory().ok())
-    return out.Fail("cannot reach " + o.server), 1;
-
-  for (const crypto::Key& staged : store.StagedKeys()) {
-    Result<bool> has = CaHasKey(**session, o.server, staged);
-    if (!has.ok()) return out.Fail("checking a key an earlier run left", has.error()), 1;
-    if (*has) {
-      out.Step("An earlier key change was accepted by the CA but not finished; finishing it.");
-      Status s = Finish(store, current, staged, o, out);
-      if (!s.ok()) return out.Fail("could not save the account's new key", s.error()), 1;
-      out.Step("Run update_account --new-key again to change the key once more.");
-      return 0;
-    }
-    if (Status s = store.DiscardStagedKey(staged); !s.ok())
-      return out.Fail("could not discard a key an earlier run left", s.error()), 1;
-  }
-
   auto new_key = NewAccountKey(o, current.key);
   if (!new_key.ok()) return out.Fail("could not generate the new key", new_key.error()), 1;
   if (Status s = store.StageNewKey(current, *new_key); !s.ok())
@@ -103,8 +112,11 @@ int RollOverAccountKey(const AgentOptions& o, const Output& out) {
     if (!discarded.ok()) out.Fail("could not remove the refused key", discarded.error());
     return out.Fail("the CA refused the new account key", changed.error()), 1;
   }
-  Status s = Finish(store, current, *new_key, o, out);
+  StoredAccount moved = current;
+  moved.key = *new_key;
+  Status s = Finish(store, moved, o, out);
   if (!s.ok()) return out.Fail("the CA has the new key but saving it failed", s.error()), 1;
+  out.Step("The account key was changed.");
   return 0;
 }
 

@@ -118,7 +118,7 @@ TEST_F(AccountRolloverTest, FinishesAChangeTheCaAcceptedBeforeARunDied) {
   ASSERT_TRUE(staged.ok());
   ASSERT_TRUE(store_->StageNewKey(first_, *staged).ok());
   EXPECT_EQ(store_->LoadAll().size(), 1u);  // a staged key is no account yet
-  ASSERT_EQ(store_->StagedKeys().size(), 1u);
+  ASSERT_EQ(store_->StagedAccounts().size(), 1u);
   ChangeKeyAtTheCa(*staged);
 
   ASSERT_EQ(RollOverAccountKey(o_, out_), 0);
@@ -126,7 +126,30 @@ TEST_F(AccountRolloverTest, FinishesAChangeTheCaAcceptedBeforeARunDied) {
   auto moved = store_->Load(CertbotAccountId(*staged));
   ASSERT_TRUE(moved.ok()) << moved.error().detail;
   EXPECT_EQ(moved->uri, first_.uri);
-  EXPECT_TRUE(store_->StagedKeys().empty());
+  EXPECT_TRUE(store_->StagedAccounts().empty());
+}
+
+// Killed after the old account went and before regr.json: no account but a
+// staged key. signet refuses to register another account, and the next
+// --new-key finishes the change with the URL the CA gives.
+TEST_F(AccountRolloverTest, FinishesAChangeKilledAfterTheOldAccountWent) {
+  auto staged = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(staged.ok());
+  ASSERT_TRUE(store_->StageNewKey(first_, *staged).ok());
+  ChangeKeyAtTheCa(*staged);
+  ASSERT_TRUE(store_->Delete(first_.id()).ok());
+  AgentOptions again = o_;
+  again.email = "ops@example.com";
+  again.new_account_key = false;
+  EXPECT_EQ(Register(again), 1);
+  EXPECT_EQ(AccountIds(), std::vector<std::string>{CertbotAccountId(*staged)});
+
+  ASSERT_EQ(RollOverAccountKey(o_, out_), 0);
+  auto moved = store_->Load(CertbotAccountId(*staged));
+  ASSERT_TRUE(moved.ok()) << moved.error().detail;
+  EXPECT_EQ(moved->uri, first_.uri);
+  EXPECT_EQ(moved->meta.creation_dt, first_.meta.creation_dt);
+  EXPECT_EQ(ShowAccount(again), 0);
 }
 
 TEST_F(AccountRolloverTest, DiscardsAKeyTheCaNeverSaw) {

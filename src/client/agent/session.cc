@@ -67,6 +67,11 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
     acme_->SetAccountUrl(account_.uri);
     return OkStatus();
   }
+  if (!accounts_->StagedAccounts().empty())
+    return Error(ErrorCode::kAccountDoesNotExist,
+                 "an account key change was interrupted (a key without regr.json in " +
+                     accounts_->dir().string() + "); run 'signet update_account --new-key' to "
+                     "finish it");
   if (!wanted.empty())
     return Error(ErrorCode::kAccountDoesNotExist, "no account " + wanted + " for " + server);
   if (!register_if_missing)

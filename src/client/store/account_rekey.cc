@@ -43,20 +43,37 @@ Status AccountStore::DiscardStagedKey(const crypto::Key& new_key) {
   return OkStatus();
 }
 
-std::vector<crypto::Key> AccountStore::StagedKeys() const {
-  std::vector<crypto::Key> keys;
+std::vector<StoredAccount> AccountStore::StagedAccounts() const {
+  std::vector<StoredAccount> staged;
   for (const std::string& id : store_internal::ListDir(dir_)) {
     const fs::path dir = dir_ / id;
     if (Exists(dir / "regr.json") || !Exists(dir / "private_key.json")) continue;
-    Result<std::string> text = ReadFile(dir / "private_key.json");
-    if (!text.ok()) continue;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(*text, ec);
-    if (ec || !v.is_object()) continue;
-    Result<crypto::Key> key = jose::PrivateKeyFromJwk(v.get_object());
-    if (key.ok() && CertbotAccountId(*key) == id) keys.push_back(std::move(*key));
+    auto object = [&](const char* name) -> std::optional<boost::json::object> {
+      Result<std::string> text = ReadFile(dir / name);
+      boost::system::error_code ec;
+      boost::json::value v = text.ok() ? boost::json::parse(*text, ec) : boost::json::value();
+      if (!text.ok() || ec || !v.is_object()) return std::nullopt;
+      return v.get_object();
+    };
+    std::optional<boost::json::object> jwk = object("private_key.json");
+    std::optional<boost::json::object> meta = object("meta.json");
+    Result<crypto::Key> key = jwk ? jose::PrivateKeyFromJwk(*jwk) : Result<crypto::Key>(
+                                        Error(ErrorCode::kMalformed, "no key"));
+    if (!key.ok() || CertbotAccountId(*key) != id) continue;
+    StoredAccount account;
+    account.key = std::move(*key);
+    account.meta = AccountMeta::Now();
+    if (meta) {
+      if (auto* v = meta->if_contains("creation_dt"); v && v->is_string())
+        account.meta.creation_dt = std::string(v->get_string());
+      if (auto* v = meta->if_contains("creation_host"); v && v->is_string())
+        account.meta.creation_host = std::string(v->get_string());
+      if (auto* v = meta->if_contains("register_to_eff"); v && v->is_string())
+        account.meta.register_to_eff = std::string(v->get_string());
+    }
+    staged.push_back(std::move(account));
   }
-  return keys;
+  return staged;
 }
 
 }  // namespace signet::client
