@@ -93,9 +93,9 @@ TEST(ProfileChoiceTest, RequiredMustBeOffered) {
   EXPECT_EQ(absent.error().detail,
             "the required profile \"shortlived\" is not offered by the ACME server at "
             "https://ca.test/dir (it offers: classic, tlsserver)");
-  auto both = ChooseProfile(dir, {"classic", "tlsserver"});
-  ASSERT_FALSE(both.ok());
-  EXPECT_THAT(both.error().detail, HasSubstr("cannot be used together"));
+  auto both = ChooseProfile(dir, {"classic", "tlsserver"});  // required wins
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->profile, "tlsserver");
 }
 
 TEST(ProfileChoiceTest, DirectoryListsProfiles) {

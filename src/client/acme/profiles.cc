@@ -13,9 +13,6 @@ std::string Offered(const Directory& dir) {
 }  // namespace
 
 Result<ProfileChoice> ChooseProfile(const Directory& dir, const ProfileRequest& request) {
-  if (!request.preferred.empty() && !request.required.empty())
-    return Error(ErrorCode::kMalformed,
-                 "--preferred-profile and --required-profile cannot be used together");
   if (!request.required.empty()) {
     if (!dir.profiles.count(request.required))
       return Error(ErrorCode::kMalformed, "the required profile \"" + request.required +

@@ -21,10 +21,11 @@ struct ProfileChoice {
   std::string note;     // why a preferred profile was not used, else ""
 };
 
-// The profile to order with, given what `dir` offers. A required profile the
-// CA does not offer is kMalformed naming it and the offered ones; a
-// preferred one falls back to the CA's default with a note. Both set is
-// kMalformed (they are alternatives).
+// The profile to order with, given what `dir` offers. A required profile
+// wins over a preferred one (as in certbot); one the CA does not offer is
+// kMalformed naming it and the offered ones, before any order (certbot sends
+// it anyway and leaves the refusal to the CA, or to a CA without profiles,
+// none). A preferred one falls back to the CA's default with a note.
 Result<ProfileChoice> ChooseProfile(const Directory& dir, const ProfileRequest& request);
 
 }  // namespace signet::client

@@ -48,9 +48,6 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.reuse_key = o.reuse_key;
   p.preferred_profile = o.preferred_profile;
   p.required_profile = o.required_profile;
-  if (!p.preferred_profile.empty() && !p.required_profile.empty())
-    return Error(ErrorCode::kMalformed,
-                 "--preferred-profile and --required-profile cannot be used together");
   p.pre_hook = o.pre_hook;
   p.post_hook = o.post_hook;
   p.deploy_hook = o.deploy_hook;
@@ -88,9 +85,10 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
   p.reuse_key = o.reuse_key || conf.ParamBool("reuse_key").value_or(false);
-  bool profile_given = !o.preferred_profile.empty() || !o.required_profile.empty();
-  p.preferred_profile = profile_given ? o.preferred_profile : param("preferred_profile", "");
-  p.required_profile = profile_given ? o.required_profile : param("required_profile", "");
+  p.preferred_profile = o.preferred_profile.empty() ? param("preferred_profile", "")
+                                                   : o.preferred_profile;
+  p.required_profile = o.required_profile.empty() ? param("required_profile", "")
+                                                 : o.required_profile;
   p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
   p.post_hook = o.post_hook.empty() ? param("post_hook", "") : o.post_hook;
   p.deploy_hook = o.deploy_hook.empty() ? param("renew_hook", "") : o.deploy_hook;

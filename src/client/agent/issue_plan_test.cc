@@ -22,11 +22,11 @@ TEST(IssuePlanTest, ProfilesFromTheCommandLine) {
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->required_profile, "tlsserver");
   EXPECT_EQ(plan->preferred_profile, "");
-  o.preferred_profile = "classic";
+  o.preferred_profile = "classic";  // both are kept; ChooseProfile prefers required
   auto both = PlanFromOptions(o);
-  ASSERT_FALSE(both.ok());
-  EXPECT_EQ(both.error().detail,
-            "--preferred-profile and --required-profile cannot be used together");
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->preferred_profile, "classic");
+  EXPECT_EQ(both->required_profile, "tlsserver");
 }
 
 TEST(IssuePlanTest, ProfilesFromTheRenewalConf) {
@@ -35,12 +35,16 @@ TEST(IssuePlanTest, ProfilesFromTheRenewalConf) {
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->required_profile, "tlsserver");
   EXPECT_EQ(plan->preferred_profile, "");
-  // A profile flag on renew replaces both recorded ones.
+  // Each flag on renew replaces its own recorded value (certbot's renewal).
   o.preferred_profile = "shortlived";
+  auto added = PlanFromConf(Conf("required_profile = tlsserver\n"), {"a.test"}, o);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->preferred_profile, "shortlived");
+  EXPECT_EQ(added->required_profile, "tlsserver");
+  o.required_profile = "classic";
   auto replaced = PlanFromConf(Conf("required_profile = tlsserver\n"), {"a.test"}, o);
   ASSERT_TRUE(replaced.ok());
-  EXPECT_EQ(replaced->preferred_profile, "shortlived");
-  EXPECT_EQ(replaced->required_profile, "");
+  EXPECT_EQ(replaced->required_profile, "classic");
   auto none = PlanFromConf(Conf(""), {"a.test"}, AgentOptions{});
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->preferred_profile + none->required_profile, "");
