@@ -92,7 +92,6 @@ void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) 
 void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
                 std::vector<std::string>& ignored_domains) {
   bool obtains = verb == "certonly" || verb == "renew";
-  AddAccountOptions(app, o, verb);
   app.add_option("--server", o.server, "ACME directory URL")->group("account");
   app.add_option("-m,--email", o.email, "account contact e-mail")->group("account");
   app.add_flag("--agree-tos", o.agree_tos, "agree to the CA's terms of service")->group("account");
@@ -163,6 +162,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
     app.add_flag("--delete-after-revoke", o.delete_after_revoke, "delete the lineage too")
         ->group("revocation");
   }
+  AddAccountOptions(app, o, verb);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ struct ObtainRequest {
   std::string csr_der;
   std::string challenge_type = "http-01";  // or "dns-01"
   std::chrono::seconds timeout{300};        // for the whole flow
-  std::string profile;                      // newOrder "profile" ("" = the CA's default)
+  std::string profile = "";                 // newOrder "profile" ("" = the CA's default)
 };
 
 // The PEM chain the CA returned (leaf first), plus where it came from.
