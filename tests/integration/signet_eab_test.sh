@@ -57,8 +57,8 @@ expect_refusal half-eab "--eab-kid and --eab-hmac-key go together" \
   plain register --agree-tos -m ops@example.com --eab-kid some-kid
 expect_refusal bad-alg "--eab-hmac-alg" \
   plain register --agree-tos -m ops@example.com --eab-kid k --eab-hmac-key AAAA --eab-hmac-alg HS1
-expect_refusal bad-key "--eab-hmac-key is not base64url" \
-  plain register --agree-tos -m ops@example.com --eab-kid k --eab-hmac-key 'a+b/'
+expect_refusal bad-key "--eab-hmac-key is not the base64url key" \
+  plain register --agree-tos -m ops@example.com --eab-kid k --eab-hmac-key 'a!b'
 echo "ok: no account without a (well-formed) binding"
 
 eab_add

@@ -15,12 +15,15 @@ Result<ExternalAccountBinding> ParseExternalAccountBinding(std::string_view kid,
   if (!mac)
     return Error(ErrorCode::kMalformed, "--eab-hmac-alg " + std::string(alg) +
                                             " is not one of HS256, HS384, HS512");
-  std::string_view text = hmac_key_b64;
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  // certbot (josepy's b64decode) also takes padding and the standard
+  // alphabet's + and /.
+  std::string text(hmac_key_b64);
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
   Result<std::string> key = Base64UrlDecode(text);
   if (!key.ok() || key->empty())
     return Error(ErrorCode::kMalformed,
-                 "--eab-hmac-key is not base64url (A-Z a-z 0-9 - _), as the CA gives it");
+                 "--eab-hmac-key is not the base64url key the CA gave (A-Z a-z 0-9 - _)");
   return ExternalAccountBinding{std::string(kid), std::move(*key), *mac};
 }
 

@@ -19,7 +19,8 @@ struct ExternalAccountBinding {
 };
 
 // From the command line: `hmac_key_b64` is base64url as CAs hand it out
-// (trailing "=" padding tolerated, as certbot's josepy b64decode does);
+// (padding and the standard alphabet's + and / tolerated, as certbot's
+// josepy b64decode does);
 // `alg` is HS256, HS384 or HS512. kMalformed naming the flag otherwise.
 Result<ExternalAccountBinding> ParseExternalAccountBinding(std::string_view kid,
                                                            std::string_view hmac_key_b64,

@@ -28,9 +28,12 @@ TEST(ClientEabTest, ParsesCertbotsFlags) {
   auto bad_alg = ParseExternalAccountBinding("k", "AAAA", "HS1");
   ASSERT_FALSE(bad_alg.ok());
   EXPECT_EQ(bad_alg.error().detail, "--eab-hmac-alg HS1 is not one of HS256, HS384, HS512");
-  auto bad_key = ParseExternalAccountBinding("k", "a+b/", "HS256");
+  auto standard = ParseExternalAccountBinding("k", "a+b/", "HS256");
+  ASSERT_TRUE(standard.ok());
+  EXPECT_EQ(standard->hmac_key, ParseExternalAccountBinding("k", "a-b_", "HS256")->hmac_key);
+  auto bad_key = ParseExternalAccountBinding("k", "a!b", "HS256");
   ASSERT_FALSE(bad_key.ok());
-  EXPECT_THAT(bad_key.error().detail, HasSubstr("--eab-hmac-key is not base64url"));
+  EXPECT_THAT(bad_key.error().detail, HasSubstr("--eab-hmac-key is not the base64url key"));
   EXPECT_FALSE(ParseExternalAccountBinding("k", "", "HS256").ok());
   EXPECT_FALSE(ParseExternalAccountBinding("", "AAAA", "HS256").ok());
 }
