@@ -143,6 +143,10 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
     app.add_option("--elliptic-curve", o.elliptic_curve, "secp256r1 or secp384r1")
         ->check(CLI::IsMember({"secp256r1", "secp384r1"}))->group("key");
     app.add_flag("--reuse-key", o.reuse_key, "keep the private key when renewing")->group("key");
+    app.add_option("--preferred-chain", o.preferred_chain,
+                   "keep the CA's chain whose topmost issuer has this common name (else the "
+                   "default)")
+        ->group("certificate");
     app.add_flag("--force-renewal,--renew-by-default", o.force_renewal,
                  "renew even if not due")->group("renewal");
     app.add_flag("--no-random-sleep-on-renew", o.no_random_sleep_on_renew,

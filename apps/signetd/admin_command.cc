@@ -1,8 +1,8 @@
 #include "admin_command.h"
 
-#include <filesystem>
 #include <iostream>
 
+#include "admin_common.h"
 #include "base/base64url.h"
 #include "ca/ra/admin.h"
 #include "ca/ra/eab.h"
@@ -11,21 +11,8 @@
 
 namespace signet::app {
 
-namespace {
-
-int Fail(const Error& e) {
-  std::cerr << "signetd admin: " << e.detail << "\n";
-  return 1;
-}
-
-Result<std::unique_ptr<storage::SqliteStore>> OpenStore(const std::string& data_dir) {
-  std::string path = data_dir + "/signetd.sqlite3";
-  if (!std::filesystem::exists(path))
-    return Error(ErrorCode::kNotFound, "no signetd database at " + path);
-  return storage::SqliteStore::Open(path);
-}
-
-}  // namespace
+using admin::Fail;
+using admin::OpenStore;
 
 AdminCommand::AdminCommand(CLI::App& app) {
   admin_ = app.add_subcommand("admin", "operator actions on the CA's database");
@@ -51,6 +38,8 @@ AdminCommand::AdminCommand(CLI::App& app) {
   eab_list_ = eab->add_subcommand("list", "list keys: kid, created, bound account or unbound");
   for (CLI::App* sub : {eab_add_, eab_list_})
     sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+  queries_ = std::make_unique<AdminQueryCommands>(*admin_, data_dir_);
+  keys_and_pauses_ = std::make_unique<AdminKeyPauseCommands>(*admin_, data_dir_);
 }
 
 int AdminCommand::Run() {
@@ -58,6 +47,8 @@ int AdminCommand::Run() {
   if (ari_window_->parsed()) return AriWindow();
   if (eab_add_->parsed()) return EabAdd();
   if (eab_list_->parsed()) return EabList();
+  if (auto rc = queries_->Run()) return *rc;
+  if (auto rc = keys_and_pauses_->Run()) return *rc;
   return Fail(Error(ErrorCode::kMalformed, "unknown admin command"));
 }
 

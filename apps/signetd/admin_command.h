@@ -5,11 +5,17 @@
 //       --start RFC3339 --end RFC3339 [--explanation URL]
 //   signetd admin eab add --data-dir DIR    (prints "kid: KID" and "hmac_key: KEY")
 //   signetd admin eab list --data-dir DIR   (one line per key: kid, created, account)
+// and the groups in admin_query_commands.h (accounts, certificates, counts)
+// and admin_key_pause_commands.h (block-key, pause, unpause, paused).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "admin_key_pause_commands.h"
+#include "admin_query_commands.h"
 
 namespace signet::app {
 
@@ -39,6 +45,8 @@ class AdminCommand {
   std::string start_;
   std::string end_;
   std::string explanation_;
+  std::unique_ptr<AdminQueryCommands> queries_;
+  std::unique_ptr<AdminKeyPauseCommands> keys_and_pauses_;
 };
 
 }  // namespace signet::app

@@ -8,8 +8,6 @@
 #include "ca/publisher/publisher.h"
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
-#include "ca/va/remote/multi_perspective_va.h"
-#include "ca/va/remote/remote_va_client.h"
 #include "ca/va/va.h"
 #include "ca/wfe/wfe.h"
 #include "dns/unbound_resolver.h"
@@ -17,6 +15,8 @@
 #include "pki/ca_hierarchy.h"
 #include "pki/certificate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "mpic_wiring.h"
+#include "pause_options.h"
 #include "publication_wiring.h"
 #include "wiring.h"
 
@@ -51,26 +51,6 @@ class CaServerImpl : public CaServer {
   std::unique_ptr<http::Server> http_server_;  // plain HTTP: CRLs and OCSP
 };
 
-// The local VA alone, or wrapped so remote perspectives corroborate it.
-Result<std::unique_ptr<va::ValidationAuthority>> MakeValidationAuthority(
-    const CaConfig& config, va::ValidationAuthority& local) {
-  std::vector<std::shared_ptr<va::ValidationAuthority>> remotes;
-  if (!config.remote_vas.empty()) {
-    if (config.remote_va_cert.empty() || config.remote_va_key.empty() || config.remote_va_ca.empty())
-      return Error(ErrorCode::kMalformed,
-                   "--remote-va needs --remote-va-ca, --remote-va-cert and --remote-va-key");
-    SIGNET_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.remote_va_cert));
-    SIGNET_ASSIGN_OR_RETURN(std::string key, ReadFile(config.remote_va_key));
-    for (const auto& url : config.remote_vas)
-      remotes.push_back(std::make_shared<va::remote::RemoteValidationAuthority>(
-          va::remote::RemoteVaConfig{url, config.remote_va_ca, cert, key,
-                                     std::chrono::milliseconds(config.remote_va_timeout_ms)}));
-  }
-  // One deadline per validation for the primary and the remotes alike.
-  return std::unique_ptr<va::ValidationAuthority>(std::make_unique<va::remote::MultiPerspectiveVa>(
-      local, std::move(remotes), std::chrono::milliseconds(config.validation_timeout_ms)));
-}
-
 Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
   SIGNET_ASSIGN_OR_RETURN(auto hierarchy, pki::CaHierarchy::LoadOrCreate(config.data_dir));
@@ -100,6 +80,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.ocsp = config.ocsp;
   ra_config.key_policy.max_rsa_bits = config.max_rsa_key_bits;
   ra_config.external_account_required = config.eab_required;
+  SIGNET_ASSIGN_OR_RETURN(ra_config.pausing, PauseConfigFrom(config));
   SIGNET_RETURN_IF_ERROR(ra_config.key_policy.Validate());
   ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
   publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };
@@ -117,6 +98,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   wfe_config.external_account_required = config.eab_required;
   wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
   wfe_config.issuer_chain_pem = hierarchy_->IntermediatePem();
+  wfe_config.alternate_issuer_chains = {hierarchy_->CrossSignedIntermediatePem()};
   wfe_config.root_pem = hierarchy_->RootPem();
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
 

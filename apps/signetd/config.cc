@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "pause_options.h"
 #include "profile_config.h"
 
 namespace signet::app {
@@ -53,13 +54,17 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["max_rsa_key_bits"].value<int64_t>())
     c.max_rsa_key_bits = int(std::clamp<int64_t>(*v, 0, 1 << 20));  // Validate() says why
   list("dns_trust_anchor_files", c.dns_trust_anchor_files);
+  if (auto v = t["dnssec"].value<bool>()) c.dnssec = *v;
   if (auto v = t["eab_required"].value<bool>()) c.eab_required = *v;
+  LoadPauseOptions(t, c);
   list("remote_vas", c.remote_vas);
   str("remote_va_ca", c.remote_va_ca);
   str("remote_va_cert", c.remote_va_cert);
   str("remote_va_key", c.remote_va_key);
   if (auto v = t["remote_va_timeout_ms"].value<int64_t>()) c.remote_va_timeout_ms = int(*v);
+  if (auto v = t["allow_incomplete_mpic"].value<bool>()) c.allow_incomplete_mpic = *v;
   str("client_ca", c.client_ca);
+  str("rir", c.rir);
   str("http_listen", c.http_listen);
   str("public_base_url", c.public_base_url);
   if (auto v = t["ocsp"].value<bool>()) c.ocsp = *v;

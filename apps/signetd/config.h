@@ -44,11 +44,20 @@ struct CaConfig {
   // 8192 bits (pki/key_policy.h).
   int max_rsa_key_bits = 4096;
   // DNSSEC trust anchor files (DS/DNSKEY, zone-file format) for the
-  // validation resolver; none means answers are taken as insecure.
+  // validation resolver (BR 4.2.2.1.1). None given: the root anchor of
+  // dns-root-data, except in testing (allow_loopback_validation), where
+  // nothing is validated (dns/trust_anchors.h).
   std::vector<std::string> dns_trust_anchor_files;
+  // false (--no-dnssec): no DNSSEC validation at all; not BR-compliant.
+  bool dnssec = true;
   // RFC 8555 7.3.4: newAccount must carry an external account binding made
   // with a key from `signetd admin eab add` (directory meta.externalAccountRequired).
   bool eab_required = false;
+  // Paused clients (pause_options.h): a run of this many failed validations
+  // in a row (0: never), spanning at least pause_min_span, pauses an account
+  // for a name.
+  int64_t pause_after_failures = 3600;
+  std::string pause_min_span = "7d";
 
   // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
   // perspectives' URLs, the CA file their server certificates chain to, our
@@ -58,9 +67,15 @@ struct CaConfig {
   std::string remote_va_cert;
   std::string remote_va_key;
   int remote_va_timeout_ms = 10000;
+  // Start without BR 3.2.2.9's deployment (5 remotes in 2 RIRs), even with
+  // no remotes: for a CA that is not publicly trusted. Implied in testing.
+  bool allow_incomplete_mpic = false;
   // On a remote perspective (signetd remote-va): the CA file that the
-  // primary's client certificate must chain to.
+  // primary's client certificate must chain to, and the regional internet
+  // registry whose service region it validates from (ARIN, RIPE, APNIC,
+  // LACNIC, AFRINIC), declared in each answer to the primary.
   std::string client_ca;
+  std::string rir;
 
   // Revocation publication and renewal (issue 5; publication_wiring.h).
   // The plain-HTTP listener serving CRLs and OCSP; "" = the listen host, its port + 80.

@@ -8,6 +8,7 @@
 #include "admin_command.h"
 #include "ca_server.h"
 #include "config.h"
+#include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
 #include "wiring.h"
@@ -74,10 +75,16 @@ int main(int argc, char** argv) {
     sub->add_option("--caa-identity", config.caa_identities,
                     "CAA issuer domain name of this CA (repeatable)");
     sub->add_option("--dns-trust-anchor", config.dns_trust_anchor_files,
-                    "DNSSEC trust anchor file for validation lookups (repeatable)");
+                    "DNSSEC trust anchor file for validation lookups (repeatable; default: "
+                    "/usr/share/dns/root.key, none in testing)");
+    sub->add_flag("--no-dnssec{false}", config.dnssec,
+                  "NOT BR-COMPLIANT: no DNSSEC validation of validation lookups");
   }
   remote_va->add_option("--client-ca", config.client_ca,
                         "CA file the primary's client certificate must chain to");
+  remote_va->add_option("--rir", config.rir,
+                        "regional internet registry this perspective validates from "
+                        "(ARIN, RIPE, APNIC, LACNIC, AFRINIC)");
   serve->add_option("--data-dir", config.data_dir, "keys, certificates and the database");
   serve->add_option("--remote-va", config.remote_vas,
                     "URL of a remote validation perspective (repeatable)");
@@ -86,12 +93,15 @@ int main(int argc, char** argv) {
   serve->add_option("--remote-va-key", config.remote_va_key, "client key (PEM) for the remotes");
   serve->add_option("--remote-va-timeout-ms", config.remote_va_timeout_ms,
                     "deadline for the remote perspectives' answers");
+  serve->add_flag("--allow-incomplete-mpic", config.allow_incomplete_mpic,
+                  "NOT BR-COMPLIANT: start with fewer than 5 remote perspectives in 2 RIRs, or none");
   serve->add_option("--blocklist", config.blocklist, "refuse this name, names under it and wildcards covering it (repeatable)");
   serve->add_option("--max-rsa-key-bits", config.max_rsa_key_bits,
                     "largest RSA key accepted for accounts and certificates (2048-8192)");
   serve->add_flag("--eab-required", config.eab_required,
                   "newAccount needs an external account binding (keys: signetd admin eab add)");
   signet::app::AddPublicationOptions(*serve, config);
+  signet::app::AddPauseOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.
   try {
@@ -115,6 +125,10 @@ int main(int argc, char** argv) {
   }
   if (config.validation_timeout_ms <= 0) {
     std::cerr << "signetd: --validation-timeout-ms must be positive\n";
+    return 2;
+  }
+  if (auto pausing = signet::app::PauseConfigFrom(config); !pausing.ok()) {
+    std::cerr << "signetd: " << pausing.error().detail << "\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(config.log_level));

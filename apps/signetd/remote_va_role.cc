@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/files.h"
+#include "ca/va/remote/mpic_rules.h"
 #include "ca/va/remote/remote_va_server.h"
 #include "ca/va/va.h"
 #include "dns/unbound_resolver.h"
@@ -19,6 +20,12 @@ namespace {
 Result<int> Run(const CaConfig& config) {
   if (config.tls_cert.empty() || config.client_ca.empty())
     return Error(ErrorCode::kMalformed, "remote-va needs --tls-cert, --tls-key and --client-ca");
+  if (config.rir.empty()) {
+    return Error(ErrorCode::kMalformed,
+                 "remote-va needs --rir: the regional internet registry it validates from "
+                 "(ARIN, RIPE, APNIC, LACNIC or AFRINIC; BR 3.2.2.9)");
+  }
+  SIGNET_ASSIGN_OR_RETURN(std::string rir, va::remote::CanonicalRir(config.rir));
   SIGNET_ASSIGN_OR_RETURN(auto listen, SplitHostPort(config.listen));
   SIGNET_ASSIGN_OR_RETURN(auto resolver, MakeResolver(config));
   va::LocalValidationAuthority local(*resolver, LocalVaConfigFrom(config));
@@ -26,9 +33,9 @@ Result<int> Run(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
   SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));
   SIGNET_ASSIGN_OR_RETURN(server_config.client_ca_pem, ReadFile(config.client_ca));
-  http::Server server(server_config, va::remote::MakeRemoteVaHandler(local));
+  http::Server server(server_config, va::remote::MakeRemoteVaHandler(local, rir));
   SIGNET_RETURN_IF_ERROR(server.Start());
-  spdlog::info("signetd remote-va listening on https://{} (mutual TLS)", config.listen);
+  spdlog::info("signetd remote-va ({}) listening on https://{} (mutual TLS)", rir, config.listen);
   WaitForTerminationSignal();
   server.Stop();
   return 0;

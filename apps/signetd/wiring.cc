@@ -4,11 +4,23 @@
 
 #include <csignal>
 
+#include <spdlog/spdlog.h>
+
+#include "dns/trust_anchors.h"
+
 namespace signet::app {
 
 Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& config) {
   dns::UnboundOptions options;
-  options.trust_anchor_files = config.dns_trust_anchor_files;
+  dns::TrustAnchorPolicy policy;
+  policy.given = config.dns_trust_anchor_files;
+  policy.dnssec = config.dnssec;
+  policy.testing = config.allow_loopback_validation;
+  SIGNET_ASSIGN_OR_RETURN(options.trust_anchor_files, dns::ChooseTrustAnchorFiles(policy));
+  if (options.trust_anchor_files.empty()) {
+    spdlog::warn("DNSSEC is not validated ({})",
+                 config.dnssec ? "testing without --dns-trust-anchor" : "--no-dnssec");
+  }
   return dns::UnboundResolver::Create(config.dns_resolver, std::chrono::seconds(5), options);
 }
 

@@ -11,7 +11,9 @@
 
 namespace signet::app {
 
-// The validation resolver: libunbound forwarding to config.dns_resolver only.
+// The validation resolver: libunbound forwarding to config.dns_resolver
+// only, DNSSEC-validating under the anchors dns::ChooseTrustAnchorFiles picks
+// (the root's by default; none in testing unless given; none --no-dnssec).
 Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& config);
 
 // The local VA's settings from the configuration.

@@ -359,6 +359,15 @@ TEST(UnboundResolverCreateTest, RejectsBadTrustAnchor) {
   EXPECT_FALSE(UnboundResolver::Create("127.0.0.1:53", milliseconds(100), options).ok());
 }
 
+// The production default (dns/trust_anchors.h): dns-root-data's root key
+// is one libunbound accepts.
+TEST(UnboundResolverCreateTest, LoadsDebiansRootTrustAnchor) {
+  UnboundOptions options;
+  options.trust_anchor_files = {"/usr/share/dns/root.key"};
+  auto got = UnboundResolver::Create("127.0.0.1:53", milliseconds(100), options);
+  EXPECT_TRUE(got.ok()) << got.error().ToString();
+}
+
 TEST(UnboundResolverCreateTest, RejectsUnparsableServers) {
   for (const char* bad : {"", "localhost", "localhost:53", "127.0.0.1:", "127.0.0.1:0",
                           "127.0.0.1:99999", "127.0.0.1:53x", "[::1]", "[::1]53",

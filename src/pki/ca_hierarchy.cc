@@ -8,6 +8,7 @@
 
 #include "base/files.h"
 #include "pki/cert_builder.h"
+#include "pki/cross_certificate.h"
 
 namespace signet::pki {
 
@@ -35,6 +36,12 @@ struct CaProfile {
 const CaProfile kRootProfile{"root", " Root CA", crypto::KeyType::kEcP384,
                              std::chrono::days(20 * 365 + 5), "critical,CA:TRUE",
                              "critical,keyCertSign,cRLSign", nullptr};
+// The second root, which cross-signs the intermediate for the alternate
+// chain. Its CN differs from the first root's, since clients pick a chain by
+// the issuer CN of its topmost certificate (certbot's --preferred-chain).
+const CaProfile kAlternateRootProfile{"root-alt", " Alternate Root X2", crypto::KeyType::kEcP384,
+                                      std::chrono::days(20 * 365 + 5), "critical,CA:TRUE",
+                                      "critical,keyCertSign,cRLSign", nullptr};
 const CaProfile kIntermediateProfile{
     "intermediate", " Intermediate CA", crypto::KeyType::kEcP256,
     std::chrono::days(5 * 365 + 1), "critical,CA:TRUE,pathlen:0",
@@ -126,9 +133,36 @@ Result<Issuer> LoadOrCreateCa(const fs::path& dir, const CaProfile& profile,
   return ca;
 }
 
-Status CheckChain(const Issuer& root, const Issuer& intermediate) {
+// The intermediate cross-signed by the alternate root: DIR/intermediate-cross.pem
+// (no key of its own: it is the intermediate's). Made when missing, and again
+// when it no longer matches (the alternate root or the intermediate was
+// replaced): it holds nothing that cannot be made again from the keys.
+Result<X509Ptr> LoadOrCreateCross(const fs::path& dir, const Issuer& alternate_root,
+                                  const Issuer& intermediate) {
+  fs::path file = dir / "intermediate-cross.pem";
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    SIGNET_ASSIGN_OR_RETURN(std::string pem, ReadFile(file));
+    auto cert = CertFromPem(pem);
+    if (!cert.ok())
+      return Error(ErrorCode::kServerInternal, file.string() + ": " + cert.error().detail);
+    if (IsCrossCertificateOf(cert->get(), alternate_root, intermediate.cert.get()))
+      return std::move(*cert);
+  }
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_root, intermediate.cert.get(),
+                                                   Clock::now() - kBackdate));
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(file, CertToPem(cross.get()), 0644));
+  return cross;
+}
+
+Status CheckSelfSigned(const Issuer& root, const std::string& file) {
   if (X509_self_signed(root.cert.get(), 1) != 1)
-    return OsslError(ErrorCode::kServerInternal, "root.pem is not a valid self-signed certificate");
+    return OsslError(ErrorCode::kServerInternal, file + " is not a valid self-signed certificate");
+  return OkStatus();
+}
+
+Status CheckChain(const Issuer& root, const Issuer& intermediate) {
+  SIGNET_RETURN_IF_ERROR(CheckSelfSigned(root, "root.pem"));
   if (X509_check_issued(root.cert.get(), intermediate.cert.get()) != X509_V_OK ||
       X509_verify(intermediate.cert.get(), root.key.get()) != 1)
     return OsslError(ErrorCode::kServerInternal, "intermediate.pem is not signed by root.pem");
@@ -150,10 +184,26 @@ Result<CaHierarchy> CaHierarchy::LoadOrCreate(const fs::path& dir,
   SIGNET_ASSIGN_OR_RETURN(ca.intermediate_,
                           LoadOrCreateCa(dir, kIntermediateProfile, name_prefix, &ca.root_));
   SIGNET_RETURN_IF_ERROR(CheckChain(ca.root_, ca.intermediate_));
+  // The alternate root and cross-certificate come after the default chain,
+  // so a data directory made before they existed gains them and keeps
+  // root.pem and intermediate.pem as they are.
+  SIGNET_ASSIGN_OR_RETURN(ca.alternate_root_,
+                          LoadOrCreateCa(dir, kAlternateRootProfile, name_prefix, nullptr));
+  SIGNET_RETURN_IF_ERROR(CheckSelfSigned(ca.alternate_root_, "root-alt.pem"));
+  SIGNET_ASSIGN_OR_RETURN(ca.cross_signed_intermediate_,
+                          LoadOrCreateCross(dir, ca.alternate_root_, ca.intermediate_));
   return ca;
 }
 
 std::string CaHierarchy::RootPem() const { return CertToPem(root_.cert.get()); }
+
+std::string CaHierarchy::AlternateRootPem() const {
+  return CertToPem(alternate_root_.cert.get());
+}
+
+std::string CaHierarchy::CrossSignedIntermediatePem() const {
+  return CertToPem(cross_signed_intermediate_.get());
+}
 
 std::string CaHierarchy::IntermediatePem() const { return CertToPem(intermediate_.cert.get()); }
 

@@ -50,8 +50,105 @@ TEST(CaHierarchy, CreatesFilesWithTightModes) {
   EXPECT_EQ(PermsOf(dir / "intermediate.key"), kKeyPerms);
   EXPECT_EQ(PermsOf(dir / "root.pem"), kCertPerms);
   EXPECT_EQ(PermsOf(dir / "intermediate.pem"), kCertPerms);
+  EXPECT_EQ(PermsOf(dir / "root-alt.key"), kKeyPerms);
+  EXPECT_EQ(PermsOf(dir / "root-alt.pem"), kCertPerms);
+  EXPECT_EQ(PermsOf(dir / "intermediate-cross.pem"), kCertPerms);
   EXPECT_EQ(*ReadFile(dir / "root.pem"), ca.RootPem());
   EXPECT_EQ(*ReadFile(dir / "intermediate.pem"), ca.IntermediatePem());
+  EXPECT_EQ(*ReadFile(dir / "root-alt.pem"), ca.AlternateRootPem());
+  EXPECT_EQ(*ReadFile(dir / "intermediate-cross.pem"), ca.CrossSignedIntermediatePem());
+}
+
+// The alternate chain (RFC 8555 7.4.2): a second root with its own key and a
+// CN of its own (clients choose a chain by its topmost issuer's CN), and the
+// intermediate cross-signed by it.
+TEST(CaHierarchy, TheAlternateRootCrossSignsTheIntermediate) {
+  ScopedTempDir tmp;
+  CaHierarchy ca = MustLoad(tmp.path());
+  X509* alt = ca.alternate_root().cert.get();
+  EXPECT_EQ(SubjectCn(alt), "Test Alternate Root X2");
+  EXPECT_EQ(X509_self_signed(alt, 1), 1);
+  EXPECT_EQ(X509_check_ca(alt), 1);
+  EXPECT_EQ(X509_get_key_usage(alt), uint32_t(KU_KEY_CERT_SIGN | KU_CRL_SIGN));
+  EXPECT_EQ(ca.alternate_root().key.CurveName(), "P-384");
+  EXPECT_FALSE(ca.alternate_root().key.SamePublicKey(ca.root().key));
+  EXPECT_NEAR(YearsValid(alt), 20.0, 0.05);
+
+  X509* cross = ca.cross_signed_intermediate();
+  X509* inter = ca.intermediate().cert.get();
+  EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(cross), X509_get_subject_name(inter)), 0);
+  EXPECT_EQ(X509_PUBKEY_eq(X509_get_X509_PUBKEY(cross), X509_get_X509_PUBKEY(inter)), 1);
+  EXPECT_EQ(X509_NAME_cmp(X509_get_issuer_name(cross), X509_get_subject_name(alt)), 0);
+  EXPECT_EQ(X509_verify(cross, ca.alternate_root().key.get()), 1);
+  EXPECT_EQ(X509_check_ca(cross), 1);
+  EXPECT_EQ(X509_get_pathlen(cross), X509_get_pathlen(inter));
+  EXPECT_EQ(X509_get_extended_key_usage(cross), uint32_t(XKU_SSL_SERVER | XKU_SSL_CLIENT));
+  auto [chain_pem, key_pem] = *ca.IssueTlsServerCert({"example.com"});
+  auto chain = CertChainFromPem(chain_pem);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_EQ(testing_support::VerifyChain(alt, cross, (*chain)[0].get(), "example.com"), "");
+}
+
+// A data directory from before the alternate root gains it on the next
+// start; the default hierarchy (root.pem is the test contract's trust
+// anchor) stays byte for byte.
+TEST(CaHierarchy, UpgradesADataDirectoryWithoutTheAlternateRoot) {
+  ScopedTempDir tmp;
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  for (const char* f : {"root-alt.pem", "root-alt.key", "intermediate-cross.pem"})
+    ASSERT_TRUE(fs::remove(tmp.path() / f));
+  const char* kept[] = {"root.pem", "root.key", "intermediate.pem", "intermediate.key"};
+  std::vector<std::string> before;
+  for (const char* f : kept) before.push_back(*ReadFile(tmp.path() / f));
+
+  CaHierarchy ca = MustLoad(tmp.path());
+  for (size_t i = 0; i < before.size(); ++i)
+    EXPECT_EQ(*ReadFile(tmp.path() / kept[i]), before[i]) << kept[i];
+  EXPECT_EQ(PermsOf(tmp.path() / "root-alt.key"), kKeyPerms);
+  EXPECT_EQ(*ReadFile(tmp.path() / "root-alt.pem"), ca.AlternateRootPem());
+  EXPECT_EQ(*ReadFile(tmp.path() / "intermediate-cross.pem"), ca.CrossSignedIntermediatePem());
+  EXPECT_EQ(X509_verify(ca.cross_signed_intermediate(), ca.alternate_root().key.get()), 1);
+  EXPECT_EQ(X509_PUBKEY_eq(X509_get_X509_PUBKEY(ca.cross_signed_intermediate()),
+                           X509_get_X509_PUBKEY(ca.intermediate().cert.get())),
+            1);
+}
+
+TEST(CaHierarchy, SecondStartLoadsTheSameAlternateChain) {
+  ScopedTempDir tmp;
+  CaHierarchy first = MustLoad(tmp.path());
+  CaHierarchy second = MustLoad(tmp.path());
+  EXPECT_EQ(first.AlternateRootPem(), second.AlternateRootPem());
+  EXPECT_EQ(first.CrossSignedIntermediatePem(), second.CrossSignedIntermediatePem());
+}
+
+// A cross-certificate left from a replaced intermediate or alternate root is
+// made again for the current ones.
+TEST(CaHierarchy, ReissuesAStaleCrossCertificate) {
+  ScopedTempDir tmp;
+  CaHierarchy first = MustLoad(tmp.path());
+  fs::remove(tmp.path() / "intermediate.pem");
+  fs::remove(tmp.path() / "intermediate.key");
+  CaHierarchy second = MustLoad(tmp.path());
+  EXPECT_NE(first.CrossSignedIntermediatePem(), second.CrossSignedIntermediatePem());
+  EXPECT_EQ(X509_PUBKEY_eq(X509_get_X509_PUBKEY(second.cross_signed_intermediate()),
+                           X509_get_X509_PUBKEY(second.intermediate().cert.get())),
+            1);
+  fs::remove(tmp.path() / "root-alt.pem");
+  fs::remove(tmp.path() / "root-alt.key");
+  CaHierarchy third = MustLoad(tmp.path());
+  EXPECT_NE(second.AlternateRootPem(), third.AlternateRootPem());
+  EXPECT_EQ(X509_verify(third.cross_signed_intermediate(), third.alternate_root().key.get()), 1);
+  EXPECT_EQ(*ReadFile(tmp.path() / "intermediate-cross.pem"), third.CrossSignedIntermediatePem());
+}
+
+TEST(CaHierarchy, CorruptedCrossCertificateIsAnError) {
+  ScopedTempDir tmp;
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "intermediate-cross.pem", "garbage", 0644).ok());
+  auto ca = CaHierarchy::LoadOrCreate(tmp.path(), "Test");
+  ASSERT_FALSE(ca.ok());
+  EXPECT_NE(ca.error().detail.find("intermediate-cross.pem"), std::string::npos)
+      << ca.error().detail;
 }
 
 TEST(CaHierarchy, RootAndIntermediateHaveTheProfile) {

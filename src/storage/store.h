@@ -14,6 +14,7 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
+#include "storage/admin_types.h"
 
 namespace signet::storage {
 
@@ -125,6 +126,23 @@ class ReadOnlyStore {
   virtual Result<OrderPage> ListAccountOrders(const std::string& account_id,
                                               const std::optional<OrderCursor>& after,
                                               size_t limit) = 0;
+
+  // Pausing (migration 0010, admin_types.h). The state of one pair, if it
+  // ever failed validation.
+  virtual Result<std::optional<PauseState>> GetPauseState(const std::string& account_id,
+                                                          const acme::Identifier& id) = 0;
+  // Which of `ids` `account_id` is paused for now, in the order given.
+  virtual Result<std::vector<acme::Identifier>> PausedAmong(
+      const std::string& account_id, const std::vector<acme::Identifier>& ids) = 0;
+  // The pairs paused now, of `account_id` ("" = every account), at most `limit`.
+  virtual Result<std::vector<PauseState>> ListPaused(const std::string& account_id,
+                                                     size_t limit) = 0;
+
+  // The operator's queries (signetd admin; sqlite_admin_queries.cc).
+  virtual Result<std::vector<acme::Account>> FindAccounts(const AccountQuery& query) = 0;
+  virtual Result<std::vector<CertificateSummary>> FindCertificates(
+      const CertificateQuery& query) = 0;
+  virtual Result<StoreCounts> Counts(acme::TimePoint now) = 0;
 };
 
 class Store : public ReadOnlyStore {
@@ -198,6 +216,24 @@ class Store : public ReadOnlyStore {
   // account (kUnauthorized, "EAB key already used"), nothing is written, so
   // two requests racing with one key cannot both create an account.
   virtual Status CreateAccountWithEab(const acme::Account& account, const std::string& kid) = 0;
+
+  // Pausing (migration 0010). Counts one failed validation of `id` by
+  // `account_id` at `now`, in one transaction, and pauses the pair when the
+  // run reaches `threshold`; true if this failure paused it.
+  virtual Result<bool> RecordValidationFailure(const std::string& account_id,
+                                               const acme::Identifier& id, acme::TimePoint now,
+                                               const PauseThreshold& threshold) = 0;
+  // A successful validation ends the run (a pause stands until unpaused).
+  virtual Status RecordValidationSuccess(const std::string& account_id,
+                                         const acme::Identifier& id) = 0;
+  // The operator's pause; false when the pair already was paused.
+  virtual Result<bool> PauseIdentifier(const std::string& account_id, const acme::Identifier& id,
+                                       acme::TimePoint now) = 0;
+  // Unpauses `account_id` for `only`, or for every identifier when unset,
+  // and ends their runs, in one transaction; the identifiers unpaused.
+  virtual Result<std::vector<acme::Identifier>> Unpause(
+      const std::string& account_id, const std::optional<acme::Identifier>& only,
+      acme::TimePoint now) = 0;
 };
 
 }  // namespace signet::storage

@@ -89,6 +89,7 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   ca::WfeConfig wc;
   wc.issuer_der = pki::CertToDer(hierarchy->intermediate().cert.get());
   wc.issuer_chain_pem = hierarchy->IntermediatePem();
+  wc.alternate_issuer_chains = {hierarchy->CrossSignedIntermediatePem()};
   wc.external_account_required = options.eab_required;
   wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, wc);
 }

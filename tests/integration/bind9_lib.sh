@@ -2,6 +2,8 @@
 # 127.0.0.1:$DNS_PORT, authoritative for test. (every name -> 127.0.0.1 unless
 # a test changes it), recursion off, dynamic updates from 127.0.0.1 so tests
 # change records for real with nsupdate. Source lib.sh first.
+# BIND9_EXTRA_ZONES: more zone statements for named.conf (zone files in
+# $T/bind, written before start_bind9), e.g. DNSSEC-signed ones.
 
 start_bind9() {
   local d="$T/bind"
@@ -28,6 +30,7 @@ options {
   max-cache-ttl 1;
 };
 zone "test." { type primary; file "$d/test.zone"; allow-update { 127.0.0.1; }; };
+${BIND9_EXTRA_ZONES:-}
 CONF
   named -g -n 1 -c "$d/named.conf" >"$T/named.log" 2>&1 &
   PIDS+=($!)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Multi-perspective validation (BR 3.2.2.9) with real processes: three
-# remote perspectives (signetd remote-va) each in its own network namespace
-# (ip netns + veth, made here), each with its own DNS view
-# (pebble-challtestsrv inside the namespace), answering the primary over
-# mutual TLS. Cases: all agree; one hijacked view (quorum: 1 of 3 may
-# disagree); two hijacked (refused); one remote killed (decided within the
-# deadline). Only loopback and these namespaces' addresses are used.
+# Multi-perspective validation (BR 3.2.2.9 as of 2026-12-15) with real
+# processes: five remote perspectives (signetd remote-va), four declaring
+# ARIN and one RIPE, each in its own network namespace (ip netns + veth,
+# made here), each with its own DNS view (pebble-challtestsrv inside the
+# namespace), answering the primary over mutual TLS. Cases: the primary
+# refuses to start outside testing with 4 remotes, or with 5 that all
+# declare one RIR, and starts with the 5; all agree; one hijacked view
+# (quorum: 1 of 5 may disagree); two hijacked (refused by the quorum); the
+# RIPE view hijacked (quorum met, but the 4 that agree are all in ARIN:
+# refused); one remote killed (decided within the deadline). Only loopback
+# and these namespaces' addresses are used.
 # Usage: signetd_mpic_test.sh SIGNETD SIGNET
 source "$(dirname "$0")/lib.sh"
 SIGNETD=$1 SIGNET=$2
@@ -16,9 +20,10 @@ netns_cleanup() {
     ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
-  for i in 1 2 3; do ip link del "sgv$i" 2>/dev/null || true; done
+  for i in 1 2 3 4 5; do ip link del "sgv$i" 2>/dev/null || true; done
 }
-trap 'rc=$?; netns_cleanup; (exit $rc); cleanup' EXIT
+# set +e: under -e, (exit $rc) of a failed run would end the trap before cleanup.
+trap 'rc=$?; netns_cleanup; set +e; (exit $rc); cleanup' EXIT
 command -v ip >/dev/null || fail "iproute2 (ip) is required"
 
 # mTLS material: one test CA; a server certificate per remote, a client
@@ -36,8 +41,10 @@ issue() {  # name san eku
 issue primary "DNS:primary.va.test" clientAuth
 
 start_dns
-# Perspective N: namespace sg-pN, veth sgvN (10.231.N.1) <-> sgvNp (10.231.N.2).
-for i in 1 2 3; do
+# Perspective N: namespace sg-pN, veth sgvN (10.231.N.1) <-> sgvNp (10.231.N.2);
+# 1-4 in ARIN's region, 5 in RIPE's.
+rir_of() { [ "$1" = 5 ] && echo RIPE || echo ARIN; }
+for i in 1 2 3 4 5; do
   ns="sg-p$i-$$"
   NS+=("$ns")
   ip netns add "$ns"
@@ -63,15 +70,39 @@ for i in 1 2 3; do
   ip netns exec "$ns" "$SIGNETD" remote-va --listen "10.231.$i.2:15000" \
     --dns-resolver 127.0.0.1:8053 --http01-port "$HTTP01_PORT" --allow-loopback-validation \
     --tls-cert "$M/remote$i.pem" --tls-key "$M/remote$i.key" --client-ca "$M/ca.pem" \
-    >"$T/remote$i.log" 2>&1 &
+    --rir "$(rir_of "$i")" >"$T/remote$i.log" 2>&1 &
   eval "REMOTE_PID_$i=$!"
   PIDS+=($!)
 done
-for i in 1 2 3; do wait_for_port "10.231.$i.2" 15000; done
+for i in 1 2 3 4 5; do wait_for_port "10.231.$i.2" 15000; done
 
-start_signetd "$SIGNETD" --remote-va https://10.231.1.2:15000 --remote-va https://10.231.2.2:15000 \
-  --remote-va https://10.231.3.2:15000 --remote-va-ca "$M/ca.pem" --remote-va-cert "$M/primary.pem" \
-  --remote-va-key "$M/primary.key" --remote-va-timeout-ms 3000
+MTLS=(--remote-va-ca "$M/ca.pem" --remote-va-cert "$M/primary.pem" --remote-va-key "$M/primary.key"
+      --remote-va-timeout-ms 3000)
+remotes() { for i in "$@"; do echo --remote-va "https://10.231.$i.2:15000"; done; }
+# Outside testing (no --allow-loopback-validation) the deployment must meet
+# BR 3.2.2.9: at least 5 remotes, declaring at least 2 RIRs.
+PROD=(serve --data-dir "$T/prod" --listen 127.0.0.1:14100 --http-listen 127.0.0.1:14180
+      --dns-resolver "127.0.0.1:$DNS_PORT" "${MTLS[@]}")
+production() {  # OUT remote-numbers...: signetd serve outside testing, expected to refuse
+  local out=$1; shift
+  timeout 20 "$SIGNETD" "${PROD[@]}" $(remotes "$@") >"$out" 2>&1
+}
+production "$T/prod4.log" 1 2 3 4 && fail "4 remotes outside testing must not start"
+grep -q "needs at least 5 remote perspectives (--remote-va), 4 configured" "$T/prod4.log" \
+  || { cat "$T/prod4.log"; fail "4 remotes: wrong refusal"; }
+production "$T/prod-arin.log" 1 2 3 4 1 && fail "5 remotes all in ARIN must not start"
+grep -q "needs remote perspectives in at least 2 regional internet registries; 5 of 5 remotes answered, declaring ARIN" \
+  "$T/prod-arin.log" || { cat "$T/prod-arin.log"; fail "one RIR: wrong refusal"; }
+"$SIGNETD" "${PROD[@]}" $(remotes 1 2 3 4 5) >"$T/prod5.log" 2>&1 &
+PROD_PID=$!
+PIDS+=($PROD_PID)
+wait_for_port 127.0.0.1 14100 || fail "5 remotes in 2 RIRs: the primary must start"
+kill "$PROD_PID"; wait "$PROD_PID" 2>/dev/null || true
+grep -q "remote perspective https://10.231.5.2:15000 declares RIR RIPE" "$T/prod5.log" \
+  || { cat "$T/prod5.log"; fail "the start-up probe did not learn remote 5's RIR"; }
+echo "ok: outside testing, 4 remotes or one RIR refused; 5 remotes in ARIN and RIPE start"
+
+start_signetd "$SIGNETD" $(remotes 1 2 3 4 5) "${MTLS[@]}"
 export REQUESTS_CA_BUNDLE="$DATA/root.pem"
 
 hijack() {  # N on|off: point perspective N's DNS at its local hijacker, or back
@@ -90,20 +121,30 @@ obtain all-agree.example.test || { cat "$T/all-agree.example.test.log"; fail "al
 echo "ok: all agree -> valid"
 
 hijack 1 on
-obtain one-hijacked.example.test || { cat "$T/one-hijacked.example.test.log"; fail "1 of 3 disagreeing: quorum must still issue"; }
-echo "ok: one hijacked view -> still valid (1 of 3 may disagree)"
+obtain one-hijacked.example.test || { cat "$T/one-hijacked.example.test.log"; fail "1 of 5 disagreeing: quorum must still issue"; }
+echo "ok: one hijacked view -> still valid (1 of 5 may disagree)"
 
 hijack 2 on
-obtain two-hijacked.example.test && fail "2 of 3 disagreeing must refuse"
-grep -q "2 of 3 remote perspectives disagreed" "$T/two-hijacked.example.test.log" \
+obtain two-hijacked.example.test && fail "2 of 5 disagreeing must refuse"
+grep -q "2 of 5 remote perspectives disagreed (at most 1 may)" "$T/two-hijacked.example.test.log" \
   || { cat "$T/two-hijacked.example.test.log"; fail "refusal does not name the quorum"; }
+grep -q "incorrectResponse: During multi-perspective validation" "$T/two-hijacked.example.test.log" \
+  || { cat "$T/two-hijacked.example.test.log"; fail "refusal is not the remotes' incorrectResponse problem"; }
 echo "ok: two hijacked views -> invalid, naming the quorum"
 
 hijack 1 off
 hijack 2 off
-kill "$REMOTE_PID_3"
+hijack 5 on
+obtain ripe-hijacked.example.test && fail "only ARIN remotes agreeing must refuse"
+grep -q "incorrectResponse: During multi-perspective validation: the 4 remote perspectives that agreed are in ARIN only, at least 2 regional internet registries must agree" \
+  "$T/ripe-hijacked.example.test.log" \
+  || { cat "$T/ripe-hijacked.example.test.log"; fail "refusal does not name the RIR rule"; }
+echo "ok: the RIPE view hijacked -> invalid: the corroborating remotes must span 2 RIRs"
+
+hijack 5 off
+kill "$REMOTE_PID_1"
 start=$(date +%s)
-obtain one-down.example.test || { cat "$T/one-down.example.test.log"; fail "one remote down: 2 of 3 agree, must issue"; }
+obtain one-down.example.test || { cat "$T/one-down.example.test.log"; fail "one remote down: 4 of 5 agree in 2 RIRs, must issue"; }
 took=$(( $(date +%s) - start ))
 [ "$took" -lt 20 ] || fail "one remote down took ${took}s: must be decided within the deadline"
 echo "ok: one remote killed -> decided in ${took}s"

@@ -167,7 +167,12 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       AuthorizationExpectation expected;
       expected.challenge_id = challenge_id;
       expected.challenge_status = ObjStatus::kProcessing;
-      (void)store_.UpdateAuthorizationIf(authz, expected);
+      auto stored = store_.UpdateAuthorizationIf(authz, expected);
+      // Paused clients: the run of failures this outcome extends or ends.
+      // Best effort: the validation's outcome stands without it.
+      if (stored.ok() && *stored)
+        (void)PauseTracker(store_, config_.pausing)
+            .RecordOutcome(account_id, authz.identifier, outcome.status.ok(), acme::Clock::now());
     }
   }
   if (observer_) observer_();

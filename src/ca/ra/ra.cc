@@ -167,6 +167,8 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
     e.subproblems = std::move(refusals);
     return e;
   }
+  SIGNET_RETURN_IF_ERROR(PauseTracker(store_, config_.pausing)
+                             .CheckNotPaused(account.id, ids, options.unpause_url));
 
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
   acme::Order order;

@@ -20,6 +20,7 @@
 #include "base/result.h"
 #include "ca/ra/eab.h"
 #include "ca/ra/identifier_policy.h"
+#include "ca/ra/pausing.h"
 #include "ca/ra/validation_queue.h"
 #include "ca/signer/profile.h"
 #include "ca/signer/signer.h"
@@ -64,12 +65,17 @@ struct RaConfig {
   pki::KeyPolicy key_policy;
   // RFC 8555 7.3.4: newAccount must carry an external account binding.
   bool external_account_required = false;
+  // Paused clients (pausing.h): when a run of failed validations pauses an
+  // account for an identifier.
+  PauseConfig pausing;
 };
 
 // What a newOrder request may add to its identifiers.
 struct OrderOptions {
   std::string profile;   // "" = the default profile
   std::string replaces;  // RFC 9773 5: ARI CertID of the certificate replaced
+  // Where this account unpauses itself (named when it is paused; pausing.h).
+  std::string unpause_url;
 };
 
 // RFC 9773 4.2: when to renew a certificate.
@@ -133,10 +139,17 @@ class RegistrationAuthority {
   // name limit apply: IP identifiers only where the profile allows them) and
   // `replaces` (RFC 9773 5: a certificate of this account sharing an
   // identifier with the order, not already replaced: alreadyReplaced).
+  // An identifier the account is paused for (pausing.h) is rateLimited
+  // naming `options.unpause_url`.
   Result<acme::Order> NewOrder(const acme::Account& account, std::vector<acme::Identifier> ids,
                                std::optional<acme::TimePoint> not_before,
                                std::optional<acme::TimePoint> not_after,
                                const OrderOptions& options = {});
+  // Paused clients (pausing.cc): unpauses every identifier `account_id` is
+  // paused for, when `requester` is that account (else unauthorized).
+  // Returns the identifiers unpaused.
+  Result<std::vector<acme::Identifier>> Unpause(const acme::Account& requester,
+                                                const std::string& account_id);
   // Loads an order with its status brought up to date (7.1.6).
   Result<acme::Order> GetOrder(const std::string& id);
   Result<acme::Authorization> GetAuthorization(const std::string& id);

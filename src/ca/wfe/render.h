@@ -29,8 +29,17 @@ struct Urls {
     return base + "/acme/chall/" + authz + "/" + id;
   }
   std::string Certificate(const std::string& serial) const { return base + "/acme/cert/" + serial; }
+  // RFC 8555 7.4.2: chain 0 is the default, 1... the alternates.
+  std::string CertificateChain(const std::string& serial, size_t chain) const {
+    return chain == 0 ? Certificate(serial)
+                      : Certificate(serial) + "/alternate/" + std::to_string(chain);
+  }
   std::string IssuerCert() const { return base + "/acme/issuer-cert"; }
   std::string RenewalInfo() const { return base + "/acme/renewal-info"; }  // RFC 9773
+  // Paused clients (ca/ra/pausing.h): where an account unpauses itself.
+  std::string Unpause(const std::string& account_id) const {
+    return base + "/acme/unpause/" + account_id;
+  }
 };
 
 std::string Rfc3339(acme::TimePoint t);

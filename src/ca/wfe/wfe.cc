@@ -38,6 +38,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const
       {"/acme/issuer-cert", false, &W::IssuerCert},
       {"/acme/root", false, &W::Root},
       {"/acme/renewal-info/", false, &W::RenewalInfo},
+      {"/acme/unpause/", true, &W::Unpause},
   };
   std::string_view path = req.Path();
   for (const RouteEntry& r : kRoutes) {

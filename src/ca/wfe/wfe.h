@@ -29,6 +29,12 @@ struct WfeConfig {
   // Appended to each certificate served (RFC 8555 7.4.2 chain): the
   // intermediate's PEM.
   std::string issuer_chain_pem;
+  // RFC 8555 7.4.2: other chains for the same leaf, each the PEM appended to
+  // it instead of issuer_chain_pem (signetd: the intermediate cross-signed by
+  // the alternate root). Alternate N (from 1) is served at
+  // /acme/cert/SERIAL/alternate/N; every chain links the others with
+  // Link rel="alternate".
+  std::vector<std::string> alternate_issuer_chains;
   std::string root_pem;    // served at /acme/root for convenience
   // RFC 8555 7.1.2.1: the most order URLs one page of an account's orders
   // list holds; a Link rel="next" leads to the rest.
@@ -73,6 +79,8 @@ class WebFrontEnd {
   // account_handlers.cc: RFC 8555 7.3.5 and 7.1.2.1.
   Result<Reply> KeyChange(const http::Request&, const Urls&, const std::string&);
   Result<Reply> AccountOrders(const http::Request&, const Urls&, const std::string& account_id);
+  // unpause_handler.cc: paused clients (ca/ra/pausing.h).
+  Result<Reply> Unpause(const http::Request&, const Urls&, const std::string& account_id);
 
   RegistrationAuthority& ra_;
   NonceService& nonces_;

@@ -52,6 +52,24 @@ Result<std::string> OptionalString(const json::object& o, const char* key) {
   return std::string(v->get_string());
 }
 
+struct CertificatePath {
+  std::string serial;
+  size_t chain = 0;  // 0: the default chain; N: WfeConfig::alternate_issuer_chains[N - 1]
+};
+
+// "SERIAL" or "SERIAL/alternate/N" with N in 1..alternates, written as
+// Urls::CertificateChain writes it.
+Result<CertificatePath> ParseCertificatePath(const std::string& path, size_t alternates) {
+  constexpr std::string_view kAlternate = "/alternate/";
+  size_t at = path.find(kAlternate);
+  if (at == std::string::npos) return CertificatePath{path, 0};
+  std::string number = path.substr(at + kAlternate.size());
+  for (size_t n = 1; n <= alternates; ++n)
+    if (number == std::to_string(n)) return CertificatePath{path.substr(0, at), n};
+  return Error(ErrorCode::kNotFound,
+               "No such certificate chain: alternate " + number.substr(0, 20));
+}
+
 bool BoolMember(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_bool() && v->get_bool();
@@ -144,6 +162,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::NewOrder(const http::Request& req, const
   OrderOptions options;
   SIGNET_ASSIGN_OR_RETURN(options.profile, OptionalString(payload, "profile"));
   SIGNET_ASSIGN_OR_RETURN(options.replaces, OptionalString(payload, "replaces"));
+  options.unpause_url = urls.Unpause(ar.account->id);
   SIGNET_ASSIGN_OR_RETURN(acme::Order order, ra_.NewOrder(*ar.account, std::move(identifiers),
                                                           not_before, not_after, options));
   Reply r = Reply::Json(201, RenderOrder(order, urls));
@@ -221,15 +240,25 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Challenge(const http::Request& req, cons
   return r;
 }
 
+// RFC 8555 7.4.2: /acme/cert/SERIAL is the default chain (leaf + the
+// intermediate signed by root.pem), /acme/cert/SERIAL/alternate/N (N = 1...)
+// the alternate ones; each links every other with rel="alternate".
 Result<WebFrontEnd::Reply> WebFrontEnd::Certificate(const http::Request& req, const Urls& urls,
-                                                    const std::string& serial) {
+                                                    const std::string& path) {
   SIGNET_ASSIGN_OR_RETURN(AuthenticatedRequest ar, Authenticate(req, urls, KeyMode::kKid));
   SIGNET_RETURN_IF_ERROR(RequirePostAsGet(ar));
-  SIGNET_ASSIGN_OR_RETURN(acme::CertificateRecord cert, ra_.GetCertificate(serial));
+  SIGNET_ASSIGN_OR_RETURN(CertificatePath where,
+                          ParseCertificatePath(path, config_.alternate_issuer_chains.size()));
+  SIGNET_ASSIGN_OR_RETURN(acme::CertificateRecord cert, ra_.GetCertificate(where.serial));
   SIGNET_RETURN_IF_ERROR(RequireOwner(ar, cert.account_id));
+  const std::string& issuers = where.chain == 0 ? config_.issuer_chain_pem
+                                                : config_.alternate_issuer_chains[where.chain - 1];
   Reply r = Reply::Raw(200, "application/pem-certificate-chain",
-                       pki::CertDerToPem(cert.der) + config_.issuer_chain_pem);
+                       pki::CertDerToPem(cert.der) + issuers);
   r.links.push_back("<" + urls.IssuerCert() + ">;rel=\"up\"");
+  for (size_t i = 0; i <= config_.alternate_issuer_chains.size(); ++i)
+    if (i != where.chain)
+      r.links.push_back("<" + urls.CertificateChain(where.serial, i) + ">;rel=\"alternate\"");
   return r;
 }
 

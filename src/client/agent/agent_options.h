@@ -54,6 +54,9 @@ struct AgentOptions {
   bool reuse_key = false;
   // Certificate profiles (certbot 4.0, draft-ietf-acme-profiles).
   std::string preferred_profile, required_profile;
+  // --preferred-chain: the issuer CN of the topmost certificate of the chain
+  // to keep (certbot's semantics; "" = the CA's default chain).
+  std::string preferred_chain;
 
   // Renewal.
   bool force_renewal = false;

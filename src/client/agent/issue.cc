@@ -48,6 +48,7 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.reuse_key = o.reuse_key;
   p.preferred_profile = o.preferred_profile;
   p.required_profile = o.required_profile;
+  p.preferred_chain = o.preferred_chain;
   p.pre_hook = o.pre_hook;
   p.post_hook = o.post_hook;
   p.deploy_hook = o.deploy_hook;
@@ -89,6 +90,8 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
                                                    : o.preferred_profile;
   p.required_profile = o.required_profile.empty() ? param("required_profile", "")
                                                  : o.required_profile;
+  p.preferred_chain =
+      o.preferred_chain.empty() ? param("preferred_chain", "") : o.preferred_chain;
   p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
   p.post_hook = o.post_hook.empty() ? param("post_hook", "") : o.post_hook;
   p.deploy_hook = o.deploy_hook.empty() ? param("renew_hook", "") : o.deploy_hook;
@@ -158,6 +161,7 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
     if (value->empty()) params.Remove(key);
     else params.Set(key, *value);
   }
+  if (!plan.preferred_chain.empty()) params.Set("preferred_chain", plan.preferred_chain);
   if (!plan.pre_hook.empty()) params.Set("pre_hook", plan.pre_hook);
   if (!plan.post_hook.empty()) params.Set("post_hook", plan.post_hook);
   if (!plan.deploy_hook.empty()) params.Set("renew_hook", plan.deploy_hook);
@@ -187,6 +191,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   std::unique_ptr<Solver> solver = MakeSolver(plan);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
+  request.preferred_chain = plan.preferred_chain;
   auto log = [&out](const std::string& line) { out.Step(line); };
   SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
   if (options.dry_run) {

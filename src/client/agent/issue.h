@@ -38,6 +38,7 @@ struct IssuePlan {
   std::string elliptic_curve = "secp256r1";
   bool reuse_key = false;
   std::string preferred_profile, required_profile;  // certbot 4.0
+  std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
   std::string pre_hook, post_hook, deploy_hook;
   RenewalParams base_params;  // an existing conf's params, kept across renewals
 };

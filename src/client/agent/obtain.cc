@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "client/acme/problem.h"
+#include "client/agent/preferred_chain.h"
 
 namespace signet::client {
 namespace {
@@ -106,6 +107,30 @@ Status Validate(AcmeClient& acme, const std::vector<Pending>& plan, Deadline dea
   return failed;
 }
 
+// certbot's --preferred-chain over the default chain `pem` and the CA's
+// alternates.
+std::string ChooseChain(AcmeClient& acme, std::string pem,
+                        const std::vector<std::string>& alternates, const std::string& preferred,
+                        const Logger& log) {
+  std::vector<std::string> chains{std::move(pem)};
+  for (size_t i = 0; i < alternates.size() && i < kMaxAlternateChains; ++i) {
+    auto alternate = acme.DownloadCertificate(alternates[i]);
+    if (alternate.ok())
+      chains.push_back(std::move(*alternate));
+    else
+      log("Skipping the alternate chain " + Quote(alternates[i]) + ": " +
+          alternate.error().detail);
+  }
+  std::optional<size_t> chosen = FindChainWithIssuer(chains, preferred);
+  if (!chosen) {
+    log("No chain from the CA has the preferred issuer " + Quote(preferred) +
+        "; using the default chain");
+    return std::move(chains[0]);
+  }
+  if (*chosen > 0) log("Using the alternate chain with the preferred issuer " + Quote(preferred));
+  return std::move(chains[*chosen]);
+}
+
 }  // namespace
 
 Result<std::string> MatchRequestedName(const Authorization& authz,
@@ -164,7 +189,12 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
     if (order.error) return ProblemToError(*order.error);
     return Error(ErrorCode::kServerInternal, "order ended " + order.status + " without a certificate");
   }
-  SIGNET_ASSIGN_OR_RETURN(std::string pem, acme.DownloadCertificate(order.certificate_url));
+  std::vector<std::string> alternates;
+  bool choose = !request.preferred_chain.empty();
+  SIGNET_ASSIGN_OR_RETURN(
+      std::string pem,
+      acme.DownloadCertificate(order.certificate_url, choose ? &alternates : nullptr));
+  if (choose) pem = ChooseChain(acme, std::move(pem), alternates, request.preferred_chain, log);
   Obtained out;
   out.fullchain_pem = pem;
   std::tie(out.cert_pem, out.chain_pem) = SplitLeaf(pem);

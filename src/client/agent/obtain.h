@@ -20,6 +20,10 @@ struct ObtainRequest {
   std::string challenge_type = "http-01";  // or "dns-01"
   std::chrono::seconds timeout{300};        // for the whole flow
   std::string profile = "";                 // newOrder "profile" ("" = the CA's default)
+  // certbot's --preferred-chain: the issuer CN of the topmost certificate of
+  // the chain to keep, among the default and the CA's alternates (RFC 8555
+  // 7.4.2); the default when none matches or when empty.
+  std::string preferred_chain;
 };
 
 // The PEM chain the CA returned (leaf first), plus where it came from.
@@ -35,7 +39,9 @@ struct Obtained {
 // authorization of the order must be for a requested name
 // (MatchRequestedName), checked before the solver is called: otherwise
 // kServerInternal naming the unexpected identifier, and no solver or hook
-// runs.
+// runs. With a preferred_chain, the alternate chains are fetched too (at
+// most kMaxAlternateChains; one that fails is skipped with a log line) and
+// FindChainWithIssuer picks one.
 Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const ObtainRequest& request,
                                    const Logger& log);
 

@@ -19,6 +19,7 @@
 #include "client/acme/test_ca.h"
 #include "client/solvers/manual_solver.h"
 #include "crypto/digest.h"
+#include "pki/certificate.h"
 #include "pki/csr_builder.h"
 
 namespace signet::client {
@@ -76,12 +77,14 @@ class ObtainTest : public ::testing::Test {
     });
   }
 
-  Result<Obtained> Obtain(Solver& solver, const std::vector<std::string>& names) {
+  Result<Obtained> Obtain(Solver& solver, const std::vector<std::string>& names,
+                          const std::string& preferred_chain = "") {
     auto cert_key = crypto::Key::Generate(crypto::KeyType::kEcP256);
     EXPECT_TRUE(cert_key.ok());
     auto csr = pki::BuildCsr(*cert_key, names);
     EXPECT_TRUE(csr.ok());
     ObtainRequest request{names, *csr, "http-01", 20s};
+    request.preferred_chain = preferred_chain;
     return ObtainCertificate(*acme_, solver, request, [this](const std::string& line) {
       log_.push_back(line);
     });
@@ -159,6 +162,64 @@ TEST_F(ObtainTest, NamesDifferingOnlyInCaseMatchAndTheRequestedSpellingIsUsed) {
   auto got = Obtain(solver, {"case.example.test"});
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   EXPECT_EQ(solver.performed, std::vector<std::string>{"case.example.test"});
+}
+
+std::string TopIssuerCn(const std::string& chain_pem) {
+  auto chain = pki::CertChainFromPem(chain_pem);
+  if (!chain.ok() || chain->empty()) return "unparsable";
+  char buf[256] = {0};
+  int len = X509_NAME_get_text_by_NID(X509_get_issuer_name(chain->back().get()), NID_commonName,
+                                      buf, sizeof(buf));
+  return len < 0 ? "" : std::string(buf, size_t(len));
+}
+
+// certbot's --preferred-chain: the CA's default chain leads to "Signet Root
+// CA", its alternate (Link rel="alternate") to "Signet Alternate Root X2".
+TEST_F(ObtainTest, PreferredChainPicksTheAlternateByItsTopmostIssuer) {
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"chain.example.test"}, "Signet Alternate Root X2");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(TopIssuerCn(got->fullchain_pem), "Signet Alternate Root X2");
+  EXPECT_EQ(TopIssuerCn(got->chain_pem), "Signet Alternate Root X2");
+  EXPECT_EQ(got->fullchain_pem, got->cert_pem + got->chain_pem);
+  EXPECT_NE(std::find(log_.begin(), log_.end(),
+                      "Using the alternate chain with the preferred issuer \"Signet Alternate "
+                      "Root X2\""),
+            log_.end());
+}
+
+TEST_F(ObtainTest, WithoutAMatchOrAPreferenceTheDefaultChainIsKept) {
+  RecordingSolver solver(ca_);
+  auto plain = Obtain(solver, {"plain.example.test"});
+  ASSERT_TRUE(plain.ok()) << plain.error().ToString();
+  EXPECT_EQ(TopIssuerCn(plain->fullchain_pem), "Signet Root CA");
+  auto unmatched = Obtain(solver, {"unmatched.example.test"}, "ISRG Root X1");
+  ASSERT_TRUE(unmatched.ok()) << unmatched.error().ToString();
+  EXPECT_EQ(TopIssuerCn(unmatched->fullchain_pem), "Signet Root CA");
+  EXPECT_NE(std::find(log_.begin(), log_.end(),
+                      "No chain from the CA has the preferred issuer \"ISRG Root X1\"; using the "
+                      "default chain"),
+            log_.end());
+}
+
+// An alternate that cannot be fetched is skipped; the others still count.
+TEST_F(ObtainTest, AnAlternateThatFailsIsSkipped) {
+  ca_.SetMiddleware([](const http::Request& req, const TestCa::Next& next) {
+    http::Response r = next(req);
+    if (req.target.find("/acme/cert/") != std::string::npos &&
+        req.target.find("/alternate/") == std::string::npos) {
+      std::string base = "<https://" + req.host + std::string(req.target);
+      r.Add("Link", base + "/alternate/7>;rel=\"alternate\"");
+    }
+    return r;
+  });
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"skip.example.test"}, "Signet Alternate Root X2");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(TopIssuerCn(got->fullchain_pem), "Signet Alternate Root X2");
+  bool skipped = false;
+  for (const auto& line : log_) skipped |= line.starts_with("Skipping the alternate chain \"");
+  EXPECT_TRUE(skipped);
 }
 
 Authorization Authz(std::string type, std::string value, bool wildcard) {

@@ -78,6 +78,26 @@ class SqliteStore : public Store {
   Result<std::vector<EabKey>> ListEabKeys() override;
   Status AddEabKey(const EabKey& key) override;
   Status CreateAccountWithEab(const acme::Account& account, const std::string& kid) override;
+  // Pausing (sqlite_paused.cc).
+  Result<std::optional<PauseState>> GetPauseState(const std::string& account_id,
+                                                  const acme::Identifier& id) override;
+  Result<std::vector<acme::Identifier>> PausedAmong(
+      const std::string& account_id, const std::vector<acme::Identifier>& ids) override;
+  Result<std::vector<PauseState>> ListPaused(const std::string& account_id, size_t limit) override;
+  Result<bool> RecordValidationFailure(const std::string& account_id, const acme::Identifier& id,
+                                       acme::TimePoint now,
+                                       const PauseThreshold& threshold) override;
+  Status RecordValidationSuccess(const std::string& account_id,
+                                 const acme::Identifier& id) override;
+  Result<bool> PauseIdentifier(const std::string& account_id, const acme::Identifier& id,
+                               acme::TimePoint now) override;
+  Result<std::vector<acme::Identifier>> Unpause(const std::string& account_id,
+                                                const std::optional<acme::Identifier>& only,
+                                                acme::TimePoint now) override;
+  // The operator's queries (sqlite_admin_queries.cc).
+  Result<std::vector<acme::Account>> FindAccounts(const AccountQuery& query) override;
+  Result<std::vector<CertificateSummary>> FindCertificates(const CertificateQuery& query) override;
+  Result<StoreCounts> Counts(acme::TimePoint now) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)

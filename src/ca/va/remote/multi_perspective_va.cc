@@ -20,15 +20,13 @@ struct Gather {
 }  // namespace
 
 MultiPerspectiveVa::MultiPerspectiveVa(ValidationAuthority& primary,
-                                       std::vector<std::shared_ptr<ValidationAuthority>> remotes,
-                                       std::chrono::milliseconds timeout)
-    : primary_(primary), remotes_(std::move(remotes)), timeout_(timeout) {}
-
-size_t MultiPerspectiveVa::AllowedDisagreements(size_t remotes) {
-  if (remotes <= 1) return 0;
-  if (remotes <= 5) return 1;
-  return 2;
-}
+                                       std::vector<std::shared_ptr<RemotePerspective>> remotes,
+                                       std::chrono::milliseconds timeout,
+                                       size_t min_corroborating_rirs)
+    : primary_(primary),
+      remotes_(std::move(remotes)),
+      timeout_(timeout),
+      min_corroborating_rirs_(min_corroborating_rirs) {}
 
 std::vector<Status> MultiPerspectiveVa::AskRemotes(
     const std::function<Status(ValidationAuthority&)>& ask, Deadline deadline) const {
@@ -57,18 +55,36 @@ std::vector<Status> MultiPerspectiveVa::AskRemotes(
 Status MultiPerspectiveVa::Corroborate(const std::vector<Status>& outcomes) const {
   size_t disagreed = 0;
   const Error* first = nullptr;
-  for (const Status& s : outcomes) {
-    if (s.ok()) continue;
+  std::vector<std::string> agreeing_rirs;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].ok()) {
+      agreeing_rirs.push_back(remotes_[i]->rir());
+      continue;
+    }
     ++disagreed;
-    if (!first) first = &s.error();
+    if (!first) first = &outcomes[i].error();
   }
-  if (disagreed <= AllowedDisagreements(outcomes.size())) return OkStatus();
-  Error e(first->code, "During multi-perspective validation: " + std::to_string(disagreed) +
-                           " of " + std::to_string(outcomes.size()) +
-                           " remote perspectives disagreed (at most " +
-                           std::to_string(AllowedDisagreements(outcomes.size())) +
-                           " may); first: " + first->detail);
-  return e;
+  const size_t allowed = AllowedDisagreements(outcomes.size());
+  if (disagreed > allowed) {
+    return Error(first->code, "During multi-perspective validation: " + std::to_string(disagreed) +
+                                  " of " + std::to_string(outcomes.size()) +
+                                  " remote perspectives disagreed (at most " +
+                                  std::to_string(allowed) + " may); first: " + first->detail);
+  }
+  // BR 3.2.2.9: the corroborating remotes span at least two RIRs.
+  const std::vector<std::string> rirs = DistinctRirs(agreeing_rirs);
+  if (rirs.size() >= min_corroborating_rirs_) return OkStatus();
+  std::string named;
+  for (const std::string& r : rirs) named += (named.empty() ? "" : ", ") + r;
+  std::string detail = "During multi-perspective validation: the " +
+                       std::to_string(agreeing_rirs.size()) +
+                       " remote perspectives that agreed are in " +
+                       (rirs.empty() ? std::string("no known") : named) + " only, at least " +
+                       std::to_string(min_corroborating_rirs_) +
+                       " regional internet registries must agree";
+  // The client's problem is the disagreement; without one, it is ours.
+  if (first) return Error(first->code, detail + "; first disagreement: " + first->detail);
+  return Error(ErrorCode::kServerInternal, detail);
 }
 
 Deadline MultiPerspectiveVa::Bound(Deadline deadline) const {

@@ -8,11 +8,13 @@
 namespace signet::va::remote {
 namespace {
 
-// A perspective with a fixed answer, optionally slow; it records the
-// deadline it was given.
-class FixedVa : public ValidationAuthority {
+// A perspective with a fixed answer, optionally slow, in the region of
+// `rir`; it records the deadline it was given.
+class FixedVa : public RemotePerspective {
  public:
-  FixedVa(bool ok, std::chrono::milliseconds delay = {}) : ok_(ok), delay_(delay) {}
+  FixedVa(bool ok, std::chrono::milliseconds delay = {}, std::string rir = "ARIN")
+      : ok_(ok), delay_(delay), rir_(std::move(rir)) {}
+  std::string rir() const override { return rir_; }
   ValidationResult Validate(const ValidationRequest& request) override {
     seen_deadline_ = request.deadline;
     std::this_thread::sleep_for(delay_);
@@ -32,15 +34,21 @@ class FixedVa : public ValidationAuthority {
   }
   bool ok_;
   std::chrono::milliseconds delay_;
+  std::string rir_;
   std::atomic<Deadline> seen_deadline_{kNoDeadline};
 };
 
-Status Decide(bool primary_ok, std::vector<bool> remotes, std::chrono::milliseconds deadline =
-                                                            std::chrono::milliseconds(2000)) {
+// The decision for remotes that agree or not; the i-th remote is in the
+// i-th of the five RIRs (mod 5), unless `rirs` names each one's RIR.
+Status Decide(bool primary_ok, std::vector<bool> remotes, std::vector<std::string> rirs = {},
+              size_t min_rirs = 2) {
   FixedVa primary(primary_ok);
-  std::vector<std::shared_ptr<ValidationAuthority>> rs;
-  for (bool ok : remotes) rs.push_back(std::make_shared<FixedVa>(ok));
-  MultiPerspectiveVa va(primary, rs, deadline);
+  std::vector<std::shared_ptr<RemotePerspective>> rs;
+  for (size_t i = 0; i < remotes.size(); ++i) {
+    std::string rir = i < rirs.size() ? rirs[i] : KnownRirs()[i % 5];
+    rs.push_back(std::make_shared<FixedVa>(remotes[i], std::chrono::milliseconds(0), rir));
+  }
+  MultiPerspectiveVa va(primary, rs, std::chrono::milliseconds(2000), min_rirs);
   return va.Validate({"dns", "example.com", false, "http-01", "t", "t.k", ""}).status;
 }
 
@@ -59,11 +67,47 @@ TEST(MultiPerspectiveVa, QuorumRule) {
   EXPECT_FALSE(Decide(true, {true, false, false, true, true, false}).ok());
   EXPECT_FALSE(Decide(false, {true, true, true}).ok()) << "the primary must succeed";
   EXPECT_TRUE(Decide(true, {}).ok());
+  // BR 3.2.2.9 from 2026-12-15: five remotes, one may disagree.
+  EXPECT_TRUE(Decide(true, {true, false, true, true, true}).ok()) << "one of five may";
+  Status two_of_five = Decide(true, {false, false, true, true, true});
+  ASSERT_FALSE(two_of_five.ok());
+  EXPECT_EQ(two_of_five.error().code, ErrorCode::kIncorrectResponse);
+  EXPECT_NE(two_of_five.error().detail.find("2 of 5 remote perspectives disagreed (at most 1 may)"),
+            std::string::npos)
+      << two_of_five.error().detail;
+}
+
+// BR 3.2.2.9: the remotes that corroborate fall within the regions of at
+// least two RIRs, even when the quorum is met.
+TEST(MultiPerspectiveVa, CorroboratingRemotesSpanTwoRirs) {
+  const std::vector<std::string> four_arin_one_ripe = {"ARIN", "ARIN", "ARIN", "ARIN", "RIPE"};
+  EXPECT_TRUE(Decide(true, {true, true, true, true, true}, four_arin_one_ripe).ok());
+  EXPECT_TRUE(Decide(true, {false, true, true, true, true}, four_arin_one_ripe).ok())
+      << "one ARIN remote disagrees: ARIN and RIPE still agree";
+  // The only RIPE remote disagrees: the quorum (4 of 5) is met, but the
+  // four that agree are all in ARIN.
+  Status ripe_out = Decide(true, {true, true, true, true, false}, four_arin_one_ripe);
+  ASSERT_FALSE(ripe_out.ok());
+  EXPECT_EQ(ripe_out.error().code, ErrorCode::kIncorrectResponse) << "the disagreement's problem";
+  EXPECT_EQ(ripe_out.error().detail,
+            "During multi-perspective validation: the 4 remote perspectives that agreed are in "
+            "ARIN only, at least 2 regional internet registries must agree; first disagreement: "
+            "saw something else");
+  // Everyone agrees but from one RIR: the deployment's fault, not the client's.
+  Status one_rir = Decide(true, {true, true, true, true, true},
+                          {"APNIC", "APNIC", "APNIC", "APNIC", "APNIC"});
+  ASSERT_FALSE(one_rir.ok());
+  EXPECT_EQ(one_rir.error().code, ErrorCode::kServerInternal);
+  // A remote that has not declared its RIR adds none.
+  EXPECT_FALSE(Decide(true, {true, true, true}, {"ARIN", "", "ARIN"}).ok());
+  // Testing deployments may lower the bar (signetd --allow-loopback-validation).
+  EXPECT_TRUE(Decide(true, {true, true, true, true, true}, {"APNIC", "APNIC", "APNIC", "APNIC",
+                                                            "APNIC"}, 1).ok());
 }
 
 TEST(MultiPerspectiveVa, ASlowRemoteCountsAsDisagreeingWithoutAHang) {
   FixedVa primary(true);
-  std::vector<std::shared_ptr<ValidationAuthority>> rs = {
+  std::vector<std::shared_ptr<RemotePerspective>> rs = {
       std::make_shared<FixedVa>(true), std::make_shared<FixedVa>(true, std::chrono::seconds(5)),
       std::make_shared<FixedVa>(true, std::chrono::seconds(5))};
   MultiPerspectiveVa va(primary, rs, std::chrono::milliseconds(200));
@@ -81,7 +125,7 @@ TEST(MultiPerspectiveVa, TheCallersDeadlineBoundsPrimaryRemotesAndTheWait) {
   using std::chrono::milliseconds;
   FixedVa primary(true);
   auto fast = std::make_shared<FixedVa>(true);
-  std::vector<std::shared_ptr<ValidationAuthority>> rs = {
+  std::vector<std::shared_ptr<RemotePerspective>> rs = {
       fast, std::make_shared<FixedVa>(true, std::chrono::seconds(5)),
       std::make_shared<FixedVa>(true, std::chrono::seconds(5))};
   MultiPerspectiveVa va(primary, rs, std::chrono::seconds(30));
@@ -98,7 +142,7 @@ TEST(MultiPerspectiveVa, TheCallersDeadlineBoundsPrimaryRemotesAndTheWait) {
 
   // CAA alone: no caller deadline, so the configured timeout (30 s) from now.
   FixedVa caa_primary(true);
-  MultiPerspectiveVa caa_va(caa_primary, {fast}, std::chrono::seconds(30));
+  MultiPerspectiveVa caa_va(caa_primary, {fast}, std::chrono::seconds(30), 1);
   const auto before = std::chrono::steady_clock::now();
   EXPECT_TRUE(caa_va.CheckCaa("example.com", false, "", "http-01").ok());
   EXPECT_GE(caa_primary.seen_deadline(), before + std::chrono::seconds(30));
@@ -109,8 +153,8 @@ TEST(MultiPerspectiveVa, TheCallersDeadlineBoundsPrimaryRemotesAndTheWait) {
 
 TEST(MultiPerspectiveVa, CaaIsCorroboratedToo) {
   FixedVa primary(true);
-  std::vector<std::shared_ptr<ValidationAuthority>> rs = {std::make_shared<FixedVa>(false),
-                                                          std::make_shared<FixedVa>(false)};
+  std::vector<std::shared_ptr<RemotePerspective>> rs = {std::make_shared<FixedVa>(false),
+                                                        std::make_shared<FixedVa>(false)};
   MultiPerspectiveVa va(primary, rs, std::chrono::milliseconds(1000));
   EXPECT_FALSE(va.CheckCaa("example.com", false, "", "http-01").ok());
 }

@@ -39,7 +39,22 @@ Result<json::object> RemoteValidationAuthority::Call(const std::string& path,
   if (ec || !v.is_object() || res->status != 200)
     return Error(ErrorCode::kServerInternal, "remote perspective " + config_.url +
                                                  " answered HTTP " + std::to_string(res->status));
-  return std::move(v.get_object());
+  json::object answer = std::move(v.get_object());
+  SIGNET_RETURN_IF_ERROR(CheckRir(answer));
+  return answer;
+}
+
+std::string RemoteValidationAuthority::rir() const { return declared_.rir(); }
+
+Status RemoteValidationAuthority::CheckRir(const json::object& answer) {
+  SIGNET_ASSIGN_OR_RETURN(std::string rir, DeclaredRir(answer, config_.url));
+  return declared_.Record(rir, config_.url);
+}
+
+Status RemoteValidationAuthority::Probe(Deadline deadline) {
+  auto answer = Call("/va/info", json::object{}, deadline);
+  if (!answer.ok()) return std::move(answer).error();
+  return OkStatus();
 }
 
 ValidationResult RemoteValidationAuthority::Validate(const ValidationRequest& request) {

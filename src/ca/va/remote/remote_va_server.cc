@@ -9,7 +9,8 @@ namespace json = boost::json;
 
 namespace {
 
-http::Response JsonResponse(int status, const json::object& body) {
+http::Response JsonResponse(int status, json::object body, const std::string& rir) {
+  body["rir"] = rir;
   http::Response r;
   r.status = status;
   r.Set("Content-Type", "application/json");
@@ -19,14 +20,18 @@ http::Response JsonResponse(int status, const json::object& body) {
 
 }  // namespace
 
-http::Handler MakeRemoteVaHandler(ValidationAuthority& local) {
-  return [&local](const http::Request& req) -> http::Response {
+http::Handler MakeRemoteVaHandler(ValidationAuthority& local, std::string rir) {
+  return [&local, rir = std::move(rir)](const http::Request& req) -> http::Response {
+    auto JsonResponse = [&rir](int status, json::object body) {
+      return remote::JsonResponse(status, std::move(body), rir);
+    };
     if (req.method != "POST") return JsonResponse(405, StatusToJson(Error(ErrorCode::kMethodNotAllowed, "POST only")));
     boost::system::error_code ec;
     json::value body = json::parse(req.body, ec);
     if (ec || !body.is_object())
       return JsonResponse(400, StatusToJson(Error(ErrorCode::kMalformed, "body must be a JSON object")));
     const json::object& o = body.get_object();
+    if (req.Path() == "/va/info") return JsonResponse(200, json::object{});
     if (req.Path() == "/va/validate") {
       auto request = RequestFromJson(o);
       if (!request.ok()) return JsonResponse(400, StatusToJson(request.error()));

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "ca/va/remote/mpic_rules.h"
+
 namespace signet::va::remote {
 namespace json = boost::json;
 namespace {
@@ -108,6 +110,15 @@ Result<ValidationResult> ResultFromJson(const json::object& o) {
     }
   }
   return r;
+}
+
+Result<std::string> DeclaredRir(const json::object& answer, const std::string& remote) {
+  Result<std::string> rir = CanonicalRir(Str(answer, "rir"));
+  if (!rir.ok()) {
+    return Error(ErrorCode::kServerInternal,
+                 "remote perspective " + remote + " did not declare a known RIR");
+  }
+  return rir;
 }
 
 }  // namespace signet::va::remote

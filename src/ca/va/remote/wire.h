@@ -2,6 +2,9 @@
 // perspectives (CA/B Forum BR 3.2.2.9): JSON over HTTPS with mutual TLS.
 //   POST /va/validate  ValidationRequest -> ValidationResult
 //   POST /va/caa       {name, wildcard, account_url, method} -> {problem?}
+//   POST /va/info      {} -> {} (the primary's start-up probe)
+// Every answer carries "rir": the regional internet registry the remote
+// declares (signetd remote-va --rir; mpic_rules.h).
 // Both requests may carry "timeout_ms": how long the remote has, from when
 // it reads the request, before the primary stops waiting for it (the
 // deadline travels as a duration: the two hosts' clocks are not compared).
@@ -33,5 +36,8 @@ boost::json::object ResultToJson(const ValidationResult& r);
 Result<ValidationResult> ResultFromJson(const boost::json::object& o);
 boost::json::object StatusToJson(const Status& s);
 Status StatusFromJson(const boost::json::object& o);
+// The canonical RIR an answer's "rir" names; kServerInternal naming `remote`
+// when absent or not one of the five.
+Result<std::string> DeclaredRir(const boost::json::object& answer, const std::string& remote);
 
 }  // namespace signet::va::remote

@@ -80,7 +80,7 @@ TEST(RemoteWireTest, RequestCarriesTheDeadlineAsTimeLeft) {
 
 TEST(RemoteWireTest, TheRemoteBoundsItsWorkByTheRequestsBudget) {
   RecordingVa local;
-  http::Handler handler = MakeRemoteVaHandler(local);
+  http::Handler handler = MakeRemoteVaHandler(local, "ARIN");
   Clock::time_point before = Clock::now();
   http::Response r = handler(Post("/va/caa", {{"name", "example.com"},
                                              {"method", "http-01"},
@@ -100,6 +100,28 @@ TEST(RemoteWireTest, TheRemoteBoundsItsWorkByTheRequestsBudget) {
 
   r = handler(Post("/va/caa", {{"name", "example.com"}, {"method", "http-01"}}));
   EXPECT_EQ(local.seen(), kNoDeadline) << "no budget: the remote's own timeout applies";
+}
+
+// Every answer, the start-up probe's too, declares the remote's RIR, and
+// the primary reads it back; an answer without a known one is an error.
+TEST(RemoteWireTest, EveryAnswerDeclaresTheRemotesRir) {
+  RecordingVa local;
+  http::Handler handler = MakeRemoteVaHandler(local, "RIPE");
+  for (const char* path : {"/va/info", "/va/caa", "/va/validate", "/va/nothing"}) {
+    http::Response r = handler(Post(path, {{"name", "example.com"}, {"method", "http-01"}}));
+    json::value v = json::parse(r.body);
+    ASSERT_TRUE(v.is_object()) << path;
+    Result<std::string> rir = DeclaredRir(v.get_object(), "https://r1");
+    ASSERT_TRUE(rir.ok()) << path << ": " << r.body;
+    EXPECT_EQ(*rir, "RIPE");
+  }
+  EXPECT_EQ(handler(Post("/va/info", {})).status, 200);
+  for (json::object bad : {json::object{}, json::object{{"rir", "MARS"}}, json::object{{"rir", 3}}}) {
+    Result<std::string> rir = DeclaredRir(bad, "https://r1");
+    ASSERT_FALSE(rir.ok()) << json::serialize(bad);
+    EXPECT_EQ(rir.error().code, ErrorCode::kServerInternal);
+    EXPECT_EQ(rir.error().detail, "remote perspective https://r1 did not declare a known RIR");
+  }
 }
 
 // A TCP listener on 127.0.0.1 that never accepts: a remote that hangs.
