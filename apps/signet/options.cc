@@ -17,7 +17,7 @@ const std::map<std::string, std::string>& VerbHelp() {
       {"delete", "Delete a certificate lineage (by --cert-name)"},
       {"certificates", "Display information about certificates you have from Signet or Certbot"},
       {"register", "Create an ACME account"},
-      {"update_account", "Update an ACME account's contact e-mail (-m)"},
+      {"update_account", "Update an ACME account's contact e-mail (-m) or key (--new-key)"},
       {"unregister", "Deactivate an ACME account"},
       {"show_account", "Display account details"},
   };
@@ -60,6 +60,32 @@ void PairWebroots(const std::vector<std::string>& args, AgentOptions& o) {
     } else if (a == "--domain") {
       if (i + 1 < args.size()) ++i;
     }
+  }
+}
+
+// External account binding, account key rollover and profiles (issue 17).
+void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) {
+  app.add_option("--eab-kid", o.eab_kid, "Key Identifier for External Account Binding")
+      ->group("account");
+  app.add_option("--eab-hmac-key", o.eab_hmac_key, "HMAC key for External Account Binding")
+      ->group("account");
+  app.add_option("--eab-hmac-alg", o.eab_hmac_alg, "HMAC algorithm for External Account Binding")
+      ->check(CLI::IsMember({"HS256", "HS384", "HS512"}))->group("account");
+  if (verb == "update_account") {
+    app.add_flag("--new-key", o.new_account_key, "roll the account key over (RFC 8555 7.3.5)")
+        ->group("account");
+    app.add_option("--new-key-type", o.new_key_type, "type of the new account key")
+        ->check(CLI::IsMember({"ecdsa", "rsa", "ed25519"}))->group("account");
+    app.add_option("--new-rsa-key-size", o.new_rsa_key_size, "RSA modulus bits of the new key")
+        ->check(CLI::IsMember({2048, 3072, 4096}))->group("account");
+    app.add_option("--new-elliptic-curve", o.new_elliptic_curve, "curve of the new key")
+        ->check(CLI::IsMember({"secp256r1", "secp384r1"}))->group("account");
+  }
+  if (verb == "certonly" || verb == "renew") {
+    app.add_option("--preferred-profile", o.preferred_profile,
+                   "ask for this profile when the CA offers it")->group("certificate");
+    app.add_option("--required-profile", o.required_profile,
+                   "ask for this profile; fail if the CA does not offer it")->group("certificate");
   }
 }
 
@@ -140,6 +166,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
     app.add_flag("--delete-after-revoke", o.delete_after_revoke, "delete the lineage too")
         ->group("revocation");
   }
+  AddAccountOptions(app, o, verb);
 }
 
 }  // namespace

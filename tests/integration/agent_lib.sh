@@ -5,7 +5,8 @@
 PEBBLE_MGMT_PORT=${PEBBLE_MGMT_PORT:-15000}
 
 # Pebble needs a certificate for its listener; Debian ships none, so make a
-# throwaway CA and leaf for 127.0.0.1.
+# throwaway CA and leaf for 127.0.0.1. PEBBLE_EAB_KEYS (a JSON object kid ->
+# base64url MAC key), when set, makes Pebble require external account binding.
 start_pebble() {
   local d="$T/pebble"
   mkdir -p "$d"
@@ -16,12 +17,14 @@ start_pebble() {
   printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$d/ext.cnf"
   openssl x509 -req -in "$d/req.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
     -out "$d/cert.pem" -days 2 -extfile "$d/ext.cnf" 2>/dev/null
+  local eab=false
+  [ -z "${PEBBLE_EAB_KEYS:-}" ] || eab="true, \"externalAccountMACKeys\": $PEBBLE_EAB_KEYS"
   cat >"$d/config.json" <<JSON
 {"pebble": {"listenAddress": "127.0.0.1:$CA_PORT",
   "managementListenAddress": "127.0.0.1:$PEBBLE_MGMT_PORT",
   "certificate": "$d/cert.pem", "privateKey": "$d/key.pem",
   "httpPort": $HTTP01_PORT, "tlsPort": 5001, "ocspResponderURL": "",
-  "externalAccountBindingRequired": false}}
+  "externalAccountBindingRequired": $eab}}
 JSON
   # Pebble's default 5% badNonce injection stays ON unless the caller sets
   # PEBBLE_WFE_NONCEREJECT (benchmarks): clients must retry.
@@ -40,18 +43,18 @@ JSON
 
 # signetd per the test contract; its listener and its chains share DIR/root.pem.
 start_signetd_ca() {
-  start_signetd "$1"
+  start_signetd "$@"
   DIRECTORY="https://127.0.0.1:$CA_PORT/directory"
   TRUST="$DATA/root.pem"
   ISSUER_ROOT="$DATA/root.pem"
 }
 
-# start_agent_ca pebble|signetd SIGNETD_BINARY
+# start_agent_ca pebble|signetd SIGNETD_BINARY [SIGNETD_FLAGS...]
 start_agent_ca() {
   start_dns
   case "$1" in
     pebble) start_pebble ;;
-    signetd) start_signetd_ca "$2" ;;
+    signetd) start_signetd_ca "${@:2}" ;;
     *) fail "unknown CA $1" ;;
   esac
   export REQUESTS_CA_BUNDLE="$TRUST"

@@ -65,7 +65,8 @@ Result<AcmeResponse> AcmeClient::PostJson(const std::string& url, const json::ob
 }
 
 Result<Account> AcmeClient::NewAccount(const std::vector<std::string>& contacts, bool tos_agreed,
-                                       bool only_return_existing) {
+                                       bool only_return_existing,
+                                       const ExternalAccountBinding* eab) {
   SIGNET_ASSIGN_OR_RETURN(Directory dir, FetchDirectory());
   json::object payload;
   if (only_return_existing) {
@@ -73,6 +74,10 @@ Result<Account> AcmeClient::NewAccount(const std::vector<std::string>& contacts,
   } else {
     if (tos_agreed) payload["termsOfServiceAgreed"] = true;
     if (!contacts.empty()) payload["contact"] = StringArray(contacts);
+    if (eab) {
+      SIGNET_ASSIGN_OR_RETURN(payload["externalAccountBinding"],
+                              SignExternalAccountBinding(*eab, signer_.PublicJwk(), dir.new_account));
+    }
   }
   SIGNET_ASSIGN_OR_RETURN(AcmeResponse r, transport_.Post(dir.new_account, json::serialize(payload),
                                                           KeyRef{signer_, ""}));
@@ -100,7 +105,8 @@ Result<Account> AcmeClient::DeactivateAccount() {
   return PostToAccount(json::object{{"status", "deactivated"}});
 }
 
-Result<Order> AcmeClient::NewOrder(const std::vector<std::string>& dns_names) {
+Result<Order> AcmeClient::NewOrder(const std::vector<std::string>& dns_names,
+                                   const std::string& profile) {
   SIGNET_RETURN_IF_ERROR(RequireAccount());
   SIGNET_ASSIGN_OR_RETURN(Directory dir, FetchDirectory());
   json::array ids;
@@ -109,12 +115,31 @@ Result<Order> AcmeClient::NewOrder(const std::vector<std::string>& dns_names) {
     ids.push_back(json::object{{"type", "dns"}, {"value", n}});
     names += (names.empty() ? "" : ", ") + n;
   }
-  SIGNET_ASSIGN_OR_RETURN(AcmeResponse r,
-                          PostJson(dir.new_order, json::object{{"identifiers", std::move(ids)}}));
+  json::object payload{{"identifiers", std::move(ids)}};
+  if (!profile.empty()) payload["profile"] = profile;
+  SIGNET_ASSIGN_OR_RETURN(AcmeResponse r, PostJson(dir.new_order, payload));
   std::string url = r.Location();
   if (url.empty()) return NoLocation(dir.new_order, "order");
-  Log("Created order " + url + " for " + names);
+  Log("Created order " + url + " for " + names + (profile.empty() ? "" : " (profile " + profile + ")"));
   return ParseOrder(r.json, url);
+}
+
+Status AcmeClient::ChangeKey(AccountSigner& new_key) {
+  SIGNET_RETURN_IF_ERROR(RequireAccount());
+  SIGNET_ASSIGN_OR_RETURN(Directory dir, FetchDirectory());
+  if (dir.key_change.empty())
+    return Error(ErrorCode::kMalformed, "the ACME server at " + directory_url_ +
+                                            " does not offer key rollover (no keyChange URL)");
+  json::object inner_header{{"jwk", new_key.PublicJwk()}, {"url", dir.key_change}};
+  json::object change{{"account", kid_}, {"oldKey", signer_.PublicJwk()}};
+  SIGNET_ASSIGN_OR_RETURN(std::string inner,
+                          new_key.SignJws(std::move(inner_header), json::serialize(change)));
+  // The answer's body is not specified (Pebble sends none): only the status counts.
+  SIGNET_ASSIGN_OR_RETURN(AcmeResponse r, transport_.Post(dir.key_change, inner,
+                                                          KeyRef{signer_, kid_}, Expect::kAny));
+  (void)r;
+  Log("Changed the key of ACME account " + kid_);
+  return OkStatus();
 }
 
 Result<Order> AcmeClient::GetOrder(const std::string& url) {

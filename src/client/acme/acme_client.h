@@ -26,6 +26,7 @@
 
 #include "base/result.h"
 #include "client/acme/account_signer.h"
+#include "client/acme/eab.h"
 #include "client/acme/polling.h"
 #include "client/acme/resources.h"
 #include "client/acme/transport.h"
@@ -49,8 +50,10 @@ class AcmeClient {
   // account URL becomes this client's kid; Account::created tells 201 from
   // 200. With only_return_existing, a missing account is
   // kAccountDoesNotExist.
+  // With `eab`, the request carries an external account binding (7.3.4).
   Result<Account> NewAccount(const std::vector<std::string>& contacts, bool tos_agreed,
-                             bool only_return_existing = false);
+                             bool only_return_existing = false,
+                             const ExternalAccountBinding* eab = nullptr);
   // Uses a known account (e.g. from the agent's store) for kid requests.
   void SetAccountUrl(std::string kid) { kid_ = std::move(kid); }
   const std::string& account_url() const { return kid_; }
@@ -58,10 +61,20 @@ class AcmeClient {
   Result<Account> GetAccount();
   Result<Account> UpdateAccount(const std::vector<std::string>& contacts);
   Result<Account> DeactivateAccount();
+  // RFC 8555 7.3.5: makes `new_key` the account's key. The inner JWS is
+  // signed by `new_key` (jwk, url = keyChange) over {account, oldKey}; the
+  // outer by this client's signer (kid). The CA's refusal (409 when another
+  // account has the key, badPublicKey, ...) is the Error. On success this
+  // client's signer no longer speaks for the account: make a new
+  // AcmeClient with `new_key`.
+  Status ChangeKey(AccountSigner& new_key);
 
   // RFC 8555 7.4: an order for DNS names (a "*." prefix asks for a
   // wildcard). Order::url is the Location.
-  Result<Order> NewOrder(const std::vector<std::string>& dns_names);
+  // `profile`, when not empty, is sent as the order's "profile"
+  // (draft-ietf-acme-profiles); see ChooseProfile in profiles.h.
+  Result<Order> NewOrder(const std::vector<std::string>& dns_names,
+                         const std::string& profile = "");
   Result<Order> GetOrder(const std::string& url);
   // RFC 8555 7.5.
   Result<Authorization> GetAuthorization(const std::string& url);

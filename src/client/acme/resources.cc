@@ -109,6 +109,11 @@ Result<Directory> ParseDirectory(const json::object& o, const std::string& url) 
     d.website = m.Str("website", false);
     d.caa_identities = m.Strings("caaIdentities", false);
     d.external_account_required = m.Bool("externalAccountRequired");
+    if (const json::object* profiles = m.Object("profiles")) {
+      for (const auto& [name, description] : *profiles)
+        d.profiles[std::string(name)] =
+            description.is_string() ? std::string(description.get_string()) : "";
+    }
     if (m.error()) return *m.error();
   }
   if (r.error()) return *r.error();

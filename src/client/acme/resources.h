@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ struct Directory {
   std::string website;
   std::vector<std::string> caa_identities;
   bool external_account_required = false;
+  // meta.profiles (draft-ietf-acme-profiles): name -> description; empty
+  // when the CA offers no profiles.
+  std::map<std::string, std::string> profiles;
   boost::json::object raw;
 };
 

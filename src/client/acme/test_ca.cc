@@ -6,11 +6,11 @@
 
 namespace signet::client {
 
-TestCa::TestCa()
+TestCa::TestCa(const signet::testing::CaOptions& options)
     : dir_(std::filesystem::temp_directory_path() /
            ("signet-agent-ca-" + crypto::HexEncode(crypto::RandomBytes(6)))) {
   challenges_ = std::make_unique<signet::testing::ChallengeServer>();
-  ca_ = std::make_unique<signet::testing::CaUnderTest>(dir_, challenges_->port());
+  ca_ = std::make_unique<signet::testing::CaUnderTest>(dir_, challenges_->port(), options);
   auto tls = ca_->hierarchy->IssueTlsServerCert({"127.0.0.1", "localhost"});
   EXPECT_TRUE(tls.ok());
   http::ServerConfig config;

@@ -22,7 +22,7 @@ class TestCa {
   using Next = std::function<http::Response(const http::Request&)>;
   using Middleware = std::function<http::Response(const http::Request&, const Next& ca)>;
 
-  TestCa();
+  explicit TestCa(const signet::testing::CaOptions& options = {});
   ~TestCa();
 
   std::string DirectoryUrl() const;
@@ -32,6 +32,8 @@ class TestCa {
   // A nonce the CA will accept, for injected answers.
   std::string FreshNonce() { return ca_->nonces.Issue(); }
   void SetMiddleware(Middleware m);
+  // The CA's parts (its store for EAB keys, ...).
+  signet::testing::CaUnderTest& parts() { return *ca_; }
 
  private:
   http::Response Handle(const http::Request& req);

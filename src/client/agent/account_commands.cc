@@ -1,4 +1,5 @@
 // register, update_account, unregister, show_account (RFC 8555 7.3).
+#include "client/agent/account_rollover.h"
 #include "client/agent/commands.h"
 #include "client/agent/session.h"
 
@@ -20,13 +21,19 @@ int Register(const AgentOptions& o) {
 
 int UpdateAccount(const AgentOptions& o) {
   Output out(o.quiet, o.verbose);
-  if (o.email.empty()) return out.Fail("update_account needs -m/--email"), 1;
-  auto session = Session::Open(o, o.server, out, false);
-  if (!session.ok()) return out.Fail("account", session.error()), 1;
-  auto updated = (*session)->acme().UpdateAccount(ContactsFromEmail(o.email));
-  if (!updated.ok()) return out.Fail("update failed", updated.error()), 1;
-  out.Step("Your e-mail address was updated to " + o.email + ".");
-  return 0;
+  if (o.email.empty() && !o.new_account_key)
+    return out.Fail("update_account needs -m/--email or --new-key"), 1;
+  if (!o.new_account_key &&
+      (!o.new_key_type.empty() || o.new_rsa_key_size || !o.new_elliptic_curve.empty()))
+    return out.Fail("--new-key-type, --new-rsa-key-size and --new-elliptic-curve need --new-key"), 1;
+  if (!o.email.empty()) {
+    auto session = Session::Open(o, o.server, out, false);
+    if (!session.ok()) return out.Fail("account", session.error()), 1;
+    auto updated = (*session)->acme().UpdateAccount(ContactsFromEmail(o.email));
+    if (!updated.ok()) return out.Fail("update failed", updated.error()), 1;
+    out.Step("Your e-mail address was updated to " + o.email + ".");
+  }
+  return o.new_account_key ? RollOverAccountKey(o, out) : 0;
 }
 
 int Unregister(const AgentOptions& o) {

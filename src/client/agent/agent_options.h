@@ -28,6 +28,14 @@ struct AgentOptions {
   bool non_interactive = false;
   std::string account;  // --account ID
   std::string account_key_type = "ecdsa";  // signet: ecdsa (ES256) | rsa (RS256) | ed25519 (EdDSA)
+  // External account binding of a new account (RFC 8555 7.3.4).
+  std::string eab_kid, eab_hmac_key, eab_hmac_alg = "HS256";
+  // update_account --new-key: account key rollover (RFC 8555 7.3.5). The
+  // new key's type, size and curve default to the current key's.
+  bool new_account_key = false;
+  std::string new_key_type;  // "" | ecdsa | rsa | ed25519
+  int new_rsa_key_size = 0;  // 0: 2048, or the current RSA key's size
+  std::string new_elliptic_curve;  // "" | secp256r1 | secp384r1
 
   // How to prove control.
   std::string authenticator;  // standalone | webroot | manual ("" = from renewal conf / standalone)
@@ -44,6 +52,8 @@ struct AgentOptions {
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";  // secp256r1 | secp384r1
   bool reuse_key = false;
+  // Certificate profiles (certbot 4.0, draft-ietf-acme-profiles).
+  std::string preferred_profile, required_profile;
   // --preferred-chain: the issuer CN of the topmost certificate of the chain
   // to keep (certbot's semantics; "" = the CA's default chain).
   std::string preferred_chain;

@@ -91,7 +91,11 @@ int CertonlyWithCsr(const AgentOptions& o, const Output& out) {
   auto session = Session::Open(o, plan->server, out, true);
   if (!session.ok()) return out.Fail("account", session.error()), 1;
   auto solver = MakeSolver(*plan);
-  auto got = ObtainCertificate((*session)->acme(), *solver, {plan->names, *der, plan->challenge_type},
+  auto profile = OrderProfile((*session)->acme(), *plan, out);
+  if (!profile.ok()) return out.Fail("could not obtain the certificate", profile.error()), 1;
+  ObtainRequest request{plan->names, *der, plan->challenge_type};
+  request.profile = *profile;
+  auto got = ObtainCertificate((*session)->acme(), *solver, request,
                                [&out](const std::string& l) { out.Step(l); });
   if (!got.ok()) return out.Fail("could not obtain the certificate", got.error()), 1;
   if (o.dry_run) return out.Step("The dry run was successful."), 0;

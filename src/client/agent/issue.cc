@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/files.h"
+#include "client/acme/profiles.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
 #include "client/solvers/hooks.h"
@@ -45,6 +46,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.rsa_key_size = o.rsa_key_size;
   p.elliptic_curve = o.elliptic_curve;
   p.reuse_key = o.reuse_key;
+  p.preferred_profile = o.preferred_profile;
+  p.required_profile = o.required_profile;
   p.preferred_chain = o.preferred_chain;
   p.pre_hook = o.pre_hook;
   p.post_hook = o.post_hook;
@@ -83,6 +86,10 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
   p.reuse_key = o.reuse_key || conf.ParamBool("reuse_key").value_or(false);
+  p.preferred_profile = o.preferred_profile.empty() ? param("preferred_profile", "")
+                                                   : o.preferred_profile;
+  p.required_profile = o.required_profile.empty() ? param("required_profile", "")
+                                                 : o.required_profile;
   p.preferred_chain =
       o.preferred_chain.empty() ? param("preferred_chain", "") : o.preferred_chain;
   p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
@@ -100,6 +107,15 @@ std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan) {
   if (plan.authenticator == "manual")
     return std::make_unique<ManualSolver>(plan.manual_auth_hook, plan.manual_cleanup_hook);
   return std::make_unique<StandaloneSolver>(plan.http01_address, uint16_t(plan.http01_port));
+}
+
+Result<std::string> OrderProfile(AcmeClient& acme, const IssuePlan& plan, const Output& out) {
+  if (plan.preferred_profile.empty() && plan.required_profile.empty()) return std::string();
+  SIGNET_ASSIGN_OR_RETURN(Directory dir, acme.FetchDirectory());
+  SIGNET_ASSIGN_OR_RETURN(ProfileChoice choice,
+                          ChooseProfile(dir, {plan.preferred_profile, plan.required_profile}));
+  if (!choice.note.empty()) out.Step("Note: " + choice.note);
+  return choice.profile;
 }
 
 void RunUserHook(const std::string& what, const std::string& command, const Output& out,
@@ -140,6 +156,11 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
     params.Set("elliptic_curve", plan.elliptic_curve);
   if (plan.reuse_key) params.SetBool("reuse_key", true);
+  for (auto [key, value] : {std::pair{"preferred_profile", &plan.preferred_profile},
+                            std::pair{"required_profile", &plan.required_profile}}) {
+    if (value->empty()) params.Remove(key);
+    else params.Set(key, *value);
+  }
   if (!plan.preferred_chain.empty()) params.Set("preferred_chain", plan.preferred_chain);
   if (!plan.pre_hook.empty()) params.Set("pre_hook", plan.pre_hook);
   if (!plan.post_hook.empty()) params.Set("post_hook", plan.post_hook);
@@ -169,6 +190,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
   std::unique_ptr<Solver> solver = MakeSolver(plan);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
+  SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
   auto log = [&out](const std::string& line) { out.Step(line); };
   SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "client/acme/acme_client.h"
 #include "client/agent/agent_options.h"
 #include "client/agent/output.h"
 #include "client/solvers/solver.h"
@@ -36,6 +37,7 @@ struct IssuePlan {
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";
   bool reuse_key = false;
+  std::string preferred_profile, required_profile;  // certbot 4.0
   std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
   std::string pre_hook, post_hook, deploy_hook;
   RenewalParams base_params;  // an existing conf's params, kept across renewals
@@ -48,6 +50,10 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
                                const AgentOptions& options);
 
 std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan);
+
+// The newOrder profile for `plan` given what the CA offers (ChooseProfile);
+// prints why a preferred profile was not used.
+Result<std::string> OrderProfile(AcmeClient& acme, const IssuePlan& plan, const Output& out);
 
 // Obtains a certificate per `plan` and writes it as a new lineage `name`
 // (when `lineage` is null) or as the next version of `lineage`. Runs the

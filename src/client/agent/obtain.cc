@@ -166,7 +166,7 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
                                    const Logger& log) {
   Deadline deadline = std::chrono::steady_clock::now() + request.timeout;
   log("Requesting a certificate for " + Join(request.names, ", "));
-  SIGNET_ASSIGN_OR_RETURN(Order order, acme.NewOrder(request.names));
+  SIGNET_ASSIGN_OR_RETURN(Order order, acme.NewOrder(request.names, request.profile));
   SIGNET_ASSIGN_OR_RETURN(std::vector<Pending> plan,
                           Plan(acme, order, request.names, request.challenge_type, log));
   if (!plan.empty()) {

@@ -19,6 +19,7 @@ struct ObtainRequest {
   std::string csr_der;
   std::string challenge_type = "http-01";  // or "dns-01"
   std::chrono::seconds timeout{300};        // for the whole flow
+  std::string profile = "";                 // newOrder "profile" ("" = the CA's default)
   // certbot's --preferred-chain: the issuer CN of the topmost certificate of
   // the chain to keep, among the default and the CA's alternates (RFC 8555
   // 7.4.2); the default when none matches or when empty.

@@ -15,6 +15,15 @@ std::vector<std::string> ContactsFromEmail(const std::string& email) {
   return out;
 }
 
+Result<std::optional<ExternalAccountBinding>> EabFromOptions(const AgentOptions& o) {
+  if (o.eab_kid.empty() && o.eab_hmac_key.empty()) return std::optional<ExternalAccountBinding>();
+  if (o.eab_kid.empty() || o.eab_hmac_key.empty())
+    return Error(ErrorCode::kMalformed, "--eab-kid and --eab-hmac-key go together; pass both");
+  SIGNET_ASSIGN_OR_RETURN(ExternalAccountBinding eab,
+                          ParseExternalAccountBinding(o.eab_kid, o.eab_hmac_key, o.eab_hmac_alg));
+  return std::optional<ExternalAccountBinding>(std::move(eab));
+}
+
 std::unique_ptr<AccountSigner> Session::SignerFor(const crypto::Key& key) const {
   return std::make_unique<KeySigner>(key);
 }
@@ -58,6 +67,11 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
     acme_->SetAccountUrl(account_.uri);
     return OkStatus();
   }
+  if (!accounts_->StagedAccounts().empty())
+    return Error(ErrorCode::kAccountDoesNotExist,
+                 "an account key change was interrupted (a key without regr.json in " +
+                     accounts_->dir().string() + "); run 'signet update_account --new-key' to "
+                     "finish it");
   if (!wanted.empty())
     return Error(ErrorCode::kAccountDoesNotExist, "no account " + wanted + " for " + server);
   if (!register_if_missing)
@@ -74,12 +88,16 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
   crypto::KeyType type = options.account_key_type == "rsa"       ? crypto::KeyType::kRsa
                          : options.account_key_type == "ed25519" ? crypto::KeyType::kEd25519
                                                                  : crypto::KeyType::kEcP256;
+  SIGNET_ASSIGN_OR_RETURN(std::optional<ExternalAccountBinding> eab, EabFromOptions(options));
   SIGNET_ASSIGN_OR_RETURN(crypto::Key key, crypto::Key::Generate(type));
   make_client(key);
   SIGNET_ASSIGN_OR_RETURN(Directory dir, acme_->FetchDirectory());
-  (void)dir;
-  SIGNET_ASSIGN_OR_RETURN(Account account,
-                          acme_->NewAccount(ContactsFromEmail(options.email), true));
+  if (dir.external_account_required && !eab)
+    return Error(ErrorCode::kExternalAccountRequired,
+                 "Server requires external account binding. Please use --eab-kid and "
+                 "--eab-hmac-key.");
+  SIGNET_ASSIGN_OR_RETURN(Account account, acme_->NewAccount(ContactsFromEmail(options.email),
+                                                             true, false, eab ? &*eab : nullptr));
   account_.key = key;
   account_.uri = account.url;
   account_.meta = AccountMeta::Now();

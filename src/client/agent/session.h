@@ -47,6 +47,9 @@ class Session {
   StoredAccount account_;
 };
 
+// --eab-kid/--eab-hmac-key/--eab-hmac-alg; nullopt when not given.
+Result<std::optional<ExternalAccountBinding>> EabFromOptions(const AgentOptions& options);
+
 // Contact URLs for -m (certbot accepts a comma-separated list).
 std::vector<std::string> ContactsFromEmail(const std::string& email);
 

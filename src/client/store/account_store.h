@@ -89,6 +89,23 @@ class AccountStore {
   // Removes the account directory, then this server's directory if empty.
   Status Delete(std::string_view id);
 
+  // Account key rollover (RFC 8555 7.3.5) on disk, around the CA's answer,
+  // so that a key the CA may hold is never lost. The id is the key's (see
+  // CertbotAccountId), so the new key makes a new account directory:
+  //  1. StageNewKey, before asking the CA: NEW_ID/private_key.json (0400,
+  //     written atomically) and meta.json, but no regr.json, so neither
+  //     certbot nor signet loads it yet (both skip an account without it).
+  //  2a. The CA accepted: the caller points renewal confs at NEW_ID,
+  //     Deletes OLD_ID, and Saves the account with the new key, which
+  //     writes regr.json last: only then is NEW_ID an account.
+  //  2b. The CA refused: DiscardStagedKey removes NEW_ID.
+  // A run killed after 1 leaves a staged account: StagedAccounts finds it
+  // (key and meta; the URL is the CA's to tell). kMalformed if NEW_ID
+  // already exists.
+  Status StageNewKey(const StoredAccount& current, const crypto::Key& new_key);
+  Status DiscardStagedKey(const crypto::Key& new_key);
+  std::vector<StoredAccount> StagedAccounts() const;
+
  private:
   AccountStore(std::filesystem::path accounts_root, std::filesystem::path dir,
                std::string server_path)

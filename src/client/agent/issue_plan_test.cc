@@ -1,0 +1,54 @@
+// Profiles in the issue plan: from the command line, from the renewal conf,
+// and the command line replacing the conf's on renew.
+#include <gtest/gtest.h>
+
+#include "client/agent/issue.h"
+
+namespace signet::client {
+namespace {
+
+RenewalConf Conf(const std::string& params) {
+  auto conf = RenewalConf::Parse("version = 2.1.0\n[renewalparams]\naccount = abc\n"
+                                 "server = https://ca.test/dir\n" + params);
+  EXPECT_TRUE(conf.ok());
+  return conf.ok() ? *conf : RenewalConf();
+}
+
+TEST(IssuePlanTest, ProfilesFromTheCommandLine) {
+  AgentOptions o;
+  o.domains = {"a.test"};
+  o.required_profile = "tlsserver";
+  auto plan = PlanFromOptions(o);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->required_profile, "tlsserver");
+  EXPECT_EQ(plan->preferred_profile, "");
+  o.preferred_profile = "classic";  // both are kept; ChooseProfile prefers required
+  auto both = PlanFromOptions(o);
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->preferred_profile, "classic");
+  EXPECT_EQ(both->required_profile, "tlsserver");
+}
+
+TEST(IssuePlanTest, ProfilesFromTheRenewalConf) {
+  AgentOptions o;
+  auto plan = PlanFromConf(Conf("required_profile = tlsserver\n"), {"a.test"}, o);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->required_profile, "tlsserver");
+  EXPECT_EQ(plan->preferred_profile, "");
+  // Each flag on renew replaces its own recorded value (certbot's renewal).
+  o.preferred_profile = "shortlived";
+  auto added = PlanFromConf(Conf("required_profile = tlsserver\n"), {"a.test"}, o);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->preferred_profile, "shortlived");
+  EXPECT_EQ(added->required_profile, "tlsserver");
+  o.required_profile = "classic";
+  auto replaced = PlanFromConf(Conf("required_profile = tlsserver\n"), {"a.test"}, o);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->required_profile, "classic");
+  auto none = PlanFromConf(Conf(""), {"a.test"}, AgentOptions{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->preferred_profile + none->required_profile, "");
+}
+
+}  // namespace
+}  // namespace signet::client
