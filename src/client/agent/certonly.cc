@@ -10,7 +10,7 @@
 #include "client/agent/commands.h"
 #include "client/agent/issue.h"
 #include "client/agent/obtain.h"
-#include "client/agent/renewal_policy.h"
+#include "client/agent/renewal_source.h"
 #include "client/agent/session.h"
 #include "client/store/lock.h"
 #include "pki/certificate.h"
@@ -70,11 +70,17 @@ std::string FreeLineageName(const StoreLayout& layout, const std::string& base) 
   return name;
 }
 
-Result<bool> LineageIsDue(const Lineage& lineage) {
-  SIGNET_ASSIGN_OR_RETURN(CertificateFiles files, lineage.ReadCurrent());
-  SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromPem(files.cert));
-  return IsDue(pki::NotBefore(cert.get()), pki::NotAfter(cert.get()),
-               lineage.conf().TopLevel("renew_before_expiry"), std::chrono::system_clock::now());
+std::string ForceReason(const AgentOptions& o) {
+  return o.force_renewal ? "--force-renewal" : "--dry-run";
+}
+
+// Whether `lineage` is due (renewal_check.h: the CA's ARI window, else the
+// expiry rule), asking the CA it was issued by.
+Result<RenewalCheck> CheckDue(const Lineage& lineage, const AgentOptions& o,
+                              RenewalInfoSource& source, const Output& out) {
+  std::string server = lineage.conf().Param("server").value_or(o.server);
+  return CheckLineageRenewal(lineage, StoreLayout(o.config_dir), server, source,
+                             [&out](const std::string& line) { out.Step(line); });
 }
 
 // certonly --csr: certbot writes the chain files into the working directory.
@@ -144,9 +150,11 @@ int Certonly(const AgentOptions& o) {
       auto names = lineage->CurrentNames();
       if (names.ok()) opts.domains = *names;
     }
-    auto due = LineageIsDue(*lineage);
-    if (!o.force_renewal && !o.dry_run && due.ok() && !*due) {
-      out.Step("Certificate not yet due for renewal; no action taken.");
+    RenewalInfoSource source;
+    auto due = o.force_renewal || o.dry_run ? Result<RenewalCheck>(ForcedRenewal(ForceReason(o)))
+                                            : CheckDue(*lineage, o, source, out);
+    if (due.ok() && !due->due) {
+      out.Step("Certificate not yet due for renewal; no action taken (" + due->reason + ").");
       out.Step("Certificate is at: " + lineage->LivePath(LineageItem::kFullchain).string());
       return 0;
     }
@@ -180,6 +188,7 @@ int Renew(const AgentOptions& o) {
     out.Step("Non-interactive renewal: random delay of " + std::to_string(seconds) + " seconds");
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
   }
+  RenewalInfoSource source;
   int renewed = 0, failed = 0, skipped = 0;
   bool hooks_ran = false;
   std::string post_hook;
@@ -190,9 +199,10 @@ int Renew(const AgentOptions& o) {
       ++failed;
       continue;
     }
-    auto due = LineageIsDue(*lineage);
-    if (!o.force_renewal && !o.dry_run && due.ok() && !*due) {
-      out.Step(name + ": not due for renewal yet");
+    auto due = o.force_renewal || o.dry_run ? Result<RenewalCheck>(ForcedRenewal(ForceReason(o)))
+                                            : CheckDue(*lineage, o, source, out);
+    if (due.ok() && !due->due) {
+      out.Step(name + ": not due for renewal yet: " + due->reason);
       ++skipped;
       continue;
     }

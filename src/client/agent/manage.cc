@@ -5,6 +5,7 @@
 
 #include "base/files.h"
 #include "client/agent/commands.h"
+#include "client/agent/renewal_check.h"
 #include "client/agent/session.h"
 #include "client/store/lineage.h"
 #include "client/store/lock.h"
@@ -106,6 +107,8 @@ int Delete(const AgentOptions& o) {
   if (!lock.ok()) return out.Fail("another instance of signet or certbot is running"), 1;
   Status s = Lineage::Delete(layout, o.cert_name);
   if (!s.ok()) return out.Fail("could not delete " + o.cert_name, s.error()), 1;
+  std::error_code ignored;  // the lineage's ARI cache (renewal_check.h)
+  std::filesystem::remove(AriStatePath(layout, o.cert_name), ignored);
   out.Step("Deleted all files relating to certificate " + o.cert_name + ".");
   return 0;
 }
