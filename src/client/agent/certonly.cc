@@ -80,7 +80,7 @@ Result<RenewalCheck> CheckDue(const Lineage& lineage, const AgentOptions& o,
                               RenewalInfoSource& source, const Output& out) {
   std::string server = lineage.conf().Param("server").value_or(o.server);
   return CheckLineageRenewal(lineage, StoreLayout(o.config_dir), server, source,
-                             [&out](const std::string& line) { out.Step(line); });
+                             [&out](const std::string& line) { out.Step(line); }, o.ari_refresh);
 }
 
 // certonly --csr: certbot writes the chain files into the working directory.

@@ -166,6 +166,8 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
                                    const Logger& log) {
   Deadline deadline = std::chrono::steady_clock::now() + request.timeout;
   log("Requesting a certificate for " + Join(request.names, ", "));
+  if (!request.replaces.empty())
+    log("The order replaces certificate " + request.replaces + " (RFC 9773)");
   Result<Order> ordered = acme.NewOrder(request.names, request.profile, request.replaces);
   if (!ordered.ok() && !request.replaces.empty() &&
       ordered.error().code == ErrorCode::kAlreadyReplaced) {

@@ -81,7 +81,8 @@ RenewalCheck DecideRenewal(X509* cert, const std::optional<AriState>& cached,
   c.cert_id = pki::AriCertIdOf(cert);
   if (c.cert_id.empty()) {
     c.fallback_reason = "the certificate has no authority key identifier";
-  } else if (cached && cached->cert_id == c.cert_id && env.now < cached->next_poll) {
+  } else if (cached && cached->cert_id == c.cert_id && env.now < cached->next_poll &&
+             !env.refresh) {
     c.ari = cached;
     c.basis = "ari-cached";
   } else {

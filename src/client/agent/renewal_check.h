@@ -60,6 +60,7 @@ struct RenewalCheck {
 struct RenewalEnv {
   TimePoint now;
   std::function<double()> uniform01;  // uniformly in [0, 1)
+  bool refresh = false;  // fetch even before the cached answer's next_poll
   // The CA's renewalInfo for a CertID; nullopt when the CA has none (no
   // renewalInfo in its directory).
   std::function<Result<std::optional<RenewalInfo>>(const std::string& cert_id)> fetch;

@@ -119,17 +119,21 @@ TEST_F(RenewalCheckTest, TheCacheIsUsedUntilRetryAfter) {
   EXPECT_EQ(cached.basis, "ari-cached");
   EXPECT_FALSE(cached.state_changed);
   EXPECT_EQ(cached.renew_at, first.renew_at);
+  env_.refresh = true;  // --ari-refresh
+  Decide(first.ari);
+  EXPECT_EQ(fetches_, 2) << "--ari-refresh did not ask";
+  env_.refresh = false;
   env_.now += 1h;  // Retry-After has passed
   uniform_ = 0.9;  // a re-roll would move renew_at
   RenewalCheck again = Decide(first.ari);
-  EXPECT_EQ(fetches_, 2);
+  EXPECT_EQ(fetches_, 3);
   EXPECT_EQ(again.basis, "ari");
   EXPECT_EQ(again.renew_at, first.renew_at) << "the same window keeps its chosen time";
   // A moved window is drawn from again.
   answer_ = Window("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z");
   env_.now += 7h;  // no Retry-After last time: 6 hours
   RenewalCheck moved = Decide(again.ari);
-  EXPECT_EQ(fetches_, 3);
+  EXPECT_EQ(fetches_, 4);
   EXPECT_TRUE(moved.due);
 }
 

@@ -33,13 +33,14 @@ Result<std::optional<RenewalInfo>> RenewalInfoSource::Fetch(const std::string& s
 
 Result<RenewalCheck> CheckLineageRenewal(const Lineage& lineage, const StoreLayout& layout,
                                          const std::string& server, RenewalInfoSource& source,
-                                         const Logger& log) {
+                                         const Logger& log, bool refresh) {
   SIGNET_ASSIGN_OR_RETURN(CertificateFiles files, lineage.ReadCurrent());
   SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromPem(files.cert));
   std::filesystem::path state_path = AriStatePath(layout, lineage.name());
   std::mt19937_64 rng(std::random_device{}());
   RenewalEnv env;
   env.now = std::chrono::system_clock::now();
+  env.refresh = refresh;
   env.uniform01 = [&rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
   env.fetch = [&](const std::string& cert_id) { return source.Fetch(server, cert_id); };
   RenewalCheck check = DecideRenewal(cert.get(), LoadAriState(state_path),

@@ -35,10 +35,10 @@ class RenewalInfoSource {
 
 // DecideRenewal for the lineage's current certificate, against the CA of
 // `server`, with its cache in CONFIG/ari/NAME.json (saved when it changed;
-// a failure to save is only logged). Logs the CA's explanationURL when the
+// a failure to save is only logged; `refresh` ignores its next_poll). Logs the CA's explanationURL when the
 // window was fetched now and has one. Errors: the certificate is unreadable.
 Result<RenewalCheck> CheckLineageRenewal(const Lineage& lineage, const StoreLayout& layout,
                                          const std::string& server, RenewalInfoSource& source,
-                                         const Logger& log);
+                                         const Logger& log, bool refresh = false);
 
 }  // namespace signet::client
