@@ -59,6 +59,35 @@ PY
 CERTID1=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cert_id"])' "$STATE")
 echo "ok: a future ARI window: no renewal; the RFC 9773 CertID and the window are cached"
 
+# --json: stdout is one document; the messages went to stderr.
+"$SIGNET" renew --json --no-random-sleep-on-renew "${base[@]}" >"$T/renew.json" 2>"$T/renew-json.err" \
+  || { cat "$T/renew-json.err"; fail "renew --json"; }
+python3 - "$T/renew.json" "$NAME" <<'PY' || fail "renew --json: $(cat "$T/renew.json")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["command"] == "renew" and doc["dry_run"] is False, doc
+assert doc["renewed"] == [] and doc["obtained"] == [] and doc["failed"] == [], doc
+[s] = doc["skipped"]
+assert s["name"] == sys.argv[2] and s["domains"] == [sys.argv[2]], s
+assert s["basis"] == "ari-cached", s  # the answer of the first renew, within its Retry-After
+assert s["reason"].startswith("not due until " + s["renew_at"] + " (ARI window "), s
+PY
+grep -q "not due for renewal yet" "$T/renew-json.err" || fail "renew --json: no messages on stderr"
+"$SIGNET" certificates --json "${base[@]}" >"$T/certs.json" 2>"$T/certs.err" || fail "certificates --json"
+python3 - "$T/certs.json" "$NAME" "$CERTID1" "$SERIAL1" "$CFG" <<'PY' || fail "certificates --json: $(cat "$T/certs.json")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+name, cert_id, serial, cfg = sys.argv[2:]
+[c] = doc["certificates"]
+assert c["name"] == name and c["domains"] == [name] and c["status"] == "valid", c
+assert c["serial"].lower().lstrip("0") == serial and c["key_type"] == "ECDSA", c
+assert c["paths"]["fullchain"] == f"{cfg}/live/{name}/fullchain.pem", c
+assert c["expiry"].endswith("Z") and c["not_before"] < c["expiry"], c
+assert c["ari"]["cert_id"] == cert_id, c
+assert c["ari"]["window_start"] <= c["ari"]["renew_at"] <= c["ari"]["window_end"], c
+PY
+echo "ok: renew --json and certificates --json report the skipped lineage and its ARI window"
+
 # 2. The CA moves the window into the past.
 "$SIGNETD" admin ari-window --data-dir "$DATA" --serial "$SERIAL1" \
   --start "$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M:%SZ)" \
@@ -71,7 +100,17 @@ grep -q "not due for renewal yet" "$T/renew2.log" \
 echo "ok: the cached answer holds until its Retry-After"
 cp -a "$CFG" "$T/le-before"  # the lineage as it was, for step 3 (its conf's paths moved too)
 sed -i "s#$CFG/#$T/le-before/#g" "$T/le-before/renewal/$NAME.conf"
-renew renew3.log --ari-refresh
+"$SIGNET" renew --no-random-sleep-on-renew --cert-name "$NAME" "${base[@]}" --ari-refresh --json \
+  >"$T/renew3.json" 2>"$T/renew3.log" || { cat "$T/renew3.log"; fail "renew --ari-refresh"; }
+python3 - "$T/renew3.json" "$NAME" "$CFG" <<'PY' || fail "renew --json: $(cat "$T/renew3.json")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+name, cfg = sys.argv[2:]
+[r] = doc["renewed"]
+assert doc["skipped"] == [] and doc["failed"] == [], doc
+assert r["name"] == name and r["cert_path"] == f"{cfg}/live/{name}/fullchain.pem", r
+assert r["reason"].startswith("renewal time ") and "has passed (ARI window" in r["reason"], r
+PY
 grep -q "the CA explains its renewal window at https://ca.example.test/incident-42" "$T/renew3.log" \
   || fail "explanationURL not logged: $(cat "$T/renew3.log")"
 grep -q "Renewed $NAME (version 2)" "$T/renew3.log" || fail "not renewed: $(cat "$T/renew3.log")"
