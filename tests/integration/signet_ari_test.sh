@@ -88,6 +88,13 @@ assert c["ari"]["window_start"] <= c["ari"]["renew_at"] <= c["ari"]["window_end"
 PY
 echo "ok: renew --json and certificates --json report the skipped lineage and its ARI window"
 
+# A dry run orders without "replaces": it must not use up the replacement
+# (step 2's real renewal would then meet alreadyReplaced).
+renew dry.log --dry-run
+grep -q "The dry run was successful" "$T/dry.log" || fail "dry run: $(cat "$T/dry.log")"
+grep -q "The order replaces certificate" "$T/dry.log" && fail "a dry run sent replaces"
+echo "ok: a dry run sends no replaces"
+
 # 2. The CA moves the window into the past.
 "$SIGNETD" admin ari-window --data-dir "$DATA" --serial "$SERIAL1" \
   --start "$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M:%SZ)" \
@@ -116,6 +123,7 @@ grep -q "the CA explains its renewal window at https://ca.example.test/incident-
 grep -q "Renewed $NAME (version 2)" "$T/renew3.log" || fail "not renewed: $(cat "$T/renew3.log")"
 [ "$(version_of)" = 2 ] || fail "live/ does not point at version 2"
 grep -q "The order replaces certificate $CERTID1" "$T/renew3.log" || fail "no replaces sent: $(cat "$T/renew3.log")"
+grep -q "already has a replacement order" "$T/renew3.log" && fail "the first replacement met alreadyReplaced"
 verify_lineage "$CFG" "$NAME" "$NAME"
 echo "ok: a window in the past: signet renew renews and logs the explanationURL"
 

@@ -207,7 +207,8 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   ObtainRequest request{plan.names, csr, plan.challenge_type};
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
-  if (lineage) {
+  // A dry run's order must not use up the certificate's one replacement.
+  if (lineage && !options.dry_run) {
     SIGNET_ASSIGN_OR_RETURN(request.replaces, ReplacesFor(session->acme(), plan, *lineage));
   }
   auto log = [&out](const std::string& line) { out.Step(line); };

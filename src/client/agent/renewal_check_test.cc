@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 
 #include "crypto/digest.h"
@@ -192,6 +193,27 @@ TEST_F(RenewalCheckTest, TheStateFileRoundTrips) {
   EXPECT_EQ(loaded->explanation_url, s.explanation_url);
   EXPECT_FALSE(LoadAriState(dir / "ari" / "missing.json"));
   std::filesystem::remove_all(dir);
+}
+
+TEST(RenewalInfoParse, RejectsWindowsRfc9773CallsInvalid) {
+  auto parse = [](const char* text) {
+    return ParseRenewalInfo(boost::json::parse(text).as_object(), "https://ca/ri/X");
+  };
+  auto ok = parse(R"({"suggestedWindow": {"start": "2027-02-01T00:00:00Z",
+                      "end": "2027-02-03T00:00:00Z"}, "explanationURL": "https://ca/why"})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->explanation_url, "https://ca/why");
+  for (const char* bad :
+       {R"({})", R"({"suggestedWindow": {"start": "2027-02-01T00:00:00Z"}})",
+        R"({"suggestedWindow": {"start": "yesterday", "end": "2027-02-03T00:00:00Z"}})",
+        R"({"suggestedWindow": {"start": "2027-02-03T00:00:00Z", "end": "2027-02-03T00:00:00Z"}})"}) {
+    auto r = parse(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kServerInternal);
+    EXPECT_EQ(r.error().detail.rfind("the renewal information at https://ca/ri/X is invalid: ", 0),
+              0u)
+        << r.error().detail;
+  }
 }
 
 TEST(Rfc3339, ParsesAndFormats) {
