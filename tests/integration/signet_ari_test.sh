@@ -20,9 +20,21 @@ base=(--server "$DIRECTORY" --config-dir "$CFG" --work-dir "$T/work" --logs-dir 
       --non-interactive)
 common=("${base[@]}" --standalone --http-01-port "$HTTP01_PORT" --http-01-address 127.0.0.1)
 NAME=ari.example.test
-"$SIGNET" certonly --agree-tos -m ops@example.com "${common[@]}" -d "$NAME" >"$T/issue.log" 2>&1 \
-  || { cat "$T/issue.log"; fail "certonly"; }
+"$SIGNET" certonly --json --agree-tos -m ops@example.com "${common[@]}" -d "$NAME" \
+  >"$T/issue.json" 2>"$T/issue.log" || { cat "$T/issue.log"; fail "certonly"; }
 verify_lineage "$CFG" "$NAME" "$NAME"
+python3 - "$T/issue.json" "$NAME" "$CFG" <<'PY' || fail "certonly --json: $(cat "$T/issue.json")"
+import json, subprocess, sys
+doc = json.load(open(sys.argv[1]))
+name, cfg = sys.argv[2:]
+assert doc["command"] == "certonly" and doc["renewed"] == [] and doc["skipped"] == [], doc
+[o] = doc["obtained"]
+assert o["name"] == name and o["domains"] == [name], o
+assert o["cert_path"] == f"{cfg}/live/{name}/fullchain.pem", o
+serial = subprocess.run(["openssl", "x509", "-in", f"{cfg}/live/{name}/cert.pem", "-noout",
+                         "-serial"], capture_output=True, text=True).stdout.split("=")[1].strip()
+assert int(o["serial"], 16) == int(serial, 16), (o, serial)
+PY
 serial_of() {  # CERT: signetd's spelling (lower-case hex, no leading zeros)
   openssl x509 -in "$1" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f' | sed 's/^0*//'
 }
