@@ -89,6 +89,17 @@ void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) 
   }
 }
 
+// ACME Renewal Information (RFC 9773) and machine-readable output.
+void AddAriJsonOptions(CLI::App& app, AgentOptions& o, const std::string& verb) {
+  if (verb == "certonly" || verb == "renew")
+    app.add_flag("--ari-refresh", o.ari_refresh,
+                 "ask the CA for its renewal window now, even before the Retry-After of its "
+                 "last answer")->group("renewal");
+  if (verb == "certonly" || verb == "renew" || verb == "certificates")
+    app.add_flag("--json", o.json, "print one JSON document on stdout (messages go to stderr)")
+        ->group("output");
+}
+
 void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
                 std::vector<std::string>& ignored_domains) {
   bool obtains = verb == "certonly" || verb == "renew";
@@ -167,6 +178,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
         ->group("revocation");
   }
   AddAccountOptions(app, o, verb);
+  AddAriJsonOptions(app, o, verb);
 }
 
 }  // namespace

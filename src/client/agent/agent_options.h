@@ -63,6 +63,9 @@ struct AgentOptions {
   bool dry_run = false;
   bool no_random_sleep_on_renew = false;
   std::string pre_hook, post_hook, deploy_hook;
+  // --ari-refresh: fetch renewal information (RFC 9773) even before the
+  // Retry-After of the cached answer.
+  bool ari_refresh = false;
 
   // Revocation.
   std::string reason = "unspecified";
@@ -78,6 +81,7 @@ struct AgentOptions {
   // Output.
   bool quiet = false;
   int verbose = 0;
+  bool json = false;  // --json: one JSON document on stdout, messages on stderr
 };
 
 }  // namespace signet::client

@@ -10,6 +10,8 @@
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
 #include "client/solvers/webroot_solver.h"
+#include "pki/ari_cert_id.h"
+#include "pki/certificate.h"
 #include "pki/csr_builder.h"
 
 namespace signet::client {
@@ -168,6 +170,19 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   return params;
 }
 
+// RFC 9773 5: the ARI CertID of the lineage's certificate, when the CA
+// offers renewal information and issued it (the conf's server is the
+// plan's); "" otherwise.
+Result<std::string> ReplacesFor(AcmeClient& acme, const IssuePlan& plan, const Lineage& lineage) {
+  if (lineage.conf().Param("server").value_or("") != plan.server) return std::string();
+  SIGNET_ASSIGN_OR_RETURN(Directory dir, acme.FetchDirectory());
+  if (dir.renewal_info.empty()) return std::string();
+  auto files = lineage.ReadCurrent();
+  if (!files.ok()) return std::string();
+  auto cert = pki::CertFromPem(files->cert);
+  return cert.ok() ? pki::AriCertIdOf(cert->get()) : std::string();
+}
+
 std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : sep) + n;
@@ -192,6 +207,10 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   ObtainRequest request{plan.names, csr, plan.challenge_type};
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
+  // A dry run's order must not use up the certificate's one replacement.
+  if (lineage && !options.dry_run) {
+    SIGNET_ASSIGN_OR_RETURN(request.replaces, ReplacesFor(session->acme(), plan, *lineage));
+  }
   auto log = [&out](const std::string& line) { out.Step(line); };
   SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
   if (options.dry_run) {

@@ -166,7 +166,18 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
                                    const Logger& log) {
   Deadline deadline = std::chrono::steady_clock::now() + request.timeout;
   log("Requesting a certificate for " + Join(request.names, ", "));
-  SIGNET_ASSIGN_OR_RETURN(Order order, acme.NewOrder(request.names, request.profile));
+  if (!request.replaces.empty())
+    log("The order replaces certificate " + request.replaces + " (RFC 9773)");
+  Result<Order> ordered = acme.NewOrder(request.names, request.profile, request.replaces);
+  if (!ordered.ok() && !request.replaces.empty() &&
+      ordered.error().code == ErrorCode::kAlreadyReplaced) {
+    // RFC 9773 5: another order already replaces the certificate (an earlier
+    // run that failed after ordering); an order without "replaces" is valid.
+    log("The CA says " + request.replaces + " was already replaced (" + ordered.error().detail +
+        "); ordering without \"replaces\"");
+    ordered = acme.NewOrder(request.names, request.profile);
+  }
+  SIGNET_ASSIGN_OR_RETURN(Order order, std::move(ordered));
   SIGNET_ASSIGN_OR_RETURN(std::vector<Pending> plan,
                           Plan(acme, order, request.names, request.challenge_type, log));
   if (!plan.empty()) {

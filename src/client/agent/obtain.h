@@ -24,6 +24,10 @@ struct ObtainRequest {
   // the chain to keep, among the default and the CA's alternates (RFC 8555
   // 7.4.2); the default when none matches or when empty.
   std::string preferred_chain;
+  // RFC 9773 5: the ARI CertID of the certificate this one renews, sent as
+  // the order's "replaces" ("" = none). When the CA answers alreadyReplaced,
+  // the order is placed again without it.
+  std::string replaces;
 };
 
 // The PEM chain the CA returned (leaf first), plus where it came from.
