@@ -251,5 +251,23 @@ TEST(MatchRequestedNameTest, TypeValueAndWildcardMustMatchARequestedName) {
   EXPECT_NE(refused.find("\"" + std::string(100, 'a') + "\"..."), std::string::npos) << refused;
 }
 
+// RFC 8738: an ip identifier matches a requested address in canonical form,
+// never a DNS name with the same text, never as a wildcard.
+TEST(MatchRequestedNameTest, IpIdentifiersMatchRequestedAddresses) {
+  const std::vector<std::string> requested = {"127.0.0.1", "2001:db8::1", "example.com"};
+  auto match = [&](const Authorization& a) {
+    Result<std::string> r = MatchRequestedName(a, requested);
+    return r.ok() ? *r : "refused: " + r.error().detail;
+  };
+  EXPECT_EQ(match(Authz("ip", "127.0.0.1", false)), "127.0.0.1");
+  EXPECT_EQ(match(Authz("IP", "2001:DB8:0::1", false)), "2001:db8::1");
+  EXPECT_EQ(match(Authz("ip", "127.0.0.2", false)),
+            "refused: the CA sent an authorization for \"ip\" identifier \"127.0.0.2\", which "
+            "was not requested (requested: 127.0.0.1, 2001:db8::1, example.com); refusing to "
+            "answer any challenge of this order");
+  EXPECT_TRUE(match(Authz("ip", "127.0.0.1", true)).starts_with("refused: "));
+  EXPECT_TRUE(match(Authz("dns", "127.0.0.1", false)).starts_with("refused: "));
+}
+
 }  // namespace
 }  // namespace signet::client
