@@ -141,7 +141,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
   if (obtains) {
     app.add_option("--csr", o.csr_path, "use this CSR (DER or PEM)")->group("certificate");
     app.add_flag("--standalone", [&o](int64_t) { o.authenticator = "standalone"; },
-                 "answer HTTP-01 with a built-in web server")->group("authenticator");
+                 "answer HTTP-01 (or TLS-ALPN-01) with a built-in server")->group("authenticator");
     app.add_flag("--webroot", [&o](int64_t) { o.authenticator = "webroot"; },
                  "place HTTP-01 files in a webroot (-w)")->group("authenticator");
     app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
