@@ -19,7 +19,8 @@ namespace signet::client {
 namespace {
 
 bool AnyIpAddress(const std::vector<std::string>& names) {
-  return std::any_of(names.begin(), names.end(), [](const auto& n) { return acme::IsIpAddress(n); });
+  return std::any_of(names.begin(), names.end(),
+                     [](const auto& n) { return acme::IsIpAddress(n); });
 }
 
 // Sets the plan's challenge types from `preferred` (canonical) and the

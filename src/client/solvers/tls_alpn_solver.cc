@@ -11,8 +11,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <thread>
 
@@ -85,14 +85,14 @@ Result<int> Listen(const std::string& address, uint16_t port, const std::string&
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
   if (::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &found) != 0)
-    return Error(ErrorCode::kMalformed,
-                 "cannot listen on \"" + shown + "\": not an IP address");
+    return Error(ErrorCode::kMalformed, "cannot listen on \"" + shown + "\": not an IP address");
   int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
   int err = fd < 0 ? errno : 0;
   if (fd >= 0) {
     int one = 1, zero = 0;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (found->ai_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+    if (found->ai_family == AF_INET6)
+      ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
     if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
       err = errno;
       ::close(fd);
@@ -124,7 +124,9 @@ class TlsAlpnSolver::Server {
   using Lookup = std::function<std::shared_ptr<const Served>(const std::string& sni)>;
 
   Server(int listen_fd, Lookup lookup)
-      : listen_fd_(listen_fd), stop_fd_(::eventfd(0, EFD_CLOEXEC)), lookup_(std::move(lookup)),
+      : listen_fd_(listen_fd),
+        stop_fd_(::eventfd(0, EFD_CLOEXEC)),
+        lookup_(std::move(lookup)),
         ctx_(SSL_CTX_new(TLS_server_method())) {
     SSL_CTX_set_min_proto_version(ctx_.get(), TLS1_2_VERSION);
     SSL_CTX_set_client_hello_cb(ctx_.get(), &Server::OnClientHello, this);
@@ -178,7 +180,9 @@ class TlsAlpnSolver::Server {
 
   static int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen,
                         const unsigned char* in, unsigned inlen, void*) {
-    static const unsigned char kOurs[] = "\x0a" "acme-tls/1";
+    static const unsigned char kOurs[] =
+        "\x0a"
+        "acme-tls/1";
     unsigned char* chosen = nullptr;
     if (SSL_select_next_proto(&chosen, outlen, kOurs, sizeof(kOurs) - 1, in, inlen) !=
         OPENSSL_NPN_NEGOTIATED)
@@ -231,10 +235,11 @@ Status TlsAlpnSolver::Perform(const std::vector<ChallengeSpec>& challenges) {
       return Error(ErrorCode::kMalformed, "the standalone TLS-ALPN server cannot answer a " +
                                               c.type + " challenge for " + c.domain);
     SIGNET_ASSIGN_OR_RETURN(std::string sni, TlsAlpnServerName(c));
-    SIGNET_ASSIGN_OR_RETURN(pki::AcmeTlsCert cert,
-                            pki::BuildAcmeTlsCert(c.identifier_type, c.domain, c.key_authorization));
-    built.emplace_back(sni, std::make_shared<const Served>(
-                                Served{std::move(cert.key), std::move(cert.cert)}));
+    SIGNET_ASSIGN_OR_RETURN(
+        pki::AcmeTlsCert cert,
+        pki::BuildAcmeTlsCert(c.identifier_type, c.domain, c.key_authorization));
+    built.emplace_back(
+        sni, std::make_shared<const Served>(Served{std::move(cert.key), std::move(cert.cert)}));
   }
   if (!server_) SIGNET_RETURN_IF_ERROR(StartServer());
   std::lock_guard<std::mutex> lock(mutex_);
