@@ -8,6 +8,7 @@
 #include "client/agent/challenge_prefs.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
+#include "client/solvers/by_type_solver.h"
 #include "client/solvers/hooks.h"
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
@@ -39,36 +40,6 @@ Status SetChallengeTypes(IssuePlan& p, std::vector<std::string> preferred) {
                    "wildcard " + n + " needs --preferred-challenges dns with --manual");
   return OkStatus();
 }
-
-// Answers each challenge with the solver for its type.
-class ByTypeSolver : public Solver {
- public:
-  void Add(const std::string& type, std::unique_ptr<Solver> solver) {
-    solvers_[type] = std::move(solver);
-  }
-  Status Perform(const std::vector<ChallengeSpec>& challenges) override {
-    for (auto& [type, specs] : Split(challenges)) {
-      auto it = solvers_.find(type);
-      if (it == solvers_.end())
-        return Error(ErrorCode::kMalformed, "this authenticator cannot answer " + type);
-      SIGNET_RETURN_IF_ERROR(it->second->Perform(specs));
-    }
-    return OkStatus();
-  }
-  void Cleanup(const std::vector<ChallengeSpec>& challenges) override {
-    for (auto& [type, specs] : Split(challenges))
-      if (auto it = solvers_.find(type); it != solvers_.end()) it->second->Cleanup(specs);
-  }
-
- private:
-  static std::map<std::string, std::vector<ChallengeSpec>> Split(
-      const std::vector<ChallengeSpec>& challenges) {
-    std::map<std::string, std::vector<ChallengeSpec>> out;
-    for (const auto& c : challenges) out[c.type].push_back(c);
-    return out;
-  }
-  std::map<std::string, std::unique_ptr<Solver>> solvers_;
-};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <string>
 
+#include "client/solvers/by_type_solver.h"
 #include "client/solvers/solvers_test_util.h"
 #include "crypto/digest.h"
 #include "crypto/ossl.h"
@@ -172,6 +173,44 @@ TEST(TlsAlpnSolverTest, RefusesOtherChallengeTypes) {
   EXPECT_NE(s.error().detail.find("cannot answer a http-01 challenge for a.test"),
             std::string::npos);
   EXPECT_EQ(solver.port(), 0);
+}
+
+// Records what it was asked to publish and clean up.
+class Recorder : public Solver {
+ public:
+  explicit Recorder(std::vector<std::string>* log) : log_(log) {}
+  Status Perform(const std::vector<ChallengeSpec>& cs) override {
+    for (const auto& c : cs) log_->push_back("perform " + c.type + " " + c.domain);
+    return OkStatus();
+  }
+  void Cleanup(const std::vector<ChallengeSpec>& cs) override {
+    for (const auto& c : cs) log_->push_back("cleanup " + c.type + " " + c.domain);
+  }
+
+ private:
+  std::vector<std::string>* log_;
+};
+
+TEST(ByTypeSolverTest, EachSolverGetsItsTypeOnly) {
+  std::vector<std::string> log;
+  ByTypeSolver solver;
+  solver.Add("http-01", std::make_unique<Recorder>(&log));
+  solver.Add("tls-alpn-01", std::make_unique<Recorder>(&log));
+  ChallengeSpec http = TlsAlpn01("a.test"), alpn = TlsAlpn01("b.test");
+  http.type = "http-01";
+  ASSERT_TRUE(solver.Perform({http, alpn}).ok());
+  solver.Cleanup({http, alpn});
+  EXPECT_EQ(log,
+            (std::vector<std::string>{"perform http-01 a.test", "perform tls-alpn-01 b.test",
+                                      "cleanup http-01 a.test", "cleanup tls-alpn-01 b.test"}));
+  log.clear();
+  ChallengeSpec dns = TlsAlpn01("c.test");
+  dns.type = "dns-01";
+  Status s = solver.Perform({http, dns});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kMalformed);
+  EXPECT_EQ(s.error().detail, "this authenticator cannot answer dns-01 (for c.test)");
+  EXPECT_TRUE(log.empty());  // nothing published
 }
 
 }  // namespace
