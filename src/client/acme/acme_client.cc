@@ -3,6 +3,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "acme/ip_identifier.h"
 #include "base/base64url.h"
 #include "crypto/digest.h"
 
@@ -112,7 +113,7 @@ Result<Order> AcmeClient::NewOrder(const std::vector<std::string>& dns_names,
   json::array ids;
   std::string names;
   for (const std::string& n : dns_names) {
-    ids.push_back(json::object{{"type", "dns"}, {"value", n}});
+    ids.push_back(json::object{{"type", acme::IsIpAddress(n) ? "ip" : "dns"}, {"value", n}});
     names += (names.empty() ? "" : ", ") + n;
   }
   json::object payload{{"identifiers", std::move(ids)}};

@@ -45,7 +45,13 @@ struct AgentOptions {
   std::map<std::string, std::string> webroot_map;  // domain -> webroot (each -w applies to later -d)
   std::string manual_auth_hook;
   std::string manual_cleanup_hook;
-  std::string preferred_challenges;  // "http" | "dns" ("" = http)
+  // Comma-separated, most preferred first: http, dns, tls-alpn-01 ("" =
+  // the authenticator's default).
+  std::string preferred_challenges;
+  int tls_alpn01_port = 443;  // signet: the standalone TLS-ALPN-01 server's port
+  // --ip-address (certbot 5.3), canonical; also appended to `domains` after
+  // the -d names, so everything downstream sees one list of names.
+  std::vector<std::string> ip_addresses;
 
   // The certificate key.
   std::string key_type = "ecdsa";  // rsa | ecdsa

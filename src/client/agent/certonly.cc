@@ -95,12 +95,14 @@ int CertonlyWithCsr(const AgentOptions& o, const Output& out, std::vector<RunOut
   auto plan = PlanFromOptions(o);
   if (!plan.ok()) return out.Fail(plan.error().detail), 1;
   plan->names = pki::CsrDnsNames(*csr);
+  plan->names.insert(plan->names.end(), csr->ip_addresses.begin(), csr->ip_addresses.end());
   auto session = Session::Open(o, plan->server, out, true);
   if (!session.ok()) return out.Fail("account", session.error()), 1;
   auto solver = MakeSolver(*plan);
   auto profile = OrderProfile((*session)->acme(), *plan, out);
   if (!profile.ok()) return out.Fail("could not obtain the certificate", profile.error()), 1;
   ObtainRequest request{plan->names, *der, plan->challenge_type};
+  request.challenge_types = plan->challenge_types;
   request.profile = *profile;
   auto got = ObtainCertificate((*session)->acme(), *solver, request,
                                [&out](const std::string& l) { out.Step(l); });

@@ -3,18 +3,47 @@
 #include <algorithm>
 
 #include "base/files.h"
+#include "acme/ip_identifier.h"
 #include "client/acme/profiles.h"
+#include "client/agent/challenge_prefs.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
+#include "client/solvers/by_type_solver.h"
 #include "client/solvers/hooks.h"
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
+#include "client/solvers/tls_alpn_solver.h"
 #include "client/solvers/webroot_solver.h"
 #include "pki/ari_cert_id.h"
 #include "pki/certificate.h"
 #include "pki/csr_builder.h"
 
 namespace signet::client {
+namespace {
+
+bool AnyIpAddress(const std::vector<std::string>& names) {
+  return std::any_of(names.begin(), names.end(),
+                     [](const auto& n) { return acme::IsIpAddress(n); });
+}
+
+// Sets the plan's challenge types from `preferred` (canonical) and the
+// authenticator; wildcards need dns-01 among them.
+Status SetChallengeTypes(IssuePlan& p, std::vector<std::string> preferred) {
+  p.preferred_challenges = std::move(preferred);
+  SIGNET_ASSIGN_OR_RETURN(p.challenge_types,
+                          ChallengesFor(p.authenticator, p.preferred_challenges,
+                                        AnyIpAddress(p.names)));
+  p.challenge_type = p.challenge_types.front();
+  bool dns = std::find(p.challenge_types.begin(), p.challenge_types.end(), "dns-01") !=
+             p.challenge_types.end();
+  for (const auto& n : p.names)
+    if (n.rfind("*.", 0) == 0 && !dns)
+      return Error(ErrorCode::kMalformed,
+                   "wildcard " + n + " needs --preferred-challenges dns with --manual");
+  return OkStatus();
+}
+
+}  // namespace
 
 Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   IssuePlan p;
@@ -33,17 +62,11 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   }
   p.manual_auth_hook = o.manual_auth_hook;
   p.manual_cleanup_hook = o.manual_cleanup_hook;
-  if (o.preferred_challenges == "dns" || o.preferred_challenges == "dns-01") p.challenge_type = "dns-01";
-  else if (!o.preferred_challenges.empty() && o.preferred_challenges != "http" &&
-           o.preferred_challenges != "http-01")
-    return Error(ErrorCode::kMalformed, "unsupported --preferred-challenges " + o.preferred_challenges +
-                                            " (use http or dns)");
-  if (p.challenge_type == "dns-01" && p.authenticator != "manual")
-    return Error(ErrorCode::kMalformed, "dns challenges need --manual with --manual-auth-hook");
-  for (const auto& n : p.names)
-    if (n.rfind("*.", 0) == 0 && p.challenge_type != "dns-01")
-      return Error(ErrorCode::kMalformed,
-                   "wildcard " + n + " needs --preferred-challenges dns with --manual");
+  p.tls_alpn01_port = o.tls_alpn01_port;
+  p.tls_alpn01_port_set = o.tls_alpn01_port != 443;
+  SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> preferred,
+                          ParsePreferredChallenges(o.preferred_challenges));
+  SIGNET_RETURN_IF_ERROR(SetChallengeTypes(p, std::move(preferred)));
   p.key_type = o.key_type;
   p.rsa_key_size = o.rsa_key_size;
   p.elliptic_curve = o.elliptic_curve;
@@ -82,8 +105,24 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.manual_auth_hook = o.manual_auth_hook.empty() ? param("manual_auth_hook", "") : o.manual_auth_hook;
   p.manual_cleanup_hook =
       o.manual_cleanup_hook.empty() ? param("manual_cleanup_hook", "") : o.manual_cleanup_hook;
-  auto prefs = conf.ParamList("pref_challs");
-  if (prefs && !prefs->empty() && (*prefs)[0].rfind("dns", 0) == 0) p.challenge_type = "dns-01";
+  if (auto port = conf.Param("tls_alpn01_port")) {
+    p.tls_alpn01_port = std::atoi(port->c_str());
+    p.tls_alpn01_port_set = true;
+  }
+  if (o.tls_alpn01_port != 443) {
+    p.tls_alpn01_port = o.tls_alpn01_port;
+    p.tls_alpn01_port_set = true;
+  }
+  std::vector<std::string> preferred;
+  if (!o.preferred_challenges.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(preferred, ParsePreferredChallenges(o.preferred_challenges));
+  } else {
+    // An entry this agent does not know (an old certbot's tls-sni-01) is skipped.
+    for (const auto& entry : conf.ParamList("pref_challs").value_or(std::vector<std::string>{}))
+      if (auto known = ParsePreferredChallenges(entry); known.ok())
+        preferred.insert(preferred.end(), known->begin(), known->end());
+  }
+  SIGNET_RETURN_IF_ERROR(SetChallengeTypes(p, std::move(preferred)));
   p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
@@ -108,7 +147,14 @@ std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan) {
   }
   if (plan.authenticator == "manual")
     return std::make_unique<ManualSolver>(plan.manual_auth_hook, plan.manual_cleanup_hook);
-  return std::make_unique<StandaloneSolver>(plan.http01_address, uint16_t(plan.http01_port));
+  // Standalone: the HTTP server for http-01, the TLS one for tls-alpn-01,
+  // both on --http-01-address; each binds only when a challenge needs it.
+  auto standalone = std::make_unique<ByTypeSolver>();
+  standalone->Add("http-01", std::make_unique<StandaloneSolver>(plan.http01_address,
+                                                                uint16_t(plan.http01_port)));
+  standalone->Add("tls-alpn-01", std::make_unique<TlsAlpnSolver>(plan.http01_address,
+                                                                 uint16_t(plan.tls_alpn01_port)));
+  return standalone;
 }
 
 Result<std::string> OrderProfile(AcmeClient& acme, const IssuePlan& plan, const Output& out) {
@@ -152,7 +198,8 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
     if (!plan.manual_auth_hook.empty()) params.Set("manual_auth_hook", plan.manual_auth_hook);
     if (!plan.manual_cleanup_hook.empty()) params.Set("manual_cleanup_hook", plan.manual_cleanup_hook);
   }
-  if (plan.challenge_type == "dns-01") params.SetList("pref_challs", {"dns-01"});
+  if (!plan.preferred_challenges.empty()) params.SetList("pref_challs", plan.preferred_challenges);
+  if (plan.tls_alpn01_port_set) params.SetInt("tls_alpn01_port", plan.tls_alpn01_port);
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
@@ -205,6 +252,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
   std::unique_ptr<Solver> solver = MakeSolver(plan);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
+  request.challenge_types = plan.challenge_types;
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
   // A dry run's order must not use up the certificate's one replacement.
