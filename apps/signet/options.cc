@@ -115,10 +115,6 @@ void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) 
 
 // ACME Renewal Information (RFC 9773) and machine-readable output.
 void AddAriJsonOptions(CLI::App& app, AgentOptions& o, const std::string& verb) {
-  if (verb == "certonly" || verb == "renew")
-    app.add_flag("--ari-refresh", o.ari_refresh,
-                 "ask the CA for its renewal window now, even before the Retry-After of its "
-                 "last answer")->group("renewal");
   if (verb == "certonly" || verb == "renew" || verb == "certificates")
     app.add_flag("--json", o.json, "print one JSON document on stdout (messages go to stderr)")
         ->group("output");

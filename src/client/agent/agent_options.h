@@ -69,9 +69,6 @@ struct AgentOptions {
   bool dry_run = false;
   bool no_random_sleep_on_renew = false;
   std::string pre_hook, post_hook, deploy_hook;
-  // --ari-refresh: fetch renewal information (RFC 9773) even before the
-  // Retry-After of the cached answer.
-  bool ari_refresh = false;
 
   // Revocation.
   std::string reason = "unspecified";

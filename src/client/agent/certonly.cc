@@ -76,12 +76,16 @@ std::string ForceReason(const AgentOptions& o) {
 }
 
 // Whether `lineage` is due (renewal_check.h: the CA's ARI window, else the
-// expiry rule), asking the CA it was issued by.
+// expiry rule), asking the CA it was issued by on every run, as certbot 4.1
+// does: an operator's new window (an incident, a mass revocation) is seen by
+// the next renew. The timer runs renew twice a day, so a CA is asked about
+// a certificate no more often than its usual Retry-After (6 hours) allows.
 Result<RenewalCheck> CheckDue(const Lineage& lineage, const AgentOptions& o,
                               RenewalInfoSource& source, const Output& out) {
   std::string server = lineage.conf().Param("server").value_or(o.server);
   return CheckLineageRenewal(lineage, StoreLayout(o.config_dir), server, source,
-                             [&out](const std::string& line) { out.Step(line); }, o.ari_refresh);
+                             [&out](const std::string& line) { out.Step(line); },
+                             /*refresh=*/true);
 }
 
 // certonly --csr: certbot writes the chain files into the working directory.

@@ -7,9 +7,11 @@
 // changes on every `renew` does not belong in a file certbot rewrites):
 //   {"cert_id": "...", "window_start": RFC 3339, "window_end": ...,
 //    "renew_at": ..., "next_poll": ..., "explanation_url": "..."}
-// It is used until next_poll (the answer's Retry-After, clamped to one
-// minute .. one day, six hours without one; RFC 9773 4.3) and only for the
-// certificate it was fetched for: a renewed certificate has another CertID.
+// With `refresh` unset it is used until next_poll (the answer's Retry-After,
+// clamped to one minute .. one day, six hours without one; RFC 9773 4.3);
+// `renew` sets it (certonly.cc: it asks on every run, as certbot 4.1). It
+// applies only to the certificate it was fetched for: a renewed certificate
+// has another CertID.
 // renew_at is the uniformly random time within the window (4.2); it is kept
 // while the CA's window stays the same, so repeated polls do not re-roll it.
 #pragma once

@@ -120,9 +120,9 @@ TEST_F(RenewalCheckTest, TheCacheIsUsedUntilRetryAfter) {
   EXPECT_EQ(cached.basis, "ari-cached");
   EXPECT_FALSE(cached.state_changed);
   EXPECT_EQ(cached.renew_at, first.renew_at);
-  env_.refresh = true;  // --ari-refresh
+  env_.refresh = true;  // as renew asks
   Decide(first.ari);
-  EXPECT_EQ(fetches_, 2) << "--ari-refresh did not ask";
+  EXPECT_EQ(fetches_, 2) << "refresh did not ask";
   env_.refresh = false;
   env_.now += 1h;  // Retry-After has passed
   uniform_ = 0.9;  // a re-roll would move renew_at
