@@ -123,7 +123,8 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
     app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
                  "answer challenges through hooks")->group("authenticator");
     app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot or manual")
-        ->check(CLI::IsMember({"standalone", "webroot", "manual"}))->group("authenticator");
+        ->check(CLI::IsMember({"standalone", "webroot", "manual", "dns-rfc2136"}))
+        ->group("authenticator");
     app.add_option("-w,--webroot-path", o.webroot_paths, "webroot for the -d values that follow")
         ->group("authenticator");
     app.add_option("--http-01-port", o.http01_port, "port of the standalone server (80)")
@@ -136,6 +137,14 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
         ->group("authenticator");
     app.add_option("--preferred-challenges", o.preferred_challenges, "http or dns")
         ->group("authenticator");
+    app.add_flag("--dns-rfc2136", [&o](int64_t) { o.authenticator = "dns-rfc2136"; },
+                 "answer DNS challenges with RFC 2136 dynamic updates (TSIG)")
+        ->group("authenticator");
+    app.add_option("--dns-rfc2136-credentials", o.dns_rfc2136_credentials,
+                   "RFC 2136 credentials INI file")->group("authenticator");
+    app.add_option("--dns-rfc2136-propagation-seconds", o.dns_rfc2136_propagation_seconds,
+                   "longest wait for every authoritative server to answer the TXT (60)")
+        ->check(CLI::NonNegativeNumber)->group("authenticator");
     app.add_option("--key-type", o.key_type, "rsa or ecdsa")
         ->check(CLI::IsMember({"rsa", "ecdsa"}))->group("key");
     app.add_option("--rsa-key-size", o.rsa_key_size, "RSA modulus bits")

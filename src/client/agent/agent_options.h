@@ -46,6 +46,10 @@ struct AgentOptions {
   std::string manual_auth_hook;
   std::string manual_cleanup_hook;
   std::string preferred_challenges;  // "http" | "dns" ("" = http)
+  // certbot-dns-rfc2136 (--dns-rfc2136): the credentials INI file, and the
+  // upper bound on the wait for the authoritative servers (-1: certbot's 60).
+  std::string dns_rfc2136_credentials;
+  int dns_rfc2136_propagation_seconds = -1;
 
   // The certificate key.
   std::string key_type = "ecdsa";  // rsa | ecdsa

@@ -6,6 +6,7 @@
 #include "client/acme/profiles.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
+#include "client/rfc2136/solver.h"
 #include "client/solvers/hooks.h"
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
@@ -36,8 +37,19 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
            o.preferred_challenges != "http-01")
     return Error(ErrorCode::kMalformed, "unsupported --preferred-challenges " + o.preferred_challenges +
                                             " (use http or dns)");
-  if (p.challenge_type == "dns-01" && p.authenticator != "manual")
-    return Error(ErrorCode::kMalformed, "dns challenges need --manual with --manual-auth-hook");
+  p.dns_rfc2136_credentials = o.dns_rfc2136_credentials;
+  p.dns_rfc2136_propagation_seconds = o.dns_rfc2136_propagation_seconds;
+  if (p.authenticator == "dns-rfc2136") {
+    if (p.challenge_type == "http-01") p.challenge_type = "dns-01";
+    if (p.dns_rfc2136_credentials.empty())
+      return Error(ErrorCode::kMalformed,
+                   "--dns-rfc2136 needs --dns-rfc2136-credentials FILE (the RFC 2136 "
+                   "credentials INI file)");
+  }
+  if (p.challenge_type == "dns-01" && p.authenticator != "manual" &&
+      p.authenticator != "dns-rfc2136")
+    return Error(ErrorCode::kMalformed,
+                 "dns challenges need --manual with --manual-auth-hook, or --dns-rfc2136");
   for (const auto& n : p.names)
     if (n.rfind("*.", 0) == 0 && p.challenge_type != "dns-01")
       return Error(ErrorCode::kMalformed,
@@ -80,8 +92,16 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.manual_auth_hook = o.manual_auth_hook.empty() ? param("manual_auth_hook", "") : o.manual_auth_hook;
   p.manual_cleanup_hook =
       o.manual_cleanup_hook.empty() ? param("manual_cleanup_hook", "") : o.manual_cleanup_hook;
+  p.dns_rfc2136_credentials = o.dns_rfc2136_credentials.empty()
+                                  ? param("dns_rfc2136_credentials", "")
+                                  : o.dns_rfc2136_credentials;
+  p.dns_rfc2136_propagation_seconds =
+      o.dns_rfc2136_propagation_seconds >= 0
+          ? o.dns_rfc2136_propagation_seconds
+          : std::atoi(param("dns_rfc2136_propagation_seconds", "-1").c_str());
   auto prefs = conf.ParamList("pref_challs");
   if (prefs && !prefs->empty() && (*prefs)[0].rfind("dns", 0) == 0) p.challenge_type = "dns-01";
+  if (p.authenticator == "dns-rfc2136" && p.challenge_type == "http-01") p.challenge_type = "dns-01";
   p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
@@ -98,7 +118,15 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   return p;
 }
 
-std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan) {
+std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out) {
+  if (plan.authenticator == "dns-rfc2136") {
+    int wait = plan.dns_rfc2136_propagation_seconds < 0 ? 60 : plan.dns_rfc2136_propagation_seconds;
+    auto log = [out](const std::string& line) {
+      if (out) out->Step(line);
+    };
+    return std::make_unique<rfc2136::Solver>(plan.dns_rfc2136_credentials,
+                                             std::chrono::seconds(wait), log);
+  }
   if (plan.authenticator == "webroot") {
     std::map<std::string, std::filesystem::path> map;
     for (const auto& [d, w] : plan.webroot_map) map[d] = w;
@@ -150,6 +178,13 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
     if (!plan.manual_auth_hook.empty()) params.Set("manual_auth_hook", plan.manual_auth_hook);
     if (!plan.manual_cleanup_hook.empty()) params.Set("manual_cleanup_hook", plan.manual_cleanup_hook);
   }
+  if (plan.authenticator == "dns-rfc2136") {
+    // certbot stores the path made absolute.
+    params.Set("dns_rfc2136_credentials",
+               std::filesystem::absolute(plan.dns_rfc2136_credentials).string());
+    if (plan.dns_rfc2136_propagation_seconds >= 0)
+      params.SetInt("dns_rfc2136_propagation_seconds", plan.dns_rfc2136_propagation_seconds);
+  }
   if (plan.challenge_type == "dns-01") params.SetList("pref_challs", {"dns-01"});
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
@@ -188,7 +223,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
     SIGNET_ASSIGN_OR_RETURN(key, NewCertificateKey(plan));
   }
   SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
-  std::unique_ptr<Solver> solver = MakeSolver(plan);
+  std::unique_ptr<Solver> solver = MakeSolver(plan, &out);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;

@@ -33,6 +33,8 @@ struct IssuePlan {
   std::string manual_auth_hook;
   std::string manual_cleanup_hook;
   std::string challenge_type = "http-01";
+  std::string dns_rfc2136_credentials;          // --dns-rfc2136
+  int dns_rfc2136_propagation_seconds = -1;     // -1: 60
   std::string key_type = "ecdsa";
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";
@@ -49,7 +51,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& options);
 Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::string>& names,
                                const AgentOptions& options);
 
-std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan);
+// `out` (optional) receives the solver's progress lines and warnings.
+std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out = nullptr);
 
 // The newOrder profile for `plan` given what the CA offers (ChooseProfile);
 // prints why a preferred profile was not used.

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# signet --dns-rfc2136 (certbot-dns-rfc2136's flags and credentials file)
+# against signetd, with a real bind9 accepting TSIG-signed dynamic updates:
+# a name and a wildcard, every TSIG algorithm, renew from the renewal conf,
+# the TXT records deleted afterwards, a wrong secret refused (BADSIG), the
+# world-readable warning, and the wait on every authoritative server.
+# Usage: signet_rfc2136_test.sh SIGNET SIGNETD
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/agent_lib.sh"
+source "$(dirname "$0")/bind9_lib.sh"
+SIGNET=$1
+mkdir -p "$T/bind"
+ALGS="HMAC-MD5 HMAC-SHA1 HMAC-SHA224 HMAC-SHA256 HMAC-SHA384 HMAC-SHA512"
+allow=""
+for a in $ALGS; do
+  tsig-keygen -a "$a" "key-$a" >>"$T/bind/keys.conf"
+  allow+="key key-$a; "
+done
+for z in rfc lag; do
+  cat >"$T/bind/$z.zone" <<ZONE
+\$TTL 1
+@   IN SOA ns1.$z.test. hostmaster.test. 1 60 60 600 1
+@   IN NS  ns1.$z.test.
+ns1 IN A   127.0.0.1
+*   IN A   127.0.0.1
+ZONE
+done
+# lag.test. has a second authoritative server that never answers.
+printf '@ IN NS ns2.lag.test.\nns2 IN A 127.0.0.2\n' >>"$T/bind/lag.zone"
+BIND9_EXTRA_ZONES="include \"$T/bind/keys.conf\";
+zone \"rfc.test.\" { type primary; file \"$T/bind/rfc.zone\"; allow-update { $allow}; };
+zone \"lag.test.\" { type primary; file \"$T/bind/lag.zone\"; allow-update { $allow}; };"
+start_bind9
+start_signetd_ca "$2"
+export REQUESTS_CA_BUNDLE="$TRUST"
+
+secret_of() { sed -n "/key \"key-$1\"/,/};/s/.*secret \"\(.*\)\";/\1/p" "$T/bind/keys.conf"; }
+creds() {  # FILE ALGORITHM [SECRET]: a credentials file, mode 0600
+  { echo "# certbot-dns-rfc2136 credentials"
+    echo "dns_rfc2136_server = 127.0.0.1"
+    echo "dns_rfc2136_port = $DNS_PORT"
+    echo "dns_rfc2136_name = key-$2"
+    echo "dns_rfc2136_secret = ${3:-$(secret_of "$2")}"
+    [ "$2" = HMAC-MD5 ] || echo "dns_rfc2136_algorithm = $2"; } >"$1"
+  chmod 600 "$1"
+}
+CFG="$T/le"
+run_signet() {  # LOG ARGS...
+  local log=$1; shift
+  "$SIGNET" "$@" --server "$DIRECTORY" --config-dir "$CFG" --work-dir "$T/work" \
+    --logs-dir "$T/logs" -n --agree-tos -m ops@example.com >"$T/$log" 2>&1
+}
+txt() { dig +short +norecurse -p "$DNS_PORT" @127.0.0.1 "$1" TXT; }
+
+# A name and its wildcard; HMAC-SHA256. With the default 60 s upper bound the
+# run ends as soon as the one authoritative server answers, not after 60 s.
+creds "$T/rfc2136.ini" HMAC-SHA256
+start=$(date +%s)
+run_signet issue.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  -d rfc.test -d '*.rfc.test' || fail "signet --dns-rfc2136: $(cat "$T/issue.log")"
+took=$(( $(date +%s) - start ))
+[ "$took" -lt 30 ] || fail "took $took s: slept instead of checking the authoritative servers"
+verify_lineage "$CFG" rfc.test rfc.test '*.rfc.test'
+grep -q "Waiting up to 60 seconds for every authoritative server" "$T/issue.log" \
+  || fail "no propagation note: $(cat "$T/issue.log")"
+grep -q "Unsafe permissions" "$T/issue.log" && fail "warned about a 0600 credentials file"
+[ -z "$(txt _acme-challenge.rfc.test)" ] || fail "TXT left behind: $(txt _acme-challenge.rfc.test)"
+conf="$CFG/renewal/rfc.test.conf"
+grep -q "^authenticator = dns-rfc2136$" "$conf" || fail "renewal conf: $(cat "$conf")"
+grep -q "^dns_rfc2136_credentials = $T/rfc2136.ini$" "$conf" || fail "renewal conf: $(cat "$conf")"
+grep -q "^pref_challs = dns-01,$" "$conf" || fail "renewal conf: $(cat "$conf")"
+echo "ok: name and wildcard in ${took}s, TXT removed, renewal conf"
+
+# renew replays the renewal conf.
+run_signet renew.log renew --force-renewal --no-random-sleep-on-renew \
+  || fail "renew: $(cat "$T/renew.log")"
+[ -f "$CFG/archive/rfc.test/cert2.pem" ] || fail "renew wrote no cert2.pem: $(cat "$T/renew.log")"
+echo "ok: renew through --dns-rfc2136"
+
+# Every algorithm certbot-dns-rfc2136 names (MD5 by default, no algorithm key).
+for a in $ALGS; do
+  creds "$T/$a.ini" "$a"
+  run_signet "alg-$a.log" certonly --dry-run --dns-rfc2136 --dns-rfc2136-credentials "$T/$a.ini" \
+    -d "$(echo "$a" | tr A-Z a-z).rfc.test" || fail "$a: $(cat "$T/alg-$a.log")"
+done
+echo "ok: $ALGS"
+
+# A wrong secret: bind9 answers NOTAUTH with TSIG error BADSIG; one line, exit 1.
+creds "$T/bad.ini" HMAC-SHA256 "$(printf 'not the secret at all!!!' | base64)"
+if run_signet bad.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/bad.ini" -d bad.rfc.test; then
+  fail "a wrong TSIG secret succeeded"
+fi
+grep -q "NOTAUTH (BADSIG" "$T/bad.log" || fail "wrong secret: $(cat "$T/bad.log")"
+[ "$(grep -c '^signet:' "$T/bad.log")" = 1 ] || fail "not one error line: $(cat "$T/bad.log")"
+echo "ok: wrong secret: $(grep '^signet:' "$T/bad.log")"
+
+# A world-readable credentials file: certbot's warning, then it goes on.
+chmod 644 "$T/rfc2136.ini"
+run_signet perms.log certonly --dry-run --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  -d perms.rfc.test || fail "world-readable: $(cat "$T/perms.log")"
+grep -q "Unsafe permissions on credentials configuration file: $T/rfc2136.ini" "$T/perms.log" \
+  || fail "no permissions warning: $(cat "$T/perms.log")"
+echo "ok: world-readable warning"
+
+# Every authoritative server is asked: ns2.lag.test (127.0.0.2) never
+# answers, so signet waits the whole bound, names it, and goes on.
+run_signet lag.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  --dns-rfc2136-propagation-seconds 3 -d lag.test || fail "lag.test: $(cat "$T/lag.log")"
+grep -q "still do not answer the TXT record: _acme-challenge.lag.test at 127.0.0.2;" "$T/lag.log" \
+  || fail "no warning about 127.0.0.2: $(cat "$T/lag.log")"
+grep -q "at 127.0.0.1" "$T/lag.log" && fail "127.0.0.1 answered but is named: $(cat "$T/lag.log")"
+[ -z "$(txt _acme-challenge.lag.test)" ] || fail "TXT left behind in lag.test"
+echo "ok: waits for every authoritative server"
+# The same credentials file works for certbot-dns-rfc2136, and signet renews
+# the lineage certbot made from certbot's renewal conf.
+certbot certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  --dns-rfc2136-propagation-seconds 1 -d peer.rfc.test -n --agree-tos \
+  --register-unsafely-without-email --server "$DIRECTORY" --config-dir "$T/cb" --work-dir "$T/cbw" \
+  --logs-dir "$T/cbl" >"$T/certbot.log" 2>&1 || fail "certbot --dns-rfc2136: $(tail "$T/certbot.log")"
+"$SIGNET" renew --cert-name peer.rfc.test --force-renewal --no-random-sleep-on-renew \
+  --config-dir "$T/cb" --work-dir "$T/cbw" --logs-dir "$T/cbl" -n >"$T/renew-cb.log" 2>&1 \
+  || fail "signet renew of certbot's lineage: $(cat "$T/renew-cb.log")"
+[ -f "$T/cb/archive/peer.rfc.test/cert2.pem" ] || fail "no cert2.pem: $(cat "$T/renew-cb.log")"
+echo "ok: certbot-dns-rfc2136 reads the same file; signet renews its lineage"
+echo "PASS"
