@@ -1,11 +1,14 @@
 #include "client/rfc2136/client.h"
 
+#include <arpa/inet.h>
 #include <ldns/ldns.h>
 #include <netdb.h>
 #include <sys/socket.h>
 
 #include <cstdlib>
 #include <memory>
+
+#include "client/rfc2136/tsig.h"
 
 namespace signet::client::rfc2136 {
 namespace {
@@ -19,8 +22,6 @@ using ResolverPtr = std::unique_ptr<ldns_resolver, ResolverFree>;
 using PktPtr = std::unique_ptr<ldns_pkt, PktFree>;
 using RdfPtr = std::unique_ptr<ldns_rdf, RdfFree>;
 using RrListPtr = std::unique_ptr<ldns_rr_list, RrListFree>;
-
-constexpr uint16_t kFudge = 300;  // RFC 8945 10: the recommended fudge
 
 std::string Absolute(std::string name) {
   if (name.empty() || name.back() != '.') name += '.';
@@ -45,20 +46,6 @@ Result<ResolverPtr> NewResolver(const std::string& address, int port, bool tcp,
   ldns_resolver_set_retry(res.get(), 1);
   ldns_resolver_set_timeout(res.get(), timeval{time_t(timeout.count()), 0});
   return res;
-}
-
-// `res` also needs the key: ldns verifies the response's TSIG with it.
-Status Sign(ldns_resolver* res, ldns_pkt* pkt, const Credentials& c) {
-  std::string alg = TsigAlgorithmName(c.algorithm);
-  ldns_resolver_set_tsig_keyname(res, c.key_name.c_str());
-  ldns_resolver_set_tsig_keydata(res, c.secret.c_str());
-  ldns_resolver_set_tsig_algorithm(res, alg.c_str());
-  ldns_status st = ldns_pkt_tsig_sign(pkt, c.key_name.c_str(), c.secret.c_str(), kFudge,
-                                      alg.c_str(), nullptr);
-  if (st != LDNS_STATUS_OK)
-    return Error(ErrorCode::kMalformed, std::string("cannot sign with TSIG key ") + c.key_name +
-                                            ": " + ldns_get_errorstr_by_id(st));
-  return OkStatus();
 }
 
 std::string TsigErrorName(int e) {
@@ -92,6 +79,60 @@ Result<PktPtr> Exchange(ldns_resolver* res, ldns_pkt* query, const std::string& 
     return Error(ErrorCode::kDns, "DNS server " + server + ": " + ldns_get_errorstr_by_id(st));
   if (!answer) return Error(ErrorCode::kDns, "DNS server " + server + " did not answer");
   return answer;
+}
+
+struct SignedReply {
+  PktPtr pkt;
+  TsigResult tsig;
+};
+
+// Sends `query` TSIG-signed over TCP to the credentials' server; the parsed
+// answer with what its TSIG record says.
+Result<SignedReply> SignedExchange(const Credentials& c, const ldns_pkt* query,
+                                   std::chrono::seconds timeout) {
+  SIGNET_ASSIGN_OR_RETURN(TsigKey key, MakeTsigKey(c));
+  uint8_t* raw = nullptr;
+  size_t size = 0;
+  if (ldns_pkt2wire(&raw, query, &size) != LDNS_STATUS_OK)
+    return Error(ErrorCode::kServerInternal, "cannot write the DNS message");
+  std::string wire(reinterpret_cast<const char*>(raw), size);
+  std::free(raw);
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  SIGNET_ASSIGN_OR_RETURN(std::string mac, SignMessage(&wire, key, uint64_t(now.count())));
+  sockaddr_storage to{};
+  socklen_t to_len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&to);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&to);
+  if (inet_pton(AF_INET, c.server.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(uint16_t(c.port));
+    to_len = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, c.server.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(uint16_t(c.port));
+    to_len = sizeof(sockaddr_in6);
+  } else {
+    return Error(ErrorCode::kMalformed, "not an IP address: " + c.server);
+  }
+  std::unique_ptr<ldns_buffer, decltype(&ldns_buffer_free)> qb(ldns_buffer_new(wire.size()),
+                                                               &ldns_buffer_free);
+  ldns_buffer_write(qb.get(), wire.data(), wire.size());
+  uint8_t* reply = nullptr;
+  size_t reply_size = 0;
+  ldns_status st = ldns_tcp_send(&reply, qb.get(), &to, to_len,
+                                 timeval{time_t(timeout.count()), 0}, &reply_size);
+  std::unique_ptr<uint8_t, decltype(&std::free)> reply_owner(reply, &std::free);
+  if (st != LDNS_STATUS_OK || !reply)
+    return Error(ErrorCode::kDns, "DNS server " + c.server + " port " + std::to_string(c.port) +
+                                      ": " + ldns_get_errorstr_by_id(st));
+  std::string_view reply_wire(reinterpret_cast<const char*>(reply), reply_size);
+  ldns_pkt* parsed = nullptr;
+  if (ldns_wire2pkt(&parsed, reply, reply_size) != LDNS_STATUS_OK)
+    return Error(ErrorCode::kDns, "DNS server " + c.server + " sent a malformed answer");
+  SignedReply out{PktPtr(parsed), {}};
+  SIGNET_ASSIGN_OR_RETURN(out.tsig, CheckResponse(reply_wire, key, mac));
+  return out;
 }
 
 // The TXT strings of `rr`, concatenated (RFC 7208 3.3 style, as ACME does).
@@ -133,8 +174,11 @@ Result<PktPtr> Query(const Credentials& c, const std::string& name, ldns_rr_type
   ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
   if (!qname) return Error(ErrorCode::kMalformed, "not a domain name: " + name);
   PktPtr q(ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN, 0));  // RD off
-  if (sign) SIGNET_RETURN_IF_ERROR(Sign(res.get(), q.get(), c));
-  return Exchange(res.get(), q.get(), c.server);
+  if (!sign) return Exchange(res.get(), q.get(), c.server);
+  SIGNET_ASSIGN_OR_RETURN(SignedReply reply, SignedExchange(c, q.get(), timeout));
+  if (ldns_pkt_get_rcode(reply.pkt.get()) == LDNS_RCODE_NOERROR && !reply.tsig.verified)
+    return Error(ErrorCode::kDns, "DNS server " + c.server + ": the answer's TSIG does not verify");
+  return std::move(reply.pkt);
 }
 
 }  // namespace
@@ -169,8 +213,6 @@ Result<std::string> Client::FindZone(const std::string& name) const {
 
 Status Client::SendUpdate(const std::string& zone, const std::string& name,
                           const std::string& value, bool add, int ttl) const {
-  SIGNET_ASSIGN_OR_RETURN(ResolverPtr res,
-                          NewResolver(credentials_.server, credentials_.port, true, timeout_));
   ldns_rr* rr = ldns_rr_new();
   ldns_rr_set_owner(rr, ldns_dname_new_frm_str(Absolute(name).c_str()));
   ldns_rr_set_type(rr, LDNS_RR_TYPE_TXT);
@@ -188,20 +230,22 @@ Status Client::SendUpdate(const std::string& zone, const std::string& name,
   PktPtr pkt(ldns_update_pkt_new(ldns_dname_new_frm_str(zone.c_str()), LDNS_RR_CLASS_IN, nullptr,
                                  updates.get(), nullptr));
   if (!pkt) return Error(ErrorCode::kServerInternal, "cannot build the DNS UPDATE for " + name);
-  SIGNET_RETURN_IF_ERROR(Sign(res.get(), pkt.get(), credentials_));
   const char* what = add ? "adding" : "deleting";
-  auto answer = Exchange(res.get(), pkt.get(), credentials_.server);
+  auto answer = SignedExchange(credentials_, pkt.get(), timeout_);
   if (!answer.ok())
     return Error(ErrorCode::kDns, std::string("Encountered error ") + what + " TXT record " +
                                       name + ": " + answer.error().detail);
-  int rcode = ldns_pkt_get_rcode(answer->get());
-  if (rcode == LDNS_RCODE_NOERROR) return OkStatus();
+  int rcode = ldns_pkt_get_rcode(answer->pkt.get());
+  const TsigResult& tsig = answer->tsig;
+  if (rcode == LDNS_RCODE_NOERROR) {
+    if (tsig.verified) return OkStatus();
+    return Error(ErrorCode::kDns, "DNS server " + credentials_.server + " answered " + what +
+                                      " TXT record " + name + " without a valid TSIG signature");
+  }
   std::string detail = RcodeName(rcode);
-  if (const ldns_rr* tsig = ldns_pkt_tsig(answer->get()); tsig && ldns_rr_rd_count(tsig) > 5) {
-    int err = ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5));
-    if (err != 0)
-      detail += " (" + TsigErrorName(err) + ": check dns_rfc2136_name, dns_rfc2136_secret and "
-                "dns_rfc2136_algorithm)";
+  if (tsig.error != 0) {
+    detail += " (" + TsigErrorName(tsig.error) + ": check dns_rfc2136_name, dns_rfc2136_secret "
+              "and dns_rfc2136_algorithm)";
   } else if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
     detail += " (is the TSIG key " + credentials_.key_name + " allowed to update zone " + zone +
               "?)";

@@ -2,7 +2,7 @@
 // server, and the direct queries the RFC 2136 authenticator makes: the SOA
 // walk that finds the zone (as certbot-dns-rfc2136 does), the zone's NS set,
 // and TXT questions to each authoritative server. Built on ldns (libldns),
-// which writes and parses the messages and computes/verifies the TSIG MACs.
+// which writes and parses the messages; TSIG is tsig.h (OpenSSL HMAC).
 //
 // Each call opens its own connection; updates go over TCP as certbot's do.
 // Thread-safety: none needed; no state besides the configuration.
