@@ -3,7 +3,10 @@
 # against signetd, with a real bind9 accepting TSIG-signed dynamic updates:
 # a name and a wildcard, every TSIG algorithm, renew from the renewal conf,
 # the TXT records deleted afterwards, a wrong secret refused (BADSIG), the
-# world-readable warning, and the wait on every authoritative server.
+# world-readable warning, and the wait on every authoritative server; then
+# dns-account-01 and dns-persist-01 through --dns-rfc2136 and through
+# --manual hooks (CERTBOT_VALIDATION_NAME), and certbot-dns-rfc2136 reading
+# the same credentials file.
 # Usage: signet_rfc2136_test.sh SIGNET SIGNETD
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/agent_lib.sh"
@@ -31,7 +34,7 @@ BIND9_EXTRA_ZONES="include \"$T/bind/keys.conf\";
 zone \"rfc.test.\" { type primary; file \"$T/bind/rfc.zone\"; allow-update { $allow}; };
 zone \"lag.test.\" { type primary; file \"$T/bind/lag.zone\"; allow-update { $allow}; };"
 start_bind9
-start_signetd_ca "$2"
+start_signetd_ca "$2" --caa-identity signet.test
 export REQUESTS_CA_BUNDLE="$TRUST"
 
 secret_of() { sed -n "/key \"key-$1\"/,/};/s/.*secret \"\(.*\)\";/\1/p" "$T/bind/keys.conf"; }
@@ -114,6 +117,61 @@ grep -q "still do not answer the TXT record: _acme-challenge.lag.test at 127.0.0
 grep -q "at 127.0.0.1" "$T/lag.log" && fail "127.0.0.1 answered but is named: $(cat "$T/lag.log")"
 [ -z "$(txt _acme-challenge.lag.test)" ] || fail "TXT left behind in lag.test"
 echo "ok: waits for every authoritative server"
+# dns-account-01: the record at _LABEL._acme-challenge.NAME, LABEL from the
+# account URL (draft-ietf-acme-dns-account-label), removed afterwards.
+ACCT=$(sed -n 's/^Account registered: //p' "$T/issue.log")
+[ -n "$ACCT" ] || fail "no account URL in $(cat "$T/issue.log")"
+LABEL=_$(printf '%s' "$ACCT" | openssl dgst -sha256 -binary | head -c 10 | base32 | tr A-Z a-z | tr -d '=')
+run_signet acct.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  --preferred-challenges dns-account-01 -d acct.rfc.test -d '*.acct.rfc.test' \
+  || fail "dns-account-01: $(cat "$T/acct.log")"
+verify_lineage "$CFG" acct.rfc.test acct.rfc.test '*.acct.rfc.test'
+[ "$(grep -c "^dns-account-01 challenge for acct.rfc.test: valid" "$T/acct.log")" = 2 ] \
+  || fail "not validated by dns-account-01: $(cat "$T/acct.log")"
+grep -q "^pref_challs = dns-account-01,$" "$CFG/renewal/acct.rfc.test.conf" \
+  || fail "renewal conf: $(cat "$CFG/renewal/acct.rfc.test.conf")"
+[ -z "$(txt "$LABEL._acme-challenge.acct.rfc.test")" ] || fail "dns-account-01 TXT left behind"
+echo "ok: dns-account-01 through --dns-rfc2136 ($LABEL)"
+
+# dns-persist-01: standing records "signet.test; accounturi=ACCT" (and with
+# policy=wildcard for the wildcard), left in place; a second order finds them.
+run_signet persist.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  --preferred-challenges dns-persist-01 -d persist.rfc.test -d '*.persist.rfc.test' \
+  || fail "dns-persist-01: $(cat "$T/persist.log")"
+verify_lineage "$CFG" persist.rfc.test persist.rfc.test '*.persist.rfc.test'
+[ "$(grep -c "^dns-persist-01 challenge for persist.rfc.test: valid" "$T/persist.log")" = 2 ] \
+  || fail "not validated by dns-persist-01: $(cat "$T/persist.log")"
+got=$(txt _validation-persist.persist.rfc.test | sort)
+want=$(printf '"signet.test; accounturi=%s"\n"signet.test; accounturi=%s; policy=wildcard"' "$ACCT" "$ACCT")
+[ "$got" = "$want" ] || fail "persist records: want $want got $got"
+run_signet persist2.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  --preferred-challenges dns-persist-01 -d persist.rfc.test --cert-name persist2 \
+  || fail "second dns-persist-01 order: $(cat "$T/persist2.log")"
+[ "$(txt _validation-persist.persist.rfc.test | sort)" = "$want" ] || fail "records changed"
+echo "ok: dns-persist-01 through --dns-rfc2136"
+
+# The same two through --manual hooks, which get CERTBOT_VALIDATION_NAME.
+cat >"$T/hook.sh" <<HOOK
+#!/bin/sh
+op=\$1
+echo "\$CERTBOT_DOMAIN \$CERTBOT_VALIDATION_NAME \$CERTBOT_VALIDATION" >>"$T/hook.log"
+printf 'server 127.0.0.1 $DNS_PORT\nzone test.\nupdate %s %s. 1 TXT "%s"\nsend\n' \
+  "\$op" "\$CERTBOT_VALIDATION_NAME" "\$CERTBOT_VALIDATION" | nsupdate
+HOOK
+chmod +x "$T/hook.sh"
+for type in dns-account-01 dns-persist-01; do
+  run_signet "manual-$type.log" certonly --manual --manual-auth-hook "$T/hook.sh add" \
+    --manual-cleanup-hook "$T/hook.sh delete" --preferred-challenges "$type" \
+    -d "$type.example.test" || fail "--manual $type: $(cat "$T/manual-$type.log")"
+  grep -q "^$type challenge for $type.example.test: valid" "$T/manual-$type.log" \
+    || fail "--manual $type: $(cat "$T/manual-$type.log")"
+done
+grep -q "^dns-account-01.example.test $LABEL._acme-challenge.dns-account-01.example.test " \
+  "$T/hook.log" || fail "hook env: $(cat "$T/hook.log")"
+grep -q "^dns-persist-01.example.test _validation-persist.dns-persist-01.example.test signet.test; accounturi=$ACCT$" \
+  "$T/hook.log" || fail "hook env: $(cat "$T/hook.log")"
+echo "ok: dns-account-01 and dns-persist-01 through --manual hooks"
+
 # The same credentials file works for certbot-dns-rfc2136, and signet renews
 # the lineage certbot made from certbot's renewal conf.
 certbot certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \

@@ -7,6 +7,7 @@
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
 #include "client/rfc2136/solver.h"
+#include "client/solvers/dns_records.h"
 #include "client/solvers/hooks.h"
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
@@ -33,10 +34,13 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.manual_auth_hook = o.manual_auth_hook;
   p.manual_cleanup_hook = o.manual_cleanup_hook;
   if (o.preferred_challenges == "dns" || o.preferred_challenges == "dns-01") p.challenge_type = "dns-01";
+  else if (o.preferred_challenges == "dns-account-01" || o.preferred_challenges == "dns-persist-01")
+    p.challenge_type = o.preferred_challenges;
   else if (!o.preferred_challenges.empty() && o.preferred_challenges != "http" &&
            o.preferred_challenges != "http-01")
-    return Error(ErrorCode::kMalformed, "unsupported --preferred-challenges " + o.preferred_challenges +
-                                            " (use http or dns)");
+    return Error(ErrorCode::kMalformed,
+                 "unsupported --preferred-challenges " + o.preferred_challenges +
+                     " (use http, dns, dns-account-01 or dns-persist-01)");
   p.dns_rfc2136_credentials = o.dns_rfc2136_credentials;
   p.dns_rfc2136_propagation_seconds = o.dns_rfc2136_propagation_seconds;
   if (p.authenticator == "dns-rfc2136") {
@@ -46,12 +50,13 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
                    "--dns-rfc2136 needs --dns-rfc2136-credentials FILE (the RFC 2136 "
                    "credentials INI file)");
   }
-  if (p.challenge_type == "dns-01" && p.authenticator != "manual" &&
+  if (IsDnsChallenge(p.challenge_type) && p.authenticator != "manual" &&
       p.authenticator != "dns-rfc2136")
-    return Error(ErrorCode::kMalformed,
-                 "dns challenges need --manual with --manual-auth-hook, or --dns-rfc2136");
+    return Error(ErrorCode::kMalformed, p.challenge_type +
+                                            " challenges need --manual with --manual-auth-hook, "
+                                            "or --dns-rfc2136");
   for (const auto& n : p.names)
-    if (n.rfind("*.", 0) == 0 && p.challenge_type != "dns-01")
+    if (n.rfind("*.", 0) == 0 && !IsDnsChallenge(p.challenge_type))
       return Error(ErrorCode::kMalformed,
                    "wildcard " + n + " needs --preferred-challenges dns with --manual");
   p.key_type = o.key_type;
@@ -100,7 +105,8 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
           ? o.dns_rfc2136_propagation_seconds
           : std::atoi(param("dns_rfc2136_propagation_seconds", "-1").c_str());
   auto prefs = conf.ParamList("pref_challs");
-  if (prefs && !prefs->empty() && (*prefs)[0].rfind("dns", 0) == 0) p.challenge_type = "dns-01";
+  if (prefs && !prefs->empty() && (*prefs)[0].rfind("dns", 0) == 0)
+    p.challenge_type = IsDnsChallenge((*prefs)[0]) ? (*prefs)[0] : "dns-01";
   if (p.authenticator == "dns-rfc2136" && p.challenge_type == "http-01") p.challenge_type = "dns-01";
   p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
@@ -185,7 +191,7 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
     if (plan.dns_rfc2136_propagation_seconds >= 0)
       params.SetInt("dns_rfc2136_propagation_seconds", plan.dns_rfc2136_propagation_seconds);
   }
-  if (plan.challenge_type == "dns-01") params.SetList("pref_challs", {"dns-01"});
+  if (IsDnsChallenge(plan.challenge_type)) params.SetList("pref_challs", {plan.challenge_type});
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")

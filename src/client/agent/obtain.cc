@@ -4,6 +4,7 @@
 
 #include "client/acme/problem.h"
 #include "client/agent/preferred_chain.h"
+#include "client/solvers/dns_records.h"
 
 namespace signet::client {
 namespace {
@@ -72,9 +73,10 @@ Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order,
                    "the CA offers no " + type + " challenge for " + authz.identifier.value +
                        " (offered: " + Join(offered, ", ") + "); choose another authenticator");
     }
-    ChallengeSpec spec{authz.identifier.value, type, c->token, acme.KeyAuthorization(c->token),
-                       type == "dns-01" ? acme.Dns01TxtValue(c->token)
-                                        : acme.KeyAuthorization(c->token)};
+    ChallengeInputs in{authz.identifier.value, authz.wildcard, type, c->token,
+                       c->token.empty() ? "" : acme.KeyAuthorization(c->token),
+                       acme.account_url(), c->issuer_domain_names};
+    SIGNET_ASSIGN_OR_RETURN(ChallengeSpec spec, MakeChallengeSpec(in));
     out.push_back({url, c->url, std::move(spec)});
   }
   return out;

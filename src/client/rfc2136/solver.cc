@@ -39,7 +39,7 @@ Status Solver::Perform(const std::vector<ChallengeSpec>& challenges) {
       Cleanup(challenges);
       return added;
     }
-    published_.push_back({*zone, want.name, want.value});
+    published_.push_back({*zone, want.name, want.value, c.type == "dns-persist-01"});
     records.push_back(published_.back());
   }
   return WaitForAuthoritativeServers(records);
@@ -92,6 +92,10 @@ Status Solver::WaitForAuthoritativeServers(const std::vector<Record>& records) {
 
 void Solver::Cleanup(const std::vector<ChallengeSpec>& challenges) {
   for (const Record& r : published_) {
+    if (r.keep) {
+      if (log_) log_("Leaving the dns-persist-01 record " + r.name + " TXT \"" + r.value + "\" in place");
+      continue;
+    }
     Status st = client_->DeleteTxt(r.zone, r.name, r.value);
     if (!st.ok() && log_) log_("Warning: " + st.error().detail);
   }

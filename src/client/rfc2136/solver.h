@@ -12,6 +12,11 @@
 // bound passes first, Perform warns, naming the servers still missing a
 // record, and returns anyway, so the CA is told no later than certbot would.
 //
+// Record names and values are DnsRecordFor's: dns-01, dns-account-01 and
+// dns-persist-01. Cleanup deletes what Perform added except dns-persist-01
+// records, which are standing records by design (the next order from the
+// account finds them); remove one with nsupdate when retiring it.
+//
 // The credentials file is read by Perform, as certbot reads it when it
 // performs challenges (so its warning about world-readable permissions and
 // its errors appear there).
@@ -45,6 +50,7 @@ class Solver : public client::Solver {
  private:
   struct Record {
     std::string zone, name, value;
+    bool keep = false;  // dns-persist-01: left in place by Cleanup
   };
   Status WaitForAuthoritativeServers(const std::vector<Record>& records);
 
