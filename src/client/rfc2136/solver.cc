@@ -42,7 +42,10 @@ Status Solver::Perform(const std::vector<ChallengeSpec>& challenges) {
     published_.push_back({*zone, want.name, want.value, c.type == "dns-persist-01"});
     records.push_back(published_.back());
   }
-  return WaitForAuthoritativeServers(records);
+  // The caller runs Cleanup only after a successful Perform: undo here.
+  Status waited = WaitForAuthoritativeServers(records);
+  if (!waited.ok()) Cleanup(challenges);
+  return waited;
 }
 
 Status Solver::WaitForAuthoritativeServers(const std::vector<Record>& records) {
