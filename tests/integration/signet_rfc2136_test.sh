@@ -19,6 +19,8 @@ for a in $ALGS; do
   tsig-keygen -a "$a" "key-$a" >>"$T/bind/keys.conf"
   allow+="key key-$a; "
 done
+# A good key that the zones do not allow to update.
+tsig-keygen -a HMAC-SHA256 key-other >>"$T/bind/keys.conf"
 for z in rfc lag; do
   cat >"$T/bind/$z.zone" <<ZONE
 \$TTL 1
@@ -99,6 +101,28 @@ fi
 grep -q "NOTAUTH (BADSIG" "$T/bad.log" || fail "wrong secret: $(cat "$T/bad.log")"
 [ "$(grep -c '^signet:' "$T/bad.log")" = 1 ] || fail "not one error line: $(cat "$T/bad.log")"
 echo "ok: wrong secret: $(grep '^signet:' "$T/bad.log")"
+
+# A valid key the zone does not allow: REFUSED, naming the key and zone.
+sed -e "s/^dns_rfc2136_name = .*/dns_rfc2136_name = key-other/" \
+  -e "s|^dns_rfc2136_secret = .*|dns_rfc2136_secret = $(secret_of other)|" "$T/rfc2136.ini" >"$T/other.ini"
+chmod 600 "$T/other.ini"
+run_signet other.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/other.ini" \
+  -d other.rfc.test && fail "a key without allow-update succeeded"
+grep -q "^signet: .*adding TXT record _acme-challenge.other.rfc.test: REFUSED (is the TSIG key key-other allowed to update zone rfc.test.?)" \
+  "$T/other.log" || fail "refused: $(cat "$T/other.log")"
+echo "ok: $(grep '^signet:' "$T/other.log")"
+
+# No DNS server at the configured port, and no credentials file: one line each.
+sed "s/^dns_rfc2136_port = .*/dns_rfc2136_port = 33099/" "$T/rfc2136.ini" >"$T/closed.ini"
+chmod 600 "$T/closed.ini"
+run_signet closed.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/closed.ini" \
+  -d closed.rfc.test && fail "an unreachable DNS server succeeded"
+grep -q "^signet: .*Encountered error when making query: no answer from DNS server 127.0.0.1 port 33099 over TCP" "$T/closed.log" || fail "closed port: $(cat "$T/closed.log")"
+[ "$(grep -c '^signet:' "$T/closed.log")" = 1 ] || fail "not one line: $(cat "$T/closed.log")"
+run_signet nofile.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/none.ini" \
+  -d nofile.rfc.test && fail "a missing credentials file succeeded"
+grep -q "^signet: .*File not found: $T/none.ini" "$T/nofile.log" || fail "$(cat "$T/nofile.log")"
+echo "ok: $(grep '^signet:' "$T/closed.log")"
 
 # A world-readable credentials file: certbot's warning, then it goes on.
 chmod 644 "$T/rfc2136.ini"

@@ -75,9 +75,11 @@ Result<PktPtr> Exchange(ldns_resolver* res, ldns_pkt* query, const std::string& 
     answer.reset(raw);
   }
   if (answer && ldns_pkt_get_rcode(answer.get()) != LDNS_RCODE_NOERROR) return answer;
-  if (st != LDNS_STATUS_OK)
-    return Error(ErrorCode::kDns, "DNS server " + server + ": " + ldns_get_errorstr_by_id(st));
-  if (!answer) return Error(ErrorCode::kDns, "DNS server " + server + " did not answer");
+  if (st != LDNS_STATUS_OK || !answer)
+    return Error(ErrorCode::kDns, "no answer from DNS server " + server + " port " +
+                                      std::to_string(ldns_resolver_port(res)) +
+                                      (ldns_resolver_usevc(res) ? " over TCP" : " over UDP") +
+                                      " (" + ldns_get_errorstr_by_id(st) + ")");
   return answer;
 }
 
@@ -124,8 +126,9 @@ Result<SignedReply> SignedExchange(const Credentials& c, const ldns_pkt* query,
                                  timeval{time_t(timeout.count()), 0}, &reply_size);
   std::unique_ptr<uint8_t, decltype(&std::free)> reply_owner(reply, &std::free);
   if (st != LDNS_STATUS_OK || !reply)
-    return Error(ErrorCode::kDns, "DNS server " + c.server + " port " + std::to_string(c.port) +
-                                      ": " + ldns_get_errorstr_by_id(st));
+    return Error(ErrorCode::kDns, "no answer from DNS server " + c.server + " port " +
+                                      std::to_string(c.port) + " over TCP (" +
+                                      ldns_get_errorstr_by_id(st) + ")");
   std::string_view reply_wire(reinterpret_cast<const char*>(reply), reply_size);
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, reply, reply_size) != LDNS_STATUS_OK)
@@ -197,8 +200,12 @@ Result<std::string> Client::FindZone(const std::string& name) const {
   std::string guess = Absolute(name);
   std::string tried;
   while (!guess.empty() && guess != ".") {
-    SIGNET_ASSIGN_OR_RETURN(PktPtr answer, Query(credentials_, guess, LDNS_RR_TYPE_SOA,
-                                                 credentials_.sign_query, timeout_));
+    auto queried = Query(credentials_, guess, LDNS_RR_TYPE_SOA, credentials_.sign_query, timeout_);
+    if (!queried.ok())  // certbot's wording, then why
+      return Error(ErrorCode::kDns, "Encountered error when making query: " +
+                                        queried.error().detail +
+                                        "; check dns_rfc2136_server and dns_rfc2136_port");
+    PktPtr answer = std::move(*queried);
     RdfPtr qname(ldns_dname_new_frm_str(guess.c_str()));
     if (ldns_pkt_get_rcode(answer.get()) == LDNS_RCODE_NOERROR && ldns_pkt_aa(answer.get()) &&
         !AnswersOf(answer.get(), qname.get(), LDNS_RR_TYPE_SOA).empty())
