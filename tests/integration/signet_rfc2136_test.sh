@@ -21,7 +21,7 @@ for a in $ALGS; do
 done
 # A good key that the zones do not allow to update.
 tsig-keygen -a HMAC-SHA256 key-other >>"$T/bind/keys.conf"
-for z in rfc lag; do
+for z in rfc lag slow; do
   cat >"$T/bind/$z.zone" <<ZONE
 \$TTL 1
 @   IN SOA ns1.$z.test. hostmaster.test. 1 60 60 600 1
@@ -32,9 +32,12 @@ ZONE
 done
 # lag.test. has a second authoritative server that never answers.
 printf '@ IN NS ns2.lag.test.\nns2 IN A 127.0.0.2\n' >>"$T/bind/lag.zone"
+# slow.test. has a second authoritative server that lags 3 s (lagging_ns.py).
+printf '@ IN NS ns2.slow.test.\nns2 IN A 127.0.0.3\n' >>"$T/bind/slow.zone"
 BIND9_EXTRA_ZONES="include \"$T/bind/keys.conf\";
 zone \"rfc.test.\" { type primary; file \"$T/bind/rfc.zone\"; allow-update { $allow}; };
-zone \"lag.test.\" { type primary; file \"$T/bind/lag.zone\"; allow-update { $allow}; };"
+zone \"lag.test.\" { type primary; file \"$T/bind/lag.zone\"; allow-update { $allow}; };
+zone \"slow.test.\" { type primary; file \"$T/bind/slow.zone\"; allow-update { $allow}; };"
 start_bind9
 start_signetd_ca "$2" --caa-identity signet.test
 export REQUESTS_CA_BUNDLE="$TRUST"
@@ -141,6 +144,26 @@ grep -q "still do not answer the TXT record: _acme-challenge.lag.test at 127.0.0
 grep -q "at 127.0.0.1" "$T/lag.log" && fail "127.0.0.1 answered but is named: $(cat "$T/lag.log")"
 [ -z "$(txt _acme-challenge.lag.test)" ] || fail "TXT left behind in lag.test"
 echo "ok: waits for every authoritative server"
+# It waits for a lagging authoritative server (3 s) and no longer: well
+# inside the 30 s bound, without a warning.
+/usr/bin/python3 "$(dirname "$0")/lagging_ns.py" 127.0.0.3 "$DNS_PORT" "$DNS_PORT" 3 \
+  >"$T/lagging.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do
+  dig +short +time=1 +tries=1 -p "$DNS_PORT" @127.0.0.3 probe.slow.test TXT >/dev/null 2>&1 && break
+  sleep 0.1
+done
+start=$(date +%s)
+run_signet slow.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/rfc2136.ini" \
+  --dns-rfc2136-propagation-seconds 30 -d slow.test || fail "slow.test: $(cat "$T/slow.log")"
+took=$(( $(date +%s) - start ))
+[ "$took" -ge 3 ] && [ "$took" -lt 25 ] || fail "slow.test took $took s"
+grep -q "still do not answer" "$T/slow.log" && fail "warned: $(cat "$T/slow.log")"
+grep -q "^_acme-challenge.slow.test. empty$" "$T/lagging.log" \
+  && grep -q "^_acme-challenge.slow.test. relayed$" "$T/lagging.log" \
+  || fail "the lagging server was not polled: $(cat "$T/lagging.log")"
+echo "ok: waited ${took}s for the lagging authoritative server"
+
 # dns-account-01: the record at _LABEL._acme-challenge.NAME, LABEL from the
 # account URL (draft-ietf-acme-dns-account-label), removed afterwards.
 ACCT=$(sed -n 's/^Account registered: //p' "$T/issue.log")
