@@ -116,11 +116,11 @@ grep -q "^signet: .*adding TXT record _acme-challenge.other.rfc.test: REFUSED (i
 echo "ok: $(grep '^signet:' "$T/other.log")"
 
 # No DNS server at the configured port, and no credentials file: one line each.
-sed "s/^dns_rfc2136_port = .*/dns_rfc2136_port = 33099/" "$T/rfc2136.ini" >"$T/closed.ini"
+sed "s/^dns_rfc2136_port = .*/dns_rfc2136_port = 9/" "$T/rfc2136.ini" >"$T/closed.ini"
 chmod 600 "$T/closed.ini"
 run_signet closed.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/closed.ini" \
   -d closed.rfc.test && fail "an unreachable DNS server succeeded"
-grep -q "^signet: .*Encountered error when making query: no answer from DNS server 127.0.0.1 port 33099 over TCP" "$T/closed.log" || fail "closed port: $(cat "$T/closed.log")"
+grep -q "^signet: .*Encountered error when making query: no answer from DNS server 127.0.0.1 port 9 over TCP" "$T/closed.log" || fail "closed port: $(cat "$T/closed.log")"
 [ "$(grep -c '^signet:' "$T/closed.log")" = 1 ] || fail "not one line: $(cat "$T/closed.log")"
 run_signet nofile.log certonly --dns-rfc2136 --dns-rfc2136-credentials "$T/none.ini" \
   -d nofile.rfc.test && fail "a missing credentials file succeeded"

@@ -14,10 +14,18 @@ namespace signet::client::rfc2136 {
 namespace {
 
 // ldns objects, owned once (STYLE.md: one deleter per C type).
-struct ResolverFree { void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); } };
-struct PktFree { void operator()(ldns_pkt* p) const { ldns_pkt_free(p); } };
-struct RdfFree { void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); } };
-struct RrListFree { void operator()(ldns_rr_list* l) const { ldns_rr_list_deep_free(l); } };
+struct ResolverFree {
+  void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
+};
+struct PktFree {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+struct RdfFree {
+  void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
+};
+struct RrListFree {
+  void operator()(ldns_rr_list* l) const { ldns_rr_list_deep_free(l); }
+};
 using ResolverPtr = std::unique_ptr<ldns_resolver, ResolverFree>;
 using PktPtr = std::unique_ptr<ldns_pkt, PktFree>;
 using RdfPtr = std::unique_ptr<ldns_rdf, RdfFree>;
@@ -50,14 +58,22 @@ Result<ResolverPtr> NewResolver(const std::string& address, int port, bool tcp,
 
 std::string TsigErrorName(int e) {
   switch (e) {
-    case 16: return "BADSIG";
-    case 17: return "BADKEY";
-    case 18: return "BADTIME";
-    case 19: return "BADMODE";
-    case 20: return "BADNAME";
-    case 21: return "BADALG";
-    case 22: return "BADTRUNC";
-    default: return "TSIG error " + std::to_string(e);
+    case 16:
+      return "BADSIG";
+    case 17:
+      return "BADKEY";
+    case 18:
+      return "BADTIME";
+    case 19:
+      return "BADMODE";
+    case 20:
+      return "BADNAME";
+    case 21:
+      return "BADALG";
+    case 22:
+      return "BADTRUNC";
+    default:
+      return "TSIG error " + std::to_string(e);
   }
 }
 
@@ -122,8 +138,8 @@ Result<SignedReply> SignedExchange(const Credentials& c, const ldns_pkt* query,
   ldns_buffer_write(qb.get(), wire.data(), wire.size());
   uint8_t* reply = nullptr;
   size_t reply_size = 0;
-  ldns_status st = ldns_tcp_send(&reply, qb.get(), &to, to_len,
-                                 timeval{time_t(timeout.count()), 0}, &reply_size);
+  ldns_status st = ldns_tcp_send(&reply, qb.get(), &to, to_len, timeval{time_t(timeout.count()), 0},
+                                 &reply_size);
   std::unique_ptr<uint8_t, decltype(&std::free)> reply_owner(reply, &std::free);
   if (st != LDNS_STATUS_OK || !reply)
     return Error(ErrorCode::kDns, "no answer from DNS server " + c.server + " port " +
@@ -160,7 +176,8 @@ std::string DnameText(const ldns_rdf* rdf) {
 }
 
 // Answer-section records of `type` owned by `name`.
-std::vector<const ldns_rr*> AnswersOf(const ldns_pkt* pkt, const ldns_rdf* name, ldns_rr_type type) {
+std::vector<const ldns_rr*> AnswersOf(const ldns_pkt* pkt, const ldns_rdf* name,
+                                      ldns_rr_type type) {
   std::vector<const ldns_rr*> out;
   const ldns_rr_list* list = ldns_pkt_answer(pkt);
   for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); ++i) {
@@ -171,8 +188,8 @@ std::vector<const ldns_rr*> AnswersOf(const ldns_pkt* pkt, const ldns_rdf* name,
   return out;
 }
 
-Result<PktPtr> Query(const Credentials& c, const std::string& name, ldns_rr_type type,
-                     bool sign, std::chrono::seconds timeout) {
+Result<PktPtr> Query(const Credentials& c, const std::string& name, ldns_rr_type type, bool sign,
+                     std::chrono::seconds timeout) {
   SIGNET_ASSIGN_OR_RETURN(ResolverPtr res, NewResolver(c.server, c.port, true, timeout));
   ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
   if (!qname) return Error(ErrorCode::kMalformed, "not a domain name: " + name);
@@ -187,8 +204,8 @@ Result<PktPtr> Query(const Credentials& c, const std::string& name, ldns_rr_type
 }  // namespace
 
 std::string RcodeName(int rcode) {
-  static const char* kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-                                 "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
+  static const char* kNames[] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+                                 "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
   if (rcode >= 0 && rcode <= 10) return kNames[rcode];
   return "RCODE " + std::to_string(rcode);
 }
@@ -202,9 +219,9 @@ Result<std::string> Client::FindZone(const std::string& name) const {
   while (!guess.empty() && guess != ".") {
     auto queried = Query(credentials_, guess, LDNS_RR_TYPE_SOA, credentials_.sign_query, timeout_);
     if (!queried.ok())  // certbot's wording, then why
-      return Error(ErrorCode::kDns, "Encountered error when making query: " +
-                                        queried.error().detail +
-                                        "; check dns_rfc2136_server and dns_rfc2136_port");
+      return Error(ErrorCode::kDns,
+                   "Encountered error when making query: " + queried.error().detail +
+                       "; check dns_rfc2136_server and dns_rfc2136_port");
     PktPtr answer = std::move(*queried);
     RdfPtr qname(ldns_dname_new_frm_str(guess.c_str()));
     if (ldns_pkt_get_rcode(answer.get()) == LDNS_RCODE_NOERROR && ldns_pkt_aa(answer.get()) &&
@@ -240,8 +257,8 @@ Status Client::SendUpdate(const std::string& zone, const std::string& name,
   const char* what = add ? "adding" : "deleting";
   auto answer = SignedExchange(credentials_, pkt.get(), timeout_);
   if (!answer.ok())
-    return Error(ErrorCode::kDns, std::string("Encountered error ") + what + " TXT record " +
-                                      name + ": " + answer.error().detail);
+    return Error(ErrorCode::kDns, std::string("Encountered error ") + what + " TXT record " + name +
+                                      ": " + answer.error().detail);
   int rcode = ldns_pkt_get_rcode(answer->pkt.get());
   const TsigResult& tsig = answer->tsig;
   if (rcode == LDNS_RCODE_NOERROR) {
@@ -251,11 +268,12 @@ Status Client::SendUpdate(const std::string& zone, const std::string& name,
   }
   std::string detail = RcodeName(rcode);
   if (tsig.error != 0) {
-    detail += " (" + TsigErrorName(tsig.error) + ": check dns_rfc2136_name, dns_rfc2136_secret "
+    detail += " (" + TsigErrorName(tsig.error) +
+              ": check dns_rfc2136_name, dns_rfc2136_secret "
               "and dns_rfc2136_algorithm)";
   } else if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
-    detail += " (is the TSIG key " + credentials_.key_name + " allowed to update zone " + zone +
-              "?)";
+    detail +=
+        " (is the TSIG key " + credentials_.key_name + " allowed to update zone " + zone + "?)";
   }
   return Error(ErrorCode::kDns, "Received response from server " + credentials_.server + " " +
                                     what + " TXT record " + name + ": " + detail);
@@ -272,8 +290,8 @@ Status Client::DeleteTxt(const std::string& zone, const std::string& name,
 }
 
 Result<std::vector<std::string>> Client::NameServers(const std::string& zone) const {
-  SIGNET_ASSIGN_OR_RETURN(PktPtr answer, Query(credentials_, zone, LDNS_RR_TYPE_NS,
-                                               credentials_.sign_query, timeout_));
+  SIGNET_ASSIGN_OR_RETURN(
+      PktPtr answer, Query(credentials_, zone, LDNS_RR_TYPE_NS, credentials_.sign_query, timeout_));
   RdfPtr qname(ldns_dname_new_frm_str(zone.c_str()));
   std::vector<std::string> out;
   for (const ldns_rr* rr : AnswersOf(answer.get(), qname.get(), LDNS_RR_TYPE_NS))

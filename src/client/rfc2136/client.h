@@ -19,8 +19,7 @@ namespace signet::client::rfc2136 {
 
 class Client {
  public:
-  explicit Client(Credentials credentials,
-                  std::chrono::seconds timeout = std::chrono::seconds(45));
+  explicit Client(Credentials credentials, std::chrono::seconds timeout = std::chrono::seconds(45));
 
   // The closest enclosing zone of `name` (absolute, with the final dot): the
   // first of name, parent, grandparent... for which the server gives an

@@ -48,9 +48,9 @@ Result<Credentials> ParseCredentials(std::string_view text, const std::string& p
   };
   // certbot lists every missing required key in one message; one line here.
   std::vector<std::string> missing;
-  for (auto [key, label] : {std::pair{"name", "TSIG key name"},
-                            std::pair{"secret", "TSIG key secret"},
-                            std::pair{"server", "The target DNS server"}}) {
+  for (auto [key, label] :
+       {std::pair{"name", "TSIG key name"}, std::pair{"secret", "TSIG key secret"},
+        std::pair{"server", "The target DNS server"}}) {
     std::string full = std::string("dns_rfc2136_") + key;
     if (!doc->root.Find(full))
       missing.push_back("Property \"" + full + "\" not found (should be " + label + ").");
@@ -73,7 +73,8 @@ Result<Credentials> ParseCredentials(std::string_view text, const std::string& p
     char* end = nullptr;
     long p = std::strtol(port.c_str(), &end, 10);
     if (*end != '\0' || p < 1 || p > 65535)
-      return Error(ErrorCode::kMalformed, "dns_rfc2136_port in " + path + " is not a port: " + port);
+      return Error(ErrorCode::kMalformed,
+                   "dns_rfc2136_port in " + path + " is not a port: " + port);
     c.port = int(p);
   }
   c.key_name = get("name");

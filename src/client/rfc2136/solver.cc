@@ -96,7 +96,8 @@ Status Solver::WaitForAuthoritativeServers(const std::vector<Record>& records) {
 void Solver::Cleanup(const std::vector<ChallengeSpec>& challenges) {
   for (const Record& r : published_) {
     if (r.keep) {
-      if (log_) log_("Leaving the dns-persist-01 record " + r.name + " TXT \"" + r.value + "\" in place");
+      if (log_)
+        log_("Leaving the dns-persist-01 record " + r.name + " TXT \"" + r.value + "\" in place");
       continue;
     }
     Status st = client_->DeleteTxt(r.zone, r.name, r.value);

@@ -72,30 +72,38 @@ Result<TsigKey> MakeTsigKey(const Credentials& c) {
     return Error(ErrorCode::kMalformed, "dns_rfc2136_name is not a domain name: " + c.key_name);
   auto secret = Base64Decode(c.secret);
   if (!secret.ok() || secret->empty())
-    return Error(ErrorCode::kMalformed, "dns_rfc2136_secret of TSIG key " + c.key_name +
-                                            " is not base64");
+    return Error(ErrorCode::kMalformed,
+                 "dns_rfc2136_secret of TSIG key " + c.key_name + " is not base64");
   key.secret = std::move(*secret);
   std::string alg = TsigAlgorithmName(c.algorithm);
   key.algorithm_wire = NameToWire(alg);
-  if (c.algorithm == "HMAC-MD5") key.digest = EVP_md5();
-  else if (c.algorithm == "HMAC-SHA1") key.digest = EVP_sha1();
-  else if (c.algorithm == "HMAC-SHA224") key.digest = EVP_sha224();
-  else if (c.algorithm == "HMAC-SHA256") key.digest = EVP_sha256();
-  else if (c.algorithm == "HMAC-SHA384") key.digest = EVP_sha384();
-  else if (c.algorithm == "HMAC-SHA512") key.digest = EVP_sha512();
-  else return Error(ErrorCode::kMalformed, "Unknown algorithm: " + c.algorithm + ".");
+  if (c.algorithm == "HMAC-MD5")
+    key.digest = EVP_md5();
+  else if (c.algorithm == "HMAC-SHA1")
+    key.digest = EVP_sha1();
+  else if (c.algorithm == "HMAC-SHA224")
+    key.digest = EVP_sha224();
+  else if (c.algorithm == "HMAC-SHA256")
+    key.digest = EVP_sha256();
+  else if (c.algorithm == "HMAC-SHA384")
+    key.digest = EVP_sha384();
+  else if (c.algorithm == "HMAC-SHA512")
+    key.digest = EVP_sha512();
+  else
+    return Error(ErrorCode::kMalformed, "Unknown algorithm: " + c.algorithm + ".");
   return key;
 }
 
 Result<std::string> SignMessage(std::string* message, const TsigKey& key, uint64_t now,
                                 uint16_t fudge) {
-  if (message->size() < 12) return Error(ErrorCode::kMalformed, "DNS message shorter than its header");
+  if (message->size() < 12)
+    return Error(ErrorCode::kMalformed, "DNS message shorter than its header");
   std::string time_fudge;
   Put48(&time_fudge, now);
   Put16(&time_fudge, fudge);
-  SIGNET_ASSIGN_OR_RETURN(std::string mac,
-                          crypto::Hmac(key.digest, key.secret,
-                                       *message + Variables(key, time_fudge, 0, "")));
+  SIGNET_ASSIGN_OR_RETURN(
+      std::string mac,
+      crypto::Hmac(key.digest, key.secret, *message + Variables(key, time_fudge, 0, "")));
   std::string rdata = key.algorithm_wire + time_fudge;
   Put16(&rdata, uint16_t(mac.size()));
   rdata += mac;

@@ -10,11 +10,11 @@
 // Plain functions over bytes; thread-safe.
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <openssl/evp.h>
 
 #include "base/result.h"
 #include "client/rfc2136/credentials.h"
@@ -43,7 +43,7 @@ Result<std::string> SignMessage(std::string* message, const TsigKey& key, uint64
 // The TSIG record at the end of a response.
 struct TsigResult {
   bool present = false;
-  int error = 0;         // the TSIG error field (RFC 8945 3: 16 BADSIG, 17 BADKEY, 18 BADTIME)
+  int error = 0;          // the TSIG error field (RFC 8945 3: 16 BADSIG, 17 BADKEY, 18 BADTIME)
   bool verified = false;  // the MAC is right for `request_mac` and the key
 };
 // Checks `response` (wire format) to a request whose MAC was `request_mac`.

@@ -28,9 +28,9 @@ struct ChallengeInputs {
   std::string domain;  // the authorization's identifier (a wildcard's base name)
   bool wildcard = false;
   std::string type;
-  std::string token;              // "" for dns-persist-01
-  std::string key_authorization;  // token "." thumbprint ("" without a token)
-  std::string account_url;        // the account's URL (RFC 8555 7.3, the kid)
+  std::string token;                             // "" for dns-persist-01
+  std::string key_authorization;                 // token "." thumbprint ("" without a token)
+  std::string account_url;                       // the account's URL (RFC 8555 7.3, the kid)
   std::vector<std::string> issuer_domain_names;  // dns-persist-01
 };
 
