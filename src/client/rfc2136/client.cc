@@ -52,6 +52,7 @@ Result<ResolverPtr> NewResolver(const std::string& address, int port, bool tcp,
   ldns_resolver_set_usevc(res.get(), tcp);
   ldns_resolver_set_recursive(res.get(), false);
   ldns_resolver_set_retry(res.get(), 1);
+  ldns_resolver_set_retrans(res.get(), 0);  // no sleep after a failed try: callers pace
   ldns_resolver_set_timeout(res.get(), timeval{time_t(timeout.count()), 0});
   return res;
 }

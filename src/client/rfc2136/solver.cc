@@ -26,9 +26,15 @@ Status Solver::Perform(const std::vector<ChallengeSpec>& challenges) {
     SIGNET_ASSIGN_OR_RETURN(Credentials credentials, LoadCredentials(credentials_path_, warn));
     client_.emplace(std::move(credentials));
   }
-  std::vector<Record> records;
+  std::vector<DnsRecord> wanted;  // every record checked before the first update
   for (const ChallengeSpec& c : challenges) {
     SIGNET_ASSIGN_OR_RETURN(DnsRecord want, DnsRecordFor(c));
+    wanted.push_back(std::move(want));
+  }
+  std::vector<Record> records;
+  for (size_t i = 0; i < challenges.size(); ++i) {
+    const ChallengeSpec& c = challenges[i];
+    const DnsRecord& want = wanted[i];
     auto zone = client_->FindZone(want.name);
     if (!zone.ok()) {
       Cleanup(challenges);
