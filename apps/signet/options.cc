@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "acme/ip_identifier.h"
+
 namespace signet::app {
 namespace {
 
@@ -57,10 +59,32 @@ void PairWebroots(const std::vector<std::string>& args, AgentOptions& o) {
           o.domains.push_back(name);
         if (!current.empty() && !o.webroot_map.count(name)) o.webroot_map[name] = current;
       }
+    } else if (auto ip = value_of(i, a, "--ip-address", "--ip-address")) {
+      auto canonical = acme::CanonicalIpAddress(*ip);
+      const std::string name = canonical.ok() ? *canonical : *ip;
+      if (!current.empty() && !o.webroot_map.count(name)) o.webroot_map[name] = current;
     } else if (a == "--domain") {
       if (i + 1 < args.size()) ++i;
     }
   }
+}
+
+// certbot 5.3's --ip-address: IP addresses go by --ip-address only; they
+// follow the -d names in the list of names, in canonical form.
+Status AddIpAddresses(AgentOptions& o) {
+  for (const auto& name : o.domains)
+    if (acme::IsIpAddress(name))
+      return Error(ErrorCode::kMalformed,
+                   "-d " + name + " is an IP address; request it with --ip-address " + name);
+  std::vector<std::string> ips;
+  for (const auto& raw : o.ip_addresses) {
+    auto ip = acme::CanonicalIpAddress(raw);
+    if (!ip.ok()) return Error(ErrorCode::kMalformed, "--ip-address: " + ip.error().detail);
+    if (std::find(ips.begin(), ips.end(), *ip) == ips.end()) ips.push_back(*ip);
+  }
+  o.ip_addresses = ips;
+  o.domains.insert(o.domains.end(), ips.begin(), ips.end());
+  return OkStatus();
 }
 
 // External account binding, account key rollover and profiles (issue 17).
@@ -87,6 +111,17 @@ void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) 
     app.add_option("--required-profile", o.required_profile,
                    "ask for this profile; fail if the CA does not offer it")->group("certificate");
   }
+}
+
+// ACME Renewal Information (RFC 9773) and machine-readable output.
+void AddAriJsonOptions(CLI::App& app, AgentOptions& o, const std::string& verb) {
+  if (verb == "certonly" || verb == "renew")
+    app.add_flag("--ari-refresh", o.ari_refresh,
+                 "ask the CA for its renewal window now, even before the Retry-After of its "
+                 "last answer")->group("renewal");
+  if (verb == "certonly" || verb == "renew" || verb == "certificates")
+    app.add_flag("--json", o.json, "print one JSON document on stdout (messages go to stderr)")
+        ->group("output");
 }
 
 void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
@@ -117,7 +152,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
   if (obtains) {
     app.add_option("--csr", o.csr_path, "use this CSR (DER or PEM)")->group("certificate");
     app.add_flag("--standalone", [&o](int64_t) { o.authenticator = "standalone"; },
-                 "answer HTTP-01 with a built-in web server")->group("authenticator");
+                 "answer HTTP-01 (or TLS-ALPN-01) with a built-in server")->group("authenticator");
     app.add_flag("--webroot", [&o](int64_t) { o.authenticator = "webroot"; },
                  "place HTTP-01 files in a webroot (-w)")->group("authenticator");
     app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
@@ -135,7 +170,9 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
         ->group("authenticator");
     app.add_option("--manual-cleanup-hook", o.manual_cleanup_hook, "command that removes it")
         ->group("authenticator");
-    app.add_option("--preferred-challenges", o.preferred_challenges, "http or dns")
+    app.add_option("--preferred-challenges", o.preferred_challenges,
+                   "challenge types in order of preference, comma-separated: http, dns, "
+                   "tls-alpn-01, dns-account-01, dns-persist-01")
         ->group("authenticator");
     app.add_flag("--dns-rfc2136", [&o](int64_t) { o.authenticator = "dns-rfc2136"; },
                  "answer DNS challenges with RFC 2136 dynamic updates (TSIG)")
@@ -145,6 +182,12 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
     app.add_option("--dns-rfc2136-propagation-seconds", o.dns_rfc2136_propagation_seconds,
                    "longest wait for every authoritative server to answer the TXT (60)")
         ->check(CLI::NonNegativeNumber)->group("authenticator");
+    app.add_option("--tls-alpn-01-port", o.tls_alpn01_port,
+                   "port of the standalone TLS-ALPN-01 server (443), on --http-01-address")
+        ->check(CLI::Range(1, 65535))->group("authenticator");
+    app.add_option("--ip-address", o.ip_addresses,
+                   "IP address to certify (repeatable; RFC 8738; http-01 or tls-alpn-01 only)")
+        ->group("certificate");
     app.add_option("--key-type", o.key_type, "rsa or ecdsa")
         ->check(CLI::IsMember({"rsa", "ecdsa"}))->group("key");
     app.add_option("--rsa-key-size", o.rsa_key_size, "RSA modulus bits")
@@ -176,6 +219,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
         ->group("revocation");
   }
   AddAccountOptions(app, o, verb);
+  AddAriJsonOptions(app, o, verb);
 }
 
 }  // namespace
@@ -221,6 +265,7 @@ Result<AgentOptions> ParseAgentOptions(int argc, char** argv, std::string* help_
     return Error(ErrorCode::kMalformed, what);
   }
   PairWebroots(args, o);
+  if (auto s = AddIpAddresses(o); !s.ok()) return std::move(s).error();
   if (!o.webroot_paths.empty() && o.authenticator.empty()) o.authenticator = "webroot";
   std::transform(o.reason.begin(), o.reason.end(), o.reason.begin(), ::tolower);
   return o;

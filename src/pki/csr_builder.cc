@@ -1,20 +1,37 @@
 #include "pki/csr_builder.h"
 
+#include <arpa/inet.h>
 #include <openssl/pem.h>
+
+#include <algorithm>
 
 #include "crypto/ossl.h"
 
 namespace signet::pki {
+namespace {
+
+// The bytes of an IPv4 (4) or IPv6 (16) literal; 0 when `s` is neither.
+int IpBytes(const std::string& s, unsigned char out[16]) {
+  if (inet_pton(AF_INET, s.c_str(), out) == 1) return 4;
+  if (inet_pton(AF_INET6, s.c_str(), out) == 1) return 16;
+  return 0;
+}
+
+}  // namespace
 
 Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::string>& dns_names) {
   if (dns_names.empty()) return Error(ErrorCode::kMalformed, "a CSR needs at least one name");
   crypto::X509ReqPtr req(X509_REQ_new());
   if (!req || X509_REQ_set_version(req.get(), 0) != 1)
     return crypto::OsslError(ErrorCode::kServerInternal, "cannot create CSR");
-  if (dns_names[0].size() <= 64) {
+  // The CN is the first DNS name (an IP address is never a CN, as certbot).
+  unsigned char ip[16];
+  auto first_dns = std::find_if(dns_names.begin(), dns_names.end(),
+                                [&](const std::string& n) { return IpBytes(n, ip) == 0; });
+  if (first_dns != dns_names.end() && first_dns->size() <= 64) {
     X509_NAME* subject = X509_REQ_get_subject_name(req.get());
     X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>(dns_names[0].c_str()), -1,
+                               reinterpret_cast<const unsigned char*>(first_dns->c_str()), -1,
                                -1, 0);
   }
   if (X509_REQ_set_pubkey(req.get(), key.get()) != 1)
@@ -22,9 +39,15 @@ Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::stri
   crypto::GeneralNamesPtr names(GENERAL_NAMES_new());
   for (const auto& n : dns_names) {
     GENERAL_NAME* gn = GENERAL_NAME_new();
-    ASN1_IA5STRING* ia5 = ASN1_IA5STRING_new();
-    ASN1_STRING_set(ia5, n.data(), int(n.size()));
-    GENERAL_NAME_set0_value(gn, GEN_DNS, ia5);
+    if (int len = IpBytes(n, ip); len > 0) {
+      ASN1_OCTET_STRING* octets = ASN1_OCTET_STRING_new();
+      ASN1_OCTET_STRING_set(octets, ip, len);
+      GENERAL_NAME_set0_value(gn, GEN_IPADD, octets);
+    } else {
+      ASN1_IA5STRING* ia5 = ASN1_IA5STRING_new();
+      ASN1_STRING_set(ia5, n.data(), int(n.size()));
+      GENERAL_NAME_set0_value(gn, GEN_DNS, ia5);
+    }
     sk_GENERAL_NAME_push(names.get(), gn);
   }
   crypto::ExtStackPtr exts(sk_X509_EXTENSION_new_null());

@@ -23,7 +23,7 @@ start_pebble() {
 {"pebble": {"listenAddress": "127.0.0.1:$CA_PORT",
   "managementListenAddress": "127.0.0.1:$PEBBLE_MGMT_PORT",
   "certificate": "$d/cert.pem", "privateKey": "$d/key.pem",
-  "httpPort": $HTTP01_PORT, "tlsPort": 5001, "ocspResponderURL": "",
+  "httpPort": $HTTP01_PORT, "tlsPort": $TLSALPN01_PORT, "ocspResponderURL": "",
   "externalAccountBindingRequired": $eab}}
 JSON
   # Pebble's default 5% badNonce injection stays ON unless the caller sets

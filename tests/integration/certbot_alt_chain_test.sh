@@ -96,7 +96,7 @@ check_cert "$T/sg/live/other.alt.example.test/cert.pem" "$T/sg/live/other.alt.ex
 grep -q 'No chain from the CA has the preferred issuer "No Such Root"; using the default chain' \
   "$T/signet-other.log" || fail "signet did not say it kept the default chain"
 # certbot renews signet's lineage onto the alternate chain as well.
-certbot renew --non-interactive --force-renewal --cert-name signet.alt.example.test \
+certbot renew --non-interactive --force-renewal --no-random-sleep-on-renew --cert-name signet.alt.example.test \
   --config-dir "$T/sg" --work-dir "$T/sg-work" --logs-dir "$T/sg-logs" \
   >"$T/certbot-renew.log" 2>&1 || { cat "$T/certbot-renew.log"; fail "certbot renew of signet's lineage"; }
 [ "$(readlink "$live/chain.pem")" = ../../archive/signet.alt.example.test/chain3.pem ] \

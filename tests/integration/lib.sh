@@ -22,6 +22,7 @@ trap cleanup EXIT
 CA_PORT=${CA_PORT:-14000}
 DNS_PORT=${DNS_PORT:-8053}
 HTTP01_PORT=${HTTP01_PORT:-5002}
+TLSALPN01_PORT=${TLSALPN01_PORT:-5001}
 MGMT_PORT=${MGMT_PORT:-8055}
 DATA="$T/ca"
 DIRECTORY="https://127.0.0.1:$CA_PORT/directory"
@@ -48,7 +49,7 @@ start_dns() {
 start_signetd() {  # signetd-binary [extra flags]
   local bin=$1; shift
   "$bin" serve --data-dir "$DATA" --listen "127.0.0.1:$CA_PORT" \
-    --dns-resolver "127.0.0.1:$DNS_PORT" --http01-port "$HTTP01_PORT" --tlsalpn01-port 5001 \
+    --dns-resolver "127.0.0.1:$DNS_PORT" --http01-port "$HTTP01_PORT" --tlsalpn01-port "$TLSALPN01_PORT" \
     --allow-loopback-validation "$@" >>"$T/signetd.log" 2>&1 &
   SIGNETD_PID=$!
   PIDS+=($SIGNETD_PID)

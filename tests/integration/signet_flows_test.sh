@@ -36,11 +36,43 @@ grep -q "not yet due" "$T/again.log" || fail "second certonly should have been a
 grep -q "Certificate Name: flows.example.test" "$T/list.log" || fail "certificates did not list it"
 grep -q "Domains: .*www.flows.example.test" "$T/list.log" || fail "certificates lacks the domains"
 
+# --json (one document on stdout, for scripts): certonly of a lineage not
+# due (ARI's window on signetd, a third of the lifetime on Pebble, which has
+# no renewalInfo), and certificates.
+"$SIGNET" certonly --json --standalone --http-01-port "$HTTP01_PORT" -d flows.example.test \
+  -d www.flows.example.test "${common[@]}" >"$T/again.json" 2>"$T/again-json.err" \
+  || { cat "$T/again-json.err"; fail "certonly --json failed"; }
+python3 - "$T/again.json" "$CA" <<'PY' || fail "certonly --json: $(cat "$T/again.json")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["command"] == "certonly" and doc["obtained"] == [] and doc["renewed"] == [], doc
+[s] = doc["skipped"]
+assert s["name"] == "flows.example.test", s
+assert sorted(s["domains"]) == ["flows.example.test", "www.flows.example.test"], s
+assert s["basis"] == ("expiry" if sys.argv[2] == "pebble" else "ari-cached"), s
+assert s["reason"].startswith("not due until " + s["renew_at"]), s
+PY
+"$SIGNET" certificates --json "${common[@]}" >"$T/list.json" 2>/dev/null || fail "certificates --json"
+python3 - "$T/list.json" "$first_serial" <<'PY' || fail "certificates --json: $(cat "$T/list.json")"
+import json, sys
+[c] = json.load(open(sys.argv[1]))["certificates"]
+assert c["name"] == "flows.example.test" and c["status"] == "valid", c
+assert c["serial"].lower().lstrip("0") == sys.argv[2].lower().lstrip("0"), c
+assert c["paths"]["privkey"].endswith("/live/flows.example.test/privkey.pem"), c
+PY
+echo "ok: certonly --json and certificates --json"
+
 # Forced renewal: version 2, hooks run with certbot's variables.
-"$SIGNET" renew --force-renewal --no-random-sleep-on-renew "${common[@]}" \
+"$SIGNET" renew --force-renewal --no-random-sleep-on-renew "${common[@]}" --json \
   --deploy-hook "echo \"\$RENEWED_LINEAGE|\$RENEWED_DOMAINS\" > $T/deployed" \
-  --pre-hook "touch $T/pre" --post-hook "touch $T/post" >"$T/renew.log" 2>&1 \
+  --pre-hook "touch $T/pre" --post-hook "touch $T/post" >"$T/renew.json" 2>"$T/renew.log" \
   || { cat "$T/renew.log"; fail "forced renew failed"; }
+python3 - "$T/renew.json" <<'PY' || fail "renew --json: $(cat "$T/renew.json")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+[r] = doc["renewed"]
+assert r["name"] == "flows.example.test" and r["reason"] == "--force-renewal", r
+PY
 [ "$(readlink "$CFG/live/flows.example.test/cert.pem")" = ../../archive/flows.example.test/cert2.pem ] \
   || fail "renewal did not move live/ to version 2"
 [ "$(serial_of "$CFG/live/flows.example.test/cert.pem")" != "$first_serial" ] || fail "same cert after renewal"

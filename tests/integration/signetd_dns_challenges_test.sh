@@ -67,7 +67,7 @@ check_cert "$T/lego/certificates/lego-dns.example.test.crt" \
 
 # TLS-ALPN-01 with lego's own responder on the contract's port.
 lego --server "$DIRECTORY" --accept-tos --email ops@example.com --path "$T/lego" \
-  --tls --tls.port 127.0.0.1:5001 --domains lego-tls.example.test run >"$T/lego-tls.log" 2>&1 \
+  --tls --tls.port "127.0.0.1:$TLSALPN01_PORT" --domains lego-tls.example.test run >"$T/lego-tls.log" 2>&1 \
   || { tail -20 "$T/lego-tls.log"; fail "lego --tls"; }
 check_cert "$T/lego/certificates/lego-tls.example.test.crt" \
   "$T/lego/certificates/lego-tls.example.test.issuer.crt" lego-tls.example.test

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "acme/ip_identifier.h"
 #include "ca/va/tls_dial.h"
 #include "crypto/digest.h"
 #include "crypto/ossl.h"
@@ -155,25 +156,7 @@ std::string HostPort(const std::string& address, uint16_t port) {
 
 }  // namespace
 
-Result<std::string> ReverseDnsName(const std::string& ip) {
-  unsigned char b[16];
-  if (inet_pton(AF_INET, ip.c_str(), b) == 1) {
-    return std::to_string(b[3]) + "." + std::to_string(b[2]) + "." + std::to_string(b[1]) +
-           "." + std::to_string(b[0]) + ".in-addr.arpa";
-  }
-  if (inet_pton(AF_INET6, ip.c_str(), b) == 1) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 15; i >= 0; --i) {
-      out += kHex[b[i] & 15];
-      out += '.';
-      out += kHex[b[i] >> 4];
-      out += '.';
-    }
-    return out + "ip6.arpa";
-  }
-  return Error(ErrorCode::kMalformed, "not an IP address: \"" + ip + "\"");
-}
+Result<std::string> ReverseDnsName(const std::string& ip) { return acme::ReverseDnsName(ip); }
 
 TlsAlpn01Outcome TlsAlpn01Validator::Validate(const std::string& identifier_in,
                                               const std::string& key_authorization,

@@ -62,7 +62,8 @@ class TlsAlpn01Validator {
 };
 
 // The reverse-DNS name of an IP literal (RFC 8738 6): "4.3.2.1.in-addr.arpa"
-// or 32 nibbles + ".ip6.arpa". kMalformed for anything else.
+// or 32 nibbles + ".ip6.arpa". kMalformed for anything else. The agent's
+// TLS-ALPN-01 server uses the same function (acme/ip_identifier.h).
 Result<std::string> ReverseDnsName(const std::string& ip);
 
 }  // namespace signet::va

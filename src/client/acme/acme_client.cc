@@ -3,6 +3,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "acme/ip_identifier.h"
 #include "base/base64url.h"
 #include "crypto/digest.h"
 
@@ -106,21 +107,23 @@ Result<Account> AcmeClient::DeactivateAccount() {
 }
 
 Result<Order> AcmeClient::NewOrder(const std::vector<std::string>& dns_names,
-                                   const std::string& profile) {
+                                   const std::string& profile, const std::string& replaces) {
   SIGNET_RETURN_IF_ERROR(RequireAccount());
   SIGNET_ASSIGN_OR_RETURN(Directory dir, FetchDirectory());
   json::array ids;
   std::string names;
   for (const std::string& n : dns_names) {
-    ids.push_back(json::object{{"type", "dns"}, {"value", n}});
+    ids.push_back(json::object{{"type", acme::IsIpAddress(n) ? "ip" : "dns"}, {"value", n}});
     names += (names.empty() ? "" : ", ") + n;
   }
   json::object payload{{"identifiers", std::move(ids)}};
   if (!profile.empty()) payload["profile"] = profile;
+  if (!replaces.empty()) payload["replaces"] = replaces;
   SIGNET_ASSIGN_OR_RETURN(AcmeResponse r, PostJson(dir.new_order, payload));
   std::string url = r.Location();
   if (url.empty()) return NoLocation(dir.new_order, "order");
-  Log("Created order " + url + " for " + names + (profile.empty() ? "" : " (profile " + profile + ")"));
+  Log("Created order " + url + " for " + names + (profile.empty() ? "" : " (profile " + profile + ")") +
+      (replaces.empty() ? "" : " replacing " + replaces));
   return ParseOrder(r.json, url);
 }
 

@@ -70,11 +70,14 @@ class AcmeClient {
   Status ChangeKey(AccountSigner& new_key);
 
   // RFC 8555 7.4: an order for DNS names (a "*." prefix asks for a
-  // wildcard). Order::url is the Location.
+  // wildcard) and IP addresses (a name that is an IPv4 or IPv6 literal is an
+  // "ip" identifier, RFC 8738). Order::url is the Location.
   // `profile`, when not empty, is sent as the order's "profile"
   // (draft-ietf-acme-profiles); see ChooseProfile in profiles.h.
+  // `replaces`, when not empty, is sent as "replaces" (RFC 9773 5): the ARI
+  // CertID of the certificate the order renews.
   Result<Order> NewOrder(const std::vector<std::string>& dns_names,
-                         const std::string& profile = "");
+                         const std::string& profile = "", const std::string& replaces = "");
   Result<Order> GetOrder(const std::string& url);
   // RFC 8555 7.5.
   Result<Authorization> GetAuthorization(const std::string& url);

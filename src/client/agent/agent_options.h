@@ -45,7 +45,13 @@ struct AgentOptions {
   std::map<std::string, std::string> webroot_map;  // domain -> webroot (each -w applies to later -d)
   std::string manual_auth_hook;
   std::string manual_cleanup_hook;
-  std::string preferred_challenges;  // "http" | "dns" ("" = http)
+  // Comma-separated, most preferred first: http, dns, tls-alpn-01,
+  // dns-account-01, dns-persist-01 ("" = the authenticator's default).
+  std::string preferred_challenges;
+  int tls_alpn01_port = 443;  // signet: the standalone TLS-ALPN-01 server's port
+  // --ip-address (certbot 5.3), canonical; also appended to `domains` after
+  // the -d names, so everything downstream sees one list of names.
+  std::vector<std::string> ip_addresses;
   // certbot-dns-rfc2136 (--dns-rfc2136): the credentials INI file, and the
   // upper bound on the wait for the authoritative servers (-1: certbot's 60).
   std::string dns_rfc2136_credentials;
@@ -67,6 +73,9 @@ struct AgentOptions {
   bool dry_run = false;
   bool no_random_sleep_on_renew = false;
   std::string pre_hook, post_hook, deploy_hook;
+  // --ari-refresh: fetch renewal information (RFC 9773) even before the
+  // Retry-After of the cached answer.
+  bool ari_refresh = false;
 
   // Revocation.
   std::string reason = "unspecified";
@@ -82,6 +91,7 @@ struct AgentOptions {
   // Output.
   bool quiet = false;
   int verbose = 0;
+  bool json = false;  // --json: one JSON document on stdout, messages on stderr
 };
 
 }  // namespace signet::client

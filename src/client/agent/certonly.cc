@@ -10,7 +10,8 @@
 #include "client/agent/commands.h"
 #include "client/agent/issue.h"
 #include "client/agent/obtain.h"
-#include "client/agent/renewal_policy.h"
+#include "client/agent/renewal_source.h"
+#include "client/agent/report.h"
 #include "client/agent/session.h"
 #include "client/store/lock.h"
 #include "pki/certificate.h"
@@ -70,15 +71,21 @@ std::string FreeLineageName(const StoreLayout& layout, const std::string& base) 
   return name;
 }
 
-Result<bool> LineageIsDue(const Lineage& lineage) {
-  SIGNET_ASSIGN_OR_RETURN(CertificateFiles files, lineage.ReadCurrent());
-  SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromPem(files.cert));
-  return IsDue(pki::NotBefore(cert.get()), pki::NotAfter(cert.get()),
-               lineage.conf().TopLevel("renew_before_expiry"), std::chrono::system_clock::now());
+std::string ForceReason(const AgentOptions& o) {
+  return o.force_renewal ? "--force-renewal" : "--dry-run";
+}
+
+// Whether `lineage` is due (renewal_check.h: the CA's ARI window, else the
+// expiry rule), asking the CA it was issued by.
+Result<RenewalCheck> CheckDue(const Lineage& lineage, const AgentOptions& o,
+                              RenewalInfoSource& source, const Output& out) {
+  std::string server = lineage.conf().Param("server").value_or(o.server);
+  return CheckLineageRenewal(lineage, StoreLayout(o.config_dir), server, source,
+                             [&out](const std::string& line) { out.Step(line); }, o.ari_refresh);
 }
 
 // certonly --csr: certbot writes the chain files into the working directory.
-int CertonlyWithCsr(const AgentOptions& o, const Output& out) {
+int CertonlyWithCsr(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& outcomes) {
   auto contents = ReadFile(o.csr_path);
   if (!contents.ok()) return out.Fail("cannot read " + o.csr_path), 1;
   auto der = pki::CsrDerFromFileContents(*contents);
@@ -88,12 +95,14 @@ int CertonlyWithCsr(const AgentOptions& o, const Output& out) {
   auto plan = PlanFromOptions(o);
   if (!plan.ok()) return out.Fail(plan.error().detail), 1;
   plan->names = pki::CsrDnsNames(*csr);
+  plan->names.insert(plan->names.end(), csr->ip_addresses.begin(), csr->ip_addresses.end());
   auto session = Session::Open(o, plan->server, out, true);
   if (!session.ok()) return out.Fail("account", session.error()), 1;
   auto solver = MakeSolver(*plan, &out);
   auto profile = OrderProfile((*session)->acme(), *plan, out);
   if (!profile.ok()) return out.Fail("could not obtain the certificate", profile.error()), 1;
   ObtainRequest request{plan->names, *der, plan->challenge_type};
+  request.challenge_types = plan->challenge_types;
   request.profile = *profile;
   auto got = ObtainCertificate((*session)->acme(), *solver, request,
                                [&out](const std::string& l) { out.Step(l); });
@@ -112,14 +121,63 @@ int CertonlyWithCsr(const AgentOptions& o, const Output& out) {
     if (auto s = WriteFileAtomic(p, data, 0644); !s.ok()) return out.Fail("save", s.error()), 1;
   }
   out.Step("Certificate is saved at: " + std::filesystem::absolute(cert).string());
+  RunOutcome r;  // no lineage: name "" (null in --json)
+  r.kind = RunOutcome::kObtained;
+  r.domains = plan->names;
+  r.cert_path = std::filesystem::absolute(cert).string();
+  if (auto leaf = pki::CertFromPem(got->cert_pem); leaf.ok()) {
+    r.serial = pki::SerialHex(leaf->get());
+    r.expiry = pki::NotAfter(leaf->get());
+  }
+  outcomes.push_back(std::move(r));
   return 0;
 }
 
 }  // namespace
 
-int Certonly(const AgentOptions& o) {
-  Output out(o.quiet, o.verbose);
-  if (!o.csr_path.empty()) return CertonlyWithCsr(o, out);
+namespace {
+
+// A renewed or obtained lineage as --json reports it.
+RunOutcome Done(RunOutcome::Kind kind, const AgentOptions& o, const std::string& name,
+                const std::vector<std::string>& domains, const std::string& reason) {
+  RunOutcome r;
+  r.kind = kind;
+  r.name = name;
+  r.domains = domains;
+  r.reason = reason;
+  if (!o.dry_run) {
+    LineageInfo info = ReadLineageInfo(StoreLayout(o.config_dir), name);
+    r.serial = info.serial;
+    r.expiry = info.not_after;
+    r.cert_path = info.fullchain_path;
+  }
+  return r;
+}
+
+RunOutcome Skipped(const std::string& name, const std::vector<std::string>& domains,
+                   const RenewalCheck& check) {
+  RunOutcome r;
+  r.kind = RunOutcome::kSkipped;
+  r.name = name;
+  r.domains = domains;
+  r.reason = check.reason;
+  r.basis = check.basis;
+  r.renew_at = check.renew_at;
+  return r;
+}
+
+RunOutcome Failed(const std::string& name, const std::vector<std::string>& domains,
+                  const Output& out) {
+  RunOutcome r;
+  r.kind = RunOutcome::kFailed;
+  r.name = name;
+  r.domains = domains;
+  r.reason = out.last_failure();
+  return r;
+}
+
+int CertonlyRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& outcomes) {
+  if (!o.csr_path.empty()) return CertonlyWithCsr(o, out, outcomes);
   if (o.domains.empty() && o.cert_name.empty())
     return out.Fail("no domain names were provided; use -d/--domains (or --cert-name for an "
                     "existing certificate)"),
@@ -136,6 +194,7 @@ int Certonly(const AgentOptions& o) {
 
   AgentOptions opts = o;
   std::optional<Lineage> lineage;
+  std::string reason;
   if (existing) {
     auto opened = Lineage::Open(layout, *existing);
     if (!opened.ok()) return out.Fail("cannot read lineage " + *existing, opened.error()), 1;
@@ -144,12 +203,16 @@ int Certonly(const AgentOptions& o) {
       auto names = lineage->CurrentNames();
       if (names.ok()) opts.domains = *names;
     }
-    auto due = LineageIsDue(*lineage);
-    if (!o.force_renewal && !o.dry_run && due.ok() && !*due) {
-      out.Step("Certificate not yet due for renewal; no action taken.");
+    RenewalInfoSource source;
+    auto due = o.force_renewal || o.dry_run ? Result<RenewalCheck>(ForcedRenewal(ForceReason(o)))
+                                            : CheckDue(*lineage, o, source, out);
+    if (due.ok() && !due->due) {
+      out.Step("Certificate not yet due for renewal; no action taken (" + due->reason + ").");
       out.Step("Certificate is at: " + lineage->LivePath(LineageItem::kFullchain).string());
+      outcomes.push_back(Skipped(*existing, opts.domains, *due));
       return 0;
     }
+    if (due.ok()) reason = due->reason;
   }
   auto plan = PlanFromOptions(opts);
   if (!plan.ok()) return out.Fail(plan.error().detail), 1;
@@ -159,12 +222,17 @@ int Certonly(const AgentOptions& o) {
   RunUserHook("pre-hook", plan->pre_hook, out);
   Status s = IssueIntoLineage(*plan, opts, out, name, lineage ? &*lineage : nullptr);
   RunUserHook("post-hook", plan->post_hook, out);
-  if (!s.ok()) return out.Fail("could not obtain a certificate", s.error()), 1;
+  if (!s.ok()) {
+    out.Fail("could not obtain a certificate", s.error());
+    outcomes.push_back(Failed(name, opts.domains, out));
+    return 1;
+  }
+  outcomes.push_back(Done(existing ? RunOutcome::kRenewed : RunOutcome::kObtained, o, name,
+                          opts.domains, reason));
   return 0;
 }
 
-int Renew(const AgentOptions& o) {
-  Output out(o.quiet, o.verbose);
+int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& outcomes) {
   auto lock = LockConfigDir(o);
   if (!lock.ok()) return out.Fail(lock.error().detail), 1;
   StoreLayout layout(o.config_dir);
@@ -180,32 +248,39 @@ int Renew(const AgentOptions& o) {
     out.Step("Non-interactive renewal: random delay of " + std::to_string(seconds) + " seconds");
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
   }
+  RenewalInfoSource source;
   int renewed = 0, failed = 0, skipped = 0;
   bool hooks_ran = false;
   std::string post_hook;
   for (const auto& name : names) {
+    auto fail = [&](const std::vector<std::string>& domains) {
+      outcomes.push_back(Failed(name, domains, out));
+      ++failed;
+    };
     auto lineage = Lineage::Open(layout, name);
     if (!lineage.ok()) {
       out.Fail("cannot read lineage " + name, lineage.error());
-      ++failed;
-      continue;
-    }
-    auto due = LineageIsDue(*lineage);
-    if (!o.force_renewal && !o.dry_run && due.ok() && !*due) {
-      out.Step(name + ": not due for renewal yet");
-      ++skipped;
+      fail({});
       continue;
     }
     auto current = lineage->CurrentNames();
     if (!current.ok()) {
       out.Fail("cannot read the certificate of " + name, current.error());
-      ++failed;
+      fail({});
+      continue;
+    }
+    auto due = o.force_renewal || o.dry_run ? Result<RenewalCheck>(ForcedRenewal(ForceReason(o)))
+                                            : CheckDue(*lineage, o, source, out);
+    if (due.ok() && !due->due) {
+      out.Step(name + ": not due for renewal yet: " + due->reason);
+      outcomes.push_back(Skipped(name, *current, *due));
+      ++skipped;
       continue;
     }
     auto plan = PlanFromConf(lineage->conf(), *current, o);
     if (!plan.ok()) {
       out.Fail(name, plan.error());
-      ++failed;
+      fail(*current);
       continue;
     }
     if (!hooks_ran) {
@@ -215,10 +290,13 @@ int Renew(const AgentOptions& o) {
     post_hook = plan->post_hook;
     out.Step("Renewing " + name);
     Status s = IssueIntoLineage(*plan, o, out, name, &*lineage);
-    if (s.ok()) ++renewed;
-    else {
+    if (s.ok()) {
+      ++renewed;
+      outcomes.push_back(
+          Done(RunOutcome::kRenewed, o, name, *current, due.ok() ? due->reason : ""));
+    } else {
       out.Fail("failed to renew " + name, s.error());
-      ++failed;
+      fail(*current);
     }
   }
   if (hooks_ran) RunUserHook("post-hook", post_hook, out);
@@ -226,5 +304,26 @@ int Renew(const AgentOptions& o) {
            std::to_string(failed) + " failed");
   return failed == 0 ? 0 : 1;
 }
+
+// Runs `run`, then with --json prints what happened; a failure before any
+// lineage was looked at is reported as one "failed" entry.
+int RunAndReport(const AgentOptions& o, const std::string& command,
+                 int (*run)(const AgentOptions&, const Output&, std::vector<RunOutcome>&)) {
+  Output out(o.quiet, o.verbose, o.json);
+  std::vector<RunOutcome> outcomes;
+  int rc = run(o, out, outcomes);
+  if (!o.json) return rc;
+  bool reported = std::any_of(outcomes.begin(), outcomes.end(),
+                              [](const RunOutcome& r) { return r.kind == RunOutcome::kFailed; });
+  if (rc != 0 && !reported) outcomes.push_back(Failed(o.cert_name, o.domains, out));
+  PrintJson(RunJson(command, o.dry_run, outcomes));
+  return rc;
+}
+
+}  // namespace
+
+int Certonly(const AgentOptions& o) { return RunAndReport(o, "certonly", CertonlyRun); }
+
+int Renew(const AgentOptions& o) { return RunAndReport(o, "renew", RenewRun); }
 
 }  // namespace signet::client

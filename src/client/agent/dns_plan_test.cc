@@ -47,14 +47,15 @@ TEST(DnsPlanTest, AccountAndPersistChallenges) {
     auto standalone = PlanFromOptions(Options("standalone", type));
     ASSERT_FALSE(standalone.ok());
     EXPECT_EQ(standalone.error().detail,
-              std::string(type) +
-                  " challenges need --manual with --manual-auth-hook, or --dns-rfc2136");
+              "the standalone authenticator cannot answer " + std::string(type) +
+                  "; it answers http-01, tls-alpn-01 (DNS challenges need --manual with "
+                  "--manual-auth-hook, or --dns-rfc2136)");
   }
   auto unknown = PlanFromOptions(Options("manual", "dns-02"));
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().detail,
-            "unsupported --preferred-challenges dns-02 (use http, dns, dns-account-01 or "
-            "dns-persist-01)");
+            "unsupported --preferred-challenges dns-02 (use http, dns, tls-alpn-01, "
+            "dns-account-01 or dns-persist-01)");
 }
 
 TEST(DnsPlanTest, RenewReadsTheRenewalConf) {

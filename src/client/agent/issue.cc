@@ -3,18 +3,50 @@
 #include <algorithm>
 
 #include "base/files.h"
+#include "acme/ip_identifier.h"
 #include "client/acme/profiles.h"
+#include "client/agent/challenge_prefs.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
 #include "client/rfc2136/solver.h"
+#include "client/solvers/by_type_solver.h"
 #include "client/solvers/dns_records.h"
 #include "client/solvers/hooks.h"
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
+#include "client/solvers/tls_alpn_solver.h"
 #include "client/solvers/webroot_solver.h"
+#include "pki/ari_cert_id.h"
+#include "pki/certificate.h"
 #include "pki/csr_builder.h"
 
 namespace signet::client {
+namespace {
+
+bool AnyIpAddress(const std::vector<std::string>& names) {
+  return std::any_of(names.begin(), names.end(),
+                     [](const auto& n) { return acme::IsIpAddress(n); });
+}
+
+// Sets the plan's challenge types from `preferred` (canonical) and the
+// authenticator; wildcards need a DNS challenge type (dns-01, dns-account-01
+// or dns-persist-01) among them.
+Status SetChallengeTypes(IssuePlan& p, std::vector<std::string> preferred) {
+  p.preferred_challenges = std::move(preferred);
+  SIGNET_ASSIGN_OR_RETURN(p.challenge_types,
+                          ChallengesFor(p.authenticator, p.preferred_challenges,
+                                        AnyIpAddress(p.names)));
+  p.challenge_type = p.challenge_types.front();
+  bool dns = std::any_of(p.challenge_types.begin(), p.challenge_types.end(), IsDnsChallenge);
+  for (const auto& n : p.names)
+    if (n.rfind("*.", 0) == 0 && !dns)
+      return Error(ErrorCode::kMalformed,
+                   "wildcard " + n + " needs a DNS challenge: --preferred-challenges dns with "
+                   "--manual, or --dns-rfc2136");
+  return OkStatus();
+}
+
+}  // namespace
 
 Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   IssuePlan p;
@@ -33,32 +65,17 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   }
   p.manual_auth_hook = o.manual_auth_hook;
   p.manual_cleanup_hook = o.manual_cleanup_hook;
-  if (o.preferred_challenges == "dns" || o.preferred_challenges == "dns-01") p.challenge_type = "dns-01";
-  else if (o.preferred_challenges == "dns-account-01" || o.preferred_challenges == "dns-persist-01")
-    p.challenge_type = o.preferred_challenges;
-  else if (!o.preferred_challenges.empty() && o.preferred_challenges != "http" &&
-           o.preferred_challenges != "http-01")
-    return Error(ErrorCode::kMalformed,
-                 "unsupported --preferred-challenges " + o.preferred_challenges +
-                     " (use http, dns, dns-account-01 or dns-persist-01)");
+  p.tls_alpn01_port = o.tls_alpn01_port;
+  p.tls_alpn01_port_set = o.tls_alpn01_port != 443;
   p.dns_rfc2136_credentials = o.dns_rfc2136_credentials;
   p.dns_rfc2136_propagation_seconds = o.dns_rfc2136_propagation_seconds;
-  if (p.authenticator == "dns-rfc2136") {
-    if (p.challenge_type == "http-01") p.challenge_type = "dns-01";
-    if (p.dns_rfc2136_credentials.empty())
-      return Error(ErrorCode::kMalformed,
-                   "--dns-rfc2136 needs --dns-rfc2136-credentials FILE (the RFC 2136 "
-                   "credentials INI file)");
-  }
-  if (IsDnsChallenge(p.challenge_type) && p.authenticator != "manual" &&
-      p.authenticator != "dns-rfc2136")
-    return Error(ErrorCode::kMalformed, p.challenge_type +
-                                            " challenges need --manual with --manual-auth-hook, "
-                                            "or --dns-rfc2136");
-  for (const auto& n : p.names)
-    if (n.rfind("*.", 0) == 0 && !IsDnsChallenge(p.challenge_type))
-      return Error(ErrorCode::kMalformed,
-                   "wildcard " + n + " needs --preferred-challenges dns with --manual");
+  if (p.authenticator == "dns-rfc2136" && p.dns_rfc2136_credentials.empty())
+    return Error(ErrorCode::kMalformed,
+                 "--dns-rfc2136 needs --dns-rfc2136-credentials FILE (the RFC 2136 "
+                 "credentials INI file)");
+  SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> preferred,
+                          ParsePreferredChallenges(o.preferred_challenges));
+  SIGNET_RETURN_IF_ERROR(SetChallengeTypes(p, std::move(preferred)));
   p.key_type = o.key_type;
   p.rsa_key_size = o.rsa_key_size;
   p.elliptic_curve = o.elliptic_curve;
@@ -104,10 +121,24 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
       o.dns_rfc2136_propagation_seconds >= 0
           ? o.dns_rfc2136_propagation_seconds
           : std::atoi(param("dns_rfc2136_propagation_seconds", "-1").c_str());
-  auto prefs = conf.ParamList("pref_challs");
-  if (prefs && !prefs->empty() && (*prefs)[0].rfind("dns", 0) == 0)
-    p.challenge_type = IsDnsChallenge((*prefs)[0]) ? (*prefs)[0] : "dns-01";
-  if (p.authenticator == "dns-rfc2136" && p.challenge_type == "http-01") p.challenge_type = "dns-01";
+  if (auto port = conf.Param("tls_alpn01_port")) {
+    p.tls_alpn01_port = std::atoi(port->c_str());
+    p.tls_alpn01_port_set = true;
+  }
+  if (o.tls_alpn01_port != 443) {
+    p.tls_alpn01_port = o.tls_alpn01_port;
+    p.tls_alpn01_port_set = true;
+  }
+  std::vector<std::string> preferred;
+  if (!o.preferred_challenges.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(preferred, ParsePreferredChallenges(o.preferred_challenges));
+  } else {
+    // An entry this agent does not know (an old certbot's tls-sni-01) is skipped.
+    for (const auto& entry : conf.ParamList("pref_challs").value_or(std::vector<std::string>{}))
+      if (auto known = ParsePreferredChallenges(entry); known.ok())
+        preferred.insert(preferred.end(), known->begin(), known->end());
+  }
+  SIGNET_RETURN_IF_ERROR(SetChallengeTypes(p, std::move(preferred)));
   p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
@@ -140,7 +171,14 @@ std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out) {
   }
   if (plan.authenticator == "manual")
     return std::make_unique<ManualSolver>(plan.manual_auth_hook, plan.manual_cleanup_hook);
-  return std::make_unique<StandaloneSolver>(plan.http01_address, uint16_t(plan.http01_port));
+  // Standalone: the HTTP server for http-01, the TLS one for tls-alpn-01,
+  // both on --http-01-address; each binds only when a challenge needs it.
+  auto standalone = std::make_unique<ByTypeSolver>();
+  standalone->Add("http-01", std::make_unique<StandaloneSolver>(plan.http01_address,
+                                                                uint16_t(plan.http01_port)));
+  standalone->Add("tls-alpn-01", std::make_unique<TlsAlpnSolver>(plan.http01_address,
+                                                                 uint16_t(plan.tls_alpn01_port)));
+  return standalone;
 }
 
 Result<std::string> OrderProfile(AcmeClient& acme, const IssuePlan& plan, const Output& out) {
@@ -191,7 +229,13 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
     if (plan.dns_rfc2136_propagation_seconds >= 0)
       params.SetInt("dns_rfc2136_propagation_seconds", plan.dns_rfc2136_propagation_seconds);
   }
-  if (IsDnsChallenge(plan.challenge_type)) params.SetList("pref_challs", {plan.challenge_type});
+  // The preference as given; without one, a DNS default (dns-rfc2136's
+  // dns-01) is still recorded, so the conf says which record renew publishes.
+  if (!plan.preferred_challenges.empty())
+    params.SetList("pref_challs", plan.preferred_challenges);
+  else if (IsDnsChallenge(plan.challenge_type))
+    params.SetList("pref_challs", {plan.challenge_type});
+  if (plan.tls_alpn01_port_set) params.SetInt("tls_alpn01_port", plan.tls_alpn01_port);
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
@@ -207,6 +251,19 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   if (!plan.post_hook.empty()) params.Set("post_hook", plan.post_hook);
   if (!plan.deploy_hook.empty()) params.Set("renew_hook", plan.deploy_hook);
   return params;
+}
+
+// RFC 9773 5: the ARI CertID of the lineage's certificate, when the CA
+// offers renewal information and issued it (the conf's server is the
+// plan's); "" otherwise.
+Result<std::string> ReplacesFor(AcmeClient& acme, const IssuePlan& plan, const Lineage& lineage) {
+  if (lineage.conf().Param("server").value_or("") != plan.server) return std::string();
+  SIGNET_ASSIGN_OR_RETURN(Directory dir, acme.FetchDirectory());
+  if (dir.renewal_info.empty()) return std::string();
+  auto files = lineage.ReadCurrent();
+  if (!files.ok()) return std::string();
+  auto cert = pki::CertFromPem(files->cert);
+  return cert.ok() ? pki::AriCertIdOf(cert->get()) : std::string();
 }
 
 std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
@@ -231,8 +288,13 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
   std::unique_ptr<Solver> solver = MakeSolver(plan, &out);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
+  request.challenge_types = plan.challenge_types;
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
+  // A dry run's order must not use up the certificate's one replacement.
+  if (lineage && !options.dry_run) {
+    SIGNET_ASSIGN_OR_RETURN(request.replaces, ReplacesFor(session->acme(), plan, *lineage));
+  }
   auto log = [&out](const std::string& line) { out.Step(line); };
   SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
   if (options.dry_run) {

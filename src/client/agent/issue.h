@@ -32,7 +32,13 @@ struct IssuePlan {
   std::vector<std::pair<std::string, std::string>> webroot_map;  // domain -> path
   std::string manual_auth_hook;
   std::string manual_cleanup_hook;
-  std::string challenge_type = "http-01";
+  std::string challenge_type = "http-01";  // challenge_types.front()
+  // What the authenticator answers, most preferred first (ChallengesFor);
+  // per authorization the first one the CA offers is answered.
+  std::vector<std::string> challenge_types{"http-01"};
+  std::vector<std::string> preferred_challenges;  // --preferred-challenges, canonical
+  int tls_alpn01_port = 443;  // standalone TLS-ALPN-01 (--tls-alpn-01-port)
+  bool tls_alpn01_port_set = false;
   std::string dns_rfc2136_credentials;          // --dns-rfc2136
   int dns_rfc2136_propagation_seconds = -1;     // -1: 60
   std::string key_type = "ecdsa";

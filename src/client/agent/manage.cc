@@ -5,6 +5,8 @@
 
 #include "base/files.h"
 #include "client/agent/commands.h"
+#include "client/agent/renewal_check.h"
+#include "client/agent/report.h"
 #include "client/agent/session.h"
 #include "client/store/lineage.h"
 #include "client/store/lock.h"
@@ -106,47 +108,47 @@ int Delete(const AgentOptions& o) {
   if (!lock.ok()) return out.Fail("another instance of signet or certbot is running"), 1;
   Status s = Lineage::Delete(layout, o.cert_name);
   if (!s.ok()) return out.Fail("could not delete " + o.cert_name, s.error()), 1;
+  std::error_code ignored;  // the lineage's ARI cache (renewal_check.h)
+  std::filesystem::remove(AriStatePath(layout, o.cert_name), ignored);
   out.Step("Deleted all files relating to certificate " + o.cert_name + ".");
   return 0;
 }
 
 int Certificates(const AgentOptions& o) {
-  Output out(o.quiet, o.verbose);
   StoreLayout layout(o.config_dir);
   std::vector<std::string> names = Lineage::ListNames(layout);
   if (!o.cert_name.empty()) names.erase(std::remove_if(names.begin(), names.end(),
                                                        [&](const auto& n) { return n != o.cert_name; }),
                                         names.end());
+  auto now = std::chrono::system_clock::now();
+  std::vector<LineageInfo> lineages;
+  for (const auto& name : names) lineages.push_back(ReadLineageInfo(layout, name));
+  if (o.json) {
+    PrintJson(CertificatesJson(lineages, now));
+    return 0;
+  }
   if (names.empty()) {
     std::cout << "No certificates found." << std::endl;
     return 0;
   }
   std::cout << "Found the following certs:" << std::endl;
-  auto now = std::chrono::system_clock::now();
-  for (const auto& name : names) {
-    auto lineage = Lineage::Open(layout, name);
-    auto files = lineage.ok() ? lineage->ReadCurrent() : Result<CertificateFiles>(lineage.error());
-    auto cert = files.ok() ? pki::CertFromPem(files->cert) : Result<crypto::X509Ptr>(files.error());
-    std::cout << "  Certificate Name: " << name << "\n";
-    if (!cert.ok()) {
-      std::cout << "    (unreadable: " << cert.error().detail << ")\n";
+  for (const LineageInfo& l : lineages) {
+    std::cout << "  Certificate Name: " << l.name << "\n";
+    if (!l.error.empty() || !l.not_after) {
+      std::cout << "    (unreadable: " << l.error << ")\n";
       continue;
     }
-    auto key = crypto::Key::FromPem(files->privkey);
-    auto sans = pki::DnsSans(cert->get());
     std::string domains;
-    for (const auto& d : sans) domains += (domains.empty() ? "" : " ") + d;
-    auto not_after = pki::NotAfter(cert->get());
-    long days = long(std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24);
-    std::cout << "    Serial Number: " << pki::SerialHex(cert->get()) << "\n"
-              << "    Key Type: " << (key.ok() && key->Family() == "RSA" ? "RSA" : "ECDSA") << "\n"
+    for (const auto& d : l.domains) domains += (domains.empty() ? "" : " ") + d;
+    long days = long(std::chrono::duration_cast<std::chrono::hours>(*l.not_after - now).count() / 24);
+    std::cout << "    Serial Number: " << l.serial << "\n"
+              << "    Key Type: " << (l.key_type == "RSA" ? "RSA" : "ECDSA") << "\n"
               << "    Domains: " << domains << "\n"
-              << "    Expiry Date: " << FormatDate(not_after)
+              << "    Expiry Date: " << FormatDate(*l.not_after)
               << (days >= 0 ? " (VALID: " + std::to_string(days) + " days)" : " (INVALID: EXPIRED)")
               << "\n"
-              << "    Certificate Path: " << lineage->LivePath(LineageItem::kFullchain).string() << "\n"
-              << "    Private Key Path: " << lineage->LivePath(LineageItem::kPrivkey).string()
-              << std::endl;
+              << "    Certificate Path: " << l.fullchain_path << "\n"
+              << "    Private Key Path: " << l.privkey_path << std::endl;
   }
   return 0;
 }

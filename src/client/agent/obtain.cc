@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "acme/ip_identifier.h"
 #include "client/acme/problem.h"
 #include "client/agent/preferred_chain.h"
 #include "client/solvers/dns_records.h"
@@ -51,8 +52,8 @@ std::string Quote(std::string_view s) {
 // Picks the challenge of `type` in each pending authorization, once every
 // authorization is known to be for a requested name.
 Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order,
-                                  const std::vector<std::string>& names, const std::string& type,
-                                  const Logger& log) {
+                                  const std::vector<std::string>& names,
+                                  const std::vector<std::string>& types, const Logger& log) {
   std::vector<Pending> out;
   for (const auto& url : order.authorizations) {
     SIGNET_ASSIGN_OR_RETURN(Authorization authz, acme.GetAuthorization(url));
@@ -65,18 +66,23 @@ Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order,
     if (authz.status != "pending")
       return Error(ErrorCode::kUnauthorized, "authorization for " + authz.identifier.value +
                                                  " is " + authz.status);
-    const Challenge* c = authz.FindChallenge(type);
+    const Challenge* c = nullptr;
+    for (const std::string& type : types)
+      if ((c = authz.FindChallenge(type))) break;
     if (!c) {
       std::vector<std::string> offered;
       for (const auto& ch : authz.challenges) offered.push_back(ch.type);
       return Error(ErrorCode::kMalformed,
-                   "the CA offers no " + type + " challenge for " + authz.identifier.value +
-                       " (offered: " + Join(offered, ", ") + "); choose another authenticator");
+                   "the CA offers no " + Join(types, " or ") + " challenge for " +
+                       authz.identifier.value + " (offered: " + Join(offered, ", ") +
+                       "); choose another authenticator");
     }
+    const std::string& type = c->type;
     ChallengeInputs in{authz.identifier.value, authz.wildcard, type, c->token,
                        c->token.empty() ? "" : acme.KeyAuthorization(c->token),
                        acme.account_url(), c->issuer_domain_names};
     SIGNET_ASSIGN_OR_RETURN(ChallengeSpec spec, MakeChallengeSpec(in));
+    spec.identifier_type = Lower(authz.identifier.type);
     out.push_back({url, c->url, std::move(spec)});
   }
   return out;
@@ -99,7 +105,7 @@ Status Validate(AcmeClient& acme, const std::vector<Pending>& plan, Deadline dea
     const Challenge* c = authz.FindChallenge(p.spec.type);
     Error e = c && c->error ? ProblemToError(*c->error)
                             : Error(ErrorCode::kUnauthorized, "authorization is " + authz.status);
-    e.identifier_type = "dns";
+    e.identifier_type = p.spec.identifier_type;
     e.identifier_value = p.spec.domain;
     log(p.spec.type + " challenge for " + p.spec.domain + ": failed: " + e.detail);
     failed.subproblems.push_back(std::move(e));
@@ -138,9 +144,17 @@ std::string ChooseChain(AcmeClient& acme, std::string pem,
 Result<std::string> MatchRequestedName(const Authorization& authz,
                                        const std::vector<std::string>& requested) {
   const Identifier& id = authz.identifier;
+  if (Lower(id.type) == "ip") {
+    auto value = acme::CanonicalIpAddress(id.value);
+    for (const std::string& name : requested) {
+      auto wanted = acme::CanonicalIpAddress(name);
+      if (value.ok() && wanted.ok() && *value == *wanted && !authz.wildcard) return name;
+    }
+  }
   if (Lower(id.type) == "dns") {
     const std::string value = Lower(id.value);
     for (const std::string& name : requested) {
+      if (acme::IsIpAddress(name)) continue;  // an address is asked for as "ip"
       bool wildcard = name.starts_with("*.");
       std::string_view base = std::string_view(name).substr(wildcard ? 2 : 0);
       if (wildcard == authz.wildcard && Lower(base) == value) return std::string(base);
@@ -168,9 +182,24 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
                                    const Logger& log) {
   Deadline deadline = std::chrono::steady_clock::now() + request.timeout;
   log("Requesting a certificate for " + Join(request.names, ", "));
-  SIGNET_ASSIGN_OR_RETURN(Order order, acme.NewOrder(request.names, request.profile));
+  if (!request.replaces.empty())
+    log("The order replaces certificate " + request.replaces + " (RFC 9773)");
+  Result<Order> ordered = acme.NewOrder(request.names, request.profile, request.replaces);
+  if (!ordered.ok() && !request.replaces.empty() &&
+      ordered.error().code == ErrorCode::kAlreadyReplaced) {
+    // RFC 9773 5: another order already replaces the certificate (an earlier
+    // run that failed after ordering); an order without "replaces" is valid.
+    log("The CA says " + request.replaces + " was already replaced (" + ordered.error().detail +
+        "); ordering without \"replaces\"");
+    ordered = acme.NewOrder(request.names, request.profile);
+  }
+  SIGNET_ASSIGN_OR_RETURN(Order order, std::move(ordered));
   SIGNET_ASSIGN_OR_RETURN(std::vector<Pending> plan,
-                          Plan(acme, order, request.names, request.challenge_type, log));
+                          Plan(acme, order, request.names,
+                               request.challenge_types.empty()
+                                   ? std::vector<std::string>{request.challenge_type}
+                                   : request.challenge_types,
+                               log));
   if (!plan.empty()) {
     std::vector<ChallengeSpec> specs;
     for (const auto& p : plan) specs.push_back(p.spec);

@@ -24,6 +24,13 @@ struct ObtainRequest {
   // the chain to keep, among the default and the CA's alternates (RFC 8555
   // 7.4.2); the default when none matches or when empty.
   std::string preferred_chain;
+  // RFC 9773 5: the ARI CertID of the certificate this one renews, sent as
+  // the order's "replaces" ("" = none). When the CA answers alreadyReplaced,
+  // the order is placed again without it.
+  std::string replaces;
+  // When not empty, replaces challenge_type: per authorization the first of
+  // these types the CA offers (certbot's --preferred-challenges).
+  std::vector<std::string> challenge_types;
 };
 
 // The PEM chain the CA returned (leaf first), plus where it came from.
@@ -49,7 +56,8 @@ Result<Obtained> ObtainCertificate(AcmeClient& acme, Solver& solver, const Obtai
 // without a "*." prefix (what the solver and hooks receive as the domain):
 // a dns identifier whose value equals a requested name ignoring case, with
 // "wildcard": true exactly when that name was requested as "*.value" (RFC
-// 8555 7.1.4). Anything else is a one-line kServerInternal error naming the
+// 8555 7.1.4), or an ip identifier equal to a requested IP address (RFC
+// 8738; compared in canonical form). Anything else is a one-line kServerInternal error naming the
 // identifier: a CA must not make the agent (running as root) publish or run
 // hooks for a name nobody asked for.
 Result<std::string> MatchRequestedName(const Authorization& authz,

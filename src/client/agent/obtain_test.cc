@@ -36,6 +36,7 @@ class RecordingSolver : public Solver {
   Status Perform(const std::vector<ChallengeSpec>& challenges) override {
     for (const ChallengeSpec& c : challenges) {
       performed.push_back(c.domain);
+      types.push_back(c.type);
       ca_.challenges().Set(c.token, c.key_authorization);
     }
     return OkStatus();
@@ -44,6 +45,7 @@ class RecordingSolver : public Solver {
     cleanups += int(challenges.size());
   }
   std::vector<std::string> performed;
+  std::vector<std::string> types;
   int cleanups = 0;
 
  private:
@@ -78,13 +80,15 @@ class ObtainTest : public ::testing::Test {
   }
 
   Result<Obtained> Obtain(Solver& solver, const std::vector<std::string>& names,
-                          const std::string& preferred_chain = "") {
+                          const std::string& preferred_chain = "",
+                          const std::vector<std::string>& challenge_types = {}) {
     auto cert_key = crypto::Key::Generate(crypto::KeyType::kEcP256);
     EXPECT_TRUE(cert_key.ok());
     auto csr = pki::BuildCsr(*cert_key, names);
     EXPECT_TRUE(csr.ok());
     ObtainRequest request{names, *csr, "http-01", 20s};
     request.preferred_chain = preferred_chain;
+    request.challenge_types = challenge_types;
     return ObtainCertificate(*acme_, solver, request, [this](const std::string& line) {
       log_.push_back(line);
     });
@@ -103,6 +107,30 @@ TEST_F(ObtainTest, IssuesWhenTheAuthorizationsMatch) {
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   std::sort(solver.performed.begin(), solver.performed.end());
   EXPECT_EQ(solver.performed, (std::vector<std::string>{"a.example.test", "b.example.test"}));
+}
+
+// certbot's --preferred-challenges: each authorization gets the first
+// preferred type the CA offers; none offered is one error naming them all.
+TEST_F(ObtainTest, PreferredChallengesFallBackToWhatTheCaOffers) {
+  RewriteAuthorizations([](json::object& authz) {
+    json::array kept;
+    for (auto& c : authz["challenges"].as_array())
+      if (c.as_object()["type"].as_string() != "tls-alpn-01") kept.push_back(c);
+    authz["challenges"] = kept;
+  });
+  RecordingSolver solver(ca_);
+  auto got = Obtain(solver, {"a.example.test"}, "", {"tls-alpn-01", "http-01"});
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(solver.types, std::vector<std::string>{"http-01"});
+
+  RecordingSolver none(ca_);
+  auto refused = Obtain(none, {"b.example.test"}, "", {"tls-alpn-01"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kMalformed);
+  EXPECT_NE(refused.error().detail.find("the CA offers no tls-alpn-01 challenge for b.example.test"),
+            std::string::npos)
+      << refused.error().detail;
+  EXPECT_TRUE(none.performed.empty());
 }
 
 TEST_F(ObtainTest, AuthorizationForAnUnrequestedNameRunsNoHook) {
@@ -249,6 +277,24 @@ TEST(MatchRequestedNameTest, TypeValueAndWildcardMustMatchARequestedName) {
   std::string long_name(300, 'a');
   std::string refused = match(Authz("dns", long_name, false));
   EXPECT_NE(refused.find("\"" + std::string(100, 'a') + "\"..."), std::string::npos) << refused;
+}
+
+// RFC 8738: an ip identifier matches a requested address in canonical form,
+// never a DNS name with the same text, never as a wildcard.
+TEST(MatchRequestedNameTest, IpIdentifiersMatchRequestedAddresses) {
+  const std::vector<std::string> requested = {"127.0.0.1", "2001:db8::1", "example.com"};
+  auto match = [&](const Authorization& a) {
+    Result<std::string> r = MatchRequestedName(a, requested);
+    return r.ok() ? *r : "refused: " + r.error().detail;
+  };
+  EXPECT_EQ(match(Authz("ip", "127.0.0.1", false)), "127.0.0.1");
+  EXPECT_EQ(match(Authz("IP", "2001:DB8:0::1", false)), "2001:db8::1");
+  EXPECT_EQ(match(Authz("ip", "127.0.0.2", false)),
+            "refused: the CA sent an authorization for \"ip\" identifier \"127.0.0.2\", which "
+            "was not requested (requested: 127.0.0.1, 2001:db8::1, example.com); refusing to "
+            "answer any challenge of this order");
+  EXPECT_TRUE(match(Authz("ip", "127.0.0.1", true)).starts_with("refused: "));
+  EXPECT_TRUE(match(Authz("dns", "127.0.0.1", false)).starts_with("refused: "));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "client/store/layout.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace signet::client {
@@ -20,7 +21,11 @@ std::string ChooseLineageName(const std::vector<std::string>& domains, std::stri
   if (domains.empty()) return "";
   std::string_view first = domains.front();
   if (first.substr(0, 2) == "*.") first.remove_prefix(2);
-  return std::string(first);
+  // An IPv6 address names its lineage with "-" for ":" (certbot 5.3's plan:
+  // file names without colons).
+  std::string name(first);
+  std::replace(name.begin(), name.end(), ':', '-');
+  return name;
 }
 
 Status CheckLineageName(std::string_view name) {

@@ -42,7 +42,7 @@ class StoreLayout {
 
 // The name certbot gives a new lineage before making it unique: `cert_name`
 // when given (--cert-name), else the first domain with a leading "*."
-// removed.
+// removed (and, for an IPv6 address, "-" for each ":").
 std::string ChooseLineageName(const std::vector<std::string>& domains,
                               std::string_view cert_name = {});
 

@@ -10,6 +10,7 @@
 
 #include "base/files.h"
 #include "client/store/fs_util.h"
+#include "pki/acme_tls_cert.h"
 #include "pki/certificate.h"
 
 namespace signet::client {
@@ -169,7 +170,9 @@ Result<CertificateFiles> Lineage::ReadVersion(int version) const {
 Result<std::vector<std::string>> Lineage::CurrentNames() const {
   SIGNET_ASSIGN_OR_RETURN(std::string pem, ReadFile(LivePath(LineageItem::kCert)));
   SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromPem(pem));
-  return pki::DnsSans(cert.get());
+  std::vector<std::string> names = pki::DnsSans(cert.get());
+  for (std::string& ip : pki::IpSans(cert.get())) names.push_back(std::move(ip));
+  return names;
 }
 
 Result<std::chrono::system_clock::time_point> Lineage::CurrentNotAfter() const {

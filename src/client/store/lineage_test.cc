@@ -134,6 +134,21 @@ TEST_F(LineageTest, NamesFollowCertbot) {
     EXPECT_FALSE(Lineage::Create(layout_, bad, issuer_.Issue({"x.test"}), {}).ok()) << bad;
 }
 
+// --ip-address (certbot 5.3): a lineage of addresses only is named after the
+// first ("-" for ":" in IPv6), and its names (what renew orders again)
+// include its iPAddress SANs after the DNS ones.
+TEST_F(LineageTest, IpAddressLineages) {
+  EXPECT_EQ(ChooseLineageName({"127.0.0.1", "10.0.0.1"}), "127.0.0.1");
+  EXPECT_EQ(ChooseLineageName({"2001:db8::1"}), "2001-db8--1");
+  EXPECT_EQ(ChooseLineageName({"a.test", "127.0.0.1"}), "a.test");
+  Lineage ip = MustCreate(ChooseLineageName({"2001:db8::1"}),
+                          issuer_.Issue({"a.test"}, "", std::chrono::hours(24),
+                                        {"2001:db8::1", "127.0.0.1"}));
+  EXPECT_EQ(ip.name(), "2001-db8--1");
+  EXPECT_EQ(Lineage::Open(layout_, "2001-db8--1").value().CurrentNames().value(),
+            (std::vector<std::string>{"a.test", "2001:db8::1", "127.0.0.1"}));
+}
+
 TEST_F(LineageTest, RefusesMismatchedKeyAndForeignDirectories) {
   CertificateFiles files = issuer_.Issue({"example.test"});
   files.privkey = issuer_.Issue({"example.test"}).privkey;

@@ -89,7 +89,8 @@ class TestIssuer {
 
   // A fresh version for `names` with a new P-256 key (or `key_pem`).
   CertificateFiles Issue(const std::vector<std::string>& names, std::string key_pem = "",
-                         std::chrono::hours validity = std::chrono::hours(24 * 90)) {
+                         std::chrono::hours validity = std::chrono::hours(24 * 90),
+                         const std::vector<std::string>& ip_addresses = {}) {
     crypto::Key key;
     if (key_pem.empty()) {
       key = crypto::Key::Generate(crypto::KeyType::kEcP256).value();
@@ -100,6 +101,7 @@ class TestIssuer {
     pki::LeafTemplate leaf;
     leaf.subject_key = key;
     leaf.dns_names = names;
+    leaf.ip_addresses = ip_addresses;
     leaf.serial = pki::RandomSerial();
     leaf.not_before = std::chrono::time_point_cast<std::chrono::seconds>(pki::Clock::now());
     leaf.not_after = leaf.not_before + validity;

@@ -39,6 +39,30 @@ class SqliteRateLimitsTest : public SqliteStoreFixture {
     EXPECT_TRUE(s.ok()) << s.error().ToString();
     return spent && s.ok();
   }
+  // Account acct1, its order order1 for `ids` and certificate 0a, valid 24 hours.
+  void IssueFor(const std::vector<acme::Identifier>& ids) {
+    acme::Account a;
+    a.id = "acct1";
+    a.thumbprint = "tp";
+    a.jwk_json = "{}";
+    a.created_at = acme::Clock::now();
+    ASSERT_TRUE(store_->CreateAccount(a).ok());
+    acme::Order o;
+    o.id = "order1";
+    o.account_id = "acct1";
+    o.identifiers = ids;
+    o.expires = o.created_at = acme::Clock::now();
+    ASSERT_TRUE(store_->CreateOrder(o, {}).ok());
+    acme::CertificateRecord c;
+    c.serial = "0a";
+    c.account_id = "acct1";
+    c.order_id = "order1";
+    c.der = "der";
+    c.not_before = c.issued_at = acme::Clock::now();
+    c.not_after = c.issued_at + std::chrono::hours(24);
+    o.status = ObjStatus::kValid;
+    ASSERT_TRUE(store_->FinishIssuance(c, o).ok());
+  }
 };
 
 TEST_F(SqliteRateLimitsTest, BucketsAreWrittenReadBackAndDeleted) {
@@ -89,27 +113,7 @@ TEST_F(SqliteRateLimitsTest, PruneDeletesOnlyBucketsBeforeTheTime) {
 }
 
 TEST_F(SqliteRateLimitsTest, IssuedNameSetsMakeRenewalsPerAccountUntilExpiry) {
-  acme::Account a;
-  a.id = "acct1";
-  a.thumbprint = "tp";
-  a.jwk_json = "{}";
-  a.created_at = acme::Clock::now();
-  ASSERT_TRUE(store_->CreateAccount(a).ok());
-  acme::Order o;
-  o.id = "order1";
-  o.account_id = "acct1";
-  o.identifiers = {{"dns", "www.example.com"}, {"dns", "Example.com"}};
-  o.expires = o.created_at = acme::Clock::now();
-  ASSERT_TRUE(store_->CreateOrder(o, {}).ok());
-  acme::CertificateRecord c;
-  c.serial = "0a";
-  c.account_id = "acct1";
-  c.order_id = "order1";
-  c.der = "der";
-  c.not_before = c.issued_at = acme::Clock::now();
-  c.not_after = c.issued_at + std::chrono::hours(24);
-  o.status = ObjStatus::kValid;
-  ASSERT_TRUE(store_->FinishIssuance(c, o).ok());
+  IssueFor({{"dns", "www.example.com"}, {"dns", "Example.com"}});
 
   const std::string set = IdentifierSetKey({{"dns", "example.com"}, {"dns", "WWW.example.com"}});
   EXPECT_EQ(set, "example.com,www.example.com");
@@ -123,27 +127,7 @@ TEST_F(SqliteRateLimitsTest, IssuedNameSetsMakeRenewalsPerAccountUntilExpiry) {
 // A store at version 8 with issued certificates: migration 0009 records
 // their name sets, so their renewals are recognised after the upgrade.
 TEST_F(SqliteRateLimitsTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
-  acme::Account a;
-  a.id = "acct1";
-  a.thumbprint = "tp";
-  a.jwk_json = "{}";
-  a.created_at = acme::Clock::now();
-  ASSERT_TRUE(store_->CreateAccount(a).ok());
-  acme::Order o;
-  o.id = "order1";
-  o.account_id = "acct1";
-  o.identifiers = {{"dns", "b.example.com"}, {"dns", "a.example.com"}};
-  o.expires = o.created_at = acme::Clock::now();
-  ASSERT_TRUE(store_->CreateOrder(o, {}).ok());
-  acme::CertificateRecord c;
-  c.serial = "0a";
-  c.account_id = "acct1";
-  c.order_id = "order1";
-  c.der = "der";
-  c.not_before = c.issued_at = acme::Clock::now();
-  c.not_after = c.issued_at + std::chrono::hours(24);
-  o.status = ObjStatus::kValid;
-  ASSERT_TRUE(store_->FinishIssuance(c, o).ok());
+  IssueFor({{"dns", "b.example.com"}, {"dns", "a.example.com"}});
   // Back to version 8, as a store written before this version (and 0010).
   store_.reset();
   sqlite3* db = nullptr;
