@@ -154,7 +154,8 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
     app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
                  "answer challenges through hooks")->group("authenticator");
     app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot or manual")
-        ->check(CLI::IsMember({"standalone", "webroot", "manual"}))->group("authenticator");
+        ->check(CLI::IsMember({"standalone", "webroot", "manual", "dns-rfc2136"}))
+        ->group("authenticator");
     app.add_option("-w,--webroot-path", o.webroot_paths, "webroot for the -d values that follow")
         ->group("authenticator");
     app.add_option("--http-01-port", o.http01_port, "port of the standalone server (80)")
@@ -167,8 +168,16 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
         ->group("authenticator");
     app.add_option("--preferred-challenges", o.preferred_challenges,
                    "challenge types in order of preference, comma-separated: http, dns, "
-                   "tls-alpn-01")
+                   "tls-alpn-01, dns-account-01, dns-persist-01")
         ->group("authenticator");
+    app.add_flag("--dns-rfc2136", [&o](int64_t) { o.authenticator = "dns-rfc2136"; },
+                 "answer DNS challenges with RFC 2136 dynamic updates (TSIG)")
+        ->group("authenticator");
+    app.add_option("--dns-rfc2136-credentials", o.dns_rfc2136_credentials,
+                   "RFC 2136 credentials INI file")->group("authenticator");
+    app.add_option("--dns-rfc2136-propagation-seconds", o.dns_rfc2136_propagation_seconds,
+                   "longest wait for every authoritative server to answer the TXT (60)")
+        ->check(CLI::NonNegativeNumber)->group("authenticator");
     app.add_option("--tls-alpn-01-port", o.tls_alpn01_port,
                    "port of the standalone TLS-ALPN-01 server (443), on --http-01-address")
         ->check(CLI::Range(1, 65535))->group("authenticator");

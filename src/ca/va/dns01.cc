@@ -5,31 +5,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "acme/dns_account_label.h"
 #include "base/base64url.h"
 #include "crypto/digest.h"
 
 namespace signet::va {
-namespace {
-
-// RFC 4648 6 base32, lowercase alphabet, without padding.
-std::string Base32Lower(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 5) {
-      out += kAlphabet[(buffer >> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
-}  // namespace
 
 std::string DnsValidationBase(std::string domain) {
   std::transform(domain.begin(), domain.end(), domain.begin(),
@@ -44,7 +24,7 @@ std::string Dns01TxtValue(const std::string& key_authorization) {
 }
 
 std::string AccountScopedLabel(const std::string& account_url) {
-  return "_" + Base32Lower(crypto::Sha256(account_url).substr(0, 10));
+  return acme::AccountScopedLabel(account_url);
 }
 
 Status Dns01Validator::Validate(const std::string& domain,

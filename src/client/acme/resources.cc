@@ -140,6 +140,7 @@ Result<Challenge> ParseChallenge(const json::object& o, const std::string& url) 
   c.url = r.Str("url");
   c.status = r.Str("status");
   c.token = r.Str("token", false);
+  c.issuer_domain_names = r.Strings("issuer-domain-names", false);
   c.error = r.ErrorMember();
   if (r.error()) return *r.error();
   return c;

@@ -58,6 +58,9 @@ struct Challenge {
   std::string url;
   std::string token;  // "" for challenge types without one
   std::string status;
+  // dns-persist-01 (draft-ietf-acme-dns-persist): the CA's issuer domain
+  // names, one of which the TXT record must name.
+  std::vector<std::string> issuer_domain_names;
   std::optional<Problem> error;
 };
 

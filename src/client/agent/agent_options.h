@@ -45,13 +45,17 @@ struct AgentOptions {
   std::map<std::string, std::string> webroot_map;  // domain -> webroot (each -w applies to later -d)
   std::string manual_auth_hook;
   std::string manual_cleanup_hook;
-  // Comma-separated, most preferred first: http, dns, tls-alpn-01 ("" =
-  // the authenticator's default).
+  // Comma-separated, most preferred first: http, dns, tls-alpn-01,
+  // dns-account-01, dns-persist-01 ("" = the authenticator's default).
   std::string preferred_challenges;
   int tls_alpn01_port = 443;  // signet: the standalone TLS-ALPN-01 server's port
   // --ip-address (certbot 5.3), canonical; also appended to `domains` after
   // the -d names, so everything downstream sees one list of names.
   std::vector<std::string> ip_addresses;
+  // certbot-dns-rfc2136 (--dns-rfc2136): the credentials INI file, and the
+  // upper bound on the wait for the authoritative servers (-1: certbot's 60).
+  std::string dns_rfc2136_credentials;
+  int dns_rfc2136_propagation_seconds = -1;
 
   // The certificate key.
   std::string key_type = "ecdsa";  // rsa | ecdsa

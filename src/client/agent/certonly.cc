@@ -102,7 +102,7 @@ int CertonlyWithCsr(const AgentOptions& o, const Output& out, std::vector<RunOut
   plan->names.insert(plan->names.end(), csr->ip_addresses.begin(), csr->ip_addresses.end());
   auto session = Session::Open(o, plan->server, out, true);
   if (!session.ok()) return out.Fail("account", session.error()), 1;
-  auto solver = MakeSolver(*plan);
+  auto solver = MakeSolver(*plan, &out);
   auto profile = OrderProfile((*session)->acme(), *plan, out);
   if (!profile.ok()) return out.Fail("could not obtain the certificate", profile.error()), 1;
   ObtainRequest request{plan->names, *der, plan->challenge_type};

@@ -20,7 +20,29 @@ TEST(ChallengePrefsTest, ParsesCertbotAndSignetSpellingsInOrder) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kMalformed);
   EXPECT_EQ(bad.error().detail,
-            "unsupported --preferred-challenges tls-sni-01 (use http, dns or tls-alpn-01)");
+            "unsupported --preferred-challenges tls-sni-01 (use http, dns, tls-alpn-01, "
+            "dns-account-01 or dns-persist-01)");
+  EXPECT_EQ(ParsePreferredChallenges("dns-persist-01,dns-account-01,dns").value(),
+            (Types{"dns-persist-01", "dns-account-01", "dns-01"}));
+}
+
+TEST(ChallengePrefsTest, DnsAuthenticatorsAnswerEveryDnsType) {
+  EXPECT_EQ(ChallengesFor("dns-rfc2136", {}, false).value(), Types{"dns-01"});
+  EXPECT_EQ(ChallengesFor("dns-rfc2136", {"http-01", "dns-persist-01", "dns-account-01"}, false)
+                .value(),
+            (Types{"dns-persist-01", "dns-account-01"}));
+  EXPECT_EQ(ChallengesFor("manual", {"dns-account-01", "http-01"}, false).value(),
+            (Types{"dns-account-01", "http-01"}));
+  auto http = ChallengesFor("dns-rfc2136", {"http-01"}, false);
+  ASSERT_FALSE(http.ok());
+  EXPECT_EQ(http.error().detail,
+            "the dns-rfc2136 authenticator cannot answer http-01; it answers dns-01, "
+            "dns-account-01, dns-persist-01");
+  auto webroot = ChallengesFor("webroot", {"dns-persist-01"}, false);
+  ASSERT_FALSE(webroot.ok());
+  EXPECT_EQ(webroot.error().detail,
+            "the webroot authenticator cannot answer dns-persist-01; it answers http-01 (DNS "
+            "challenges need --manual with --manual-auth-hook, or --dns-rfc2136)");
 }
 
 TEST(ChallengePrefsTest, NarrowsToWhatTheAuthenticatorAnswers) {
@@ -37,6 +59,12 @@ TEST(ChallengePrefsTest, NarrowsToWhatTheAuthenticatorAnswers) {
 
 TEST(ChallengePrefsTest, IpAddressesNeverTakeDns01) {
   EXPECT_EQ(ChallengesFor("manual", {}, true).value(), Types{"http-01"});
+  EXPECT_EQ(ChallengesFor("manual", {"dns-persist-01", "dns-account-01", "http-01"}, true).value(),
+            Types{"http-01"});
+  auto rfc2136 = ChallengesFor("dns-rfc2136", {}, true);
+  ASSERT_FALSE(rfc2136.ok());
+  EXPECT_NE(rfc2136.error().detail.find("cannot answer dns-01 for IP addresses"),
+            std::string::npos);
   auto dns = ChallengesFor("manual", {"dns-01"}, true);
   ASSERT_FALSE(dns.ok());
   EXPECT_EQ(dns.error().code, ErrorCode::kMalformed);

@@ -8,7 +8,9 @@
 #include "client/agent/challenge_prefs.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
+#include "client/rfc2136/solver.h"
 #include "client/solvers/by_type_solver.h"
+#include "client/solvers/dns_records.h"
 #include "client/solvers/hooks.h"
 #include "client/solvers/manual_solver.h"
 #include "client/solvers/standalone_solver.h"
@@ -27,19 +29,20 @@ bool AnyIpAddress(const std::vector<std::string>& names) {
 }
 
 // Sets the plan's challenge types from `preferred` (canonical) and the
-// authenticator; wildcards need dns-01 among them.
+// authenticator; wildcards need a DNS challenge type (dns-01, dns-account-01
+// or dns-persist-01) among them.
 Status SetChallengeTypes(IssuePlan& p, std::vector<std::string> preferred) {
   p.preferred_challenges = std::move(preferred);
   SIGNET_ASSIGN_OR_RETURN(p.challenge_types,
                           ChallengesFor(p.authenticator, p.preferred_challenges,
                                         AnyIpAddress(p.names)));
   p.challenge_type = p.challenge_types.front();
-  bool dns = std::find(p.challenge_types.begin(), p.challenge_types.end(), "dns-01") !=
-             p.challenge_types.end();
+  bool dns = std::any_of(p.challenge_types.begin(), p.challenge_types.end(), IsDnsChallenge);
   for (const auto& n : p.names)
     if (n.rfind("*.", 0) == 0 && !dns)
       return Error(ErrorCode::kMalformed,
-                   "wildcard " + n + " needs --preferred-challenges dns with --manual");
+                   "wildcard " + n + " needs a DNS challenge: --preferred-challenges dns with "
+                   "--manual, or --dns-rfc2136");
   return OkStatus();
 }
 
@@ -64,6 +67,12 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.manual_cleanup_hook = o.manual_cleanup_hook;
   p.tls_alpn01_port = o.tls_alpn01_port;
   p.tls_alpn01_port_set = o.tls_alpn01_port != 443;
+  p.dns_rfc2136_credentials = o.dns_rfc2136_credentials;
+  p.dns_rfc2136_propagation_seconds = o.dns_rfc2136_propagation_seconds;
+  if (p.authenticator == "dns-rfc2136" && p.dns_rfc2136_credentials.empty())
+    return Error(ErrorCode::kMalformed,
+                 "--dns-rfc2136 needs --dns-rfc2136-credentials FILE (the RFC 2136 "
+                 "credentials INI file)");
   SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> preferred,
                           ParsePreferredChallenges(o.preferred_challenges));
   SIGNET_RETURN_IF_ERROR(SetChallengeTypes(p, std::move(preferred)));
@@ -105,6 +114,13 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.manual_auth_hook = o.manual_auth_hook.empty() ? param("manual_auth_hook", "") : o.manual_auth_hook;
   p.manual_cleanup_hook =
       o.manual_cleanup_hook.empty() ? param("manual_cleanup_hook", "") : o.manual_cleanup_hook;
+  p.dns_rfc2136_credentials = o.dns_rfc2136_credentials.empty()
+                                  ? param("dns_rfc2136_credentials", "")
+                                  : o.dns_rfc2136_credentials;
+  p.dns_rfc2136_propagation_seconds =
+      o.dns_rfc2136_propagation_seconds >= 0
+          ? o.dns_rfc2136_propagation_seconds
+          : std::atoi(param("dns_rfc2136_propagation_seconds", "-1").c_str());
   if (auto port = conf.Param("tls_alpn01_port")) {
     p.tls_alpn01_port = std::atoi(port->c_str());
     p.tls_alpn01_port_set = true;
@@ -139,7 +155,15 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   return p;
 }
 
-std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan) {
+std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out) {
+  if (plan.authenticator == "dns-rfc2136") {
+    int wait = plan.dns_rfc2136_propagation_seconds < 0 ? 60 : plan.dns_rfc2136_propagation_seconds;
+    auto log = [out](const std::string& line) {
+      if (out) out->Step(line);
+    };
+    return std::make_unique<rfc2136::Solver>(plan.dns_rfc2136_credentials,
+                                             std::chrono::seconds(wait), log);
+  }
   if (plan.authenticator == "webroot") {
     std::map<std::string, std::filesystem::path> map;
     for (const auto& [d, w] : plan.webroot_map) map[d] = w;
@@ -198,7 +222,19 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
     if (!plan.manual_auth_hook.empty()) params.Set("manual_auth_hook", plan.manual_auth_hook);
     if (!plan.manual_cleanup_hook.empty()) params.Set("manual_cleanup_hook", plan.manual_cleanup_hook);
   }
-  if (!plan.preferred_challenges.empty()) params.SetList("pref_challs", plan.preferred_challenges);
+  if (plan.authenticator == "dns-rfc2136") {
+    // certbot stores the path made absolute.
+    params.Set("dns_rfc2136_credentials",
+               std::filesystem::absolute(plan.dns_rfc2136_credentials).string());
+    if (plan.dns_rfc2136_propagation_seconds >= 0)
+      params.SetInt("dns_rfc2136_propagation_seconds", plan.dns_rfc2136_propagation_seconds);
+  }
+  // The preference as given; without one, a DNS default (dns-rfc2136's
+  // dns-01) is still recorded, so the conf says which record renew publishes.
+  if (!plan.preferred_challenges.empty())
+    params.SetList("pref_challs", plan.preferred_challenges);
+  else if (IsDnsChallenge(plan.challenge_type))
+    params.SetList("pref_challs", {plan.challenge_type});
   if (plan.tls_alpn01_port_set) params.SetInt("tls_alpn01_port", plan.tls_alpn01_port);
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
@@ -250,7 +286,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
     SIGNET_ASSIGN_OR_RETURN(key, NewCertificateKey(plan));
   }
   SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
-  std::unique_ptr<Solver> solver = MakeSolver(plan);
+  std::unique_ptr<Solver> solver = MakeSolver(plan, &out);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
   request.challenge_types = plan.challenge_types;
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));

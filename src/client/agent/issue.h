@@ -39,6 +39,8 @@ struct IssuePlan {
   std::vector<std::string> preferred_challenges;  // --preferred-challenges, canonical
   int tls_alpn01_port = 443;  // standalone TLS-ALPN-01 (--tls-alpn-01-port)
   bool tls_alpn01_port_set = false;
+  std::string dns_rfc2136_credentials;          // --dns-rfc2136
+  int dns_rfc2136_propagation_seconds = -1;     // -1: 60
   std::string key_type = "ecdsa";
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";
@@ -55,7 +57,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& options);
 Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::string>& names,
                                const AgentOptions& options);
 
-std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan);
+// `out` (optional) receives the solver's progress lines and warnings.
+std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out = nullptr);
 
 // The newOrder profile for `plan` given what the CA offers (ChooseProfile);
 // prints why a preferred profile was not used.

@@ -5,6 +5,7 @@
 #include "acme/ip_identifier.h"
 #include "client/acme/problem.h"
 #include "client/agent/preferred_chain.h"
+#include "client/solvers/dns_records.h"
 
 namespace signet::client {
 namespace {
@@ -77,9 +78,10 @@ Result<std::vector<Pending>> Plan(AcmeClient& acme, const Order& order,
                        "); choose another authenticator");
     }
     const std::string& type = c->type;
-    ChallengeSpec spec{authz.identifier.value, type, c->token, acme.KeyAuthorization(c->token),
-                       type == "dns-01" ? acme.Dns01TxtValue(c->token)
-                                        : acme.KeyAuthorization(c->token)};
+    ChallengeInputs in{authz.identifier.value, authz.wildcard, type, c->token,
+                       c->token.empty() ? "" : acme.KeyAuthorization(c->token),
+                       acme.account_url(), c->issuer_domain_names};
+    SIGNET_ASSIGN_OR_RETURN(ChallengeSpec spec, MakeChallengeSpec(in));
     spec.identifier_type = Lower(authz.identifier.type);
     out.push_back({url, c->url, std::move(spec)});
   }

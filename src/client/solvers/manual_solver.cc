@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "client/solvers/dns_records.h"
 #include "client/solvers/token.h"
 
 namespace signet::client {
@@ -23,17 +24,21 @@ std::string HttpInstructions(const ChallengeSpec& c) {
          "/.well-known/acme-challenge/" + c.token + "\n";
 }
 
-std::string DnsInstructions(const ChallengeSpec& c) {
-  return "Please deploy a DNS TXT record under the name:\n\n_acme-challenge." + c.domain +
-         ".\n\nwith the following value:\n\n" + c.validation + "\n";
+std::string DnsInstructions(const DnsRecord& r, const ChallengeSpec& c) {
+  std::string text = "Please deploy a DNS TXT record under the name:\n\n" + r.name +
+                     ".\n\nwith the following value:\n\n" + r.value + "\n";
+  if (c.type == "dns-persist-01")
+    text += "\n(dns-persist-01: this record may stay in place; later orders from this account\n"
+            "for " + c.domain + " are validated with it again.)\n";
+  return text;
 }
 
-std::string DnsVerifyInstructions(const ChallengeSpec& c) {
+std::string DnsVerifyInstructions(const DnsRecord& r) {
   return "\nBefore continuing, verify the TXT record has been deployed. Depending on the DNS\n"
          "provider, this may take some time, from a few seconds to multiple minutes. You can\n"
          "check if it has finished deploying with aid of online tools, such as the Google\n"
-         "Admin Toolbox: https://toolbox.googleapps.com/apps/dig/#TXT/_acme-challenge." +
-         c.domain +
+         "Admin Toolbox: https://toolbox.googleapps.com/apps/dig/#TXT/" +
+         r.name +
          ".\nLook for one or more bolded line(s) below the line ';ANSWER'. It should "
          "show the\nvalue(s) you've just added.\n";
 }
@@ -47,13 +52,13 @@ std::string Strip(std::string_view s) {
 
 Status CheckChallenge(const ChallengeSpec& c) {
   if (c.type == "http-01") return CheckHttp01(c, "manual");
-  if (c.type != "dns-01")
+  if (!IsDnsChallenge(c.type))
     return Error(ErrorCode::kMalformed,
-                 "the manual plugin answers only http-01 and dns-01 "
-                 "challenges, not " +
+                 "the manual plugin answers only http-01, dns-01, dns-account-01 and "
+                 "dns-persist-01 challenges, not " +
                      c.type + " (for " + c.domain + ")");
-  if (c.validation.empty())
-    return Error(ErrorCode::kMalformed, "dns-01 challenge for " + c.domain + " has no TXT value");
+  auto record = DnsRecordFor(c);
+  if (!record.ok()) return record.error();
   return OkStatus();
 }
 
@@ -61,6 +66,7 @@ Status CheckChallenge(const ChallengeSpec& c) {
 std::vector<std::string> Unset(bool http01, bool auth) {
   std::vector<std::string> names;
   if (!http01) names.push_back("CERTBOT_TOKEN");
+  if (http01) names.push_back("CERTBOT_VALIDATION_NAME");
   if (auth) names.push_back("CERTBOT_AUTH_OUTPUT");
   return names;
 }
@@ -83,7 +89,7 @@ Status ManualSolver::Perform(const std::vector<ChallengeSpec>& challenges) {
     SIGNET_RETURN_IF_ERROR(CheckChallenge(challenges[i]));
     if (i > 0) all_domains += ",";
     all_domains += challenges[i].domain;
-    if (challenges[i].type == "dns-01") last_dns = i;
+    if (IsDnsChallenge(challenges[i].type)) last_dns = i;
   }
   std::vector<Key> done;
   for (size_t i = 0; i < challenges.size(); ++i) {
@@ -96,6 +102,7 @@ Status ManualSolver::Perform(const std::vector<ChallengeSpec>& challenges) {
         {"CERTBOT_REMAINING_CHALLENGES", std::to_string(challenges.size() - i - 1)},
     };
     if (http01) env.emplace_back("CERTBOT_TOKEN", c.token);
+    else env.emplace_back("CERTBOT_VALIDATION_NAME", DnsRecordFor(c)->name);
     Status st = PerformOne(c, std::move(env), i == last_dns);
     if (!st.ok()) {
       for (const Key& key : done) CleanupOne(key);
@@ -116,14 +123,16 @@ Status ManualSolver::PerformOne(const ChallengeSpec& c, HookEnv env, bool last_d
                                                    " failed: " + DescribeFailure(auth_hook_, out));
     env.emplace_back("CERTBOT_AUTH_OUTPUT", Strip(out.stdout_text));
   } else {
-    std::string message = http01 ? HttpInstructions(c) : DnsInstructions(c);
+    auto record = http01 ? Result<DnsRecord>(DnsRecord{}) : DnsRecordFor(c);
+    if (!record.ok()) return record.error();
+    std::string message = http01 ? HttpInstructions(c) : DnsInstructions(*record, c);
     if (!http01) {
       if (prompted_dns_)
         message += kSubsequentDnsChallenge;
       else if (prompted_any_)
         message += kSubsequentChallenge;
       prompted_dns_ = true;
-      if (last_dns) message += DnsVerifyInstructions(c);
+      if (last_dns) message += DnsVerifyInstructions(*record);
     } else if (prompted_any_) {
       message += kSubsequentChallenge;
     }

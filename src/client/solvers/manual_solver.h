@@ -1,13 +1,22 @@
 // certbot's "manual" authenticator: the operator's scripts (or the operator
-// in person) publish http-01 files and dns-01 TXT records (RFC 8555 8.3,
-// 8.4).
+// in person) publish http-01 files and the TXT records of dns-01,
+// dns-account-01 and dns-persist-01 (RFC 8555 8.3, 8.4;
+// draft-ietf-acme-dns-account-label; draft-ietf-acme-dns-persist).
 //
 // With an auth hook, each challenge runs `/bin/sh -c AUTH_HOOK` with
 //   CERTBOT_DOMAIN                the identifier
 //   CERTBOT_VALIDATION            http-01: the key authorization;
-//                                 dns-01: the TXT value
+//                                 DNS challenges: the TXT value
 //   CERTBOT_TOKEN                 http-01 only (removed from the inherited
-//                                 environment for dns-01)
+//                                 environment for DNS challenges)
+//   CERTBOT_VALIDATION_NAME       DNS challenges only (signet; certbot has no
+//                                 such variable): the TXT record's name,
+//                                 without the final dot. dns-01:
+//                                 _acme-challenge.DOMAIN; dns-account-01:
+//                                 _LABEL._acme-challenge.DOMAIN;
+//                                 dns-persist-01: _validation-persist.DOMAIN
+//                                 (CERTBOT_VALIDATION is then the record's
+//                                 value "ISSUER; accounturi=URL[; policy=wildcard]")
 //   CERTBOT_REMAINING_CHALLENGES  challenges after this one
 //   CERTBOT_ALL_DOMAINS           every domain of this Perform, comma-separated
 // and Cleanup runs the cleanup hook with the same variables plus

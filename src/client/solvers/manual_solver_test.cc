@@ -107,6 +107,58 @@ TEST(ManualSolverTest, Dns01HasTxtValueAndNoToken) {
   EXPECT_EQ(ReadEnvFile(tmp.path() / "auth-b.test.env")["CERTBOT_TOKEN"], "tokB");
 }
 
+// dns-account-01 and dns-persist-01: the hooks get the record's name in
+// CERTBOT_VALIDATION_NAME (and dns-01 too); http-01 never inherits it.
+TEST(ManualSolverTest, DnsAccountAndPersistGetTheRecordName) {
+  TempDir tmp;
+  ::setenv("CERTBOT_VALIDATION_NAME", "stale-from-parent", 1);
+  ManualSolver solver(AuthHook(tmp.path()), CleanupHook(tmp.path()));
+  ChallengeSpec account = Challenge("dns-account-01", "a.test", "tokA");
+  account.validation = "txt-a";
+  account.record_name = "_ujmmovf2vn55tgye._acme-challenge.a.test";
+  ChallengeSpec persist = Challenge("dns-persist-01", "b.test", "");
+  persist.key_authorization = "";
+  persist.validation = "ca.example; accounturi=https://ca.example/acct/1";
+  persist.record_name = "_validation-persist.b.test";
+  ChallengeSpec plain = Challenge("dns-01", "c.test", "tokC");
+  ChallengeSpec http = Challenge("http-01", "d.test", "tokD");
+  Status st = solver.Perform({account, persist, plain, http});
+  solver.Cleanup({account, persist, plain, http});
+  ::unsetenv("CERTBOT_VALIDATION_NAME");
+  ASSERT_TRUE(st.ok()) << st.error().detail;
+  auto env_a = ReadEnvFile(tmp.path() / "auth-a.test.env");
+  EXPECT_EQ(env_a["CERTBOT_VALIDATION_NAME"], "_ujmmovf2vn55tgye._acme-challenge.a.test");
+  EXPECT_EQ(env_a["CERTBOT_VALIDATION"], "txt-a");
+  EXPECT_EQ(env_a.count("CERTBOT_TOKEN"), 0u);
+  auto env_b = ReadEnvFile(tmp.path() / "auth-b.test.env");
+  EXPECT_EQ(env_b["CERTBOT_VALIDATION_NAME"], "_validation-persist.b.test");
+  EXPECT_EQ(env_b["CERTBOT_VALIDATION"], "ca.example; accounturi=https://ca.example/acct/1");
+  EXPECT_EQ(ReadEnvFile(tmp.path() / "cleanup-b.test.env")["CERTBOT_VALIDATION_NAME"],
+            "_validation-persist.b.test");
+  EXPECT_EQ(ReadEnvFile(tmp.path() / "auth-c.test.env")["CERTBOT_VALIDATION_NAME"],
+            "_acme-challenge.c.test");
+  EXPECT_EQ(ReadEnvFile(tmp.path() / "auth-d.test.env").count("CERTBOT_VALIDATION_NAME"), 0u);
+}
+
+TEST(ManualSolverTest, PromptShowsTheRecordName) {
+  std::vector<std::string> shown;
+  ManualSolver solver("", "", [&](const std::string& text) {
+    shown.push_back(text);
+    return OkStatus();
+  });
+  ChallengeSpec persist = Challenge("dns-persist-01", "b.test", "");
+  persist.validation = "ca.example; accounturi=https://ca.example/acct/1";
+  persist.record_name = "_validation-persist.b.test";
+  ASSERT_TRUE(solver.Perform({persist}).ok());
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_NE(shown[0].find("under the name:\n\n_validation-persist.b.test.\n"), std::string::npos)
+      << shown[0];
+  EXPECT_NE(shown[0].find("\n\nca.example; accounturi=https://ca.example/acct/1\n"),
+            std::string::npos);
+  EXPECT_NE(shown[0].find("#TXT/_validation-persist.b.test."), std::string::npos);
+  EXPECT_NE(shown[0].find("may stay in place"), std::string::npos);
+}
+
 TEST(ManualSolverTest, FailingAuthHookIsAnErrorAndUndoesEarlierChallenges) {
   TempDir tmp;
   std::string auth =
