@@ -9,6 +9,7 @@ SUDO=""
 BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libssl-dev libboost1.81-dev libboost-json1.81-dev libsqlite3-dev
        libcli11-dev libspdlog-dev libtomlplusplus-dev libunbound-dev libpsl-dev publicsuffix libidn2-dev
+       prometheus-cpp-dev
        dns-root-data
        libgtest-dev libgmock-dev)
 # Real peers the integration tests talk to on loopback.
