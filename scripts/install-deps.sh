@@ -13,7 +13,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        dns-root-data
        libgtest-dev libgmock-dev)
 # Real peers the integration tests talk to on loopback.
-PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils)
+PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils prometheus)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do
