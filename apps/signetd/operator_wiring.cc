@@ -64,6 +64,9 @@ Status OperatorListener::Start(const CaConfig& config, ReadinessChecks checks) {
     port = op.second;
   }
   http::ServerConfig server_config = ListenerConfig(config, host, port);
+  // A scraper and a health checker or two: small pools, whatever ACME's are.
+  server_config.threads = 1;
+  server_config.handler_threads = 2;
   server_ = std::make_unique<http::Server>(
       server_config, [this](const http::Request& r) { return Handle(r); });
   SIGNET_RETURN_IF_ERROR(server_->Start());
