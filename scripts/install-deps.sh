@@ -10,11 +10,12 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libssl-dev libboost1.81-dev libboost-json1.81-dev libsqlite3-dev
        libcli11-dev libspdlog-dev libtomlplusplus-dev libunbound-dev libpsl-dev publicsuffix libidn2-dev
        libldns-dev
+       prometheus-cpp-dev
        dns-root-data
        libgtest-dev libgmock-dev)
 # Real peers the integration tests talk to on loopback.
 PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils
-       python3-certbot-dns-rfc2136)
+       python3-certbot-dns-rfc2136 prometheus)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do

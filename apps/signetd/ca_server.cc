@@ -16,6 +16,7 @@
 #include "pki/certificate.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "mpic_wiring.h"
+#include "operator_wiring.h"
 #include "pause_options.h"
 #include "publication_wiring.h"
 #include "wiring.h"
@@ -28,6 +29,7 @@ class CaServerImpl : public CaServer {
   Status Init(const CaConfig& config);
   uint16_t port() const override { return server_->port(); }
   void Stop() override {
+    if (operator_) operator_->Stop();
     if (server_) server_->Stop();
     if (http_server_) http_server_->Stop();
     if (publisher_) publisher_->Stop();
@@ -55,6 +57,7 @@ class CaServerImpl : public CaServer {
   std::unique_ptr<ca::RegistrationAuthority> ra_;
   std::unique_ptr<ca::NonceService> nonces_;
   std::unique_ptr<ca::WebFrontEnd> wfe_;
+  std::unique_ptr<OperatorListener> operator_;  // /metrics and /health/*
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<http::Server> http_server_;  // plain HTTP: CRLs and OCSP
 };
@@ -126,9 +129,15 @@ Status CaServerImpl::Init(const CaConfig& config) {
     server_config.tls_chain_pem = tls.first;
     server_config.tls_key_pem = tls.second;
   }
+  operator_ = std::make_unique<OperatorListener>(SIGNETD_VERSION);
   server_ = std::make_unique<http::Server>(
-      server_config, [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); });
+      server_config, operator_->Instrument(
+                         [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); }));
   SIGNET_RETURN_IF_ERROR(server_->Start());
+  operator_->Observe(*ra_, rate_limiter_.get(), *server_);
+  ReadinessChecks ready{store_.get(), resolver_.get(),
+                        [this] { return hierarchy_->intermediate().cert != nullptr; }};
+  SIGNET_RETURN_IF_ERROR(operator_->Start(config, std::move(ready)));
   http::ServerConfig http_config = ListenerConfig(config, publication.host, publication.port);
   http_server_ = std::make_unique<http::Server>(
       http_config, [p = publisher_.get()](const http::Request& r) { return p->Handle(r); });

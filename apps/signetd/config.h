@@ -84,6 +84,8 @@ struct CaConfig {
   // Revocation publication and renewal (issue 5; publication_wiring.h).
   // The plain-HTTP listener serving CRLs and OCSP; "" = the listen host, its port + 80.
   std::string http_listen;
+  // The operator listener (/metrics, /health/*); "" = the listen host, its port + 90.
+  std::string operator_listen;
   // Base of the CRL/OCSP URLs put in certificates; "" = http://HTTP_LISTEN.
   std::string public_base_url;
   bool ocsp = false;  // run the OCSP responder (AIA OCSP URL in certificates)

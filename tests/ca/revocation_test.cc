@@ -1,4 +1,8 @@
 // RFC 8555 7.6: who may revoke, with which reasons, and only once.
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include <openssl/x509v3.h>
 
 #include "acme_fixture.h"
@@ -115,6 +119,38 @@ TEST_F(RevocationTest, HolderRevokesOnceThenAlreadyRevoked) {
   Reply again = Revoke(der, 4, key_, kid_);
   EXPECT_EQ(again.status, 400);
   EXPECT_EQ(again.Type(), "alreadyRevoked");
+}
+
+// The RA's events (what signetd's metrics count): one http-01 validation
+// that succeeded, one issuance, one revocation; a refused revocation is
+// not counted.
+TEST_F(RevocationTest, TheRaReportsValidationIssuanceAndRevocationEvents) {
+  std::mutex mu;
+  std::vector<std::string> validated;
+  std::atomic<int> issued{0}, revoked{0};
+  ca::RegistrationAuthority::Events events;
+  events.validated = [&](const std::string& type, bool valid) {
+    std::lock_guard lock(mu);
+    validated.push_back(type + (valid ? " valid" : " invalid"));
+  };
+  events.issued = [&] { ++issued; };
+  events.revoked = [&] { ++revoked; };
+  ca_->ra->SetEvents(events);
+  auto [der, cert_key] = Issue({"events.example.test"});
+  EXPECT_EQ(issued.load(), 1);
+  ASSERT_EQ(Revoke(der, 4, key_, kid_).status, 200);
+  ASSERT_EQ(Revoke(der, 4, key_, kid_).Type(), "alreadyRevoked");
+  EXPECT_EQ(revoked.load(), 1);
+  // The event follows the stored outcome on the worker: wait for it briefly.
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (!validated.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::lock_guard lock(mu);
+  EXPECT_EQ(validated, std::vector<std::string>{"http-01 valid"});
 }
 
 TEST_F(RevocationTest, UnsupportedReasonsAreRefused) {

@@ -172,6 +172,7 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       expected.challenge_status = ObjStatus::kProcessing;
       auto stored = store_.UpdateAuthorizationIf(authz, expected);
       if (stored.ok() && *stored) {
+        if (events_.validated) events_.validated(chall->type, outcome.status.ok());
         AuthorizationLeftPending(authz, /*failed=*/authz.status == ObjStatus::kInvalid);
         // Paused clients: the run of failures this outcome extends or ends.
         // Best effort: the validation's outcome stands without it.

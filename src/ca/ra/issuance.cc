@@ -215,6 +215,7 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   // On failure the order stays processing: a restart signs again under a
   // new serial; this one stays in the serials table.
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
+  if (events_.issued) events_.issued();
   SpendIssuanceLimits(order, renewal.ok() && *renewal);
   return order;
 }

@@ -199,6 +199,17 @@ class RegistrationAuthority {
     revocation_observer_ = std::move(observer);
   }
 
+  // What the operator's metrics count; each may be empty. Called from the
+  // request and validation threads. REQUIRES: set before serving.
+  struct Events {
+    std::function<void(const std::string& challenge_type, bool valid)> validated;
+    std::function<void()> issued;
+    std::function<void()> revoked;
+  };
+  void SetEvents(Events events) { events_ = std::move(events); }
+  // Validations and issuances waiting for a worker now.
+  size_t validation_queue_depth() { return queue_ ? queue_->waiting() : 0; }
+
   // Test hook: runs after each background validation has been stored.
   void SetValidationObserver(std::function<void()> observer) { observer_ = std::move(observer); }
   // Test hook: runs with the serial once it is recorded, before it is signed.
@@ -275,6 +286,7 @@ class RegistrationAuthority {
   std::function<void()> observer_;
   std::function<void(const std::string&)> before_sign_;
   std::function<void(const std::string&, int)> revocation_observer_;
+  Events events_;
   std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
 };
 

@@ -47,6 +47,11 @@ class ValidationQueue {
   void Submit(Ticket ticket, std::function<void()> task);
   // Queues `task` whatever the capacity (restart recovery re-queues all).
   void Submit(std::function<void()> task);
+  // Tasks waiting for a worker now (the operator's gauge).
+  size_t waiting() {
+    std::lock_guard lock(mu_);
+    return tasks_.size();
+  }
 
  private:
   void Run();

@@ -116,6 +116,7 @@ Status RateLimiter::Spend(const std::vector<Transaction>& batch) {
   const Nanos now = now_();
   PruneIfDue(now);
   std::optional<Error> refusal;
+  std::optional<LimitName> refused_limit;
   Nanos longest{-1};
   SIGNET_RETURN_IF_ERROR(store_.UpdateRateLimitBuckets(
       Keys(batch), [&](const storage::RateLimitBuckets& stored) {
@@ -133,6 +134,7 @@ Status RateLimiter::Spend(const std::vector<Transaction>& batch) {
             if (d.retry_after > longest) {
               longest = d.retry_after;
               refusal = Refusal(t, limit, d, now);
+              refused_limit = t.limit;
             }
             continue;
           }
@@ -144,7 +146,10 @@ Status RateLimiter::Spend(const std::vector<Transaction>& batch) {
           if (!t.check_only) writes[t.StoreKey()] = ToStored(next[t.StoreKey()]);
         return writes;
       }));
-  if (refusal) return *refusal;
+  if (refusal) {
+    if (refusal_observer_ && refused_limit) refusal_observer_(*refused_limit);
+    return *refusal;
+  }
   return OkStatus();
 }
 

@@ -53,6 +53,11 @@ class RateLimiter {
   Status SpendRegardless(const std::vector<Transaction>& batch);
   // Gives back what Spend took, never beyond a full bucket.
   Status Refund(const std::vector<Transaction>& batch);
+  // Called with the refusing limit each time Spend refuses (the operator's
+  // metrics). REQUIRES: set before the first Spend, not concurrently with it.
+  void SetRefusalObserver(std::function<void(LimitName)> observer) {
+    refusal_observer_ = std::move(observer);
+  }
 
  private:
   // Deletes the full buckets when kPruneEvery has passed since the last time.
@@ -66,6 +71,7 @@ class RateLimiter {
   std::shared_ptr<const Limits> limits_;  // GUARDED_BY(mu_); the pointee is immutable
   std::optional<Nanos> refreshed_at_;     // GUARDED_BY(mu_): the store's overrides read
   Nanos pruned_at_{0};                    // GUARDED_BY(mu_)
+  std::function<void(LimitName)> refusal_observer_;
 };
 
 }  // namespace signet::ca::ratelimit

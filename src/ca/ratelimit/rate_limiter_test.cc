@@ -46,6 +46,18 @@ TEST_F(RateLimiterTest, ARefusalNamesTheLimitTheSubjectAndWhenToRetry) {
   EXPECT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
 }
 
+// The operator's metrics hear of each refusal with the refusing limit, and
+// of nothing else.
+TEST_F(RateLimiterTest, TheRefusalObserverHearsTheRefusingLimit) {
+  std::vector<LimitName> heard;
+  limiter_->SetRefusalObserver([&](LimitName l) { heard.push_back(l); });
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
+  EXPECT_TRUE(heard.empty());
+  ASSERT_FALSE(limiter_->Spend({NewOrder("acct1")}).ok());
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(NameOf(heard[0]), "new_orders_per_account");
+}
+
 // Buckets full again are deleted (a spend prunes every kPruneEvery), those
 // in use are kept.
 TEST_F(RateLimiterTest, FullBucketsArePruned) {

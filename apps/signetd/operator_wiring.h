@@ -1,0 +1,63 @@
+// signetd's operator listener: a plain-HTTP listener apart from ACME that
+// serves /metrics (Prometheus text format) and the health checks
+// /health/live and /health/ready, and the seams that feed the metrics (the
+// ACME handler's wrapper, the RA's events, the rate limiter's refusals).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "ca/ra/ra.h"
+#include "ca/ratelimit/rate_limiter.h"
+#include "config.h"
+#include "dns/resolver.h"
+#include "http/message.h"
+#include "http/server.h"
+#include "metrics/metrics.h"
+#include "storage/store.h"
+
+namespace signet::app {
+
+// Without --operator-listen, the operator listener takes the --listen port
+// plus this (the test contract's 14000 -> 14090).
+inline constexpr uint16_t kOperatorPortOffset = 90;
+
+// What /health/ready asks, each with a short timeout where it can block.
+struct ReadinessChecks {
+  storage::ReadOnlyStore* store = nullptr;  // answers a trivial read
+  dns::Resolver* resolver = nullptr;        // answers a query
+  std::function<bool()> signer_loaded;
+};
+
+class OperatorListener {
+ public:
+  explicit OperatorListener(std::string version) : metrics_(std::move(version)) {}
+
+  // The ACME handler, counted and timed per route and status code.
+  http::Handler Instrument(http::Handler acme);
+  // Counts the RA's validations, issuances and revocations, the limiter's
+  // refusals (may be null) and reads the gauges from `acme` and `ra`.
+  void Observe(ca::RegistrationAuthority& ra, ca::ratelimit::RateLimiter* limiter,
+               const http::Server& acme);
+  // Binds --operator-listen (default: the --listen host, port + 90).
+  Status Start(const CaConfig& config, ReadinessChecks checks);
+  void Stop() {
+    if (server_) server_->Stop();
+  }
+
+  // The operator's requests: /metrics, /health/live, /health/ready.
+  http::Response Handle(const http::Request& req);
+
+ private:
+  // "" when ready, else one line naming what failed.
+  std::string NotReady();
+
+  metrics::SignetdMetrics metrics_;
+  ReadinessChecks checks_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace signet::app

@@ -1,0 +1,67 @@
+// signetd's metrics: the families it exports and the one place that renders
+// them in the Prometheus text exposition format 0.0.4. The registry, the
+// families and their atomic counters are prometheus-cpp's (core only, no
+// HTTP exposer: signetd serves /metrics on its own operator listener).
+//
+// Thread-safe: every method may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace signet::metrics {
+
+// The text exposition (format 0.0.4) of everything in `registry`.
+std::string RenderText(const prometheus::Registry& registry);
+
+// The WFE route of an ACME request path, for the `endpoint` label: the path
+// itself for fixed resources, the prefix for per-object ones
+// ("/acme/order/abc" -> "/acme/order/"), "other" for anything unknown, so a
+// client cannot grow the label set with made-up paths.
+std::string_view RouteOf(std::string_view path);
+
+class SignetdMetrics {
+ public:
+  explicit SignetdMetrics(std::string version);
+
+  // One ACME request answered: its route (RouteOf), status code and latency.
+  void ObserveRequest(std::string_view path, int status, double seconds);
+  // One challenge validation finished: "http-01"..., "valid" or "invalid".
+  void ObserveValidation(const std::string& challenge_type, const std::string& outcome);
+  void CountIssued();
+  void CountRevoked();
+  // A request refused by the named rate limit.
+  void CountRateLimited(const std::string& limit);
+
+  // Gauges read at scrape time (e.g. the server's open connections).
+  void SetOpenConnections(std::function<double()> read);
+  void SetValidationQueueDepth(std::function<double()> read);
+
+  // Every metric, as /metrics serves it.
+  std::string Render();
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Family<prometheus::Counter>& validations_;
+  prometheus::Counter& issued_;
+  prometheus::Counter& revoked_;
+  prometheus::Family<prometheus::Counter>& rate_limited_;
+  prometheus::Gauge& open_connections_;
+  prometheus::Gauge& queue_depth_;
+  std::mutex read_mu_;
+  std::function<double()> read_open_connections_;  // GUARDED_BY(read_mu_)
+  std::function<double()> read_queue_depth_;       // GUARDED_BY(read_mu_)
+};
+
+}  // namespace signet::metrics
