@@ -110,3 +110,19 @@ HOOK
 in_ns() {  # COMMAND: run with our root as the system bundle
   unshare -m sh -c "mount --bind '$T/bundle.crt' /etc/ssl/certs/ca-certificates.crt && $1"
 }
+
+# Mutual TLS material for remote perspectives (signetd remote-va): mtls_ca DIR
+# NAME makes a test CA (DIR/ca.pem, DIR/ca.key); mtls_issue DIR NAME SAN EKU
+# then a certificate it issued (DIR/NAME.pem, DIR/NAME.key).
+mtls_ca() {
+  mkdir -p "$1"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/ca.key" \
+    -out "$1/ca.pem" -days 2 -subj "/CN=$2" 2>/dev/null
+}
+mtls_issue() {
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/$2.key" \
+    -out "$1/$2.csr" -subj "/CN=$2" 2>/dev/null
+  printf 'subjectAltName=%s\nextendedKeyUsage=%s\n' "$3" "$4" >"$1/$2.ext"
+  openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" -CAcreateserial \
+    -out "$1/$2.pem" -days 2 -extfile "$1/$2.ext" 2>/dev/null
+}

@@ -19,16 +19,9 @@ many=(); for i in $(seq 11); do many+=(--caa-identity "ca$i.example"); done
 grep -q "11 CAA identities: at most 10" "$T/refused.err" || fail "refusal: $(cat "$T/refused.err")"
 
 # Mutual TLS between the primary and its remote perspectives.
-M="$T/mtls"; mkdir -p "$M"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$M/ca.key" \
-  -out "$M/ca.pem" -days 2 -subj "/CN=signet dns-persist test CA" 2>/dev/null
-issue() {  # name san eku
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$M/$1.key" \
-    -out "$M/$1.csr" -subj "/CN=$1" 2>/dev/null
-  printf 'subjectAltName=%s\nextendedKeyUsage=%s\n' "$2" "$3" >"$M/$1.ext"
-  openssl x509 -req -in "$M/$1.csr" -CA "$M/ca.pem" -CAkey "$M/ca.key" -CAcreateserial \
-    -out "$M/$1.pem" -days 2 -extfile "$M/$1.ext" 2>/dev/null
-}
+M="$T/mtls"
+mtls_ca "$M" "signet dns-persist test CA"
+issue() { mtls_issue "$M" "$@"; }  # name san eku
 issue primary "DNS:primary.va.test" clientAuth
 issue remote "IP:127.0.0.1" serverAuth
 remotes=()
