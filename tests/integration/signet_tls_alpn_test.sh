@@ -74,7 +74,13 @@ openssl x509 -in "$CFG/live/127.0.0.1/cert.pem" -noout -text | grep -q "IP Addre
 renew_forced 127.0.0.1
 openssl x509 -in "$CFG/live/127.0.0.1/cert.pem" -noout -text | grep -q "IP Address:127.0.0.1" \
   || fail "the renewed certificate has no IP Address SAN"
-echo "ok: --ip-address 127.0.0.1 by standalone http-01, renewed"
+"$SIGNET" certificates --cert-name 127.0.0.1 "${base[@]}" >"$T/ip-list.log" 2>&1 \
+  || { cat "$T/ip-list.log"; fail "certificates"; }
+grep -q "^    Domains: 127.0.0.1$" "$T/ip-list.log" || fail "certificates: $(cat "$T/ip-list.log")"
+"$SIGNET" certificates --json --cert-name 127.0.0.1 "${base[@]}" 2>/dev/null \
+  | python3 -c 'import json,sys; [c] = json.load(sys.stdin)["certificates"]; assert c["domains"] == ["127.0.0.1"], c' \
+  || fail "certificates --json does not list the address"
+echo "ok: --ip-address 127.0.0.1 by standalone http-01, renewed, listed by certificates"
 
 # 3. 127.0.0.1 through standalone TLS-ALPN-01 (SNI 1.0.0.127.in-addr.arpa).
 use_config_dir "$T/le-alpn"

@@ -5,6 +5,7 @@
 
 #include "client/store/lineage.h"
 #include "crypto/key.h"
+#include "pki/acme_tls_cert.h"
 #include "pki/ari_cert_id.h"
 #include "pki/certificate.h"
 
@@ -52,7 +53,9 @@ LineageInfo ReadLineageInfo(const StoreLayout& layout, const std::string& name) 
     info.error = cert.error().detail;
     return info;
   }
+  // The names the certificate holds: DNS names, then IP addresses (RFC 8738).
   info.domains = pki::DnsSans(cert->get());
+  for (std::string& ip : pki::IpSans(cert->get())) info.domains.push_back(std::move(ip));
   info.serial = pki::SerialHex(cert->get());
   info.not_before = pki::NotBefore(cert->get());
   info.not_after = pki::NotAfter(cert->get());
