@@ -40,6 +40,7 @@ void OperatorListener::Observe(ca::RegistrationAuthority& ra,
   };
   events.issued = [this] { metrics_.CountIssued(); };
   events.revoked = [this] { metrics_.CountRevoked(); };
+  events.refused = [this](const std::string& cause) { metrics_.CountRateLimited(cause); };
   ra.SetEvents(std::move(events));
   if (limiter)
     limiter->SetRefusalObserver([this](ca::ratelimit::LimitName limit) {

@@ -1,6 +1,7 @@
 // Issue 19, paused clients: a run of failed validations for one name pauses
 // the account for it; newOrder is then rateLimited (429) naming the name and
 // the unpause URL; only the account itself unpauses it, by a signed POST.
+#include <atomic>
 #include <thread>
 
 #include "acme_fixture.h"
@@ -48,6 +49,12 @@ class PausingTest : public AcmeTest {
 };
 
 TEST_F(PausingTest, PausedNameIsRateLimitedUntilTheHolderUnpauses) {
+  std::atomic<int> paused_refusals{0};
+  ca::RegistrationAuthority::Events events;
+  events.refused = [&](const std::string& cause) {
+    if (cause == "paused") ++paused_refusals;
+  };
+  ca_->ra->SetEvents(events);
   Register();
   FailValidation("zombie.example.test");
   EXPECT_EQ(NewOrder({"zombie.example.test"}).status, 201) << "one failure does not pause";
@@ -62,6 +69,7 @@ TEST_F(PausingTest, PausedNameIsRateLimitedUntilTheHolderUnpauses) {
   EXPECT_NE(detail.find(UnpauseUrl()), std::string::npos) << detail;
   EXPECT_EQ(NewOrder({"*.zombie.example.test"}).status, 429) << "a wildcard of the paused name";
   EXPECT_EQ(NewOrder({"fine.example.test"}).status, 201) << "other names are not paused";
+  EXPECT_EQ(paused_refusals.load(), 2) << "each paused refusal is reported (metrics count it)";
 
   // Another account cannot unpause it.
   auto [other_key, other_kid] = OtherAccount();

@@ -169,8 +169,12 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
     e.subproblems = std::move(refusals);
     return e;
   }
-  SIGNET_RETURN_IF_ERROR(PauseTracker(store_, config_.pausing)
-                             .CheckNotPaused(account.id, ids, options.unpause_url));
+  if (Status paused = PauseTracker(store_, config_.pausing)
+                          .CheckNotPaused(account.id, ids, options.unpause_url);
+      !paused.ok()) {
+    if (events_.refused) events_.refused("paused");
+    return paused.error();
+  }
 
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
   acme::Order order;
@@ -256,6 +260,7 @@ Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
 }
 
 Error RegistrationAuthority::Busy(const std::string& what) const {
+  if (events_.refused) events_.refused("validation_queue");
   Error e(ErrorCode::kRateLimited,
           "the CA has too much " + what + " work queued; retry in " +
               std::to_string(config_.busy_retry_after.count()) + " seconds");

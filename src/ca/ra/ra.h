@@ -205,6 +205,9 @@ class RegistrationAuthority {
     std::function<void(const std::string& challenge_type, bool valid)> validated;
     std::function<void()> issued;
     std::function<void()> revoked;
+    // A rateLimited refusal the rate limiter did not make (it has its own
+    // observer): "paused" (paused clients) or "validation_queue" (full).
+    std::function<void(const std::string& cause)> refused;
   };
   void SetEvents(Events events) { events_ = std::move(events); }
   // Validations and issuances waiting for a worker now.
