@@ -139,9 +139,14 @@ inline crypto::BignumPtr RocaFormNumber(int bits) {
 // probability) but no product of two primes. Stands in for moduli too large
 // to generate quickly.
 inline crypto::BignumPtr PlausibleModulus(int bits) {
+  // 757 times an odd random number: composite by construction (a random odd
+  // number alone is prime about once in a few hundred draws, and OpenSSL's
+  // public-key check refuses a prime modulus), with no factor below 752.
   crypto::BignumPtr n(BN_new());
   for (;;) {
-    BN_rand(n.get(), bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
+    BN_rand(n.get(), bits - 9, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
+    BN_mul_word(n.get(), 757);
+    if (BN_num_bits(n.get()) != bits) continue;
     bool small_factor = false;
     for (unsigned long r = 3; r < 752 && !small_factor; r += 2)
       small_factor = BN_mod_word(n.get(), r) == 0;
