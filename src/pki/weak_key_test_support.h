@@ -135,22 +135,28 @@ inline crypto::BignumPtr RocaFormNumber(int bits) {
 }
 
 // A random odd `bits`-bit number with no prime factor below 752, as
-// OpenSSL's RSA public-key check wants: composite (with overwhelming
-// probability) but no product of two primes. Stands in for moduli too large
-// to generate quickly.
+// OpenSSL's RSA public-key check wants: composite, no prime power, no factor
+// below 752, and no factor revealed by its Miller-Rabin witnesses. Stands in
+// for moduli too large to generate as RSA keys quickly: the product of
+// generated primes of about 512 bits (a modulus with one small factor, or a
+// random odd number, fails that check once in a few runs).
 inline crypto::BignumPtr PlausibleModulus(int bits) {
-  // 757 times an odd random number: composite by construction (a random odd
-  // number alone is prime about once in a few hundred draws, and OpenSSL's
-  // public-key check refuses a prime modulus), with no factor below 752.
+  crypto::BignumPtr partial(BN_new());
+  crypto::BignumPtr prime(BN_new());
   crypto::BignumPtr n(BN_new());
-  for (;;) {
-    BN_rand(n.get(), bits - 9, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
-    BN_mul_word(n.get(), 757);
-    if (BN_num_bits(n.get()) != bits) continue;
-    bool small_factor = false;
-    for (unsigned long r = 3; r < 752 && !small_factor; r += 2)
-      small_factor = BN_mod_word(n.get(), r) == 0;
-    if (!small_factor) return n;
+  crypto::BnCtxPtr ctx(BN_CTX_new());
+  BN_one(partial.get());
+  while (bits - BN_num_bits(partial.get()) >= 1024) {
+    EXPECT_EQ(BN_generate_prime_ex(prime.get(), 512, 0, nullptr, nullptr, nullptr), 1);
+    EXPECT_EQ(BN_mul(partial.get(), partial.get(), prime.get(), ctx.get()), 1);
+  }
+  // The last prime makes the size exact: a product of P- and Q-bit numbers
+  // has P + Q or P + Q - 1 bits, so try Q and Q + 1 in turn.
+  for (int attempt = 0;; ++attempt) {
+    int size = bits - BN_num_bits(partial.get()) + attempt % 2;
+    EXPECT_EQ(BN_generate_prime_ex(prime.get(), size, 0, nullptr, nullptr, nullptr), 1);
+    EXPECT_EQ(BN_mul(n.get(), partial.get(), prime.get(), ctx.get()), 1);
+    if (BN_num_bits(n.get()) == bits) return n;
   }
 }
 

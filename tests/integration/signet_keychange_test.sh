@@ -12,6 +12,9 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/agent_lib.sh"
 CA=$1 SIGNET=$2
+# certbot runs here too: Pebble's badNonce injection is off, as in
+# signet_certbot_interop_test.sh (certbot 2.1 crashes on its retry path).
+export PEBBLE_WFE_NONCEREJECT=0
 start_agent_ca "$CA" "$3"
 CFG="$T/le"
 other=(--server "$DIRECTORY" --work-dir "$T/work" --logs-dir "$T/logs" --non-interactive)
