@@ -216,6 +216,9 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   // new serial; this one stays in the serials table.
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
   if (events_.issued) events_.issued();
+  if (events_.issuance_recorded)
+    events_.issuance_recorded({record.issued_at, record.serial, record.account_id, record.profile,
+                               order.identifiers, record.not_after});
   SpendIssuanceLimits(order, renewal.ok() && *renewal);
   return order;
 }
