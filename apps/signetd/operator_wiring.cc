@@ -14,6 +14,8 @@ namespace {
 constexpr std::chrono::seconds kReadyDnsTimeout{2};
 // How often the operator view samples the metrics for its plots.
 constexpr std::chrono::seconds kViewSampleInterval{10};
+// How many of the latest revocations the operator view lists.
+constexpr size_t kViewRevocations = 50;
 
 http::Response Text(int status, std::string body) {
   http::Response res;
@@ -49,9 +51,6 @@ void OperatorListener::Observe(ca::RegistrationAuthority& ra,
   };
   events.validation_recorded = [this](const ca::ValidationEvent& e) { activity_.AddValidation(e); };
   events.issuance_recorded = [this](const ca::IssuanceEvent& e) { activity_.AddIssuance(e); };
-  events.revocation_recorded = [this](const ca::CertificateRevokedEvent& e) {
-    activity_.AddRevocation(e);
-  };
   ra.SetEvents(std::move(events));
   if (limiter)
     limiter->SetRefusalObserver([this](ca::ratelimit::LimitName limit) {
@@ -109,6 +108,13 @@ http::Response OperatorListener::View() {
   data.version = version_;
   data.now = acme::Clock::now();
   data.activity = activity_.Snapshot();
+  if (checks_.store) {  // the readiness check's store is signetd's
+    auto revoked = checks_.store->RecentRevocations(kViewRevocations);
+    if (revoked.ok())
+      data.revocations = std::move(*revoked);
+    else
+      data.revocations_error = revoked.error().ToString();
+  }
   data.series = history_.AllSeries(
       ca::operator_view::MetricHistory::Sample{data.now, metrics_.Totals()});
   if (crls_) {

@@ -25,6 +25,7 @@ std::vector<Series> MetricHistory::AllSeries(std::optional<Sample> latest) const
     out.push_back({t.name, t.counter, {}});
   }
   std::map<std::string, std::pair<acme::TimePoint, double>> previous;
+  std::optional<acme::TimePoint> previous_sample;
   for (const Sample& s : samples) {
     for (const auto& t : s.totals) {
       auto it = index.find(t.name);
@@ -34,6 +35,8 @@ std::vector<Series> MetricHistory::AllSeries(std::optional<Sample> latest) const
         series.points.emplace_back(s.at, t.value);
         continue;
       }
+      // A labelled family appears with its first label set: 0 before.
+      if (!previous.contains(t.name) && previous_sample) previous[t.name] = {*previous_sample, 0};
       auto prev = previous.find(t.name);
       if (prev != previous.end() && t.value >= prev->second.second && s.at > prev->second.first) {
         std::chrono::duration<double> dt = s.at - prev->second.first;
@@ -41,6 +44,7 @@ std::vector<Series> MetricHistory::AllSeries(std::optional<Sample> latest) const
       }
       previous[t.name] = {s.at, t.value};
     }
+    previous_sample = s.at;
   }
   return out;
 }

@@ -41,7 +41,7 @@ class MetricHistory {
   // A series per family, in the order of the latest sample, with `latest`
   // (a reading taken now, not kept) as the last one when given. A counter
   // needs two samples for a point; one that went down (a restart) starts
-  // afresh.
+  // afresh; one missing from earlier samples counted 0 in them.
   std::vector<Series> AllSeries(std::optional<Sample> latest = std::nullopt) const;
 
  private:

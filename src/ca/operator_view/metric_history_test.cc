@@ -40,6 +40,17 @@ TEST(MetricHistory, LatestReadingIsTheLastPointButNotKept) {
   EXPECT_TRUE(h.AllSeries()[0].points.empty());
 }
 
+TEST(MetricHistory, CounterFamilyThatAppearsLaterStartsFromZero) {
+  MetricHistory h;
+  h.Record(kT0, {{"other_total", true, 1}});
+  h.Record(kT0 + seconds(60), {{"other_total", true, 1}, {"refusals_total", true, 3}});
+  auto all = h.AllSeries();
+  ASSERT_EQ(all.size(), 2u);
+  ASSERT_EQ(all[1].name, "refusals_total");
+  ASSERT_EQ(all[1].points.size(), 1u);
+  EXPECT_DOUBLE_EQ(all[1].points[0].second, 3);
+}
+
 TEST(MetricHistory, DropsSamplesOutsideTheWindow) {
   MetricHistory h(minutes(60));
   for (int i = 0; i <= 70; ++i) h.Record(kT0 + minutes(i), {{"g", false, double(i)}});

@@ -16,6 +16,7 @@ constexpr std::string_view kStyle =
     "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;"
     "border-bottom:1px solid #d8dee4;vertical-align:top}th{background:#f6f8fa}"
     "td.mono,code{font-family:ui-monospace,monospace;font-size:12px}"
+    "td.time{white-space:nowrap}td.detail{overflow-wrap:anywhere;min-width:18em}"
     "tr.failed td{background:#fff1f0}tr.overdue td{background:#fff8c5}"
     ".muted{color:#57606a}.plots{display:flex;flex-wrap:wrap;gap:12px}"
     "figure.plot{margin:0}figcaption{font-size:12px}.ok{color:#1a7f37}.bad{color:#cf222e}";
@@ -70,12 +71,12 @@ std::string Validations(const std::vector<ValidationEvent>& rows) {
   for (const auto& v : rows) {
     bool failed = v.problem.has_value();
     out += failed ? "<tr class=\"failed\">" : "<tr>";
-    out += Cell(FormatTime(v.at)) + Cell(Identifier(v.identifier, v.wildcard), "mono") +
+    out += Cell(FormatTime(v.at), "time") + Cell(Identifier(v.identifier, v.wildcard), "mono") +
            Cell(v.challenge_type) + Cell(failed ? "invalid" : "valid", failed ? "bad" : "ok");
     out += failed
                ? Cell("urn:ietf:params:acme:error:" + std::string(ErrorCodeName(v.problem->code)),
                       "mono") +
-                     Cell(v.problem->detail)
+                     Cell(v.problem->detail, "detail")
                : Cell("") + Cell("");
     out += Cell(v.account_id, "mono") + "</tr>";
   }
@@ -88,20 +89,24 @@ std::string Issuances(const std::vector<IssuanceEvent>& rows) {
                     Header({"time", "serial", "names", "profile", "not after", "account"}) +
                     "<tbody>";
   for (const auto& c : rows) {
-    out += "<tr>" + Cell(FormatTime(c.at)) + Cell(c.serial, "mono") +
+    out += "<tr>" + Cell(FormatTime(c.at), "time") + Cell(c.serial, "mono") +
            Cell(Names(c.identifiers), "mono") + Cell(c.profile) + Cell(FormatTime(c.not_after)) +
            Cell(c.account_id, "mono") + "</tr>";
   }
   return out + "</tbody></table>";
 }
 
-std::string Revocations(const std::vector<CertificateRevokedEvent>& rows) {
-  if (rows.empty()) return Empty("No certificate revoked through ACME since signetd started.");
+std::string Revocations(const PageData& data) {
+  if (!data.revocations_error.empty())
+    return "<p class=\"bad\">Could not read the revocations: " +
+           HtmlEscape(data.revocations_error) + "</p>";
+  if (data.revocations.empty()) return Empty("No certificate was ever revoked.");
   std::string out = "<table id=\"revocations-table\">" +
-                    Header({"time", "serial", "reason", "account"}) + "<tbody>";
-  for (const auto& r : rows) {
-    out += "<tr>" + Cell(FormatTime(r.at)) + Cell(r.serial, "mono") + Cell(ReasonName(r.reason)) +
-           Cell(r.account_id, "mono") + "</tr>";
+                    Header({"time", "serial", "reason", "names", "account"}) + "<tbody>";
+  for (const auto& r : data.revocations) {
+    std::string at = r.revoked_at ? FormatTime(*r.revoked_at) : "";
+    out += "<tr>" + Cell(at, "time") + Cell(r.serial, "mono") + Cell(ReasonName(r.revoked_reason)) +
+           Cell(Names(r.identifiers), "mono") + Cell(r.account_id, "mono") + "</tr>";
   }
   return out + "</tbody></table>";
 }
@@ -137,7 +142,7 @@ std::string Refusals(const std::vector<RefusalEvent>& rows) {
     out += "<code>" + HtmlEscape(limit) + "</code> " + std::to_string(n) + " &nbsp; ";
   out += "</p><table id=\"refusals-table\">" + Header({"time", "limit"}) + "<tbody>";
   for (const auto& r : rows)
-    out += "<tr>" + Cell(FormatTime(r.at)) + Cell(r.limit, "mono") + "</tr>";
+    out += "<tr>" + Cell(FormatTime(r.at), "time") + Cell(r.limit, "mono") + "</tr>";
   return out + "</tbody></table>";
 }
 
@@ -167,8 +172,7 @@ std::string RenderPage(const PageData& data) {
   out += Section("validations", "Recent validations", a.validations.size(),
                  Validations(a.validations));
   out += Section("issuances", "Recent issuances", a.issuances.size(), Issuances(a.issuances));
-  out += Section("revocations", "Recent revocations", a.revocations.size(),
-                 Revocations(a.revocations));
+  out += Section("revocations", "Recent revocations", data.revocations.size(), Revocations(data));
   out +=
       Section("crls", "CRL shards", data.crl_shards.size(), CrlShards(data.crl_shards, data.now));
   out += Section("refusals", "Rate-limit refusals", a.refusals.size(), Refusals(a.refusals));

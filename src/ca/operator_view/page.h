@@ -17,6 +17,7 @@
 #include "acme/objects.h"
 #include "ca/operator_view/metric_history.h"
 #include "ca/operator_view/recent_activity.h"
+#include "storage/admin_types.h"
 
 namespace signet::ca::operator_view {
 
@@ -34,6 +35,10 @@ struct PageData {
   std::string version;
   acme::TimePoint now;
   Activity activity;
+  // The store's latest revocations (any process's), the latest first, or
+  // why they could not be read.
+  std::vector<storage::CertificateSummary> revocations;
+  std::string revocations_error;
   std::vector<CrlShardStatus> crl_shards;
   std::vector<Series> series;
   std::chrono::seconds plot_window = std::chrono::hours(1);

@@ -52,7 +52,13 @@ PageData Sample() {
                          Error(ErrorCode::kConnection, "could not connect to 192.0.2.9:80")};
   ValidationEvent ok{kNow - minutes(4), "acct1", {"dns", "www.example.com"}, true, "dns-01", {}};
   d.activity.validations = {failed, ok};
-  d.activity.revocations.push_back({kNow - minutes(1), "0a1b2c", 1, "acct1"});
+  storage::CertificateSummary revoked;
+  revoked.serial = "0a1b2c";
+  revoked.account_id = "acct1";
+  revoked.revoked_at = kNow - minutes(1);
+  revoked.revoked_reason = 1;
+  revoked.identifiers = {{"dns", "www.example.com"}};
+  d.revocations.push_back(revoked);
   d.activity.refusals.push_back({kNow - seconds(30), "certificatesPerDomain"});
   d.activity.refusals.push_back({kNow - seconds(20), "certificatesPerDomain"});
   d.crl_shards.push_back({0, true, 7, kNow - seconds(192), kNow + hours(24), 3});
@@ -103,6 +109,15 @@ TEST(RenderPage, EmptyStateSaysSo) {
   EXPECT_TRUE(Has(page, "No validation since signetd started."));
   EXPECT_TRUE(Has(page, "No certificate issued since signetd started."));
   EXPECT_TRUE(Has(page, "No sample yet."));
+  EXPECT_TRUE(Has(page, "No certificate was ever revoked."));
+}
+
+TEST(RenderPage, StoreErrorIsShownEscaped) {
+  PageData d;
+  d.now = kNow;
+  d.revocations_error = "serverInternal: <disk> full";
+  std::string page = RenderPage(d);
+  EXPECT_TRUE(Has(page, "Could not read the revocations: serverInternal: &lt;disk&gt; full"));
 }
 
 // Identifiers, problem details, account ids and limit names come from ACME
@@ -121,7 +136,12 @@ TEST(RenderPage, EscapesHostileValues) {
                                     hostile,
                                     Error(ErrorCode::kIncorrectResponse, hostile)});
   d.activity.issuances.push_back({kNow, hostile, hostile, hostile, {{"dns", hostile}}, kNow});
-  d.activity.revocations.push_back({kNow, hostile, 0, hostile});
+  storage::CertificateSummary revoked;
+  revoked.serial = hostile;
+  revoked.account_id = hostile;
+  revoked.revoked_at = kNow;
+  revoked.identifiers = {{"dns", hostile}};
+  d.revocations.push_back(revoked);
   d.activity.refusals.push_back({kNow, hostile});
   d.series.push_back({hostile, false, {{kNow, 1}}});
   std::string page = RenderPage(d);
@@ -133,7 +153,7 @@ TEST(RenderPage, EscapesHostileValues) {
   size_t count = 0;
   for (size_t at = page.find(escaped); at != std::string::npos; at = page.find(escaped, at + 1))
     ++count;
-  EXPECT_GE(count, 14u) << page;
+  EXPECT_GE(count, 16u) << page;
 }
 
 }  // namespace

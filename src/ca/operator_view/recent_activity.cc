@@ -21,13 +21,11 @@ void RecentActivity::Push(std::deque<T>& ring, T e) {
 
 void RecentActivity::AddValidation(ValidationEvent e) { Push(validations_, std::move(e)); }
 void RecentActivity::AddIssuance(IssuanceEvent e) { Push(issuances_, std::move(e)); }
-void RecentActivity::AddRevocation(CertificateRevokedEvent e) { Push(revocations_, std::move(e)); }
 void RecentActivity::AddRefusal(RefusalEvent e) { Push(refusals_, std::move(e)); }
 
 Activity RecentActivity::Snapshot() const {
   std::lock_guard lock(mu_);
-  return {NewestFirst(validations_), NewestFirst(issuances_), NewestFirst(revocations_),
-          NewestFirst(refusals_)};
+  return {NewestFirst(validations_), NewestFirst(issuances_), NewestFirst(refusals_)};
 }
 
 }  // namespace signet::ca::operator_view

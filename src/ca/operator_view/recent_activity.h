@@ -1,5 +1,5 @@
-// What the operator's view lists: the latest validations, issuances,
-// revocations and rate-limit refusals this signetd recorded since it started,
+// What the operator's view lists: the latest validations, issuances and
+// rate-limit refusals this signetd recorded since it started,
 // each kind in a ring of its own (the oldest entry drops out when full), fed
 // by the RA's events (ca/ra/ra_events.h) and the rate limiter's observer.
 //
@@ -29,7 +29,6 @@ struct RefusalEvent {
 struct Activity {
   std::vector<ValidationEvent> validations;
   std::vector<IssuanceEvent> issuances;
-  std::vector<CertificateRevokedEvent> revocations;
   std::vector<RefusalEvent> refusals;
 };
 
@@ -40,7 +39,6 @@ class RecentActivity {
 
   void AddValidation(ValidationEvent e);
   void AddIssuance(IssuanceEvent e);
-  void AddRevocation(CertificateRevokedEvent e);
   void AddRefusal(RefusalEvent e);
 
   Activity Snapshot() const;
@@ -51,10 +49,9 @@ class RecentActivity {
 
   const size_t capacity_;
   mutable std::mutex mu_;
-  std::deque<ValidationEvent> validations_;          // GUARDED_BY(mu_), oldest first
-  std::deque<IssuanceEvent> issuances_;              // GUARDED_BY(mu_)
-  std::deque<CertificateRevokedEvent> revocations_;  // GUARDED_BY(mu_)
-  std::deque<RefusalEvent> refusals_;                // GUARDED_BY(mu_)
+  std::deque<ValidationEvent> validations_;  // GUARDED_BY(mu_), oldest first
+  std::deque<IssuanceEvent> issuances_;      // GUARDED_BY(mu_)
+  std::deque<RefusalEvent> refusals_;        // GUARDED_BY(mu_)
 };
 
 }  // namespace signet::ca::operator_view

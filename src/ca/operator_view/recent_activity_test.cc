@@ -13,14 +13,12 @@ TEST(RecentActivity, KeepsTheLatestNewestFirst) {
     issued.serial = "serial" + std::to_string(i);
     recent.AddIssuance(issued);
   }
-  recent.AddRevocation({acme::TimePoint(), "s", 4, "a"});
   Activity a = recent.Snapshot();
   ASSERT_EQ(a.refusals.size(), 3u);
   EXPECT_EQ(a.refusals[0].limit, "limit4");
   EXPECT_EQ(a.refusals[2].limit, "limit2");
   ASSERT_EQ(a.issuances.size(), 3u);
   EXPECT_EQ(a.issuances[0].serial, "serial4");
-  EXPECT_EQ(a.revocations.size(), 1u);
   EXPECT_TRUE(a.validations.empty());
 }
 

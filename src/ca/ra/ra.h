@@ -209,11 +209,10 @@ class RegistrationAuthority {
     // A rateLimited refusal the rate limiter did not make (it has its own
     // observer): "paused" (paused clients) or "validation_queue" (full).
     std::function<void(const std::string& cause)> refused;
-    // The operator's view: validated, issued and revoked with what they
-    // concern (ra_events.h).
+    // The operator's view: validated and issued, with what they concern
+    // (ra_events.h).
     std::function<void(const ValidationEvent&)> validation_recorded;
     std::function<void(const IssuanceEvent&)> issuance_recorded;
-    std::function<void(const CertificateRevokedEvent&)> revocation_recorded;
   };
   void SetEvents(Events events) { events_ = std::move(events); }
   // Validations and issuances waiting for a worker now.

@@ -1,5 +1,5 @@
 // What the RA tells the operator's view (ca/operator_view) about each
-// validation, issuance and revocation it records: plain values, copied out
+// validation and issuance it records: plain values, copied out
 // of the request or validation thread that made them.
 #pragma once
 
@@ -30,14 +30,6 @@ struct IssuanceEvent {
   std::string profile;
   std::vector<acme::Identifier> identifiers;
   acme::TimePoint not_after;
-};
-
-// A certificate revoked through ACME (RFC 8555 7.6).
-struct CertificateRevokedEvent {
-  acme::TimePoint at;
-  std::string serial;
-  int reason = 0;          // RFC 5280 5.3.1 CRLReason
-  std::string account_id;  // the certificate's account
 };
 
 }  // namespace signet::ca

@@ -184,8 +184,6 @@ Status RegistrationAuthority::RevokeCertificate(const std::string& cert_der, int
   SIGNET_RETURN_IF_ERROR(RecordRevocation(store_, rec, reason, block_key, acme::Clock::now()));
   if (revocation_observer_) revocation_observer_(serial, rec.crl_shard);
   if (events_.revoked) events_.revoked();
-  if (events_.revocation_recorded)
-    events_.revocation_recorded({acme::Clock::now(), serial, reason, rec.account_id});
   return OkStatus();
 }
 
