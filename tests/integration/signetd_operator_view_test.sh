@@ -71,7 +71,8 @@ has 'dns:view.example.test' "the issued name"
 has "$SERIAL" "the issued and revoked serial"
 has '<tr class="failed">' "a failed validation row"
 has 'dns:hostile.example.test' "the failed validation's identifier"
-has 'urn:ietf:params:acme:error:incorrectResponse' "the failed validation's problem type"
+has 'data-type="urn:ietf:params:acme:error:incorrectResponse">incorrectResponse</td>' \
+  "the failed validation's problem type"
 has 'The key authorization file from the server did not match' "the failed validation's detail"
 has '&lt;b id=pwned&gt;owned&lt;/b&gt;&lt;script&gt;' "the challenge file's markup as text"
 if grep -q 'id="pwned"' "$T/dom.html"; then fail "the markup in a problem detail became an element"; fi

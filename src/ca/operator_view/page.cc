@@ -16,7 +16,7 @@ constexpr std::string_view kStyle =
     "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;"
     "border-bottom:1px solid #d8dee4;vertical-align:top}th{background:#f6f8fa}"
     "td.mono,code{font-family:ui-monospace,monospace;font-size:12px}"
-    "td.time{white-space:nowrap}td.detail{overflow-wrap:anywhere;min-width:18em}"
+    "td.time{white-space:nowrap}td.detail{overflow-wrap:anywhere;min-width:20em}"
     "tr.failed td{background:#fff1f0}tr.overdue td{background:#fff8c5}"
     ".muted{color:#57606a}.plots{display:flex;flex-wrap:wrap;gap:12px}"
     "figure.plot{margin:0}figcaption{font-size:12px}.ok{color:#1a7f37}.bad{color:#cf222e}";
@@ -62,6 +62,15 @@ std::string ReasonName(int reason) {
   return std::to_string(reason) + (it == kNames.end() ? "" : " (" + it->second + ")");
 }
 
+// The problem type's short name ("connection"), its URN as the tooltip and
+// the data-type attribute (RFC 8555 6.7).
+std::string ProblemType(ErrorCode code) {
+  std::string name(ErrorCodeName(code));
+  std::string urn = HtmlEscape("urn:ietf:params:acme:error:" + name);
+  return "<td class=\"mono\" title=\"" + urn + "\" data-type=\"" + urn + "\">" + HtmlEscape(name) +
+         "</td>";
+}
+
 std::string Validations(const std::vector<ValidationEvent>& rows) {
   if (rows.empty()) return Empty("No validation since signetd started.");
   std::string out =
@@ -73,11 +82,8 @@ std::string Validations(const std::vector<ValidationEvent>& rows) {
     out += failed ? "<tr class=\"failed\">" : "<tr>";
     out += Cell(FormatTime(v.at), "time") + Cell(Identifier(v.identifier, v.wildcard), "mono") +
            Cell(v.challenge_type) + Cell(failed ? "invalid" : "valid", failed ? "bad" : "ok");
-    out += failed
-               ? Cell("urn:ietf:params:acme:error:" + std::string(ErrorCodeName(v.problem->code)),
-                      "mono") +
-                     Cell(v.problem->detail, "detail")
-               : Cell("") + Cell("");
+    out += failed ? ProblemType(v.problem->code) + Cell(v.problem->detail, "detail")
+                  : Cell("") + Cell("");
     out += Cell(v.account_id, "mono") + "</tr>";
   }
   return out + "</tbody></table>";

@@ -80,7 +80,10 @@ TEST(RenderPage, ShowsEverySection) {
   EXPECT_TRUE(Has(page, "dns:www.example.com, ip:192.0.2.7"));
   // A failed validation: its row marked, its problem type and detail.
   EXPECT_TRUE(Has(page, "<tr class=\"failed\">")) << page;
-  EXPECT_TRUE(Has(page, "urn:ietf:params:acme:error:connection"));
+  EXPECT_TRUE(Has(page,
+                  "title=\"urn:ietf:params:acme:error:connection\" "
+                  "data-type=\"urn:ietf:params:acme:error:connection\">connection</td>"))
+      << page;
   EXPECT_TRUE(Has(page, "could not connect to 192.0.2.9:80"));
   EXPECT_TRUE(Has(page, "dns:*.www.example.com"));  // the wildcard one
   // Revocation with its reason's name.
