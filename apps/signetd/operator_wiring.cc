@@ -84,8 +84,8 @@ Status OperatorListener::Start(const CaConfig& config, ReadinessChecks checks) {
   SIGNET_RETURN_IF_ERROR(server_->Start());
   sampler_ = std::make_unique<ca::operator_view::PeriodicSampler>(
       kViewSampleInterval, [this] { history_.Record(acme::Clock::now(), metrics_.Totals()); });
-  spdlog::info("signetd operator endpoints (/, /metrics, /health/live, /health/ready) on {}:{}", host,
-               server_->port());
+  spdlog::info("signetd operator endpoints (/, /metrics, /health/live, /health/ready) on {}:{}",
+               host, server_->port());
   return OkStatus();
 }
 
