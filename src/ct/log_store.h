@@ -1,0 +1,53 @@
+// The durable half of a CT log: its entries in SQLite (WAL), one row per
+// leaf, indexed by sequence number, by identity (to answer a resubmission
+// with the same SCT) and by leaf hash (get-proof-by-hash). Appends are
+// committed fast (no fsync); Sync() makes every append so far durable with
+// one fsync, so concurrent submitters share it (group commit).
+// Not thread-safe, except that Sync() (on a connection of its own) may run
+// while another thread calls the other methods; Log serialises the rest.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "storage/sqlite/db.h"
+
+namespace signet::ct {
+
+struct StoredEntry {
+  uint64_t index = 0;
+  uint64_t timestamp_ms = 0;
+  std::string leaf_input;     // MerkleTreeLeaf
+  std::string extra_data;
+  std::string sct_signature;  // the DigitallySigned of the SCT returned for it
+};
+
+class LogStore {
+ public:
+  static Result<std::unique_ptr<LogStore>> Open(const std::string& path);
+
+  // Every entry's leaf_input in order, to rebuild the tree at start.
+  Status ForEachLeaf(const std::function<void(uint64_t, const std::string&)>& fn);
+  Result<std::optional<StoredEntry>> FindByIdentity(const std::string& identity);
+  Result<std::optional<uint64_t>> FindByLeafHash(const std::string& leaf_hash);
+  // Appends at index `entry.index` (the next one). Not yet durable.
+  Status Append(const StoredEntry& entry, const std::string& identity,
+                const std::string& leaf_hash);
+  // Entries [start, end] (inclusive).
+  Result<std::vector<StoredEntry>> Entries(uint64_t start, uint64_t end);
+  // fsyncs the WAL: every earlier Append is then durable.
+  Status Sync();
+
+ private:
+  LogStore(std::unique_ptr<storage::sqlite::Db> db, std::unique_ptr<storage::sqlite::Db> sync_db)
+      : db_(std::move(db)), sync_db_(std::move(sync_db)) {}
+  std::unique_ptr<storage::sqlite::Db> db_;
+  std::unique_ptr<storage::sqlite::Db> sync_db_;  // only for Sync()
+};
+
+}  // namespace signet::ct
