@@ -81,7 +81,7 @@ class Log {
   const ClockMs clock_;
   const std::string log_id_;
 
-  mutable std::mutex mu_;  // guards store_ (but Sync) and tree_
+  mutable std::mutex mu_;  // guards store_ and tree_
   std::unique_ptr<LogStore> store_;
   MerkleTree tree_;
 

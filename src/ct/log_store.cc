@@ -16,8 +16,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path) {
       "CREATE INDEX IF NOT EXISTS ct_entries_leaf_hash ON ct_entries(leaf_hash);"
       "CREATE TABLE IF NOT EXISTS ct_sync (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
       "INSERT OR IGNORE INTO ct_sync VALUES (1, 0);"));
-  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<Db> sync_db, Db::Open(path));
-  return std::unique_ptr<LogStore>(new LogStore(std::move(db), std::move(sync_db)));
+  return std::unique_ptr<LogStore>(new LogStore(std::move(db)));
 }
 
 Status LogStore::ForEachLeaf(const std::function<void(uint64_t, const std::string&)>& fn) {
@@ -85,11 +84,12 @@ Result<std::vector<StoredEntry>> LogStore::Entries(uint64_t start, uint64_t end)
 }
 
 Status LogStore::Sync() {
-  // A durable commit fsyncs the WAL file, which holds every earlier commit
-  // of either connection.
-  Transaction tx(*sync_db_, Durability::kDurable);
-  if (!tx.begun()) return sync_db_->LastError("begin");
-  SIGNET_RETURN_IF_ERROR(sync_db_->Exec("UPDATE ct_sync SET n = n + 1 WHERE id = 1"));
+  // A durable commit fsyncs the WAL file, which holds every earlier commit.
+  // (The same connection as the appends: a second one would make them wait
+  // on SQLite's lock, whose busy handler sleeps milliseconds at a time.)
+  Transaction tx(*db_, Durability::kDurable);
+  if (!tx.begun()) return db_->LastError("begin");
+  SIGNET_RETURN_IF_ERROR(db_->Exec("UPDATE ct_sync SET n = n + 1 WHERE id = 1"));
   return tx.Commit();
 }
 

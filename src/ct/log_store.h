@@ -3,8 +3,7 @@
 // with the same SCT) and by leaf hash (get-proof-by-hash). Appends are
 // committed fast (no fsync); Sync() makes every append so far durable with
 // one fsync, so concurrent submitters share it (group commit).
-// Not thread-safe, except that Sync() (on a connection of its own) may run
-// while another thread calls the other methods; Log serialises the rest.
+// Not thread-safe: Log serialises access.
 #pragma once
 
 #include <cstdint>
@@ -44,10 +43,8 @@ class LogStore {
   Status Sync();
 
  private:
-  LogStore(std::unique_ptr<storage::sqlite::Db> db, std::unique_ptr<storage::sqlite::Db> sync_db)
-      : db_(std::move(db)), sync_db_(std::move(sync_db)) {}
+  explicit LogStore(std::unique_ptr<storage::sqlite::Db> db) : db_(std::move(db)) {}
   std::unique_ptr<storage::sqlite::Db> db_;
-  std::unique_ptr<storage::sqlite::Db> sync_db_;  // only for Sync()
 };
 
 }  // namespace signet::ct
