@@ -29,6 +29,7 @@ struct Options {
   std::string operator_name = "Signet", operator_email = "ct@localhost";
   std::string tls_cert, tls_key;
   int mmd = 86400, threads = 2, handler_threads = 8;
+  bool leaf_index_extension = false;
   int64_t sth_interval_ms = 1000, sth_max_age_ms = 60000;
 };
 
@@ -87,16 +88,22 @@ int Serve(const Options& o) {
   // Up to 4 MiB is read (then 413); past kMaxSubmissionBytes the API says 400.
   sc.max_body_bytes = 4 * 1024 * 1024;
 
-  auto log = signet::ct::Log::Open((dir / "ctlog.sqlite3").string(), *key, std::move(*roots));
+  signet::ct::LogOptions options;
+  options.leaf_index_extension = o.leaf_index_extension;
+  auto log = signet::ct::Log::Open((dir / "ctlog.sqlite3").string(), *key, std::move(*roots), options);
   if (!log.ok()) return spdlog::error("signet-ctlog: {}", log.error().detail), 1;
 
+  std::string url = o.url.empty() ? (sc.tls_chain_pem.empty() ? "http://" : "https://") + o.listen + "/" : o.url;
+  if (url.back() != '/') url += '/';
+  // The checkpoint origin: the submission prefix without scheme and trailing slash.
+  std::string origin = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+  origin.pop_back();
   fs::path list_path = dir / "log.json";
   if (!fs::exists(list_path)) {
     signet::ct::LogListInfo info;
     info.operator_name = o.operator_name;
     info.operator_email = o.operator_email;
-    info.url = o.url.empty() ? (sc.tls_chain_pem.empty() ? "http://" : "https://") + o.listen + "/" : o.url;
-    if (info.url.back() != '/') info.url += '/';
+    info.url = url;
     info.description = o.description.empty() ? "Signet CT log " + o.listen : o.description;
     info.mmd_seconds = o.mmd;
     info.created_ms = signet::ct::SystemClockMs();
@@ -105,7 +112,7 @@ int Serve(const Options& o) {
     }
   }
 
-  signet::http::Server server(sc, signet::ct::MakeApiHandler(**log));
+  signet::http::Server server(sc, signet::ct::MakeApiHandler(**log, origin));
   if (auto s = server.Start(); !s.ok()) return spdlog::error("signet-ctlog: {}", s.error().detail), 1;
   spdlog::info("signet-ctlog serving on {} (data {}, tree size {}{})", o.listen, o.data_dir,
                (*log)->Sth().tree_size, created ? ", new key" : "");
@@ -156,6 +163,8 @@ int main(int argc, char** argv) {
   serve->add_option("--operator-email", o.operator_email, "the operator's email in log.json");
   serve->add_option("--sth-interval-ms", o.sth_interval_ms, "how often a grown tree gets an STH (1000)");
   serve->add_option("--sth-max-age-ms", o.sth_max_age_ms, "an unchanged tree's STH is re-signed after (60000)");
+  serve->add_flag("--leaf-index-extension", o.leaf_index_extension,
+                  "SCTs carry static-ct-api's leaf_index extension (required by that API)");
   serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve HTTPS");
   serve->add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert");
   serve->add_option("--threads", o.threads, "HTTP I/O threads");

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include "base/base64url.h"
+#include "ct/static_api.h"
 
 namespace signet::ct {
 namespace {
@@ -98,7 +99,7 @@ http::Response AddChain(Log& log, const http::Request& req, bool precert) {
   return Json(json::object{{"sct_version", 0},
                            {"id", Base64Encode(log.log_id())},
                            {"timestamp", sct->timestamp_ms},
-                           {"extensions", ""},
+                           {"extensions", Base64Encode(sct->extensions)},
                            {"signature", Base64Encode(sct->signature)}});
 }
 
@@ -150,14 +151,15 @@ http::Response GetEntries(Log& log, std::string_view target) {
 
 }  // namespace
 
-http::Handler MakeApiHandler(Log& log) {
-  return [&log](const http::Request& req) -> http::Response {
+http::Handler MakeApiHandler(Log& log, std::string origin) {
+  return [&log, origin](const http::Request& req) -> http::Response {
+    if (auto res = ServeStatic(log, origin, req)) return std::move(*res);
     std::string_view path = req.Path();
     bool post = path == "/ct/v1/add-chain" || path == "/ct/v1/add-pre-chain";
     bool get = path == "/ct/v1/get-sth" || path == "/ct/v1/get-sth-consistency" ||
                path == "/ct/v1/get-proof-by-hash" || path == "/ct/v1/get-entries" ||
                path == "/ct/v1/get-roots";
-    if (!post && !get) return Text(404, "no such endpoint: the API is under /ct/v1/ (RFC 6962 4)");
+    if (!post && !get) return Text(404, "no such endpoint: the API is under /ct/v1/ (RFC 6962 4), tiles at /checkpoint, /tile/ and /issuer/ (static-ct-api)");
     if (post && req.method != "POST") {
       http::Response res = Text(405, std::string(path) + " takes POST");
       res.Set("Allow", "POST");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "ct/log.h"
 #include "http/message.h"
@@ -13,7 +14,9 @@ namespace signet::ct {
 // Submissions larger than this are refused with 400.
 inline constexpr size_t kMaxSubmissionBytes = 512 * 1024;
 
-// `log` must outlive the handler.
-http::Handler MakeApiHandler(Log& log);
+// The RFC 6962 API under /ct/v1/, and the static-ct-api read path
+// (static_api.h) with checkpoints for `origin` (the submission prefix
+// without scheme and trailing slash). `log` must outlive the handler.
+http::Handler MakeApiHandler(Log& log, std::string origin);
 
 }  // namespace signet::ct

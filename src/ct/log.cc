@@ -14,20 +14,21 @@ uint64_t SystemClockMs() {
                       .count());
 }
 
-Log::Log(std::unique_ptr<LogStore> store, crypto::Key key, RootSet roots, ClockMs clock)
+Log::Log(std::unique_ptr<LogStore> store, crypto::Key key, RootSet roots, LogOptions options)
     : key_(std::move(key)),
       roots_(std::move(roots)),
-      clock_(std::move(clock)),
+      clock_(std::move(options.clock)),
+      leaf_index_extension_(options.leaf_index_extension),
       log_id_(crypto::Sha256(key_.PublicDer())),
       store_(std::move(store)) {}
 
 Result<std::unique_ptr<Log>> Log::Open(const std::string& db_path, crypto::Key key, RootSet roots,
-                                       ClockMs clock) {
+                                       LogOptions options) {
   if (key.Family() != "EC" || key.CurveName() != "P-256") {
     return Error(ErrorCode::kBadPublicKey, "a CT log's key must be ECDSA P-256");
   }
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<LogStore> store, LogStore::Open(db_path));
-  std::unique_ptr<Log> log(new Log(std::move(store), std::move(key), std::move(roots), clock));
+  std::unique_ptr<Log> log(new Log(std::move(store), std::move(key), std::move(roots), std::move(options)));
   SIGNET_RETURN_IF_ERROR(log->store_->ForEachLeaf(
       [&](uint64_t, const std::string& leaf) { log->tree_.Append(LeafHash(leaf)); }));
   SIGNET_RETURN_IF_ERROR(log->Publish(0));
@@ -41,25 +42,34 @@ Result<std::string> Log::Sign(std::string_view data) const {
 
 Result<Sct> Log::Add(std::string_view body, bool precert) {
   SIGNET_ASSIGN_OR_RETURN(Submission sub, ParseSubmission(body, precert, roots_));
-  // Signed before taking the lock, so submitters sign in parallel; wasted
-  // only on a resubmission.
-  Sct sct{clock_(), ""};
-  SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry, "")));
+  // Without the leaf_index extension the SCT is signed before taking the
+  // lock, so submitters sign in parallel (wasted only on a resubmission).
+  Sct sct{clock_(), "", ""};
+  if (!leaf_index_extension_) {
+    SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry, "")));
+  }
   uint64_t index;
   {
     std::lock_guard lock(mu_);
     SIGNET_ASSIGN_OR_RETURN(std::optional<StoredEntry> old, store_->FindByIdentity(sub.identity));
     if (old) {
-      sct = Sct{old->timestamp_ms, old->sct_signature};
+      std::optional<ParsedLeaf> leaf = ParseMerkleTreeLeaf(old->leaf_input);
+      if (!leaf) return Error(ErrorCode::kServerInternal, "a stored leaf does not parse");
+      sct = Sct{old->timestamp_ms, leaf->extensions, old->sct_signature};
       index = old->index;
     } else {
-      StoredEntry e{tree_.size(), sct.timestamp_ms,
-                    MerkleTreeLeaf(sct.timestamp_ms, sub.entry, ""), std::move(sub.extra_data),
-                    sct.signature};
+      index = tree_.size();
+      if (leaf_index_extension_) {
+        sct.extensions = LeafIndexExtension(index);
+        SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry,
+                                                                      sct.extensions)));
+      }
+      StoredEntry e{index, sct.timestamp_ms,
+                    MerkleTreeLeaf(sct.timestamp_ms, sub.entry, sct.extensions),
+                    std::move(sub.extra_data), sct.signature};
       std::string leaf_hash = LeafHash(e.leaf_input);
-      SIGNET_RETURN_IF_ERROR(store_->Append(e, sub.identity, leaf_hash));
+      SIGNET_RETURN_IF_ERROR(store_->Append(e, sub.identity, leaf_hash, sub.issuers));
       tree_.Append(std::move(leaf_hash));
-      index = e.index;
     }
   }
   SIGNET_RETURN_IF_ERROR(Sync(index + 1));

@@ -25,7 +25,8 @@ namespace signet::ct {
 
 struct Sct {
   uint64_t timestamp_ms = 0;
-  std::string signature;  // TLS DigitallySigned (RFC 5246 4.7)
+  std::string extensions;  // CtExtensions: empty, or static-ct-api's leaf_index
+  std::string signature;   // TLS DigitallySigned (RFC 5246 4.7)
 };
 
 struct SignedTreeHead {
@@ -39,6 +40,13 @@ struct SignedTreeHead {
 using ClockMs = std::function<uint64_t()>;
 uint64_t SystemClockMs();
 
+struct LogOptions {
+  ClockMs clock = SystemClockMs;
+  // SCTs carry static-ct-api's leaf_index extension (c2sp.org/static-ct-api),
+  // which that API requires; off, they have none (RFC 6962's logs).
+  bool leaf_index_extension = false;
+};
+
 inline constexpr uint64_t kMaxEntriesPerRequest = 1000;
 
 class Log {
@@ -46,7 +54,7 @@ class Log {
   // `key`: the log's ECDSA P-256 key. Rebuilds the tree from `db_path` and
   // publishes a first STH.
   static Result<std::unique_ptr<Log>> Open(const std::string& db_path, crypto::Key key,
-                                           RootSet roots, ClockMs clock = SystemClockMs);
+                                           RootSet roots, LogOptions options = {});
 
   // add-chain / add-pre-chain (RFC 6962 4.1, 4.2): the SCT, after the entry
   // is durable. A resubmission gets the SCT of the first submission.
@@ -65,13 +73,21 @@ class Log {
   // kMaxEntriesPerRequest.
   Result<std::vector<StoredEntry>> Entries(uint64_t start, uint64_t end);
 
+  // c2sp.org/static-ct-api read path, within the published tree: `width`
+  // hashes of tile `index` at `level` (tlog-tiles), the data tile's
+  // TileLeafs, and an issuer's DER by its lowercase hex SHA-256.
+  // kMalformed for a tile beyond the tree, kNotFound for an unknown issuer.
+  Result<std::string> TileHashes(int level, uint64_t index, int width);
+  Result<std::string> DataTile(uint64_t index, int width);
+  Result<std::string> Issuer(const std::string& fingerprint_hex);
+
   const RootSet& roots() const { return roots_; }
   const crypto::Key& key() const { return key_; }
   // SHA-256 of the log's SubjectPublicKeyInfo (RFC 6962 3.2 LogID).
   const std::string& log_id() const { return log_id_; }
 
  private:
-  Log(std::unique_ptr<LogStore> store, crypto::Key key, RootSet roots, ClockMs clock);
+  Log(std::unique_ptr<LogStore> store, crypto::Key key, RootSet roots, LogOptions options);
   // Makes entries [0, count) durable, sharing one fsync among concurrent callers.
   Status Sync(uint64_t count);
   Result<std::string> Sign(std::string_view data) const;
@@ -79,6 +95,7 @@ class Log {
   const crypto::Key key_;
   const RootSet roots_;
   const ClockMs clock_;
+  const bool leaf_index_extension_;
   const std::string log_id_;
 
   mutable std::mutex mu_;  // guards store_ and tree_

@@ -1,5 +1,7 @@
 #include "ct/log_store.h"
 
+#include "crypto/digest.h"
+
 namespace signet::ct {
 
 using storage::sqlite::Db;
@@ -14,6 +16,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path) {
       " timestamp INTEGER NOT NULL, leaf_input BLOB NOT NULL, extra_data BLOB NOT NULL,"
       " sct_signature BLOB NOT NULL);"
       "CREATE INDEX IF NOT EXISTS ct_entries_leaf_hash ON ct_entries(leaf_hash);"
+      "CREATE TABLE IF NOT EXISTS ct_issuers (fingerprint BLOB PRIMARY KEY, der BLOB NOT NULL);"
       "CREATE TABLE IF NOT EXISTS ct_sync (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
       "INSERT OR IGNORE INTO ct_sync VALUES (1, 0);"));
   return std::unique_ptr<LogStore>(new LogStore(std::move(db)));
@@ -62,14 +65,33 @@ Result<std::optional<uint64_t>> LogStore::FindByLeafHash(const std::string& leaf
 }
 
 Status LogStore::Append(const StoredEntry& e, const std::string& identity,
-                        const std::string& leaf_hash) {
+                        const std::string& leaf_hash, const std::vector<std::string>& issuers) {
+  // One transaction (not durable: Sync is), so an entry never lacks its issuers.
+  Transaction tx(*db_);
+  if (!tx.begun()) return db_->LastError("begin");
+  for (const std::string& der : issuers) {
+    SIGNET_ASSIGN_OR_RETURN(auto ins, db_->Prepare(
+        "INSERT OR IGNORE INTO ct_issuers (fingerprint, der) VALUES (?, ?)"));
+    ins.BindBlob(1, crypto::Sha256(der)).BindBlob(2, der);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(ins, "recording an issuer"));
+  }
   SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare(
       "INSERT INTO ct_entries (idx, identity, leaf_hash, timestamp, leaf_input, extra_data,"
       " sct_signature) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(1, int64_t(e.index)).BindBlob(2, identity).BindBlob(3, leaf_hash);
   stmt.Bind(4, int64_t(e.timestamp_ms)).BindBlob(5, e.leaf_input).BindBlob(6, e.extra_data);
   stmt.BindBlob(7, e.sct_signature);
-  return db_->StepDone(stmt, "appending an entry");
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(stmt, "appending an entry"));
+  return tx.Commit();
+}
+
+Result<std::optional<std::string>> LogStore::FindIssuer(const std::string& fingerprint) {
+  SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT der FROM ct_issuers WHERE fingerprint = ?"));
+  stmt.BindBlob(1, fingerprint);
+  int rc = stmt.Step();
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc != SQLITE_ROW) return db_->LastError("looking up an issuer");
+  return std::optional<std::string>(stmt.Blob(0));
 }
 
 Result<std::vector<StoredEntry>> LogStore::Entries(uint64_t start, uint64_t end) {

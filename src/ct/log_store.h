@@ -34,9 +34,12 @@ class LogStore {
   Status ForEachLeaf(const std::function<void(uint64_t, const std::string&)>& fn);
   Result<std::optional<StoredEntry>> FindByIdentity(const std::string& identity);
   Result<std::optional<uint64_t>> FindByLeafHash(const std::string& leaf_hash);
-  // Appends at index `entry.index` (the next one). Not yet durable.
+  // Appends at index `entry.index` (the next one), and records the chain's
+  // certificates as issuers (static-ct-api). Not yet durable.
   Status Append(const StoredEntry& entry, const std::string& identity,
-                const std::string& leaf_hash);
+                const std::string& leaf_hash, const std::vector<std::string>& issuers);
+  // An issuer's DER by its SHA-256.
+  Result<std::optional<std::string>> FindIssuer(const std::string& fingerprint);
   // Entries [start, end] (inclusive).
   Result<std::vector<StoredEntry>> Entries(uint64_t start, uint64_t end);
   // fsyncs the WAL: every earlier Append is then durable.

@@ -38,8 +38,10 @@ class LogTest : public ::testing::Test {
     log_.reset();
     auto roots = RootSet::FromPem(PemOf(root_.cert.get()));
     ASSERT_TRUE(roots.ok());
-    auto log = Log::Open((dir_.path() / "log.sqlite3").string(), key_, std::move(*roots),
-                         [this] { return ++now_ms_; });
+    LogOptions options;
+    options.clock = [this] { return ++now_ms_; };
+    options.leaf_index_extension = leaf_index_extension_;
+    auto log = Log::Open((dir_.path() / "log.sqlite3").string(), key_, std::move(*roots), options);
     ASSERT_TRUE(log.ok()) << log.error().detail;
     log_ = std::move(*log);
   }
@@ -49,7 +51,7 @@ class LogTest : public ::testing::Test {
     std::string tls(1, '\0');  // SCT v1, then log id, timestamp, extensions, signature
     tls += log_->log_id();
     PutUint(&tls, sct.timestamp_ms, 8);
-    PutOpaque(&tls, "", 2);
+    PutOpaque(&tls, sct.extensions, 2);
     tls += sct.signature;
     const unsigned char* p = reinterpret_cast<const unsigned char*>(tls.data());
     SctPtr parsed(o2i_SCT(nullptr, &p, tls.size()));
@@ -74,6 +76,7 @@ class LogTest : public ::testing::Test {
   Issued root_, inter_;
   crypto::Key key_;
   uint64_t now_ms_ = 1'700'000'000'000;
+  bool leaf_index_extension_ = false;
   std::unique_ptr<Log> log_;
 };
 
@@ -96,6 +99,24 @@ TEST_F(LogTest, PrecertificateSctVerifiesWithOpensslCtCode) {
   // signature covers the PreCert (RFC 6962 3.2) it rebuilds.
   EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), inter_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT), 1);
   EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), root_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT), 0);
+}
+
+TEST_F(LogTest, LeafIndexExtensionIsSignedAndVerifiesWithOpenssl) {
+  leaf_index_extension_ = true;
+  Reopen();
+  ASSERT_TRUE(log_->Add(ChainBody({MakeLeaf("a.example.test", inter_, false).cert.get(),
+                                   inter_.cert.get()}), false).ok());
+  Issued pre = MakeLeaf("b.example.test", inter_, true);
+  std::string body = ChainBody({pre.cert.get(), inter_.cert.get()});
+  auto sct = log_->Add(body, true);
+  ASSERT_TRUE(sct.ok()) << sct.error().detail;
+  // static-ct-api: leaf_index(0), 5 bytes, index 1.
+  EXPECT_EQ(sct->extensions, std::string("\0\0\x05\0\0\0\0\x01", 8));
+  EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), inter_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT), 1);
+  auto again = log_->Add(body, true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->extensions, sct->extensions);
+  EXPECT_EQ(again->signature, sct->signature);
 }
 
 TEST_F(LogTest, ResubmissionReturnsTheSameSctAndAddsNothing) {

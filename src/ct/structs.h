@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +52,23 @@ std::string DigitallySignedEcdsaSha256(std::string_view der_signature);
 std::string X509ExtraData(const std::vector<std::string>& chain_without_leaf);
 std::string PrecertExtraData(std::string_view precert_der,
                              const std::vector<std::string>& chain_without_leaf);
+
+// The parts of a stored MerkleTreeLeaf (RFC 6962 3.4) the read APIs need.
+struct ParsedLeaf {
+  uint64_t timestamp_ms = 0;
+  EntryType type = EntryType::kX509;
+  std::string timestamped_entry;  // the TimestampedEntry's encoding
+  std::string extensions;         // its CtExtensions
+};
+// nullopt if `leaf_input` is not a v1 timestamped_entry leaf.
+std::optional<ParsedLeaf> ParseMerkleTreeLeaf(std::string_view leaf_input);
+
+// The certificates of an extra_data (RFC 6962 4.6) of `type`: for a
+// precert, the precertificate first; then the chain.
+std::optional<std::vector<std::string>> ParseExtraData(EntryType type, std::string_view extra);
+
+// c2sp.org/static-ct-api: the leaf_index SCT extension (type 0, a 40-bit
+// big-endian index), 8 bytes as CtExtensions.
+std::string LeafIndexExtension(uint64_t index);
 
 }  // namespace signet::ct

@@ -178,6 +178,7 @@ Result<Submission> ParseSubmission(std::string_view body, bool precert, const Ro
     SIGNET_ASSIGN_OR_RETURN(out.entry.tbs_der, TbsWithoutPoison(leaf, poison));
     out.extra_data = PrecertExtraData(leaf_der, rest);
   }
+  out.issuers = std::move(rest);
   out.identity = crypto::Sha256(EncodeSignedEntry(out.entry));
   return out;
 }

@@ -33,6 +33,7 @@ class RootSet {
 struct Submission {
   SignedEntry entry;
   std::string extra_data;  // RFC 6962 4.6, with the verified chain up to the root
+  std::vector<std::string> issuers;  // that chain's certificates (DER), issuer first
   // SHA-256 of the encoded signed_entry: a resubmission has the same one.
   std::string identity;
 };

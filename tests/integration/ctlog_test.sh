@@ -4,7 +4,8 @@
 # 6962 API; bad input gets 400 and changes nothing; certspotter reads the
 # log through the log.json the log wrote, reports every certificate, and on
 # a second run (same state) checks the grown tree against what it saw; the
-# log keeps its tree and SCTs across a restart.
+# log keeps its tree and SCTs across a restart. The same tree is served as
+# static-ct-api tiles.
 # Usage: ctlog_test.sh SIGNET_CTLOG_BINARY
 source "$(dirname "$0")/lib.sh"
 CTLOG=$1
@@ -125,6 +126,14 @@ assert p["leaf_index"] == 1 and len(p["audit_path"]) == 1
 first = hashlib.sha256(b"\0" + base64.b64decode(entries[0]["leaf_input"])).digest()
 assert base64.b64decode(p["audit_path"][0]) == first
 PY
+
+# The same tree as static-ct-api tiles: the checkpoint names the origin and
+# size, and level-0 tile 000.p/2 holds the two leaf hashes.
+curl -sS "http://127.0.0.1:$PORT/checkpoint" >checkpoint
+[ "$(sed -n 1p checkpoint)" = "127.0.0.1:$PORT" ] && [ "$(sed -n 2p checkpoint)" = 2 ] ||
+  fail "checkpoint: $(cat checkpoint)"
+grep -q "^— 127.0.0.1:$PORT " checkpoint || fail "checkpoint signature line: $(cat checkpoint)"
+[ "$(curl -sS "http://127.0.0.1:$PORT/tile/0/000.p/2" | wc -c)" = 64 ] || fail "tile 0/000.p/2"
 
 # certspotter, first run: both certificates reported from log entries 0 and 1.
 echo .ctlog.test >watchlist
