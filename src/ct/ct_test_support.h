@@ -62,8 +62,8 @@ inline Issued MakeCert(const std::string& cn, const Issued* issuer,
   out.cert = std::move(*cert);
   X509* signer_cert = issuer ? issuer->cert.get() : out.cert.get();
   for (const auto& [nid, value] : extensions) {
-    Check(pki::internal::AddConfExtension(out.cert.get(), signer_cert, nid, value).ok(),
-          "AddConfExtension");
+    Status added = pki::internal::AddConfExtension(out.cert.get(), signer_cert, nid, value);
+    Check(added.ok(), added.ok() ? "" : added.error().detail.c_str());
   }
   Check(pki::internal::SignCert(out.cert.get(), issuer ? issuer->key : out.key).ok(), "SignCert");
   return out;

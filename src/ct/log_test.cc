@@ -136,12 +136,23 @@ TEST_F(LogTest, RefusalsSayWhyAndChangeNothing) {
   Issued pre = MakeLeaf("b.example.test", inter_, true);
   Issued other_root = MakeCa("Other Root", nullptr);
   Issued stranger = MakeLeaf("c.example.test", other_root, false);
+  // RFC 6962 3.1's precertificate signing certificate: refused, with the reason.
+  Issued pre_signer = MakeCert("Precert Signer", &inter_,
+                               {{NID_basic_constraints, "critical,CA:TRUE"},
+                                {NID_ext_key_usage, "1.3.6.1.4.1.11129.2.4.4"},
+                                {NID_subject_key_identifier, "hash"}});
+  Issued signed_by_pre_signer = MakeLeaf("d.example.test", pre_signer, true);
+  Issued non_critical_poison = MakeCert("e.example.test", &inter_,
+                                        {{NID_ct_precert_poison, "NULL"}});
   struct Case { std::string body; bool precert; std::string says; };
   std::vector<Case> cases = {
       {ChainBody({pre.cert.get(), inter_.cert.get()}), false, "submit it to add-pre-chain"},
       {ChainBody({leaf.cert.get(), inter_.cert.get()}), true, "no CT poison extension"},
       {ChainBody({stranger.cert.get(), other_root.cert.get()}), false, "accepted root"},
       {ChainBody({leaf.cert.get()}), false, "accepted root"},
+      {ChainBody({signed_by_pre_signer.cert.get(), pre_signer.cert.get(), inter_.cert.get()}),
+       true, "precertificate signing certificate"},
+      {ChainBody({non_critical_poison.cert.get(), inter_.cert.get()}), true, "must be critical"},
       {"{\"chain\":", false, "not JSON"},
       {"{\"chain\":[]}", false, "chain is empty"},
       {"{\"chain\":[\"!!\"]}", false, "not base64"},
