@@ -30,6 +30,7 @@ struct Options {
   std::string tls_cert, tls_key;
   int mmd = 86400, threads = 2, handler_threads = 8;
   bool leaf_index_extension = false;
+  std::string temporal_interval;  // "START,END" in RFC 3339
   int64_t sth_interval_ms = 1000, sth_max_age_ms = 60000;
 };
 
@@ -61,7 +62,28 @@ Status SplitListen(const std::string& listen, signet::http::ServerConfig* c) {
   return signet::OkStatus();
 }
 
+Result<signet::ct::LogOptions> LogOptionsFrom(const Options& o) {
+  signet::ct::LogOptions options;
+  options.leaf_index_extension = o.leaf_index_extension;
+  if (o.temporal_interval.empty()) return options;
+  size_t comma = o.temporal_interval.find(',');
+  auto start = signet::ct::ParseRfc3339(o.temporal_interval.substr(0, comma));
+  auto end = comma == std::string::npos ? std::nullopt
+                                        : signet::ct::ParseRfc3339(o.temporal_interval.substr(comma + 1));
+  if (!start || !end || *end <= *start) {
+    return signet::Error(signet::ErrorCode::kMalformed,
+                         "--temporal-interval is START,END (RFC 3339 UTC, e.g. "
+                         "2026-01-01T00:00:00Z,2027-01-01T00:00:00Z), START before END");
+  }
+  options.not_after_start_s = *start;
+  options.not_after_end_s = *end;
+  return options;
+}
+
 int Serve(const Options& o) {
+  auto log_options = LogOptionsFrom(o);
+  if (!log_options.ok()) return spdlog::error("signet-ctlog: {}", log_options.error().detail), 2;
+  const signet::ct::LogOptions& options = *log_options;
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   ::chmod(o.data_dir.c_str(), 0700);
@@ -88,8 +110,6 @@ int Serve(const Options& o) {
   // Up to 4 MiB is read (then 413); past kMaxSubmissionBytes the API says 400.
   sc.max_body_bytes = 4 * 1024 * 1024;
 
-  signet::ct::LogOptions options;
-  options.leaf_index_extension = o.leaf_index_extension;
   auto log = signet::ct::Log::Open((dir / "ctlog.sqlite3").string(), *key, std::move(*roots), options);
   if (!log.ok()) return spdlog::error("signet-ctlog: {}", log.error().detail), 1;
 
@@ -106,6 +126,8 @@ int Serve(const Options& o) {
     info.url = url;
     info.description = o.description.empty() ? "Signet CT log " + o.listen : o.description;
     info.mmd_seconds = o.mmd;
+    info.not_after_start_s = options.not_after_start_s;
+    info.not_after_end_s = options.not_after_end_s;
     info.created_ms = signet::ct::SystemClockMs();
     if (auto s = signet::WriteFileAtomic(list_path, signet::ct::LogListJson(info, *key), 0644); !s.ok()) {
       return spdlog::error("signet-ctlog: {}", s.error().detail), 1;
@@ -163,6 +185,8 @@ int main(int argc, char** argv) {
   serve->add_option("--operator-email", o.operator_email, "the operator's email in log.json");
   serve->add_option("--sth-interval-ms", o.sth_interval_ms, "how often a grown tree gets an STH (1000)");
   serve->add_option("--sth-max-age-ms", o.sth_max_age_ms, "an unchanged tree's STH is re-signed after (60000)");
+  serve->add_option("--temporal-interval", o.temporal_interval,
+                    "START,END (RFC 3339): accept only notAfter in [START, END) (a temporal shard)");
   serve->add_flag("--leaf-index-extension", o.leaf_index_extension,
                   "SCTs carry static-ct-api's leaf_index extension (required by that API)");
   serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve HTTPS");

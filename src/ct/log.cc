@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "crypto/digest.h"
+#include "ct/log_list.h"
 #include "ct/structs.h"
 
 namespace signet::ct {
@@ -17,8 +18,8 @@ uint64_t SystemClockMs() {
 Log::Log(std::unique_ptr<LogStore> store, crypto::Key key, RootSet roots, LogOptions options)
     : key_(std::move(key)),
       roots_(std::move(roots)),
-      clock_(std::move(options.clock)),
-      leaf_index_extension_(options.leaf_index_extension),
+      clock_(options.clock),
+      options_(std::move(options)),
       log_id_(crypto::Sha256(key_.PublicDer())),
       store_(std::move(store)) {}
 
@@ -42,10 +43,18 @@ Result<std::string> Log::Sign(std::string_view data) const {
 
 Result<Sct> Log::Add(std::string_view body, bool precert) {
   SIGNET_ASSIGN_OR_RETURN(Submission sub, ParseSubmission(body, precert, roots_));
+  if (options_.not_after_end_s != 0 && (sub.not_after_s < options_.not_after_start_s ||
+                                        sub.not_after_s >= options_.not_after_end_s)) {
+    return Error(ErrorCode::kMalformed,
+                 "the certificate's notAfter (" + Rfc3339(uint64_t(sub.not_after_s) * 1000) +
+                     ") is outside this log's temporal interval [" +
+                     Rfc3339(uint64_t(options_.not_after_start_s) * 1000) + ", " +
+                     Rfc3339(uint64_t(options_.not_after_end_s) * 1000) + ")");
+  }
   // Without the leaf_index extension the SCT is signed before taking the
   // lock, so submitters sign in parallel (wasted only on a resubmission).
   Sct sct{clock_(), "", ""};
-  if (!leaf_index_extension_) {
+  if (!options_.leaf_index_extension) {
     SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry, "")));
   }
   uint64_t index;
@@ -59,7 +68,7 @@ Result<Sct> Log::Add(std::string_view body, bool precert) {
       index = old->index;
     } else {
       index = tree_.size();
-      if (leaf_index_extension_) {
+      if (options_.leaf_index_extension) {
         sct.extensions = LeafIndexExtension(index);
         SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry,
                                                                       sct.extensions)));

@@ -45,6 +45,10 @@ struct LogOptions {
   // SCTs carry static-ct-api's leaf_index extension (c2sp.org/static-ct-api),
   // which that API requires; off, they have none (RFC 6962's logs).
   bool leaf_index_extension = false;
+  // A temporal shard: only certificates whose notAfter falls in
+  // [not_after_start_s, not_after_end_s) are accepted. 0, 0: any.
+  int64_t not_after_start_s = 0;
+  int64_t not_after_end_s = 0;
 };
 
 inline constexpr uint64_t kMaxEntriesPerRequest = 1000;
@@ -95,7 +99,7 @@ class Log {
   const crypto::Key key_;
   const RootSet roots_;
   const ClockMs clock_;
-  const bool leaf_index_extension_;
+  const LogOptions options_;
   const std::string log_id_;
 
   mutable std::mutex mu_;  // guards store_ and tree_

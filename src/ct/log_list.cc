@@ -19,6 +19,13 @@ std::string Rfc3339(uint64_t ms) {
   return buf;
 }
 
+std::optional<int64_t> ParseRfc3339(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return int64_t(timegm(&tm));
+}
+
 std::string LogListJson(const LogListInfo& info, const crypto::Key& log_key) {
   namespace json = boost::json;
   std::string spki = log_key.PublicDer();
@@ -29,6 +36,11 @@ std::string LogListJson(const LogListInfo& info, const crypto::Key& log_key) {
                    {"url", info.url},
                    {"mmd", info.mmd_seconds},
                    {"state", json::object{{"usable", json::object{{"timestamp", when}}}}}};
+  if (info.not_after_end_s > 0) {
+    log["temporal_interval"] =
+        json::object{{"start_inclusive", Rfc3339(uint64_t(info.not_after_start_s) * 1000)},
+                     {"end_exclusive", Rfc3339(uint64_t(info.not_after_end_s) * 1000)}};
+  }
   json::object op{{"name", info.operator_name},
                   {"email", json::array{json::value(info.operator_email)}},
                   {"logs", json::array{std::move(log)}}};

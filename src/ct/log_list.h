@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "crypto/key.h"
@@ -17,6 +18,9 @@ struct LogListInfo {
   std::string url;          // the API's base URL, ending in '/'
   int mmd_seconds = 86400;
   uint64_t created_ms = 0;  // the log's start: log_list_timestamp and usable.timestamp
+  // temporal_interval (start_inclusive, end_exclusive), when end > 0.
+  int64_t not_after_start_s = 0;
+  int64_t not_after_end_s = 0;
 };
 
 // The JSON text of the list.
@@ -24,5 +28,7 @@ std::string LogListJson(const LogListInfo& info, const crypto::Key& log_key);
 
 // RFC 3339 UTC with seconds, e.g. "2026-12-05T02:00:00Z".
 std::string Rfc3339(uint64_t ms);
+// Parses that form back to seconds since the epoch; nullopt if it is not.
+std::optional<int64_t> ParseRfc3339(const std::string& text);
 
 }  // namespace signet::ct

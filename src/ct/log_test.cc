@@ -41,6 +41,8 @@ class LogTest : public ::testing::Test {
     LogOptions options;
     options.clock = [this] { return ++now_ms_; };
     options.leaf_index_extension = leaf_index_extension_;
+    options.not_after_start_s = window_.first;
+    options.not_after_end_s = window_.second;
     auto log = Log::Open((dir_.path() / "log.sqlite3").string(), key_, std::move(*roots), options);
     ASSERT_TRUE(log.ok()) << log.error().detail;
     log_ = std::move(*log);
@@ -77,6 +79,7 @@ class LogTest : public ::testing::Test {
   crypto::Key key_;
   uint64_t now_ms_ = 1'700'000'000'000;
   bool leaf_index_extension_ = false;
+  std::pair<int64_t, int64_t> window_{0, 0};
   std::unique_ptr<Log> log_;
 };
 
@@ -117,6 +120,22 @@ TEST_F(LogTest, LeafIndexExtensionIsSignedAndVerifiesWithOpenssl) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->extensions, sct->extensions);
   EXPECT_EQ(again->signature, sct->signature);
+}
+
+TEST_F(LogTest, TemporalIntervalRefusesOtherNotAfters) {
+  // MakeLeaf's certificates expire in 24 hours.
+  int64_t now = int64_t(std::time(nullptr));
+  window_ = {now + 2 * 86400, now + 3 * 86400};
+  Reopen();
+  Issued leaf = MakeLeaf("a.example.test", inter_, false);
+  auto sct = log_->Add(ChainBody({leaf.cert.get(), inter_.cert.get()}), false);
+  ASSERT_FALSE(sct.ok());
+  EXPECT_EQ(sct.error().code, ErrorCode::kMalformed);
+  EXPECT_NE(sct.error().detail.find("outside this log's temporal interval"), std::string::npos)
+      << sct.error().detail;
+  window_ = {now, now + 2 * 86400};
+  Reopen();
+  EXPECT_TRUE(log_->Add(ChainBody({leaf.cert.get(), inter_.cert.get()}), false).ok());
 }
 
 TEST_F(LogTest, ResubmissionReturnsTheSameSctAndAddsNothing) {

@@ -1,6 +1,7 @@
 #include "ct/submission.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include <boost/json/parse.hpp>
 #include <openssl/err.h>
@@ -179,6 +180,9 @@ Result<Submission> ParseSubmission(std::string_view body, bool precert, const Ro
     out.extra_data = PrecertExtraData(leaf_der, rest);
   }
   out.issuers = std::move(rest);
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &tm) != 1) return Bad("chain[0] has no valid notAfter");
+  out.not_after_s = int64_t(timegm(&tm));
   out.identity = crypto::Sha256(EncodeSignedEntry(out.entry));
   return out;
 }
