@@ -34,12 +34,14 @@ int main(int argc, char** argv) {
   int n = 4000, c = 16, port = 24200;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "-n") n = std::stoi(argv[i + 1]);
-    else if (a == "-c") c = std::stoi(argv[i + 1]);
-    else if (a == "--port") port = std::stoi(argv[i + 1]);
+    if (a == "-n")
+      n = std::stoi(argv[i + 1]);
+    else if (a == "-c")
+      c = std::stoi(argv[i + 1]);
+    else if (a == "--port")
+      port = std::stoi(argv[i + 1]);
   }
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ctlog_bench." + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("ctlog_bench." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   ts::Issued root = ts::MakeCa("Bench Root", nullptr);
   ts::Issued inter = ts::MakeCa("Bench Intermediate", &root);
@@ -76,7 +78,8 @@ int main(int argc, char** argv) {
         auto t0 = Clock::now();
         auto res = client.Send("POST", url + "add-pre-chain",
                                {{"Content-Type", "application/json"}}, bodies[i]);
-        latencies[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        latencies[t].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         if (!res.ok() || res->status != 200) ++failures;
       }
     });

@@ -2,15 +2,14 @@
 // the data directory (key, database, log list), the HTTP server over
 // src/ct's handler, and the STH publication on the main thread between
 // signals.
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "base/files.h"
 #include "ct/http_api.h"
@@ -41,7 +40,8 @@ Result<signet::crypto::Key> LoadOrCreateKey(const fs::path& path, bool* created)
     SIGNET_ASSIGN_OR_RETURN(std::string pem, signet::ReadFile(path));
     return signet::crypto::Key::FromPem(pem);
   }
-  SIGNET_ASSIGN_OR_RETURN(auto key, signet::crypto::Key::Generate(signet::crypto::KeyType::kEcP256));
+  SIGNET_ASSIGN_OR_RETURN(auto key,
+                          signet::crypto::Key::Generate(signet::crypto::KeyType::kEcP256));
   SIGNET_RETURN_IF_ERROR(signet::WriteFileAtomic(path, key.PrivatePem(), 0600));
   *created = true;
   return key;
@@ -53,7 +53,8 @@ Status SplitListen(const std::string& listen, signet::http::ServerConfig* c) {
     return signet::Error(signet::ErrorCode::kMalformed, "--listen must be HOST:PORT");
   }
   c->address = listen.substr(0, colon);
-  if (c->address.size() > 1 && c->address.front() == '[') c->address = c->address.substr(1, c->address.size() - 2);
+  if (c->address.size() > 1 && c->address.front() == '[')
+    c->address = c->address.substr(1, c->address.size() - 2);
   try {
     c->port = uint16_t(std::stoi(listen.substr(colon + 1)));
   } catch (...) {
@@ -68,8 +69,9 @@ Result<signet::ct::LogOptions> LogOptionsFrom(const Options& o) {
   if (o.temporal_interval.empty()) return options;
   size_t comma = o.temporal_interval.find(',');
   auto start = signet::ct::ParseRfc3339(o.temporal_interval.substr(0, comma));
-  auto end = comma == std::string::npos ? std::nullopt
-                                        : signet::ct::ParseRfc3339(o.temporal_interval.substr(comma + 1));
+  auto end = comma == std::string::npos
+                 ? std::nullopt
+                 : signet::ct::ParseRfc3339(o.temporal_interval.substr(comma + 1));
   if (!start || !end || *end <= *start) {
     return signet::Error(signet::ErrorCode::kMalformed,
                          "--temporal-interval is START,END (RFC 3339 UTC, e.g. "
@@ -92,7 +94,8 @@ int Serve(const Options& o) {
   auto key = LoadOrCreateKey(dir / "log-key.pem", &created);
   if (!key.ok()) return spdlog::error("signet-ctlog: key: {}", key.error().detail), 1;
   auto roots_pem = signet::ReadFile(o.roots);
-  if (!roots_pem.ok()) return spdlog::error("signet-ctlog: --roots: {}", roots_pem.error().detail), 1;
+  if (!roots_pem.ok())
+    return spdlog::error("signet-ctlog: --roots: {}", roots_pem.error().detail), 1;
   auto roots = signet::ct::RootSet::FromPem(*roots_pem);
   if (!roots.ok()) return spdlog::error("signet-ctlog: --roots: {}", roots.error().detail), 1;
 
@@ -101,7 +104,8 @@ int Serve(const Options& o) {
   if (!o.tls_cert.empty()) {
     auto chain = signet::ReadFile(o.tls_cert);
     auto tls_key = signet::ReadFile(o.tls_key);
-    if (!chain.ok() || !tls_key.ok()) return spdlog::error("signet-ctlog: cannot read --tls-cert/--tls-key"), 1;
+    if (!chain.ok() || !tls_key.ok())
+      return spdlog::error("signet-ctlog: cannot read --tls-cert/--tls-key"), 1;
     sc.tls_chain_pem = *chain;
     sc.tls_key_pem = *tls_key;
   }
@@ -110,10 +114,12 @@ int Serve(const Options& o) {
   // Up to 4 MiB is read (then 413); past kMaxSubmissionBytes the API says 400.
   sc.max_body_bytes = 4 * 1024 * 1024;
 
-  auto log = signet::ct::Log::Open((dir / "ctlog.sqlite3").string(), *key, std::move(*roots), options);
+  auto log =
+      signet::ct::Log::Open((dir / "ctlog.sqlite3").string(), *key, std::move(*roots), options);
   if (!log.ok()) return spdlog::error("signet-ctlog: {}", log.error().detail), 1;
 
-  std::string url = o.url.empty() ? (sc.tls_chain_pem.empty() ? "http://" : "https://") + o.listen + "/" : o.url;
+  std::string url =
+      o.url.empty() ? (sc.tls_chain_pem.empty() ? "http://" : "https://") + o.listen + "/" : o.url;
   if (url.back() != '/') url += '/';
   // The checkpoint origin: the submission prefix without scheme and trailing slash.
   std::string origin = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
@@ -129,13 +135,15 @@ int Serve(const Options& o) {
     info.not_after_start_s = options.not_after_start_s;
     info.not_after_end_s = options.not_after_end_s;
     info.created_ms = signet::ct::SystemClockMs();
-    if (auto s = signet::WriteFileAtomic(list_path, signet::ct::LogListJson(info, *key), 0644); !s.ok()) {
+    if (auto s = signet::WriteFileAtomic(list_path, signet::ct::LogListJson(info, *key), 0644);
+        !s.ok()) {
       return spdlog::error("signet-ctlog: {}", s.error().detail), 1;
     }
   }
 
   signet::http::Server server(sc, signet::ct::MakeApiHandler(**log, origin));
-  if (auto s = server.Start(); !s.ok()) return spdlog::error("signet-ctlog: {}", s.error().detail), 1;
+  if (auto s = server.Start(); !s.ok())
+    return spdlog::error("signet-ctlog: {}", s.error().detail), 1;
   spdlog::info("signet-ctlog serving on {} (data {}, tree size {}{})", o.listen, o.data_dir,
                (*log)->Sth().tree_size, created ? ", new key" : "");
 
@@ -175,7 +183,8 @@ int main(int argc, char** argv) {
   });
   Options o;
   CLI::App* serve = app.add_subcommand("serve", "run the log");
-  serve->add_option("--data-dir", o.data_dir, "directory of the key, entries and log.json")->required();
+  serve->add_option("--data-dir", o.data_dir, "directory of the key, entries and log.json")
+      ->required();
   serve->add_option("--listen", o.listen, "HOST:PORT to serve the API on");
   serve->add_option("--roots", o.roots, "PEM bundle of the accepted root certificates")->required();
   serve->add_option("--mmd", o.mmd, "maximum merge delay in seconds, for log.json (86400)");
@@ -183,10 +192,13 @@ int main(int argc, char** argv) {
   serve->add_option("--description", o.description, "the log's description in log.json");
   serve->add_option("--operator", o.operator_name, "the operator's name in log.json");
   serve->add_option("--operator-email", o.operator_email, "the operator's email in log.json");
-  serve->add_option("--sth-interval-ms", o.sth_interval_ms, "how often a grown tree gets an STH (1000)");
-  serve->add_option("--sth-max-age-ms", o.sth_max_age_ms, "an unchanged tree's STH is re-signed after (60000)");
-  serve->add_option("--temporal-interval", o.temporal_interval,
-                    "START,END (RFC 3339): accept only notAfter in [START, END) (a temporal shard)");
+  serve->add_option("--sth-interval-ms", o.sth_interval_ms,
+                    "how often a grown tree gets an STH (1000)");
+  serve->add_option("--sth-max-age-ms", o.sth_max_age_ms,
+                    "an unchanged tree's STH is re-signed after (60000)");
+  serve->add_option(
+      "--temporal-interval", o.temporal_interval,
+      "START,END (RFC 3339): accept only notAfter in [START, END) (a temporal shard)");
   serve->add_flag("--leaf-index-extension", o.leaf_index_extension,
                   "SCTs carry static-ct-api's leaf_index extension (required by that API)");
   serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve HTTPS");

@@ -4,13 +4,12 @@
 // code under test's.
 #pragma once
 
-#include <string>
-#include <vector>
+#include <openssl/pem.h>
 
 #include <cstdio>
 #include <cstdlib>
-
-#include <openssl/pem.h>
+#include <string>
+#include <vector>
 
 #include "base/base64url.h"
 #include "crypto/digest.h"
@@ -70,16 +69,16 @@ inline Issued MakeCert(const std::string& cn, const Issued* issuer,
 }
 
 inline Issued MakeCa(const std::string& cn, const Issued* issuer) {
-  return MakeCert(cn, issuer, {{NID_basic_constraints, "critical,CA:TRUE"},
-                               {NID_key_usage, "critical,keyCertSign,cRLSign"},
-                               {NID_subject_key_identifier, "hash"}});
+  return MakeCert(cn, issuer,
+                  {{NID_basic_constraints, "critical,CA:TRUE"},
+                   {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                   {NID_subject_key_identifier, "hash"}});
 }
 
 inline Issued MakeLeaf(const std::string& name, const Issued& issuer, bool poison) {
-  std::vector<std::pair<int, std::string>> ext = {
-      {NID_basic_constraints, "critical,CA:FALSE"},
-      {NID_subject_alt_name, "DNS:" + name},
-      {NID_authority_key_identifier, "keyid:always"}};
+  std::vector<std::pair<int, std::string>> ext = {{NID_basic_constraints, "critical,CA:FALSE"},
+                                                  {NID_subject_alt_name, "DNS:" + name},
+                                                  {NID_authority_key_identifier, "keyid:always"}};
   if (poison) ext.push_back({NID_ct_precert_poison, "critical,NULL"});
   return MakeCert(name, &issuer, ext);
 }

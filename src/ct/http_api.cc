@@ -1,11 +1,10 @@
 #include "ct/http_api.h"
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <charconv>
 #include <optional>
 #include <string>
-
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 
 #include "base/base64url.h"
 #include "ct/static_api.h"
@@ -31,8 +30,9 @@ http::Response Json(const json::value& v) {
 }
 
 http::Response FromError(const Error& e) {
-  return Text(e.code == ErrorCode::kNotFound ? 404
-              : e.code == ErrorCode::kMalformed ? 400 : 500,
+  return Text(e.code == ErrorCode::kNotFound    ? 404
+              : e.code == ErrorCode::kMalformed ? 400
+                                                : 500,
               e.detail);
 }
 
@@ -130,8 +130,8 @@ http::Response GetProofByHash(Log& log, std::string_view target) {
   if (!size.ok()) return FromError(size.error());
   auto proof = log.ProofByHash(*raw, *size);
   if (!proof.ok()) return FromError(proof.error());
-  return Json(json::object{{"leaf_index", proof->first},
-                           {"audit_path", Base64List(proof->second)}});
+  return Json(
+      json::object{{"leaf_index", proof->first}, {"audit_path", Base64List(proof->second)}});
 }
 
 http::Response GetEntries(Log& log, std::string_view target) {
@@ -159,7 +159,10 @@ http::Handler MakeApiHandler(Log& log, std::string origin) {
     bool get = path == "/ct/v1/get-sth" || path == "/ct/v1/get-sth-consistency" ||
                path == "/ct/v1/get-proof-by-hash" || path == "/ct/v1/get-entries" ||
                path == "/ct/v1/get-roots";
-    if (!post && !get) return Text(404, "no such endpoint: the API is under /ct/v1/ (RFC 6962 4), tiles at /checkpoint, /tile/ and /issuer/ (static-ct-api)");
+    if (!post && !get)
+      return Text(404,
+                  "no such endpoint: the API is under /ct/v1/ (RFC 6962 4), tiles at /checkpoint, "
+                  "/tile/ and /issuer/ (static-ct-api)");
     if (post && req.method != "POST") {
       http::Response res = Text(405, std::string(path) + " takes POST");
       res.Set("Allow", "POST");

@@ -3,8 +3,9 @@
 // and the JSON shapes of the answers.
 #include "ct/http_api.h"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
 
 #include "base/base64url.h"
 #include "ct/ct_test_support.h"
@@ -29,8 +30,7 @@ class HttpApiTest : public ::testing::Test {
     log_ = std::move(*log);
     handler_ = MakeApiHandler(*log_, "log.test");
   }
-  http::Response Call(const std::string& method, const std::string& target,
-                      std::string body = "") {
+  http::Response Call(const std::string& method, const std::string& target, std::string body = "") {
     http::Request req;
     req.method = method;
     req.target = target;

@@ -29,7 +29,8 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& db_path, crypto::Key k
     return Error(ErrorCode::kBadPublicKey, "a CT log's key must be ECDSA P-256");
   }
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<LogStore> store, LogStore::Open(db_path));
-  std::unique_ptr<Log> log(new Log(std::move(store), std::move(key), std::move(roots), std::move(options)));
+  std::unique_ptr<Log> log(
+      new Log(std::move(store), std::move(key), std::move(roots), std::move(options)));
   SIGNET_RETURN_IF_ERROR(log->store_->ForEachLeaf(
       [&](uint64_t, const std::string& leaf) { log->tree_.Append(LeafHash(leaf)); }));
   SIGNET_RETURN_IF_ERROR(log->Publish(0));
@@ -55,7 +56,8 @@ Result<Sct> Log::Add(std::string_view body, bool precert) {
   // lock, so submitters sign in parallel (wasted only on a resubmission).
   Sct sct{clock_(), "", ""};
   if (!options_.leaf_index_extension) {
-    SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry, "")));
+    SIGNET_ASSIGN_OR_RETURN(sct.signature,
+                            Sign(SctSignatureInput(sct.timestamp_ms, sub.entry, "")));
   }
   uint64_t index;
   {
@@ -70,8 +72,8 @@ Result<Sct> Log::Add(std::string_view body, bool precert) {
       index = tree_.size();
       if (options_.leaf_index_extension) {
         sct.extensions = LeafIndexExtension(index);
-        SIGNET_ASSIGN_OR_RETURN(sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry,
-                                                                      sct.extensions)));
+        SIGNET_ASSIGN_OR_RETURN(
+            sct.signature, Sign(SctSignatureInput(sct.timestamp_ms, sub.entry, sct.extensions)));
       }
       StoredEntry e{index, sct.timestamp_ms,
                     MerkleTreeLeaf(sct.timestamp_ms, sub.entry, sct.extensions),
@@ -142,8 +144,8 @@ Result<std::vector<std::string>> Log::Consistency(uint64_t first, uint64_t secon
   return tree_.ConsistencyProof(first, second);
 }
 
-Result<std::pair<uint64_t, std::vector<std::string>>> Log::ProofByHash(
-    const std::string& leaf_hash, uint64_t tree_size) {
+Result<std::pair<uint64_t, std::vector<std::string>>> Log::ProofByHash(const std::string& leaf_hash,
+                                                                       uint64_t tree_size) {
   uint64_t size = Sth().tree_size;
   if (tree_size == 0 || tree_size > size) {
     return Bad("tree_size must be between 1 and the tree's size (" + std::to_string(size) + ")");

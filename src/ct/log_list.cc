@@ -1,9 +1,8 @@
 #include "ct/log_list.h"
 
-#include <ctime>
-
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <ctime>
 
 #include "base/base64url.h"
 #include "crypto/digest.h"
@@ -44,9 +43,8 @@ std::string LogListJson(const LogListInfo& info, const crypto::Key& log_key) {
   json::object op{{"name", info.operator_name},
                   {"email", json::array{json::value(info.operator_email)}},
                   {"logs", json::array{std::move(log)}}};
-  json::object list{{"version", "1.0"},
-                    {"log_list_timestamp", when},
-                    {"operators", json::array{std::move(op)}}};
+  json::object list{
+      {"version", "1.0"}, {"log_list_timestamp", when}, {"operators", json::array{std::move(op)}}};
   return json::serialize(list) + "\n";
 }
 

@@ -2,8 +2,9 @@
 // SHA-256 of the key's DER SPKI), with and without a temporal interval.
 #include "ct/log_list.h"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
 
 #include "base/base64url.h"
 #include "crypto/digest.h"

@@ -23,13 +23,14 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path) {
 }
 
 Status LogStore::ForEachLeaf(const std::function<void(uint64_t, const std::string&)>& fn) {
-  SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT idx, leaf_input FROM ct_entries ORDER BY idx"));
+  SIGNET_ASSIGN_OR_RETURN(auto stmt,
+                          db_->Prepare("SELECT idx, leaf_input FROM ct_entries ORDER BY idx"));
   uint64_t expect = 0;
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
     if (uint64_t(stmt.Int(0)) != expect) {
-      return Error(ErrorCode::kServerInternal, "the log's entries have a gap at " +
-                                                   std::to_string(expect));
+      return Error(ErrorCode::kServerInternal,
+                   "the log's entries have a gap at " + std::to_string(expect));
     }
     fn(expect++, stmt.Blob(1));
   }
@@ -55,8 +56,9 @@ Result<std::optional<StoredEntry>> LogStore::FindByIdentity(const std::string& i
 }
 
 Result<std::optional<uint64_t>> LogStore::FindByLeafHash(const std::string& leaf_hash) {
-  SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare(
-      "SELECT idx FROM ct_entries WHERE leaf_hash = ? ORDER BY idx LIMIT 1"));
+  SIGNET_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_->Prepare("SELECT idx FROM ct_entries WHERE leaf_hash = ? ORDER BY idx LIMIT 1"));
   stmt.BindBlob(1, leaf_hash);
   int rc = stmt.Step();
   if (rc == SQLITE_DONE) return std::optional<uint64_t>();
@@ -70,14 +72,17 @@ Status LogStore::Append(const StoredEntry& e, const std::string& identity,
   Transaction tx(*db_);
   if (!tx.begun()) return db_->LastError("begin");
   for (const std::string& der : issuers) {
-    SIGNET_ASSIGN_OR_RETURN(auto ins, db_->Prepare(
-        "INSERT OR IGNORE INTO ct_issuers (fingerprint, der) VALUES (?, ?)"));
+    SIGNET_ASSIGN_OR_RETURN(
+        auto ins,
+        db_->Prepare("INSERT OR IGNORE INTO ct_issuers (fingerprint, der) VALUES (?, ?)"));
     ins.BindBlob(1, crypto::Sha256(der)).BindBlob(2, der);
     SIGNET_RETURN_IF_ERROR(db_->StepDone(ins, "recording an issuer"));
   }
-  SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare(
-      "INSERT INTO ct_entries (idx, identity, leaf_hash, timestamp, leaf_input, extra_data,"
-      " sct_signature) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  SIGNET_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_->Prepare(
+          "INSERT INTO ct_entries (idx, identity, leaf_hash, timestamp, leaf_input, extra_data,"
+          " sct_signature) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(1, int64_t(e.index)).BindBlob(2, identity).BindBlob(3, leaf_hash);
   stmt.Bind(4, int64_t(e.timestamp_ms)).BindBlob(5, e.leaf_input).BindBlob(6, e.extra_data);
   stmt.BindBlob(7, e.sct_signature);
@@ -86,7 +91,8 @@ Status LogStore::Append(const StoredEntry& e, const std::string& identity,
 }
 
 Result<std::optional<std::string>> LogStore::FindIssuer(const std::string& fingerprint) {
-  SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT der FROM ct_issuers WHERE fingerprint = ?"));
+  SIGNET_ASSIGN_OR_RETURN(auto stmt,
+                          db_->Prepare("SELECT der FROM ct_issuers WHERE fingerprint = ?"));
   stmt.BindBlob(1, fingerprint);
   int rc = stmt.Step();
   if (rc == SQLITE_DONE) return std::optional<std::string>();
@@ -95,8 +101,9 @@ Result<std::optional<std::string>> LogStore::FindIssuer(const std::string& finge
 }
 
 Result<std::vector<StoredEntry>> LogStore::Entries(uint64_t start, uint64_t end) {
-  SIGNET_ASSIGN_OR_RETURN(auto stmt, db_->Prepare(std::string("SELECT ") + kColumns +
-      " FROM ct_entries WHERE idx >= ? AND idx <= ? ORDER BY idx"));
+  SIGNET_ASSIGN_OR_RETURN(
+      auto stmt, db_->Prepare(std::string("SELECT ") + kColumns +
+                              " FROM ct_entries WHERE idx >= ? AND idx <= ? ORDER BY idx"));
   stmt.Bind(1, int64_t(start)).Bind(2, int64_t(end));
   std::vector<StoredEntry> out;
   int rc;

@@ -21,7 +21,7 @@ namespace signet::ct {
 struct StoredEntry {
   uint64_t index = 0;
   uint64_t timestamp_ms = 0;
-  std::string leaf_input;     // MerkleTreeLeaf
+  std::string leaf_input;  // MerkleTreeLeaf
   std::string extra_data;
   std::string sct_signature;  // the DigitallySigned of the SCT returned for it
 };
@@ -36,8 +36,8 @@ class LogStore {
   Result<std::optional<uint64_t>> FindByLeafHash(const std::string& leaf_hash);
   // Appends at index `entry.index` (the next one), and records the chain's
   // certificates as issuers (static-ct-api). Not yet durable.
-  Status Append(const StoredEntry& entry, const std::string& identity,
-                const std::string& leaf_hash, const std::vector<std::string>& issuers);
+  Status Append(const StoredEntry& entry, const std::string& identity, const std::string& leaf_hash,
+                const std::vector<std::string>& issuers);
   // An issuer's DER by its SHA-256.
   Result<std::optional<std::string>> FindIssuer(const std::string& fingerprint);
   // Entries [start, end] (inclusive).

@@ -5,11 +5,11 @@
 // tree surviving a restart.
 #include "ct/log.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 #include <openssl/ct.h>
 #include <openssl/err.h>
+
+#include <fstream>
 
 #include "crypto/digest.h"
 #include "ct/ct_test_support.h"
@@ -100,7 +100,8 @@ TEST_F(LogTest, PrecertificateSctVerifiesWithOpensslCtCode) {
   ASSERT_TRUE(sct.ok()) << sct.error().detail;
   // OpenSSL removes the poison itself and hashes the issuer's key: the
   // signature covers the PreCert (RFC 6962 3.2) it rebuilds.
-  EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), inter_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT), 1);
+  EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), inter_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT),
+            1);
   EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), root_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT), 0);
 }
 
@@ -108,14 +109,17 @@ TEST_F(LogTest, LeafIndexExtensionIsSignedAndVerifiesWithOpenssl) {
   leaf_index_extension_ = true;
   Reopen();
   ASSERT_TRUE(log_->Add(ChainBody({MakeLeaf("a.example.test", inter_, false).cert.get(),
-                                   inter_.cert.get()}), false).ok());
+                                   inter_.cert.get()}),
+                        false)
+                  .ok());
   Issued pre = MakeLeaf("b.example.test", inter_, true);
   std::string body = ChainBody({pre.cert.get(), inter_.cert.get()});
   auto sct = log_->Add(body, true);
   ASSERT_TRUE(sct.ok()) << sct.error().detail;
   // static-ct-api: leaf_index(0), 5 bytes, index 1.
   EXPECT_EQ(sct->extensions, std::string("\0\0\x05\0\0\0\0\x01", 8));
-  EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), inter_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT), 1);
+  EXPECT_EQ(OpensslValidates(*sct, pre.cert.get(), inter_.cert.get(), CT_LOG_ENTRY_TYPE_PRECERT),
+            1);
   auto again = log_->Add(body, true);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->extensions, sct->extensions);
@@ -161,16 +165,20 @@ TEST_F(LogTest, RefusalsSayWhyAndChangeNothing) {
                                 {NID_ext_key_usage, "1.3.6.1.4.1.11129.2.4.4"},
                                 {NID_subject_key_identifier, "hash"}});
   Issued signed_by_pre_signer = MakeLeaf("d.example.test", pre_signer, true);
-  Issued non_critical_poison = MakeCert("e.example.test", &inter_,
-                                        {{NID_ct_precert_poison, "NULL"}});
-  struct Case { std::string body; bool precert; std::string says; };
+  Issued non_critical_poison =
+      MakeCert("e.example.test", &inter_, {{NID_ct_precert_poison, "NULL"}});
+  struct Case {
+    std::string body;
+    bool precert;
+    std::string says;
+  };
   std::vector<Case> cases = {
       {ChainBody({pre.cert.get(), inter_.cert.get()}), false, "submit it to add-pre-chain"},
       {ChainBody({leaf.cert.get(), inter_.cert.get()}), true, "no CT poison extension"},
       {ChainBody({stranger.cert.get(), other_root.cert.get()}), false, "accepted root"},
       {ChainBody({leaf.cert.get()}), false, "accepted root"},
-      {ChainBody({signed_by_pre_signer.cert.get(), pre_signer.cert.get(), inter_.cert.get()}),
-       true, "precertificate signing certificate"},
+      {ChainBody({signed_by_pre_signer.cert.get(), pre_signer.cert.get(), inter_.cert.get()}), true,
+       "precertificate signing certificate"},
       {ChainBody({non_critical_poison.cert.get(), inter_.cert.get()}), true, "must be critical"},
       {"{\"chain\":", false, "not JSON"},
       {"{\"chain\":[]}", false, "chain is empty"},
@@ -230,8 +238,8 @@ TEST_F(LogTest, SthEntriesAndProofsFollowRfc6962) {
   auto proof = log_->ProofByHash(LeafHash((*entries)[3].leaf_input), 5);
   ASSERT_TRUE(proof.ok());
   EXPECT_EQ(proof->first, 3u);
-  EXPECT_TRUE(VerifyAuditPath(3, 5, LeafHash((*entries)[3].leaf_input), proof->second,
-                              sth.root_hash));
+  EXPECT_TRUE(
+      VerifyAuditPath(3, 5, LeafHash((*entries)[3].leaf_input), proof->second, sth.root_hash));
   auto consistency = log_->Consistency(3, 5);
   ASSERT_TRUE(consistency.ok());
   EXPECT_TRUE(VerifyConsistency(3, 5, tree.RootHash(3), sth.root_hash, *consistency));
@@ -246,8 +254,10 @@ TEST_F(LogTest, EntriesSurviveARestartWithTheirScts) {
   std::string body = ChainBody({leaf.cert.get(), inter_.cert.get()});
   auto sct = log_->Add(body, false);
   ASSERT_TRUE(sct.ok());
-  ASSERT_TRUE(log_->Add(ChainBody({MakeLeaf("b.example.test", inter_, true).cert.get(),
-                                   inter_.cert.get()}), true).ok());
+  ASSERT_TRUE(
+      log_->Add(ChainBody({MakeLeaf("b.example.test", inter_, true).cert.get(), inter_.cert.get()}),
+                true)
+          .ok());
   ASSERT_TRUE(log_->Publish(0).ok());
   SignedTreeHead before = log_->Sth();
   Reopen();

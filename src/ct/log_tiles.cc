@@ -69,8 +69,8 @@ Result<std::string> Log::DataTile(uint64_t index, int width) {
   std::vector<StoredEntry> entries;
   {
     std::lock_guard lock(mu_);
-    SIGNET_ASSIGN_OR_RETURN(entries, store_->Entries(index * kTileWidth,
-                                                     index * kTileWidth + uint64_t(width) - 1));
+    SIGNET_ASSIGN_OR_RETURN(
+        entries, store_->Entries(index * kTileWidth, index * kTileWidth + uint64_t(width) - 1));
   }
   std::string out;
   for (const StoredEntry& e : entries) {

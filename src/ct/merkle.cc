@@ -43,8 +43,7 @@ std::string MerkleTree::SubtreeHash(uint64_t start, uint64_t n) const {
 
 std::string MerkleTree::RootHash(uint64_t n) const { return SubtreeHash(0, n); }
 
-void MerkleTree::Path(uint64_t m, uint64_t start, uint64_t n,
-                      std::vector<std::string>* out) const {
+void MerkleTree::Path(uint64_t m, uint64_t start, uint64_t n, std::vector<std::string>* out) const {
   if (n <= 1) return;
   uint64_t k = SplitPoint(n);
   if (m < k) {
@@ -106,8 +105,8 @@ bool VerifyAuditPath(uint64_t index, uint64_t size, const std::string& leaf_hash
   return sn == 0 && r == root;
 }
 
-bool VerifyConsistency(uint64_t m, uint64_t n, const std::string& root_m,
-                       const std::string& root_n, const std::vector<std::string>& proof) {
+bool VerifyConsistency(uint64_t m, uint64_t n, const std::string& root_m, const std::string& root_n,
+                       const std::vector<std::string>& proof) {
   if (m == 0 || m > n) return false;
   if (m == n) return proof.empty() && root_m == root_n;
   std::vector<std::string> path = proof;

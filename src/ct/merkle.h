@@ -51,7 +51,7 @@ bool VerifyAuditPath(uint64_t index, uint64_t size, const std::string& leaf_hash
                      const std::vector<std::string>& path, const std::string& root);
 // RFC 9162 2.1.4.2: does `proof` show the tree of size `m` (root `root_m`)
 // is a prefix of the tree of size `n` (root `root_n`)? REQUIRES: 0 < m.
-bool VerifyConsistency(uint64_t m, uint64_t n, const std::string& root_m,
-                       const std::string& root_n, const std::vector<std::string>& proof);
+bool VerifyConsistency(uint64_t m, uint64_t n, const std::string& root_m, const std::string& root_n,
+                       const std::vector<std::string>& proof);
 
 }  // namespace signet::ct

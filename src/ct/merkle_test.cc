@@ -4,9 +4,9 @@
 // 9162 accept exactly the correct proofs.
 #include "ct/merkle.h"
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 #include "crypto/digest.h"
 

@@ -33,8 +33,8 @@ std::string NoteKeyId(const std::string& origin, const std::string& log_id) {
 
 std::string Checkpoint(const SignedTreeHead& sth, const std::string& origin,
                        const std::string& log_id) {
-  std::string note = origin + "\n" + std::to_string(sth.tree_size) + "\n" +
-                     Base64Encode(sth.root_hash) + "\n";
+  std::string note =
+      origin + "\n" + std::to_string(sth.tree_size) + "\n" + Base64Encode(sth.root_hash) + "\n";
   std::string sig = NoteKeyId(origin, log_id);
   PutUint(&sig, sth.timestamp_ms, 8);
   sig += sth.signature;
@@ -47,8 +47,8 @@ std::optional<std::pair<uint64_t, int>> ParseTileIndex(std::string_view path) {
   if (p != std::string_view::npos) {
     std::string_view w = path.substr(p + 3);
     auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), width);
-    if (ec != std::errc() || end != w.data() + w.size() || w.empty() || w[0] == '0' ||
-        width < 1 || width > 255) {
+    if (ec != std::errc() || end != w.data() + w.size() || w.empty() || w[0] == '0' || width < 1 ||
+        width > 255) {
       return std::nullopt;
     }
     path = path.substr(0, p);
@@ -101,7 +101,8 @@ std::optional<http::Response> ServeStatic(Log& log, const std::string& origin,
     rest.remove_prefix(5);
   } else {
     if (rest.size() < 2 || rest[0] < '0' || rest[0] > '5' || rest[1] != '/') {
-      return FromError(Error(ErrorCode::kMalformed, "tile paths are /tile/<L>/<N>[.p/<W>], L 0 to 5"));
+      return FromError(
+          Error(ErrorCode::kMalformed, "tile paths are /tile/<L>/<N>[.p/<W>], L 0 to 5"));
     }
     level = rest[0] - '0';
     rest.remove_prefix(2);

@@ -5,10 +5,10 @@
 // past the tree are 404.
 #include "ct/static_api.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "base/base64url.h"
 #include "crypto/digest.h"
@@ -78,14 +78,15 @@ class StaticApiTest : public ::testing::Test {
 };
 
 TEST_F(StaticApiTest, CheckpointIsTheSthAsASignedNote) {
-  ASSERT_TRUE(log_->Add(ChainBody({MakeLeaf("a.test", inter_, false).cert.get(),
-                                   inter_.cert.get()}), false).ok());
+  ASSERT_TRUE(
+      log_->Add(ChainBody({MakeLeaf("a.test", inter_, false).cert.get(), inter_.cert.get()}), false)
+          .ok());
   ASSERT_TRUE(log_->Publish(0).ok());
   SignedTreeHead sth = log_->Sth();
   http::Response res = Get("/checkpoint");
   ASSERT_EQ(res.status, 200);
-  std::string prefix = std::string(kOrigin) + "\n1\n" + Base64Encode(sth.root_hash) + "\n\n\u2014 " +
-                       kOrigin + " ";
+  std::string prefix =
+      std::string(kOrigin) + "\n1\n" + Base64Encode(sth.root_hash) + "\n\n\u2014 " + kOrigin + " ";
   ASSERT_EQ(res.body.substr(0, prefix.size()), prefix);
   ASSERT_EQ(res.body.back(), '\n');
   auto sig = Base64Decode(res.body.substr(prefix.size(), res.body.size() - prefix.size() - 1));
@@ -100,7 +101,8 @@ TEST_F(StaticApiTest, CheckpointIsTheSthAsASignedNote) {
   EXPECT_EQ(in.Uint(1), 3u);  // ecdsa
   std::string der = in.Opaque(2);
   EXPECT_TRUE(in.s.empty());
-  EXPECT_TRUE(crypto::VerifyDigest(key_, EVP_sha256(), SthSignatureInput(ts, 1, sth.root_hash), der));
+  EXPECT_TRUE(
+      crypto::VerifyDigest(key_, EVP_sha256(), SthSignatureInput(ts, 1, sth.root_hash), der));
 }
 
 TEST_F(StaticApiTest, TilesAndDataTilesMatchTheTree) {

@@ -1,12 +1,12 @@
 #include "ct/submission.h"
 
-#include <algorithm>
-#include <ctime>
-
-#include <boost/json/parse.hpp>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <ctime>
 
 #include "base/base64url.h"
 #include "crypto/digest.h"
@@ -112,20 +112,23 @@ Result<std::string> TbsWithoutPoison(X509* precert, int poison) {
 
 Status CheckPoison(X509* leaf, bool precert, int poison) {
   if (precert && poison < 0) {
-    return Bad("add-pre-chain needs a precertificate: chain[0] has no CT poison extension "
-               "(1.3.6.1.4.1.11129.2.4.3)");
+    return Bad(
+        "add-pre-chain needs a precertificate: chain[0] has no CT poison extension "
+        "(1.3.6.1.4.1.11129.2.4.3)");
   }
   if (!precert && poison >= 0) {
-    return Bad("chain[0] is a precertificate (it has the CT poison extension): submit it to "
-               "add-pre-chain");
+    return Bad(
+        "chain[0] is a precertificate (it has the CT poison extension): submit it to "
+        "add-pre-chain");
   }
   if (!precert) return OkStatus();
   X509_EXTENSION* ext = X509_get_ext(leaf, poison);
   const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(ext);
   if (!X509_EXTENSION_get_critical(ext) || ASN1_STRING_length(value) != 2 ||
       ASN1_STRING_get0_data(value)[0] != 0x05 || ASN1_STRING_get0_data(value)[1] != 0) {
-    return Bad("the precertificate's poison extension must be critical and hold ASN.1 NULL "
-               "(RFC 6962 3.1)");
+    return Bad(
+        "the precertificate's poison extension must be critical and hold ASN.1 NULL "
+        "(RFC 6962 3.1)");
   }
   if (X509_get_ext_by_NID(leaf, NID_ct_precert_poison, poison) >= 0) {
     return Bad("the precertificate has the poison extension twice");
@@ -137,7 +140,8 @@ Status CheckPoison(X509* leaf, bool precert, int poison) {
 
 Result<RootSet> RootSet::FromPem(std::string_view pem) {
   RootSet set;
-  set.store_ = std::shared_ptr<X509_STORE>(X509_STORE_new(), crypto::OsslDeleter<X509_STORE_free>());
+  set.store_ =
+      std::shared_ptr<X509_STORE>(X509_STORE_new(), crypto::OsslDeleter<X509_STORE_free>());
   crypto::BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   while (true) {
     crypto::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
@@ -161,7 +165,8 @@ Result<Submission> ParseSubmission(std::string_view body, bool precert, const Ro
 
   Submission out;
   std::vector<std::string> rest;
-  for (int i = 1; i < sk_X509_num(chain.get()); ++i) rest.push_back(Der(sk_X509_value(chain.get(), i)));
+  for (int i = 1; i < sk_X509_num(chain.get()); ++i)
+    rest.push_back(Der(sk_X509_value(chain.get(), i)));
   std::string leaf_der = Der(leaf);
   if (!precert) {
     out.entry.type = EntryType::kX509;
@@ -171,8 +176,9 @@ Result<Submission> ParseSubmission(std::string_view body, bool precert, const Ro
     if (rest.empty()) return Bad("the precertificate is its own root: it needs an issuer");
     X509* issuer = sk_X509_value(chain.get(), 1);
     if (IsPrecertSigner(issuer)) {
-      return Bad("precertificates signed by a precertificate signing certificate (RFC 6962 "
-                 "3.1) are not accepted by this log: sign them with the issuing CA's key");
+      return Bad(
+          "precertificates signed by a precertificate signing certificate (RFC 6962 "
+          "3.1) are not accepted by this log: sign them with the issuing CA's key");
     }
     out.entry.type = EntryType::kPrecert;
     out.entry.issuer_key_hash = IssuerKeyHash(issuer);
@@ -181,7 +187,8 @@ Result<Submission> ParseSubmission(std::string_view body, bool precert, const Ro
   }
   out.issuers = std::move(rest);
   std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &tm) != 1) return Bad("chain[0] has no valid notAfter");
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &tm) != 1)
+    return Bad("chain[0] has no valid notAfter");
   out.not_after_s = int64_t(timegm(&tm));
   out.identity = crypto::Sha256(EncodeSignedEntry(out.entry));
   return out;

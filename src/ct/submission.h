@@ -33,7 +33,7 @@ class RootSet {
 
 struct Submission {
   SignedEntry entry;
-  std::string extra_data;  // RFC 6962 4.6, with the verified chain up to the root
+  std::string extra_data;            // RFC 6962 4.6, with the verified chain up to the root
   std::vector<std::string> issuers;  // that chain's certificates (DER), issuer first
   int64_t not_after_s = 0;  // the submitted certificate's notAfter, seconds since the epoch
   // SHA-256 of the encoded signed_entry: a resubmission has the same one.
