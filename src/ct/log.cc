@@ -31,8 +31,8 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& db_path, crypto::Key k
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<LogStore> store, LogStore::Open(db_path));
   std::unique_ptr<Log> log(
       new Log(std::move(store), std::move(key), std::move(roots), std::move(options)));
-  SIGNET_RETURN_IF_ERROR(log->store_->ForEachLeaf(
-      [&](uint64_t, const std::string& leaf) { log->tree_.Append(LeafHash(leaf)); }));
+  SIGNET_RETURN_IF_ERROR(log->store_->ForEachLeafHash(
+      [&](uint64_t, const std::string& hash) { log->tree_.Append(hash); }));
   SIGNET_RETURN_IF_ERROR(log->Publish(0));
   return log;
 }

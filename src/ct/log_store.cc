@@ -22,9 +22,9 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path) {
   return std::unique_ptr<LogStore>(new LogStore(std::move(db)));
 }
 
-Status LogStore::ForEachLeaf(const std::function<void(uint64_t, const std::string&)>& fn) {
+Status LogStore::ForEachLeafHash(const std::function<void(uint64_t, const std::string&)>& fn) {
   SIGNET_ASSIGN_OR_RETURN(auto stmt,
-                          db_->Prepare("SELECT idx, leaf_input FROM ct_entries ORDER BY idx"));
+                          db_->Prepare("SELECT idx, leaf_hash FROM ct_entries ORDER BY idx"));
   uint64_t expect = 0;
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
@@ -32,7 +32,12 @@ Status LogStore::ForEachLeaf(const std::function<void(uint64_t, const std::strin
       return Error(ErrorCode::kServerInternal,
                    "the log's entries have a gap at " + std::to_string(expect));
     }
-    fn(expect++, stmt.Blob(1));
+    std::string hash = stmt.Blob(1);
+    if (hash.size() != 32) {
+      return Error(ErrorCode::kServerInternal,
+                   "entry " + std::to_string(expect) + " has a malformed leaf hash");
+    }
+    fn(expect++, hash);
   }
   if (rc != SQLITE_DONE) return db_->LastError("reading the entries");
   return OkStatus();

@@ -30,8 +30,8 @@ class LogStore {
  public:
   static Result<std::unique_ptr<LogStore>> Open(const std::string& path);
 
-  // Every entry's leaf_input in order, to rebuild the tree at start.
-  Status ForEachLeaf(const std::function<void(uint64_t, const std::string&)>& fn);
+  // Every entry's leaf hash in order, to rebuild the tree at start.
+  Status ForEachLeafHash(const std::function<void(uint64_t, const std::string&)>& fn);
   Result<std::optional<StoredEntry>> FindByIdentity(const std::string& identity);
   Result<std::optional<uint64_t>> FindByLeafHash(const std::string& leaf_hash);
   // Appends at index `entry.index` (the next one), and records the chain's

@@ -1,5 +1,6 @@
 #include "ct/merkle.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "crypto/digest.h"
@@ -21,21 +22,29 @@ std::string NodeHash(std::string_view left, std::string_view right) {
 
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
 
+MerkleTree::Hash MerkleTree::FromString(std::string_view s) {
+  Hash h{};
+  std::copy_n(s.data(), std::min(s.size(), h.size()), h.data());
+  return h;
+}
+
 void MerkleTree::Append(std::string leaf_hash) {
   if (levels_.empty()) levels_.emplace_back();
-  levels_[0].push_back(std::move(leaf_hash));
+  levels_[0].push_back(FromString(leaf_hash));
   // Each time a level gets an even count, its last two complete a subtree.
   for (size_t k = 0; levels_[k].size() % 2 == 0; ++k) {
     if (levels_.size() == k + 1) levels_.emplace_back();
     const auto& level = levels_[k];
-    levels_[k + 1].push_back(NodeHash(level[level.size() - 2], level.back()));
+    Hash node = FromString(NodeHash(std::string_view(level[level.size() - 2].data(), 32),
+                                    std::string_view(level.back().data(), 32)));
+    levels_[k + 1].push_back(node);
   }
 }
 
 std::string MerkleTree::SubtreeHash(uint64_t start, uint64_t n) const {
   if (n == 0) return crypto::Sha256("");
   if (std::has_single_bit(n) && start % n == 0) {
-    return levels_[std::countr_zero(n)][start / n];
+    return ToString(levels_[std::countr_zero(n)][start / n]);
   }
   uint64_t k = SplitPoint(n);
   return NodeHash(SubtreeHash(start, k), SubtreeHash(start + k, n - k));

@@ -4,6 +4,7 @@
 // 2.1.4.2). Hashes are 32-byte SHA-256 digests held in std::string.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,7 +24,7 @@ class MerkleTree {
  public:
   void Append(std::string leaf_hash);
   uint64_t size() const { return levels_.empty() ? 0 : levels_[0].size(); }
-  const std::string& LeafHashAt(uint64_t index) const { return levels_[0][index]; }
+  std::string LeafHashAt(uint64_t index) const { return ToString(levels_[0][index]); }
 
   // MTH(D[0:n]). REQUIRES: n <= size().
   std::string RootHash(uint64_t n) const;
@@ -38,8 +39,13 @@ class MerkleTree {
   void Path(uint64_t m, uint64_t start, uint64_t n, std::vector<std::string>* out) const;
   void SubProof(uint64_t m, uint64_t start, uint64_t n, bool whole,
                 std::vector<std::string>* out) const;
+  // A hash in 32 bytes flat (a std::string would take about 100 with its
+  // heap block): 64 bytes of memory per leaf in all.
+  using Hash = std::array<char, 32>;
+  static std::string ToString(const Hash& h) { return std::string(h.data(), h.size()); }
+  static Hash FromString(std::string_view s);
   // levels_[k][j]: the hash of the complete subtree of 2^k leaves from j * 2^k.
-  std::vector<std::vector<std::string>> levels_;
+  std::vector<std::vector<Hash>> levels_;
 };
 
 // The largest power of two smaller than n. REQUIRES: n > 1.
