@@ -2,8 +2,9 @@
 # signet-ctlog (issue 11) with real submissions and a monitor written by
 # others: chains made by the openssl CLI are posted with curl to the RFC
 # 6962 API; bad input gets 400 and changes nothing; certspotter reads the
-# log through the log.json the log wrote, reports every certificate, and on
-# a second run (same state) checks the grown tree against what it saw; the
+# log through the log.json the log wrote, reports every certificate (and
+# refuses the STH when given another key: its checks are real), and on a
+# second run (same state) checks the grown tree against what it saw; the
 # log keeps its tree and SCTs across a restart. The same tree is served as
 # static-ct-api tiles.
 # Usage: ctlog_test.sh SIGNET_CTLOG_BINARY
@@ -157,6 +158,25 @@ run_certspotter() {  # OUT: runs until OUT names every expected host, then stops
 }
 CS_OUT=cs1.out run_certspotter cs1.out www.ctlog.test pre.ctlog.test
 grep -q "Log Entry = 1 @ http://127.0.0.1:$PORT/" cs1.out || fail "certspotter: no entry 1"
+
+# Control: certspotter does check the log's signatures. Given another key
+# (and its log_id) for the same URL, it refuses the STH.
+openssl ecparam -name prime256v1 -genkey -noout -out wrong.key 2>/dev/null
+python3 - "$(openssl ec -in wrong.key -pubout -outform DER 2>/dev/null | base64 -w0)" <<'PY'
+import json, sys, base64, hashlib
+l = json.load(open("log/log.json"))
+log = l["operators"][0]["logs"][0]
+log["key"] = sys.argv[1]
+log["log_id"] = base64.b64encode(hashlib.sha256(base64.b64decode(sys.argv[1])).digest()).decode()
+json.dump(l, open("wrong-key.json", "w"))
+PY
+certspotter -logs wrong-key.json -watchlist watchlist -state_dir cs-wrong -stdout -verbose \
+  >cs-wrong.out 2>&1 &
+cs_pid=$!
+PIDS+=($cs_pid)
+for _ in $(seq 50); do grep -q "invalid signature" cs-wrong.out && break; sleep 0.1; done
+kill "$cs_pid"; wait "$cs_pid" 2>/dev/null || true
+grep -q "invalid signature" cs-wrong.out || fail "certspotter accepted an STH under another key"
 
 # A restart after SIGKILL keeps the tree, then the tree grows; certspotter's second run
 # resumes from its saved tree and checks the new one extends it.
