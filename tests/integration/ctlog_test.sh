@@ -4,7 +4,8 @@
 # 6962 API; bad input gets 400 and changes nothing; certspotter reads the
 # log through the log.json the log wrote, reports every certificate (and
 # refuses the STH when given another key: its checks are real), and on a
-# second run (same state) checks the grown tree against what it saw; the
+# second run (same state) checks the grown tree against what it saw (and
+# refuses a copy of the log whose history was rewritten); the
 # log keeps its tree and SCTs across a restart. The same tree is served as
 # static-ct-api tiles.
 # Usage: ctlog_test.sh SIGNET_CTLOG_BINARY
@@ -195,4 +196,24 @@ import json, sys; assert len(json.load(sys.stdin)["consistency"]) == 1' || fail 
 CS_OUT=cs2.out run_certspotter cs2.out new.ctlog.test
 grep -q "www.ctlog.test" cs2.out && fail "certspotter's second run re-reported old entries: it did not resume"
 grep -q "Log Entry = 2 @" cs2.out || fail "certspotter: no entry 2"
+# Control: certspotter does check the tree. A copy of the log whose entry 0
+# was rewritten (its leaf hash, as a log rewriting history would) grows by
+# one entry; certspotter, resuming from what it saw, refuses the new STH.
+kill "$LOG_PID"; wait "$LOG_PID" 2>/dev/null || true
+python3 -c 'import sqlite3; c = sqlite3.connect("log/ctlog.sqlite3")
+c.execute("UPDATE ct_entries SET leaf_hash = zeroblob(32) WHERE idx = 0"); c.commit()'
+cp -r cs cs-forked
+start_log
+leaf fork.ctlog.test fork
+chain fork.pem int.pem >fork.json
+[ "$(post add-chain fork.json)" = 200 ] || fail "add-chain to the rewritten log: $(cat resp)"
+wait_tree_size 4
+certspotter -logs log/log.json -watchlist watchlist -state_dir cs-forked -stdout -verbose \
+  >cs-forked.out 2>&1 &
+cs_pid=$!
+PIDS+=($cs_pid)
+for _ in $(seq 50); do grep -q "does not match" cs-forked.out && break; sleep 0.1; done
+kill "$cs_pid"; wait "$cs_pid" 2>/dev/null || true
+grep -q "does not match the entries" cs-forked.out ||
+  fail "certspotter accepted a log that rewrote its history: $(cat cs-forked.out)"
 echo "PASS: ctlog"
