@@ -58,7 +58,7 @@ std::optional<std::string> Param(std::string_view target, std::string_view name)
     std::string_view v = pair.substr(eq + 1);
     for (size_t i = 0; i < v.size(); ++i) {
       int hi, lo;
-      if (v[i] == '%' && i + 2 < v.size() + 0 && (hi = FromHex(v[i + 1])) >= 0 &&
+      if (v[i] == '%' && i + 2 < v.size() && (hi = FromHex(v[i + 1])) >= 0 &&
           (lo = FromHex(v[i + 2])) >= 0) {
         out.push_back(char(hi * 16 + lo));
         i += 2;
