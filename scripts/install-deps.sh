@@ -17,6 +17,9 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
 PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils
        python3-certbot-dns-rfc2136 prometheus chromium)
 
+# Issue 11: certspotter (a CT monitor) reads signet-ctlog in the ctlog test.
+PEERS+=(certspotter)
+
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
