@@ -19,6 +19,7 @@
 #include "operator_wiring.h"
 #include "pause_options.h"
 #include "publication_wiring.h"
+#include "listener_cert.h"
 #include "signer_options.h"
 #include "wiring.h"
 
@@ -131,8 +132,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));
   } else {
-    // The listener's key lives only in memory: a new one each start.
-    SIGNET_ASSIGN_OR_RETURN(auto tls, hierarchy_->IssueTlsServerCert({listen.first, "localhost"}));
+    // Its own key and a recorded certificate, kept across starts.
+    SIGNET_ASSIGN_OR_RETURN(auto tls, ListenerCertificate(config.data_dir,
+                                                          {listen.first, "localhost"},
+                                                          *hierarchy_, *signer_, *store_));
     server_config.tls_chain_pem = tls.first;
     server_config.tls_key_pem = tls.second;
   }

@@ -7,6 +7,8 @@
 #   names the ceremony.
 # - serve with the roots' keys moved out of the data directory: certbot obtains and revokes; the CRL lists the serial and
 #   OCSP says revoked, signed through the token.
+# - the HTTPS listener's certificate: own key, recorded, kept across starts,
+#   revocable (then on its CRL, and replaced at the next start).
 # - an intermediate key file open to group or others: serve refuses in one line.
 # Usage: signetd_ceremony_test.sh SIGNETD
 source "$(dirname "$0")/lib.sh"
@@ -86,6 +88,41 @@ openssl ocsp -issuer "$live/chain.pem" -cert "$live/cert.pem" -url "$PUB/ocsp" -
 grep -q "Response verify OK" "$T/ocsp.log" && grep -q ": revoked" "$T/ocsp.log" \
   || { cat "$T/ocsp.log"; fail "OCSP does not say revoked"; }
 echo "ok: with the root keys offline, issuance, CRL and OCSP work (intermediate on the token)"
+
+# The HTTPS listener's certificate: its own key (0600), recorded in the
+# store, served, kept across a restart; revoked, it is on its CRL and the
+# next start replaces it.
+TAB=$'\t'
+listener_serial() { openssl x509 -in "$DATA/listener.pem" -noout -serial | cut -d= -f2 | tr A-F a-f | sed 's/^0*//'; }
+served_serial() {
+  echo | openssl s_client -connect "127.0.0.1:$CA_PORT" -CAfile "$DATA/root.pem" -verify_return_error 2>/dev/null \
+    | openssl x509 -noout -serial | cut -d= -f2 | tr A-F a-f | sed 's/^0*//'
+}
+[ "$(stat -c %a "$DATA/listener.key")" = 600 ] || fail "listener.key is not 0600"
+L1=$(listener_serial)
+[ "$(served_serial)" = "$L1" ] || fail "the listener does not serve listener.pem (or it does not verify to root.pem)"
+"$SIGNETD" admin certificates search --data-dir "$DATA" --serial "$L1" >"$T/lsearch.out" \
+  || fail "admin certificates search"
+grep -q "^$L1${TAB}valid${TAB}.*${TAB}listener$TAB" "$T/lsearch.out" || { cat "$T/lsearch.out"; fail "listener certificate not recorded"; }
+kill "$SIGNETD_PID"; wait "$SIGNETD_PID" 2>/dev/null || true
+start_signetd "$SIGNETD" "${HSM_ARGS[@]}" --ocsp
+wait_for_port 127.0.0.1 "$PUB_PORT"
+[ "$(served_serial)" = "$L1" ] || fail "a restart replaced a good listener certificate"
+"$SIGNETD" admin revoke --data-dir "$DATA" --serial "$L1" --reason 4 >/dev/null || fail "admin revoke listener"
+lurl=$(openssl x509 -in "$DATA/listener.pem" -noout -ext crlDistributionPoints | grep -o 'URI:.*' | cut -c5-)
+lhex=$(openssl x509 -in "$DATA/listener.pem" -noout -serial | cut -d= -f2)
+for _ in $(seq 50); do
+  curl -sf "$lurl" -o "$T/lcrl.der" && openssl crl -inform DER -in "$T/lcrl.der" -noout -text \
+    | grep -q "Serial Number: $lhex" && break
+  sleep 0.2
+done
+openssl crl -inform DER -in "$T/lcrl.der" -noout -text | grep -q "Serial Number: $lhex" \
+  || fail "the revoked listener certificate is not on its CRL"
+kill "$SIGNETD_PID"; wait "$SIGNETD_PID" 2>/dev/null || true
+start_signetd "$SIGNETD" "${HSM_ARGS[@]}" --ocsp
+L2=$(served_serial)
+[ -n "$L2" ] && [ "$L2" != "$L1" ] || fail "a revoked listener certificate was kept"
+echo "ok: the listener certificate is recorded, kept, revocable, on the CRL when revoked, and replaced"
 kill "$SIGNETD_PID"; wait "$SIGNETD_PID" 2>/dev/null || true
 
 # A file intermediate open to group: refused in one line.
