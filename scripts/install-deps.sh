@@ -12,7 +12,8 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libldns-dev
        prometheus-cpp-dev
        dns-root-data
-       libgtest-dev libgmock-dev)
+       libgtest-dev libgmock-dev
+       libengine-pkcs11-openssl softhsm2 opensc)
 # Real peers the integration tests talk to on loopback.
 PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils
        python3-certbot-dns-rfc2136 prometheus chromium)

@@ -19,6 +19,8 @@
 #include "operator_wiring.h"
 #include "pause_options.h"
 #include "publication_wiring.h"
+#include "listener_cert.h"
+#include "signer_options.h"
 #include "wiring.h"
 
 namespace signet::app {
@@ -67,7 +69,12 @@ Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_RETURN_IF_ERROR(va::CheckIssuerDomainNames(config.caa_identities));
   // Before anything is created: a bad rate-limit file refuses to start.
   SIGNET_ASSIGN_OR_RETURN(auto limits, RateLimitsFrom(config));
-  SIGNET_ASSIGN_OR_RETURN(auto hierarchy, pki::CaHierarchy::LoadOrCreate(config.data_dir));
+  // Only the intermediate's key is opened; the roots' stay where the
+  // ceremony left them.
+  SIGNET_RETURN_IF_ERROR(EnsureHierarchy(config));
+  SIGNET_ASSIGN_OR_RETURN(auto intermediate_signer, IntermediateSigner(config));
+  SIGNET_ASSIGN_OR_RETURN(auto hierarchy,
+                          pki::CaHierarchy::Load(config.data_dir, std::move(intermediate_signer)));
   hierarchy_ = std::move(hierarchy);
   config_ = config;
   SIGNET_ASSIGN_OR_RETURN(store_,
@@ -115,7 +122,8 @@ Status CaServerImpl::Init(const CaConfig& config) {
   wfe_config.external_account_required = config.eab_required;
   wfe_config.issuer_der = pki::CertToDer(hierarchy_->intermediate().cert.get());
   wfe_config.issuer_chain_pem = hierarchy_->IntermediatePem();
-  wfe_config.alternate_issuer_chains = {hierarchy_->CrossSignedIntermediatePem()};
+  if (hierarchy_->cross_signed_intermediate())
+    wfe_config.alternate_issuer_chains = {hierarchy_->CrossSignedIntermediatePem()};
   wfe_config.root_pem = hierarchy_->RootPem();
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
 
@@ -124,8 +132,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));
   } else {
-    // The listener's key lives only in memory: a new one each start.
-    SIGNET_ASSIGN_OR_RETURN(auto tls, hierarchy_->IssueTlsServerCert({listen.first, "localhost"}));
+    // Its own key and a recorded certificate, kept across starts.
+    SIGNET_ASSIGN_OR_RETURN(auto tls, ListenerCertificate(config.data_dir,
+                                                          {listen.first, "localhost"},
+                                                          *hierarchy_, *signer_, *store_));
     server_config.tls_chain_pem = tls.first;
     server_config.tls_key_pem = tls.second;
   }

@@ -32,6 +32,10 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["allow_loopback_validation"].value<bool>()) c.allow_loopback_validation = *v;
   str("tls_cert", c.tls_cert);
   str("tls_key", c.tls_key);
+  str("signer", c.signer);
+  str("signer_pin_file", c.signer_pin_file);
+  str("pkcs11_module", c.pkcs11_module);
+  if (auto v = t["create_hierarchy"].value<bool>()) c.create_hierarchy = *v;
   if (auto v = t["threads"].value<int64_t>()) c.threads = int(*v);
   if (auto v = t["handler_threads"].value<int64_t>()) c.handler_threads = int(*v);
   if (auto v = t["max_connections"].value<int64_t>()) c.max_connections = size_t(*v);

@@ -26,6 +26,13 @@ struct CaConfig {
   bool allow_loopback_validation = false;
   std::string tls_cert;  // PEM chain for the HTTPS listener; default: issued by our intermediate
   std::string tls_key;
+  // The intermediate's key (signer_options.h): "" = DATA_DIR/intermediate.key,
+  // a key file path, or a PKCS#11 URI; its PIN file and PKCS#11 module.
+  std::string signer;
+  std::string signer_pin_file;
+  std::string pkcs11_module;
+  // Create a hierarchy in an empty data directory (implied in testing).
+  bool create_hierarchy = false;
   int threads = 2;          // I/O threads of each listener
   int handler_threads = 16;  // threads running requests (storage, signing, validation)
   size_t max_connections = 10000;             // per listener; also kept below RLIMIT_NOFILE

@@ -11,6 +11,7 @@
 #include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
+#include "signer_options.h"
 #include "wiring.h"
 
 namespace {
@@ -114,7 +115,9 @@ int main(int argc, char** argv) {
                     "Encrypt's; none with --allow-loopback-validation)");
   signet::app::AddPublicationOptions(*serve, config);
   signet::app::AddPauseOptions(*serve, config);
+  signet::app::AddSignerOptions(*serve, config);
   signet::app::AdminCommand admin(app);
+  signet::app::CeremonyCommand ceremony(app);
   // The config file is read first; flags given on the command line win.
   try {
     app.parse(argc, argv);
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (admin.parsed()) return admin.Run();
+  if (ceremony.parsed()) return ceremony.Run();
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     std::cerr << "signetd: --tls-cert and --tls-key go together\n";
     return 2;

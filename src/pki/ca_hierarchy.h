@@ -1,55 +1,62 @@
-// The CA's key hierarchy: a self-signed root and an intermediate signed by
-// it, created on first start and kept in a data directory:
-//   DIR/root.pem, DIR/root.key            (key 0600)
-//   DIR/intermediate.pem, DIR/intermediate.key (key 0600)
-//   DIR/root-alt.pem, DIR/root-alt.key    (key 0600)
-//   DIR/intermediate-cross.pem
-// Later starts load the same files. Keys are ECDSA P-384 (root) and P-256
-// (intermediate). The intermediate is a TLS subordinate CA: pathLen 0 and
-// extKeyUsage serverAuth, clientAuth (an intermediate made before that
-// extension was added keeps its old form until its files are removed). The
-// root is the trust anchor for issued chains and for the HTTPS listener's
-// certificate (see IssueTlsServerCert).
+// The CA hierarchy as signetd serve sees it: certificates, and the one key
+// it signs with, the issuing intermediate's (a SigningKey: a key file or a
+// token key). The roots' keys are never opened here; they are used only by
+// the ceremony that made the directory (pki/ca_ceremony.h):
+//   DIR/root.pem                   the trust anchor (ECDSA P-384 by default)
+//   DIR/intermediate.pem           the issuing CA (P-256 by default); its key
+//                                  DIR/intermediate.key (0600) unless on a token
+//   DIR/root-alt.pem, DIR/intermediate-cross.pem   the alternate chain, if made
+// The intermediate is a TLS subordinate CA: pathLen 0 and extKeyUsage
+// serverAuth, clientAuth.
 //
 // Alternate chain (RFC 8555 7.4.2): a second self-signed root, "PREFIX
-// Alternate Root X2" (P-384), and intermediate-cross.pem, the intermediate's
-// subject, key and extensions certified by that root (see CrossSign). Leaves
-// then chain to either root: leaf + intermediate.pem to root.pem, leaf +
-// intermediate-cross.pem to root-alt.pem. A data directory made before the
-// alternate root existed gains both files on its next start; root.pem and
-// intermediate.pem stay as they are.
+// Alternate Root X2", and intermediate-cross.pem, the intermediate's subject,
+// key and extensions certified by that root. Leaves then chain to either
+// root: leaf + intermediate.pem to root.pem, leaf + intermediate-cross.pem to
+// root-alt.pem.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
+#include "crypto/signing_key.h"
 #include "pki/issuer.h"
 
 namespace signet::pki {
 
 class CaHierarchy {
  public:
-  // Loads the hierarchy from `dir`, creating the directory (0700) and any
-  // missing piece on first start. Files are written atomically (temp file,
-  // fsync, rename) so a kill mid-creation never leaves a half-written key.
+  // Loads the certificates from `dir`, with `intermediate_signer` as the
+  // intermediate's key; checks that the intermediate is signed by the root,
+  // that the signer's key is the intermediate certificate's, and that a
+  // cross-certificate matches (else the alternate chain is left out, with
+  // an error if the two files disagree).
+  static Result<CaHierarchy> Load(const std::filesystem::path& dir,
+                                  std::shared_ptr<const crypto::SigningKey> intermediate_signer);
+  // Load with DIR/intermediate.key as the intermediate's key.
+  static Result<CaHierarchy> Load(const std::filesystem::path& dir);
+  // For tests, benches and a test CA's first start: RunCeremony with every
+  // default when DIR has no root.pem, then Load.
   static Result<CaHierarchy> LoadOrCreate(const std::filesystem::path& dir,
                                           const std::string& name_prefix = "Signet");
 
+  // The roots have no signer: serve never holds their keys.
   const Issuer& root() const { return root_; }
   const Issuer& intermediate() const { return intermediate_; }
   std::string RootPem() const;
   std::string IntermediatePem() const;
+  // nullptr/"" when the directory has no alternate chain.
   const Issuer& alternate_root() const { return alternate_root_; }
-  // The intermediate as certified by the alternate root.
   X509* cross_signed_intermediate() const { return cross_signed_intermediate_.get(); }
   std::string AlternateRootPem() const;
   std::string CrossSignedIntermediatePem() const;
 
-  // A certificate for the CA's own HTTPS listener, issued by the
-  // intermediate for `names` (DNS names or IP literals), valid one year.
-  // Returns (chain PEM: leaf + intermediate, private key PEM).
+  // A certificate for an HTTPS listener, issued by the intermediate for
+  // `names` (DNS names or IP literals), valid one year, with a fresh P-256
+  // key. Returns (chain PEM: leaf + intermediate, private key PEM).
   Result<std::pair<std::string, std::string>> IssueTlsServerCert(
       const std::vector<std::string>& names) const;
 

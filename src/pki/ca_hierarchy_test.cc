@@ -35,6 +35,8 @@ double YearsValid(X509* cert) {
   return days / 365.25;
 }
 
+crypto::Key CertKey(X509* cert) { return crypto::Key(crypto::PkeyPtr(X509_get_pubkey(cert))); }
+
 CaHierarchy MustLoad(const fs::path& dir) {
   auto ca = CaHierarchy::LoadOrCreate(dir, "Test");
   EXPECT_TRUE(ca.ok()) << ca.error().ToString();
@@ -70,8 +72,8 @@ TEST(CaHierarchy, TheAlternateRootCrossSignsTheIntermediate) {
   EXPECT_EQ(X509_self_signed(alt, 1), 1);
   EXPECT_EQ(X509_check_ca(alt), 1);
   EXPECT_EQ(X509_get_key_usage(alt), uint32_t(KU_KEY_CERT_SIGN | KU_CRL_SIGN));
-  EXPECT_EQ(ca.alternate_root().key.CurveName(), "P-384");
-  EXPECT_FALSE(ca.alternate_root().key.SamePublicKey(ca.root().key));
+  EXPECT_EQ(CertKey(alt).CurveName(), "P-384");
+  EXPECT_FALSE(CertKey(alt).SamePublicKey(CertKey(ca.root().cert.get())));
   EXPECT_NEAR(YearsValid(alt), 20.0, 0.05);
 
   X509* cross = ca.cross_signed_intermediate();
@@ -79,7 +81,7 @@ TEST(CaHierarchy, TheAlternateRootCrossSignsTheIntermediate) {
   EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(cross), X509_get_subject_name(inter)), 0);
   EXPECT_EQ(X509_PUBKEY_eq(X509_get_X509_PUBKEY(cross), X509_get_X509_PUBKEY(inter)), 1);
   EXPECT_EQ(X509_NAME_cmp(X509_get_issuer_name(cross), X509_get_subject_name(alt)), 0);
-  EXPECT_EQ(X509_verify(cross, ca.alternate_root().key.get()), 1);
+  EXPECT_EQ(X509_verify(cross, X509_get0_pubkey(alt)), 1);
   EXPECT_EQ(X509_check_ca(cross), 1);
   EXPECT_EQ(X509_get_pathlen(cross), X509_get_pathlen(inter));
   EXPECT_EQ(X509_get_extended_key_usage(cross), uint32_t(XKU_SSL_SERVER | XKU_SSL_CLIENT));
@@ -89,28 +91,43 @@ TEST(CaHierarchy, TheAlternateRootCrossSignsTheIntermediate) {
   EXPECT_EQ(testing_support::VerifyChain(alt, cross, (*chain)[0].get(), "example.com"), "");
 }
 
-// A data directory from before the alternate root gains it on the next
-// start; the default hierarchy (root.pem is the test contract's trust
-// anchor) stays byte for byte.
-TEST(CaHierarchy, UpgradesADataDirectoryWithoutTheAlternateRoot) {
+// serve opens only the intermediate's key: with the roots' keys gone, the
+// hierarchy loads and the intermediate signs.
+TEST(CaHierarchy, LoadNeverOpensTheRootKeys) {
   ScopedTempDir tmp;
   { CaHierarchy ca = MustLoad(tmp.path()); }
-  for (const char* f : {"root-alt.pem", "root-alt.key", "intermediate-cross.pem"})
-    ASSERT_TRUE(fs::remove(tmp.path() / f));
-  const char* kept[] = {"root.pem", "root.key", "intermediate.pem", "intermediate.key"};
-  std::vector<std::string> before;
-  for (const char* f : kept) before.push_back(*ReadFile(tmp.path() / f));
+  ASSERT_TRUE(fs::remove(tmp.path() / "root.key"));
+  ASSERT_TRUE(fs::remove(tmp.path() / "root-alt.key"));
+  auto ca = CaHierarchy::Load(tmp.path());
+  ASSERT_TRUE(ca.ok()) << ca.error().ToString();
+  EXPECT_EQ(ca->root().signer, nullptr);
+  EXPECT_EQ(ca->alternate_root().signer, nullptr);
+  auto tls = ca->IssueTlsServerCert({"example.com"});
+  ASSERT_TRUE(tls.ok()) << tls.error().ToString();
+  auto chain = CertChainFromPem(tls->first);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_EQ(testing_support::VerifyChain(ca->root().cert.get(), ca->intermediate().cert.get(),
+                                         (*chain)[0].get(), "example.com"),
+            "");
+}
 
-  CaHierarchy ca = MustLoad(tmp.path());
-  for (size_t i = 0; i < before.size(); ++i)
-    EXPECT_EQ(*ReadFile(tmp.path() / kept[i]), before[i]) << kept[i];
-  EXPECT_EQ(PermsOf(tmp.path() / "root-alt.key"), kKeyPerms);
-  EXPECT_EQ(*ReadFile(tmp.path() / "root-alt.pem"), ca.AlternateRootPem());
-  EXPECT_EQ(*ReadFile(tmp.path() / "intermediate-cross.pem"), ca.CrossSignedIntermediatePem());
-  EXPECT_EQ(X509_verify(ca.cross_signed_intermediate(), ca.alternate_root().key.get()), 1);
-  EXPECT_EQ(X509_PUBKEY_eq(X509_get_X509_PUBKEY(ca.cross_signed_intermediate()),
-                           X509_get_X509_PUBKEY(ca.intermediate().cert.get())),
-            1);
+// Without the alternate root's files the default chain is served alone; one
+// of the two without the other is an error, never a repair (that needs the
+// alternate root's key: a ceremony).
+TEST(CaHierarchy, TheAlternateChainIsOptionalButWhole) {
+  ScopedTempDir tmp;
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  ASSERT_TRUE(fs::remove(tmp.path() / "intermediate-cross.pem"));
+  auto half = CaHierarchy::Load(tmp.path());
+  ASSERT_FALSE(half.ok());
+  EXPECT_NE(half.error().detail.find("the alternate chain needs both"), std::string::npos)
+      << half.error().detail;
+  ASSERT_TRUE(fs::remove(tmp.path() / "root-alt.pem"));
+  auto ca = CaHierarchy::Load(tmp.path());
+  ASSERT_TRUE(ca.ok()) << ca.error().ToString();
+  EXPECT_EQ(ca->cross_signed_intermediate(), nullptr);
+  EXPECT_EQ(ca->CrossSignedIntermediatePem(), "");
+  EXPECT_FALSE(fs::exists(tmp.path() / "intermediate-cross.pem"));  // not remade
 }
 
 TEST(CaHierarchy, SecondStartLoadsTheSameAlternateChain) {
@@ -119,26 +136,6 @@ TEST(CaHierarchy, SecondStartLoadsTheSameAlternateChain) {
   CaHierarchy second = MustLoad(tmp.path());
   EXPECT_EQ(first.AlternateRootPem(), second.AlternateRootPem());
   EXPECT_EQ(first.CrossSignedIntermediatePem(), second.CrossSignedIntermediatePem());
-}
-
-// A cross-certificate left from a replaced intermediate or alternate root is
-// made again for the current ones.
-TEST(CaHierarchy, ReissuesAStaleCrossCertificate) {
-  ScopedTempDir tmp;
-  CaHierarchy first = MustLoad(tmp.path());
-  fs::remove(tmp.path() / "intermediate.pem");
-  fs::remove(tmp.path() / "intermediate.key");
-  CaHierarchy second = MustLoad(tmp.path());
-  EXPECT_NE(first.CrossSignedIntermediatePem(), second.CrossSignedIntermediatePem());
-  EXPECT_EQ(X509_PUBKEY_eq(X509_get_X509_PUBKEY(second.cross_signed_intermediate()),
-                           X509_get_X509_PUBKEY(second.intermediate().cert.get())),
-            1);
-  fs::remove(tmp.path() / "root-alt.pem");
-  fs::remove(tmp.path() / "root-alt.key");
-  CaHierarchy third = MustLoad(tmp.path());
-  EXPECT_NE(second.AlternateRootPem(), third.AlternateRootPem());
-  EXPECT_EQ(X509_verify(third.cross_signed_intermediate(), third.alternate_root().key.get()), 1);
-  EXPECT_EQ(*ReadFile(tmp.path() / "intermediate-cross.pem"), third.CrossSignedIntermediatePem());
 }
 
 TEST(CaHierarchy, CorruptedCrossCertificateIsAnError) {
@@ -158,7 +155,7 @@ TEST(CaHierarchy, RootAndIntermediateHaveTheProfile) {
   X509* inter = ca.intermediate().cert.get();
 
   EXPECT_EQ(SubjectCn(root), "Test Root CA");
-  EXPECT_EQ(ca.root().key.CurveName(), "P-384");
+  EXPECT_EQ(CertKey(root).CurveName(), "P-384");
   EXPECT_EQ(X509_self_signed(root, 1), 1);
   EXPECT_EQ(X509_check_ca(root), 1);
   EXPECT_EQ(X509_get_key_usage(root), uint32_t(KU_KEY_CERT_SIGN | KU_CRL_SIGN));
@@ -167,8 +164,8 @@ TEST(CaHierarchy, RootAndIntermediateHaveTheProfile) {
                                   X509_get0_subject_key_id(root)), 0);
 
   EXPECT_EQ(SubjectCn(inter), "Test Intermediate CA");
-  EXPECT_EQ(ca.intermediate().key.CurveName(), "P-256");
-  EXPECT_EQ(X509_verify(inter, ca.root().key.get()), 1);
+  EXPECT_EQ(ca.intermediate().public_key().CurveName(), "P-256");
+  EXPECT_EQ(X509_verify(inter, X509_get0_pubkey(root)), 1);
   EXPECT_EQ(X509_check_ca(inter), 1);
   EXPECT_EQ(X509_get_pathlen(inter), 0);
   EXPECT_EQ(X509_get_key_usage(inter),
@@ -215,34 +212,36 @@ TEST(CaHierarchy, SecondStartLoadsTheSameCertificates) {
   EXPECT_EQ(CertToDer(first.root().cert.get()), CertToDer(second.root().cert.get()));
   EXPECT_EQ(CertToDer(first.intermediate().cert.get()),
             CertToDer(second.intermediate().cert.get()));
-  EXPECT_TRUE(first.root().key.SamePublicKey(second.root().key));
-  EXPECT_TRUE(first.intermediate().key.SamePublicKey(second.intermediate().key));
+  EXPECT_TRUE(first.intermediate().public_key().SamePublicKey(second.intermediate().public_key()));
 }
 
-TEST(CaHierarchy, RecreatesOnlyAMissingIntermediate) {
+// A start never makes a new intermediate (that takes the root's key).
+TEST(CaHierarchy, AMissingIntermediateIsAnErrorNotRecreated) {
   ScopedTempDir tmp;
-  CaHierarchy first = MustLoad(tmp.path());
+  { CaHierarchy ca = MustLoad(tmp.path()); }
   fs::remove(tmp.path() / "intermediate.pem");
   fs::remove(tmp.path() / "intermediate.key");
-  CaHierarchy second = MustLoad(tmp.path());
-  EXPECT_EQ(CertToDer(first.root().cert.get()), CertToDer(second.root().cert.get()));
-  EXPECT_NE(CertToDer(first.intermediate().cert.get()),
-            CertToDer(second.intermediate().cert.get()));
-  EXPECT_EQ(X509_verify(second.intermediate().cert.get(), second.root().key.get()), 1);
+  auto ca = CaHierarchy::LoadOrCreate(tmp.path(), "Test");
+  ASSERT_FALSE(ca.ok());
+  EXPECT_NE(ca.error().detail.find("intermediate"), std::string::npos) << ca.error().detail;
+  EXPECT_FALSE(fs::exists(tmp.path() / "intermediate.pem"));
 }
 
-TEST(CaHierarchy, ReplacesAKeyLeftWithoutItsCertificate) {
+TEST(CaHierarchy, AGroupReadableIntermediateKeyIsRefused) {
   ScopedTempDir tmp;
-  CaHierarchy first = MustLoad(tmp.path());
-  fs::remove(tmp.path() / "intermediate.pem");  // As if killed between the two writes.
-  CaHierarchy second = MustLoad(tmp.path());
-  EXPECT_FALSE(first.intermediate().key.SamePublicKey(second.intermediate().key));
+  { CaHierarchy ca = MustLoad(tmp.path()); }
+  fs::permissions(tmp.path() / "intermediate.key", fs::perms::group_read, fs::perm_options::add);
+  auto ca = CaHierarchy::Load(tmp.path());
+  ASSERT_FALSE(ca.ok());
+  EXPECT_NE(ca.error().detail.find("intermediate.key has mode 0640, open to group or others"),
+            std::string::npos)
+      << ca.error().detail;
 }
 
 TEST(CaHierarchy, CorruptedKeyFileIsAnError) {
   ScopedTempDir tmp;
   { CaHierarchy ca = MustLoad(tmp.path()); }
-  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "root.key", "garbage", 0600).ok());
+  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "intermediate.key", "garbage", 0600).ok());
   EXPECT_FALSE(CaHierarchy::LoadOrCreate(tmp.path(), "Test").ok());
 }
 
@@ -254,7 +253,7 @@ TEST(CaHierarchy, MismatchedKeyIsAnError) {
   ASSERT_TRUE(WriteFileAtomic(tmp.path() / "intermediate.key", other->PrivatePem(), 0600).ok());
   auto ca = CaHierarchy::LoadOrCreate(tmp.path(), "Test");
   ASSERT_FALSE(ca.ok());
-  EXPECT_NE(ca.error().detail.find("does not match"), std::string::npos) << ca.error().detail;
+  EXPECT_NE(ca.error().detail.find("is not the key of"), std::string::npos) << ca.error().detail;
 }
 
 TEST(CaHierarchy, IntermediateFromAnotherRootIsAnError) {
@@ -271,7 +270,7 @@ TEST(CaHierarchy, IntermediateFromAnotherRootIsAnError) {
 TEST(CaHierarchy, CertificateWithoutKeyIsAnError) {
   ScopedTempDir tmp;
   { CaHierarchy ca = MustLoad(tmp.path()); }
-  fs::remove(tmp.path() / "root.key");
+  fs::remove(tmp.path() / "intermediate.key");
   EXPECT_FALSE(CaHierarchy::LoadOrCreate(tmp.path(), "Test").ok());
 }
 

@@ -190,7 +190,7 @@ Result<std::string> NameDer(X509_NAME* name) {
 }
 
 Status CheckTemplate(const Issuer& issuer, const CrlTemplate& tmpl) {
-  if (!issuer.cert || !issuer.key.valid())
+  if (!issuer.cert || !issuer.signer)
     return Error(ErrorCode::kServerInternal, "CRL issuer has no certificate or key");
   if (tmpl.crl_number < 0) return Error(ErrorCode::kServerInternal, "negative CRL number");
   if (Clock::to_time_t(tmpl.next_update) <= Clock::to_time_t(tmpl.this_update))
@@ -243,9 +243,8 @@ Result<std::string> BuildCrl(const Issuer& issuer, const CrlTemplate& tmpl,
                              const std::vector<RevokedEntry>& revoked) {
   SIGNET_RETURN_IF_ERROR(CheckTemplate(issuer, tmpl));
   SIGNET_ASSIGN_OR_RETURN(std::vector<Entry> entries, SortedEntries(revoked));
-  SIGNET_ASSIGN_OR_RETURN(internal::DerSigner signer, internal::DerSigner::Create(issuer.key));
   TbsParts parts;
-  parts.algorithm = signer.algorithm();
+  parts.algorithm = issuer.signer->algorithm_id();
   SIGNET_ASSIGN_OR_RETURN(parts.name, NameDer(X509_get_subject_name(issuer.cert.get())));
   SIGNET_ASSIGN_OR_RETURN(parts.extensions, CrlExtensions(issuer.cert.get(), tmpl));
   internal::AppendDerTime(&parts.this_update, Clock::to_time_t(tmpl.this_update));
@@ -265,8 +264,7 @@ Result<std::string> BuildCrl(const Issuer& issuer, const CrlTemplate& tmpl,
     SIGNET_RETURN_IF_ERROR(
         lint::FindingsToStatus(lint::LintCrl(parsed.get(), issuer.cert.get()), "CRL"));
   }
-  SIGNET_ASSIGN_OR_RETURN(std::string signature,
-                          signer.Sign(tbs));
+  SIGNET_ASSIGN_OR_RETURN(std::string signature, issuer.signer->Sign(tbs));
   out.append(parts.algorithm);
   internal::AppendDerHeader(&out, internal::kDerBitString, signature.size() + 1);
   out.push_back('\0');  // no unused bits

@@ -125,35 +125,4 @@ void AppendDerTime(std::string* out, std::time_t t) {
 
 size_t DerTimeSize(std::time_t t) { return UsesUtcTime(t) ? 2 + 13 : 2 + 15; }
 
-Result<DerSigner> DerSigner::Create(const crypto::Key& key) {
-  if (!key.valid()) return Error(ErrorCode::kServerInternal, "no signing key");
-  const EVP_MD* md = key.Family() == "OKP" ? nullptr : EVP_sha256();
-  crypto::MdCtxPtr ctx(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;  // Owned by ctx.
-  if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key.get()) != 1)
-    return OsslError(ErrorCode::kServerInternal, "sign init failed");
-  unsigned char aid[128];
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, aid, sizeof(aid)),
-      OSSL_PARAM_construct_end()};
-  if (EVP_PKEY_CTX_get_params(pctx, params) != 1 || !OSSL_PARAM_modified(&params[0]))
-    return OsslError(ErrorCode::kServerInternal, "no AlgorithmIdentifier for the signing key");
-  std::string algorithm(reinterpret_cast<const char*>(aid), params[0].return_size);
-  return DerSigner(std::move(ctx), std::move(algorithm));
-}
-
-Result<std::string> DerSigner::Sign(std::string_view tbs) {
-  const auto* in = reinterpret_cast<const unsigned char*>(tbs.data());
-  size_t len = 0;
-  if (!ctx_ || EVP_DigestSign(ctx_.get(), nullptr, &len, in, tbs.size()) != 1)
-    return OsslError(ErrorCode::kServerInternal, "sign failed");
-  std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx_.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, in,
-                     tbs.size()) != 1)
-    return OsslError(ErrorCode::kServerInternal, "sign failed");
-  signature.resize(len);
-  ctx_.reset();  // A DigestSign context is spent after one signature.
-  return signature;
-}
-
 }  // namespace signet::pki::internal

@@ -60,26 +60,4 @@ void AppendDerTime(std::string* out, std::time_t t);
 // The size AppendDerTime appends for `t`.
 size_t DerTimeSize(std::time_t t);
 
-// Signs DER structures with one key: SHA-256 (Ed25519 signs without a
-// digest). The AlgorithmIdentifier is the one OpenSSL reports for this very
-// signing context, so the copy inside the to-be-signed structure and the
-// signature always agree. One DerSigner signs once; not thread-safe.
-class DerSigner {
- public:
-  static Result<DerSigner> Create(const crypto::Key& key);
-
-  // The AlgorithmIdentifier TLV (e.g. ecdsa-with-SHA256).
-  const std::string& algorithm() const { return algorithm_; }
-  // The raw signature over `tbs` (ECDSA: a DER Ecdsa-Sig-Value).
-  // REQUIRES: called at most once.
-  Result<std::string> Sign(std::string_view tbs);
-
- private:
-  DerSigner(crypto::MdCtxPtr ctx, std::string algorithm)
-      : ctx_(std::move(ctx)), algorithm_(std::move(algorithm)) {}
-
-  crypto::MdCtxPtr ctx_;
-  std::string algorithm_;
-};
-
 }  // namespace signet::pki::internal

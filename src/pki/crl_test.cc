@@ -211,7 +211,7 @@ TEST_F(CrlTest, SignsWithRsaAndEd25519Issuers) {
     auto cert = internal::NewCert(spec, nullptr);
     ASSERT_TRUE(cert.ok());
     ASSERT_TRUE(internal::SignCert(cert->get(), *key).ok());  // no SKI: AKI is computed
-    Issuer issuer{std::move(*cert), *key};
+    Issuer issuer{std::move(*cert), crypto::MemorySigningKey(*key, "test")};
     auto der = BuildCrl(issuer, Template(), {{"0102", Clock::now(), 1}});
     ASSERT_TRUE(der.ok()) << der.error().ToString();
     auto crl = ParseCrl(*der);

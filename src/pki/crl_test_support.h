@@ -78,7 +78,7 @@ class TestCa : public ::testing::Test {
       EXPECT_TRUE(internal::AddConfExtension(leaf->get(), issuer, NID_crl_distribution_points,
                                              "URI:" + crl_url)
                       .ok());
-      EXPECT_TRUE(internal::SignCert(leaf->get(), intermediate().key).ok());
+      EXPECT_TRUE(intermediate().signer->SignCertificate(leaf->get()).ok());
     }
     return std::move(*leaf);
   }

@@ -45,7 +45,7 @@ Result<X509Ptr> CrossSign(const Issuer& issuer, X509* ca, Clock::time_point not_
   SIGNET_RETURN_IF_ERROR(CopyExtensionsButAki(ca, cert.get()));
   SIGNET_RETURN_IF_ERROR(internal::AddConfExtension(cert.get(), issuer.cert.get(),
                                                     NID_authority_key_identifier, "keyid:always"));
-  SIGNET_RETURN_IF_ERROR(internal::SignCert(cert.get(), issuer.key));
+  SIGNET_RETURN_IF_ERROR(issuer.signer->SignCertificate(cert.get()));
   // Read back, so the copied key is decoded as in a certificate from a file.
   return CertFromDer(CertToDer(cert.get()));
 }
@@ -54,7 +54,7 @@ bool IsCrossCertificateOf(X509* cross, const Issuer& issuer, X509* ca) {
   std::string spki = SpkiDer(cross);
   return !spki.empty() && spki == SpkiDer(ca) &&
          X509_check_issued(issuer.cert.get(), cross) == X509_V_OK &&
-         X509_verify(cross, issuer.key.get()) == 1 &&
+         X509_verify(cross, X509_get0_pubkey(issuer.cert.get())) == 1 &&
          X509_NAME_cmp(X509_get_subject_name(cross), X509_get_subject_name(ca)) == 0;
 }
 

@@ -23,6 +23,7 @@ Result<crypto::X509Ptr> CrossSign(const Issuer& issuer, X509* ca, Clock::time_po
 // `issuer`'s key with `issuer`'s subject as issuer name, and `ca`'s subject
 // and public key. A cross-certificate made for an intermediate since
 // replaced (another key) does not match.
+// Only `issuer`'s certificate is used (no key needed).
 bool IsCrossCertificateOf(X509* cross, const Issuer& issuer, X509* ca);
 
 }  // namespace signet::pki

@@ -168,7 +168,7 @@ Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, boo
 }  // namespace
 
 Result<X509Ptr> BuildLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
-  if (!issuer.cert || !issuer.key.valid())
+  if (!issuer.cert || !issuer.signer)
     return Error(ErrorCode::kServerInternal, "issuer has no certificate or key");
   SIGNET_RETURN_IF_ERROR(CheckTemplate(leaf));
   internal::CertSpec spec{leaf.serial, leaf.not_before, leaf.not_after, PickCommonName(leaf),
@@ -176,13 +176,13 @@ Result<X509Ptr> BuildLeaf(const Issuer& issuer, const LeafTemplate& leaf) {
   SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, internal::NewCert(spec, issuer.cert.get()));
   SIGNET_RETURN_IF_ERROR(
       AddLeafExtensions(cert.get(), issuer.cert.get(), leaf, spec.subject_cn.empty()));
-  SIGNET_RETURN_IF_ERROR(internal::SetSignatureAlgorithm(cert.get(), issuer.key));
+  SIGNET_RETURN_IF_ERROR(internal::SetSignatureAlgorithm(cert.get(), issuer.public_key()));
   return cert;
 }
 
 Status SignLeaf(const Issuer& issuer, X509* cert) {
-  if (!issuer.key.valid()) return Error(ErrorCode::kServerInternal, "issuer has no key");
-  return internal::SignCert(cert, issuer.key);
+  if (!issuer.signer) return Error(ErrorCode::kServerInternal, "issuer has no key");
+  return issuer.signer->SignCertificate(cert);
 }
 
 Result<X509Ptr> IssueLeaf(const Issuer& issuer, const LeafTemplate& leaf) {

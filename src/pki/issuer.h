@@ -1,14 +1,18 @@
 // Certificate issuance (RFC 5280 profile of the CA/B Forum baseline
-// requirements). An Issuer is a CA certificate plus its private key; it is
-// immutable once built and safe to use from several threads.
+// requirements). An Issuer is a CA certificate plus the SigningKey that signs
+// as it (crypto/signing_key.h: a key file or a token key; the Issuer never
+// holds private key material itself); it is immutable once built and safe to
+// use from several threads.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "crypto/key.h"
+#include "crypto/signing_key.h"
 #include "crypto/ossl.h"
 #include "pki/certificate.h"
 
@@ -16,7 +20,11 @@ namespace signet::pki {
 
 struct Issuer {
   crypto::X509Ptr cert;
-  crypto::Key key;
+  // Shared: the hierarchy, the signer and the publisher sign with one key.
+  std::shared_ptr<const crypto::SigningKey> signer;
+
+  // The certificate's key (no private half).
+  const crypto::Key& public_key() const { return signer->public_key(); }
 };
 
 // What goes into a subscriber (end-entity) certificate.

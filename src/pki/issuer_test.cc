@@ -104,8 +104,8 @@ TEST_F(IssueLeafTest, EcdsaLeafHasTheProfile) {
   X509* leaf = cert->get();
 
   EXPECT_EQ(X509_get_version(leaf), X509_VERSION_3);
-  EXPECT_EQ(X509_verify(leaf, intermediate().key.get()), 1);
-  EXPECT_NE(X509_verify(leaf, ca_->root().key.get()), 1);
+  EXPECT_EQ(X509_verify(leaf, intermediate().public_key().get()), 1);
+  EXPECT_NE(X509_verify(leaf, X509_get0_pubkey(ca_->root().cert.get())), 1);
   EXPECT_EQ(X509_get_signature_nid(leaf), NID_ecdsa_with_SHA256);
   EXPECT_EQ(X509_NAME_cmp(X509_get_issuer_name(leaf),
                           X509_get_subject_name(intermediate().cert.get())), 0);
@@ -249,7 +249,7 @@ TEST_F(IssueLeafTest, RsaIssuerSignsWithRsaSha256) {
   ASSERT_TRUE(internal::AddConfExtension(c, c, NID_basic_constraints, "critical,CA:TRUE").ok());
   ASSERT_TRUE(internal::AddConfExtension(c, c, NID_subject_key_identifier, "hash").ok());
   ASSERT_TRUE(internal::SignCert(c, ca_key).ok());
-  Issuer rsa_ca{std::move(*ca_cert), ca_key};
+  Issuer rsa_ca{std::move(*ca_cert), crypto::MemorySigningKey(ca_key, "test")};
 
   auto cert = IssueLeaf(rsa_ca, Template(KeyType::kEcP256));
   ASSERT_TRUE(cert.ok()) << cert.error().ToString();
@@ -273,15 +273,15 @@ TEST(RandomSerial, IsSixteenPositiveBytesAndVaries) {
 // signed, signature algorithm included, for EC and RSA issuers alike.
 TEST_F(IssueLeafTest, BuiltTbsIsExactlyWhatIsSigned) {
   Issuer rsa_issuer{crypto::X509Ptr(X509_dup(intermediate().cert.get())),
-                    *Key::Generate(KeyType::kRsa)};
+                    crypto::MemorySigningKey(*Key::Generate(KeyType::kRsa), "test")};
   for (const Issuer* issuer : {&intermediate(), static_cast<const Issuer*>(&rsa_issuer)}) {
     auto built = BuildLeaf(*issuer, Template(KeyType::kEcP256));
     ASSERT_TRUE(built.ok()) << built.error().ToString();
     std::string tbs = TbsDer(built->get());
     ASSERT_FALSE(tbs.empty());
     ASSERT_TRUE(SignLeaf(*issuer, built->get()).ok());
-    EXPECT_EQ(TbsDer(built->get()), tbs) << "issuer key " << issuer->key.Family();
-    EXPECT_EQ(X509_verify(built->get(), issuer->key.get()), 1);
+    EXPECT_EQ(TbsDer(built->get()), tbs) << "issuer key " << issuer->public_key().Family();
+    EXPECT_EQ(X509_verify(built->get(), issuer->public_key().get()), 1);
   }
 }
 

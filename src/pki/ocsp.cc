@@ -77,7 +77,7 @@ bool ValidRevokedReason(int reason) {
 
 Status CheckResponseArguments(const Issuer& responder, X509* issuer_cert, const OcspStatus& status,
                               Clock::time_point this_update, Clock::time_point next_update) {
-  if (!responder.cert || !responder.key.valid() || !issuer_cert)
+  if (!responder.cert || !responder.signer || !issuer_cert)
     return Error(ErrorCode::kServerInternal, "OCSP responder has no certificate or key");
   if (Clock::to_time_t(next_update) <= Clock::to_time_t(this_update))
     return Error(ErrorCode::kServerInternal, "OCSP nextUpdate is not after thisUpdate");
@@ -195,10 +195,7 @@ Result<std::string> BuildOcspResponse(const Issuer& responder, X509* issuer_cert
   if (include_nonce && request.nonce) SIGNET_RETURN_IF_ERROR(AddNonce(basic.get(), *request.nonce));
   SIGNET_RETURN_IF_ERROR(
       lint::FindingsToStatus(lint::LintOcspBeforeSigning(basic.get()), "OCSP response"));
-  const EVP_MD* md = responder.key.Family() == "OKP" ? nullptr : EVP_sha256();
-  if (OCSP_basic_sign(basic.get(), responder.cert.get(), responder.key.get(), md, nullptr,
-                      OCSP_RESPID_KEY) != 1)
-    return OsslError(ErrorCode::kServerInternal, "cannot sign OCSP response");
+  SIGNET_RETURN_IF_ERROR(responder.signer->SignOcspResponse(basic.get(), responder.cert.get()));
   crypto::OcspResponsePtr response(
       OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
   std::string der = response ? ToDer(response.get(), i2d_OCSP_RESPONSE) : "";

@@ -21,7 +21,7 @@ std::string ResponderName(X509* intermediate) {
 }  // namespace
 
 Result<Issuer> IssueOcspSigningCert(const Issuer& intermediate, std::chrono::seconds lifetime) {
-  if (!intermediate.cert || !intermediate.key.valid())
+  if (!intermediate.cert || !intermediate.signer)
     return Error(ErrorCode::kServerInternal, "issuer has no certificate or key");
   if (lifetime <= std::chrono::seconds(0))
     return Error(ErrorCode::kServerInternal, "OCSP signing certificate lifetime must be positive");
@@ -42,8 +42,12 @@ Result<Issuer> IssueOcspSigningCert(const Issuer& intermediate, std::chrono::sec
   SIGNET_RETURN_IF_ERROR(AddConfExtension(cert.get(), parent, NID_subject_key_identifier, "hash"));
   SIGNET_RETURN_IF_ERROR(
       AddConfExtension(cert.get(), parent, NID_authority_key_identifier, "keyid:always"));
-  SIGNET_RETURN_IF_ERROR(internal::SignCert(cert.get(), intermediate.key));
-  return Issuer{std::move(cert), std::move(key)};
+  SIGNET_RETURN_IF_ERROR(intermediate.signer->SignCertificate(cert.get()));
+  // The delegated key lives only in memory, behind the same seam.
+  std::shared_ptr<const crypto::SigningKey> signer =
+      crypto::MemorySigningKey(std::move(key), "OCSP responder key (memory)");
+  if (!signer) return Error(ErrorCode::kServerInternal, "cannot hold the OCSP responder key");
+  return Issuer{std::move(cert), std::move(signer)};
 }
 
 }  // namespace signet::pki

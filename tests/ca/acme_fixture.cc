@@ -92,7 +92,8 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   ca::WfeConfig wc;
   wc.issuer_der = pki::CertToDer(hierarchy->intermediate().cert.get());
   wc.issuer_chain_pem = hierarchy->IntermediatePem();
-  wc.alternate_issuer_chains = {hierarchy->CrossSignedIntermediatePem()};
+  if (hierarchy->cross_signed_intermediate())  // as signetd: only when the ceremony made one
+    wc.alternate_issuer_chains = {hierarchy->CrossSignedIntermediatePem()};
   wc.external_account_required = options.eab_required;
   wc.caa_identities = vc.caa.ca_identities;  // as signetd: one list for both
   wfe = std::make_unique<ca::WebFrontEnd>(*ra, nonces, wc);

@@ -127,22 +127,37 @@ TEST_F(AlternateChainTest, TheAlternateIsPostAsGetByTheOwnerOnly) {
   EXPECT_EQ(foreign.Type(), "unauthorized") << foreign.body;
 }
 
-// A data directory from before the alternate root (root.pem, intermediate.*
-// only) gains it at the next start; root.pem stays byte for byte, and
-// certificates issued before the upgrade get the alternate chain too.
-TEST_F(AlternateChainTest, AnUpgradedDataDirectoryServesBothChains) {
+// The CA never opens a root's key: restarted with both removed, it serves
+// both chains as before, for certificates issued before and after.
+TEST_F(AlternateChainTest, ServesBothChainsWithTheRootKeysOffline) {
   ca_.reset();
-  for (const char* f : {"root-alt.pem", "root-alt.key", "intermediate-cross.pem"})
+  for (const char* f : {"root.key", "root-alt.key"})
     ASSERT_TRUE(std::filesystem::remove(dir_ / f)) << f;
   std::string root_before = Root();
-  std::string intermediate_before = *ReadFile(dir_ / "intermediate.pem");
+  std::string cross_before = *ReadFile(dir_ / "intermediate-cross.pem");
   Restart();
   EXPECT_EQ(Root(), root_before);
-  EXPECT_EQ(*ReadFile(dir_ / "intermediate.pem"), intermediate_before);
+  EXPECT_EQ(*ReadFile(dir_ / "intermediate-cross.pem"), cross_before);
   Reply alt = PostAsGet(cert_url_ + "/alternate/1");
   ASSERT_EQ(alt.status, 200) << alt.body;
   EXPECT_EQ(VerifyServedChain(alt.body, AltRoot(), "alt.example.test"), "");
   EXPECT_EQ(VerifyServedChain(PostAsGet(cert_url_).body, root_before, "alt.example.test"), "");
+}
+
+// Without the alternate chain's files (a ceremony with alternate_chain =
+// false) the CA serves the default chain alone: no alternate link, and the
+// files are not remade (that would take the alternate root's key).
+TEST_F(AlternateChainTest, WithoutTheAlternateChainOnlyTheDefaultIsServed) {
+  ca_.reset();
+  for (const char* f : {"root-alt.pem", "root-alt.key", "intermediate-cross.pem"})
+    ASSERT_TRUE(std::filesystem::remove(dir_ / f)) << f;
+  Restart();
+  Reply def = PostAsGet(cert_url_);
+  ASSERT_EQ(def.status, 200) << def.body;
+  EXPECT_TRUE(Alternates(def).empty());
+  EXPECT_EQ(VerifyServedChain(def.body, Root(), "alt.example.test"), "");
+  EXPECT_EQ(PostAsGet(cert_url_ + "/alternate/1").status, 404);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "root-alt.pem"));
 }
 
 }  // namespace

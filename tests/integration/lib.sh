@@ -46,8 +46,25 @@ start_dns() {
   wait_for_port 127.0.0.1 "$MGMT_PORT"
 }
 
+# SIGNETD_HSM=1: the intermediate's key lives on a SoftHSM2 token made in
+# $T/hsm (the first start certifies it), passed as --signer pkcs11:...
+HSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+hsm_setup() {
+  [ -n "${HSM_ARGS+set}" ] && return 0
+  mkdir -p "$T/hsm/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+    "$T/hsm/tokens" >"$T/hsm/softhsm2.conf"
+  export SOFTHSM2_CONF="$T/hsm/softhsm2.conf" SIGNETD_SIGNER_PIN=1234
+  softhsm2-util --init-token --free --label signet-it --so-pin 5678 --pin 1234 >/dev/null \
+    || fail "softhsm2-util --init-token"
+  pkcs11-tool --module "$HSM_MODULE" --token-label signet-it --login --pin 1234 --keypairgen \
+    --key-type EC:prime256v1 --label intermediate --id 01 >/dev/null 2>&1 || fail "pkcs11-tool --keypairgen"
+  HSM_ARGS=(--signer "pkcs11:token=signet-it;object=intermediate" --pkcs11-module "$HSM_MODULE")
+}
+
 start_signetd() {  # signetd-binary [extra flags]
   local bin=$1; shift
+  if [ "${SIGNETD_HSM:-}" = 1 ]; then hsm_setup; set -- "${HSM_ARGS[@]}" "$@"; fi
   "$bin" serve --data-dir "$DATA" --listen "127.0.0.1:$CA_PORT" \
     --dns-resolver "127.0.0.1:$DNS_PORT" --http01-port "$HTTP01_PORT" --tlsalpn01-port "$TLSALPN01_PORT" \
     --allow-loopback-validation "$@" >>"$T/signetd.log" 2>&1 &
@@ -55,6 +72,10 @@ start_signetd() {  # signetd-binary [extra flags]
   PIDS+=($SIGNETD_PID)
   wait_for_port 127.0.0.1 "$CA_PORT"
   [ -f "$DATA/root.pem" ] || fail "signetd did not create $DATA/root.pem"
+  if [ "${SIGNETD_HSM:-}" = 1 ] && [ -e "$DATA/intermediate.key" ]; then
+    fail "SIGNETD_HSM=1 but the intermediate's key is a file"
+  fi
+  return 0
 }
 
 start_ca() {

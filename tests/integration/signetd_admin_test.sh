@@ -50,9 +50,12 @@ SERIAL=$(openssl x509 -in "$live/cert.pem" -noout -serial | sed 's/^serial=//' |
          | sed 's/^0*//')
 
 # accounts: ID STATUS CREATED THUMBPRINT CONTACTS
+# (and the CA's own "listener" account, deactivated, holding the HTTPS
+# listener's certificate)
 admin accounts-list accounts list
-[ "$(wc -l <"$T/accounts-list.out")" -eq 1 ] || fail "accounts list: $(cat "$T/accounts-list.out")"
-IFS=$TAB read -r ACCOUNT status created tp contacts <"$T/accounts-list.out"
+[ "$(wc -l <"$T/accounts-list.out")" -eq 2 ] || fail "accounts list: $(cat "$T/accounts-list.out")"
+expect_line accounts-list "^listener${TAB}deactivated$TAB"
+IFS=$TAB read -r ACCOUNT status created tp contacts < <(grep -v "^listener$TAB" "$T/accounts-list.out")
 [ "$status" = valid ] && [ "$contacts" = "mailto:ops@example.com" ] \
   || fail "accounts list line: $(cat "$T/accounts-list.out")"
 [[ "$created" =~ ^20[0-9-]+T[0-9:]+Z$ ]] && [[ "$tp" =~ ^[A-Za-z0-9_-]{43}$ ]] \
@@ -73,12 +76,14 @@ admin by-serial certificates search --serial "$(openssl x509 -in "$live/cert.pem
 expect_line by-serial "^$SERIAL$TAB"
 admin by-account certificates search --account "$ACCOUNT"
 expect_line by-account "^$SERIAL$TAB"
-admin certs-list certificates list --limit 1
+admin certs-list certificates list --limit 2
 expect_line certs-list "^$SERIAL$TAB"
+[ "$(wc -l <"$T/certs-list.out")" -eq 2 ] || fail "certificates list --limit 2: $(cat "$T/certs-list.out")"
 echo "ok: certificates list and search"
 
 admin counts counts
-for line in "accounts_valid: 1" "orders_valid: 1" "certificates_valid: 1" "certificates_revoked: 0" \
+# The listener's certificate counts with its order; its account is deactivated.
+for line in "accounts_valid: 1" "accounts_deactivated: 1" "orders_valid: 2" "certificates_valid: 2" "certificates_revoked: 0" \
             "paused_pairs: 0" "eab_keys_unbound: 0"; do
   expect_line counts "^$line\$"
 done

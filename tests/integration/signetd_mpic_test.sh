@@ -74,7 +74,7 @@ MTLS=(--remote-va-ca "$M/ca.pem" --remote-va-cert "$M/primary.pem" --remote-va-k
 remotes() { for i in "$@"; do echo --remote-va "https://10.231.$i.2:15000"; done; }
 # Outside testing (no --allow-loopback-validation) the deployment must meet
 # BR 3.2.2.9: at least 5 remotes, declaring at least 2 RIRs.
-PROD=(serve --data-dir "$T/prod" --listen 127.0.0.1:14100 --http-listen 127.0.0.1:14180
+PROD=(serve --data-dir "$T/prod" --create-hierarchy --listen 127.0.0.1:14100 --http-listen 127.0.0.1:14180
       --dns-resolver "127.0.0.1:$DNS_PORT" "${MTLS[@]}")
 production() {  # OUT remote-numbers...: signetd serve outside testing, expected to refuse
   local out=$1; shift

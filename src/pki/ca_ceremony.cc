@@ -1,0 +1,189 @@
+#include "pki/ca_ceremony.h"
+
+#include <chrono>
+#include <memory>
+#include <system_error>
+
+#include "base/files.h"
+#include "crypto/pkcs11_signing_key.h"
+#include "crypto/signing_key.h"
+#include "pki/cert_builder.h"
+#include "pki/cross_certificate.h"
+#include "pki/issuer.h"
+
+namespace signet::pki {
+
+namespace fs = std::filesystem;
+using crypto::X509Ptr;
+
+namespace {
+
+constexpr auto kBackdate = std::chrono::hours(1);
+
+// What distinguishes the roots from the intermediate.
+struct CaProfile {
+  const char* file_stem;  // DIR/<stem>.pem, DIR/<stem>.key
+  const char* cn_suffix;  // appended to the name prefix
+  std::chrono::days lifetime;
+  const char* basic_constraints;
+  const char* key_usage;
+  // extKeyUsage, non-critical; nullptr for none (the root: BR 7.1.2.1.2).
+  const char* ext_key_usage;
+};
+
+const CaProfile kRootProfile{"root", " Root CA", std::chrono::days(20 * 365 + 5),
+                             "critical,CA:TRUE", "critical,keyCertSign,cRLSign", nullptr};
+// The second root, which cross-signs the intermediate for the alternate
+// chain. Its CN differs from the first root's, since clients pick a chain by
+// the issuer CN of its topmost certificate (certbot's --preferred-chain).
+const CaProfile kAlternateRootProfile{"root-alt", " Alternate Root X2",
+                                      std::chrono::days(20 * 365 + 5), "critical,CA:TRUE",
+                                      "critical,keyCertSign,cRLSign", nullptr};
+const CaProfile kIntermediateProfile{
+    "intermediate", " Intermediate CA", std::chrono::days(5 * 365 + 1),
+    "critical,CA:TRUE,pathlen:0", "critical,digitalSignature,keyCertSign,cRLSign",
+    // A TLS subordinate CA (Baseline Requirements 7.1.2.10.6): serverAuth,
+    // and clientAuth, which the classic profile puts in its leaves.
+    "serverAuth,clientAuth"};
+
+fs::path CertPath(const fs::path& dir, const CaProfile& profile) {
+  return dir / (std::string(profile.file_stem) + ".pem");
+}
+
+fs::path KeyPath(const fs::path& dir, const CaProfile& profile, const CeremonyKey& spec) {
+  return spec.key.empty() ? dir / (std::string(profile.file_stem) + ".key") : fs::path(spec.key);
+}
+
+bool OnToken(const CeremonyKey& spec) { return crypto::IsPkcs11Uri(spec.key); }
+
+// A CA certificate for `key`; `parent` is nullptr for a self-signed root.
+Result<X509Ptr> CreateCaCert(const CaProfile& profile, const std::string& prefix,
+                             const crypto::SigningKey& key, const Issuer* parent) {
+  Clock::time_point now = Clock::now();
+  internal::CertSpec spec{RandomSerial(), now - kBackdate, now + profile.lifetime,
+                          prefix + profile.cn_suffix, &key.public_key()};
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cert,
+                          internal::NewCert(spec, parent ? parent->cert.get() : nullptr));
+  X509* aki_source = parent ? parent->cert.get() : cert.get();
+  using internal::AddConfExtension;
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_basic_constraints, profile.basic_constraints));
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_key_usage, profile.key_usage));
+  if (profile.ext_key_usage)
+    SIGNET_RETURN_IF_ERROR(
+        AddConfExtension(cert.get(), aki_source, NID_ext_key_usage, profile.ext_key_usage));
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_subject_key_identifier, "hash"));
+  SIGNET_RETURN_IF_ERROR(
+      AddConfExtension(cert.get(), aki_source, NID_authority_key_identifier, "keyid:always"));
+  SIGNET_RETURN_IF_ERROR((parent ? *parent->signer : key).SignCertificate(cert.get()));
+  // Read back, so the certificate is what a later start loads from its file.
+  return CertFromDer(CertToDer(cert.get()));
+}
+
+std::string KeyText(const crypto::Key& key) {
+  std::string family = key.Family();
+  if (family == "EC") return "EC " + key.CurveName();
+  return family + " " + std::to_string(key.Bits());
+}
+
+std::string Until(X509* cert) {
+  char buf[64] = {0};
+  crypto::BioPtr bio(BIO_new(BIO_s_mem()));
+  ASN1_TIME_print(bio.get(), X509_get0_notAfter(cert));
+  int n = BIO_read(bio.get(), buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, size_t(n)) : "";
+}
+
+// One CA of the ceremony: its key (new file or token) and certificate.
+class CeremonyStep {
+ public:
+  CeremonyStep(const CeremonyPlan& plan, const CaProfile& profile, const CeremonyKey& spec)
+      : plan_(plan), profile_(profile), spec_(spec) {}
+
+  // The files this step writes, for the nothing-exists check.
+  std::vector<fs::path> Outputs() const {
+    std::vector<fs::path> out{CertPath(plan_.dir, profile_)};
+    if (!OnToken(spec_)) out.push_back(KeyPath(plan_.dir, profile_, spec_));
+    return out;
+  }
+
+  Result<Issuer> Run(const Issuer* parent, std::vector<std::string>* report) const {
+    std::shared_ptr<const crypto::SigningKey> key;
+    std::string where;
+    if (OnToken(spec_)) {
+      SIGNET_ASSIGN_OR_RETURN(key, crypto::OpenPkcs11SigningKey(
+                                       {spec_.key, plan_.pin, plan_.pkcs11_module}));
+      where = key->description();
+    } else {
+      SIGNET_ASSIGN_OR_RETURN(crypto::Key generated,
+                              crypto::Key::Generate(spec_.type, spec_.rsa_bits));
+      fs::path path = KeyPath(plan_.dir, profile_, spec_);
+      SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path, generated.PrivatePem(), 0600));
+      key = crypto::MemorySigningKey(std::move(generated), "file " + path.string());
+      where = path.string();
+    }
+    SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CreateCaCert(profile_, plan_.name_prefix, *key, parent));
+    fs::path cert_path = CertPath(plan_.dir, profile_);
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cert_path, CertToPem(cert.get()), 0644));
+    report->push_back(std::string(profile_.file_stem) + " certificate " + cert_path.string() +
+                      ": CN=" + plan_.name_prefix + profile_.cn_suffix + ", key " + where + " (" +
+                      KeyText(key->public_key()) + "), valid until " + Until(cert.get()));
+    return Issuer{std::move(cert), std::move(key)};
+  }
+
+ private:
+  const CeremonyPlan& plan_;
+  const CaProfile& profile_;
+  const CeremonyKey& spec_;
+};
+
+Status EnsureDirectory(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return OkStatus();
+  fs::create_directories(dir, ec);
+  if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec)
+    return Error(ErrorCode::kServerInternal,
+                 "cannot create " + dir.string() + ": " + ec.message());
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
+  const CeremonyStep root(plan, kRootProfile, plan.root);
+  const CeremonyStep intermediate(plan, kIntermediateProfile, plan.intermediate);
+  const CeremonyStep alternate(plan, kAlternateRootProfile, plan.alternate_root);
+  std::vector<fs::path> outputs = root.Outputs();
+  for (const fs::path& p : intermediate.Outputs()) outputs.push_back(p);
+  fs::path cross_path = plan.dir / "intermediate-cross.pem";
+  if (plan.alternate_chain) {
+    for (const fs::path& p : alternate.Outputs()) outputs.push_back(p);
+    outputs.push_back(cross_path);
+  }
+  for (const fs::path& p : outputs) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(p, ec)))
+      return Error(ErrorCode::kServerInternal,
+                   p.string() + " exists; the ceremony never overwrites (move it away first)");
+  }
+  SIGNET_RETURN_IF_ERROR(EnsureDirectory(plan.dir));
+  std::vector<std::string> report;
+  SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report));
+  SIGNET_ASSIGN_OR_RETURN(Issuer intermediate_ca, intermediate.Run(&root_ca, &report));
+  if (plan.alternate_chain) {
+    SIGNET_ASSIGN_OR_RETURN(Issuer alternate_ca, alternate.Run(nullptr, &report));
+    SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_ca, intermediate_ca.cert.get(),
+                                                     Clock::now() - kBackdate));
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cross_path, CertToPem(cross.get()), 0644));
+    report.push_back("cross-signed intermediate " + cross_path.string() + ": CN=" +
+                     plan.name_prefix + kIntermediateProfile.cn_suffix + " issued by CN=" +
+                     plan.name_prefix + kAlternateRootProfile.cn_suffix + ", valid until " +
+                     Until(cross.get()));
+  }
+  return report;
+}
+
+}  // namespace signet::pki

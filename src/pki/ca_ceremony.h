@@ -1,0 +1,50 @@
+// The key ceremony (Let's Encrypt's, in miniature): creates a CA hierarchy
+// in a directory once, with the root's key used only here.
+//   DIR/root.pem                self-signed root (its key: a new DIR/root.key
+//                               or a key on a token)
+//   DIR/intermediate.pem        the issuing intermediate, signed by the root
+//                               (its key: a new DIR/intermediate.key or a token key)
+//   DIR/root-alt.pem            optionally a second root ("PREFIX Alternate Root X2")
+//   DIR/intermediate-cross.pem  ... and the intermediate cross-signed by it
+//                               (RFC 8555 7.4.2 alternate chain)
+// Key files are written 0600. Token keys are generated on the token
+// beforehand (pkcs11-tool --keypairgen, or the HSM's own tools) and named by
+// their pkcs11: URI. Nothing is overwritten: if any file the ceremony would
+// write exists, it refuses before making anything. signetd serve then needs
+// only the certificates and the intermediate's key (pki/ca_hierarchy.h).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/key.h"
+
+namespace signet::pki {
+
+struct CeremonyKey {
+  // "" = a new key file DIR/<stem>.key; "pkcs11:..." = that existing token
+  // key (its type is the token key's); anything else: the path of a new key file.
+  std::string key;
+  crypto::KeyType type = crypto::KeyType::kEcP256;  // for new key files
+  int rsa_bits = 2048;
+};
+
+struct CeremonyPlan {
+  std::filesystem::path dir;
+  std::string name_prefix = "Signet";  // "PREFIX Root CA", "PREFIX Intermediate CA"
+  CeremonyKey root{"", crypto::KeyType::kEcP384};
+  CeremonyKey intermediate{"", crypto::KeyType::kEcP256};
+  bool alternate_chain = true;
+  CeremonyKey alternate_root{"", crypto::KeyType::kEcP384};
+  // For token keys: the user PIN and the PKCS#11 module ("" = the engine's default).
+  std::string pin;
+  std::string pkcs11_module;
+};
+
+// Runs the ceremony; returns one line per thing made ("root certificate
+// DIR/root.pem: CN=..., key DIR/root.key (EC P-384), valid until ...").
+Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan);
+
+}  // namespace signet::pki

@@ -1,0 +1,113 @@
+#include "pki/ca_ceremony.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "base/files.h"
+#include "crypto/pkcs11_signing_key.h"
+#include "crypto/softhsm_test_support.h"
+#include "pki/ca_hierarchy.h"
+#include "pki/test_support.h"
+
+namespace signet::pki {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::ScopedTempDir;
+
+const char* kAllFiles[] = {"root.pem", "root.key", "intermediate.pem", "intermediate.key",
+                           "root-alt.pem", "root-alt.key", "intermediate-cross.pem"};
+
+TEST(Ceremony, ReportsWhatItMadeAndServeLoadsIt) {
+  ScopedTempDir tmp;
+  CeremonyPlan plan;
+  plan.dir = tmp.path();
+  plan.name_prefix = "Example";
+  auto made = RunCeremony(plan);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  ASSERT_EQ(made->size(), 4u);
+  EXPECT_NE((*made)[0].find("root certificate " + (tmp.path() / "root.pem").string() +
+                            ": CN=Example Root CA, key " + (tmp.path() / "root.key").string() +
+                            " (EC P-384), valid until "),
+            std::string::npos)
+      << (*made)[0];
+  EXPECT_NE((*made)[1].find("CN=Example Intermediate CA"), std::string::npos) << (*made)[1];
+  EXPECT_NE((*made)[3].find("issued by CN=Example Alternate Root X2"), std::string::npos);
+  for (const char* f : kAllFiles) EXPECT_TRUE(fs::exists(tmp.path() / f)) << f;
+  EXPECT_TRUE(CaHierarchy::Load(tmp.path()).ok());
+}
+
+// Whatever one file of the hierarchy exists, nothing is written.
+TEST(Ceremony, RefusesToOverwriteAnything) {
+  for (const char* existing : kAllFiles) {
+    ScopedTempDir tmp;
+    fs::create_directories(tmp.path());
+    ASSERT_TRUE(WriteFileAtomic(tmp.path() / existing, "precious", 0600).ok());
+    CeremonyPlan plan;
+    plan.dir = tmp.path();
+    auto made = RunCeremony(plan);
+    ASSERT_FALSE(made.ok()) << existing;
+    EXPECT_EQ(made.error().detail, (tmp.path() / existing).string() +
+                                       " exists; the ceremony never overwrites (move it away first)");
+    EXPECT_EQ(*ReadFile(tmp.path() / existing), "precious");
+    size_t files = 0;
+    for (auto& e : fs::directory_iterator(tmp.path())) files += e.is_regular_file() ? 1 : 0;
+    EXPECT_EQ(files, 1u) << existing;
+  }
+}
+
+TEST(Ceremony, WithoutTheAlternateChainAndWithAnRsaIntermediate) {
+  ScopedTempDir tmp;
+  CeremonyPlan plan;
+  plan.dir = tmp.path();
+  plan.alternate_chain = false;
+  plan.intermediate.type = crypto::KeyType::kRsa;
+  plan.intermediate.rsa_bits = 2048;
+  ASSERT_TRUE(RunCeremony(plan).ok());
+  EXPECT_FALSE(fs::exists(tmp.path() / "root-alt.pem"));
+  auto ca = CaHierarchy::Load(tmp.path());
+  ASSERT_TRUE(ca.ok()) << ca.error().ToString();
+  EXPECT_EQ(ca->intermediate().public_key().Family(), "RSA");
+  EXPECT_EQ(ca->cross_signed_intermediate(), nullptr);
+}
+
+// The intermediate's key on a token (SoftHSM2), the roots' in files: the
+// intermediate certificate certifies the token key, and a hierarchy loaded
+// with the token signer issues.
+TEST(Ceremony, IntermediateKeyOnAToken) {
+  if (!crypto::testing_support::SoftHsmAvailable()) GTEST_SKIP() << "softhsm2 not installed";
+  ScopedTempDir tmp;
+  crypto::testing_support::SoftHsmToken token(tmp.path() / "hsm", "ceremony");
+  std::string uri = token.Generate("intermediate", "EC:prime256v1", 1);
+  ASSERT_TRUE(token.ok());
+  CeremonyPlan plan;
+  plan.dir = tmp.path() / "ca";
+  plan.intermediate.key = uri;
+  plan.pin = crypto::testing_support::kSoftHsmPin;
+  plan.pkcs11_module = crypto::testing_support::kSoftHsmModule;
+  auto made = RunCeremony(plan);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  EXPECT_NE((*made)[1].find("key pkcs11:token=ceremony;object=intermediate (EC P-256)"),
+            std::string::npos)
+      << (*made)[1];
+  EXPECT_FALSE(fs::exists(plan.dir / "intermediate.key"));
+  auto signer = crypto::OpenSigningKey(uri, plan.pin, plan.pkcs11_module);
+  ASSERT_TRUE(signer.ok()) << signer.error().ToString();
+  auto ca = CaHierarchy::Load(plan.dir, std::move(*signer));
+  ASSERT_TRUE(ca.ok()) << ca.error().ToString();
+  auto tls = ca->IssueTlsServerCert({"example.com"});
+  ASSERT_TRUE(tls.ok()) << tls.error().ToString();
+  auto chain = CertChainFromPem(tls->first);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_EQ(testing_support::VerifyChain(ca->root().cert.get(), ca->intermediate().cert.get(),
+                                         (*chain)[0].get(), "example.com"),
+            "");
+  // The file key of the same directory is not the token's: Load refuses it.
+  auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(WriteFileAtomic(plan.dir / "intermediate.key", other->PrivatePem(), 0600).ok());
+  EXPECT_FALSE(CaHierarchy::Load(plan.dir).ok());
+}
+
+}  // namespace
+}  // namespace signet::pki
