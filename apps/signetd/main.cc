@@ -8,6 +8,7 @@
 #include "admin_command.h"
 #include "ca_server.h"
 #include "config.h"
+#include "ct_options.h"
 #include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
                     "Encrypt's; none with --allow-loopback-validation)");
   signet::app::AddPublicationOptions(*serve, config);
   signet::app::AddPauseOptions(*serve, config);
+  signet::app::AddCtOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   // The config file is read first; flags given on the command line win.
   try {

@@ -42,6 +42,12 @@ class OperatorListener {
   // refusals (may be null) and reads the gauges from `acme` and `ra`.
   void Observe(ca::RegistrationAuthority& ra, ca::ratelimit::RateLimiter* limiter,
                const http::Server& acme);
+  // Feeds CT submissions into signetd_ct_submission_* (ca/ct/submitter.h).
+  ca::ct::CtObserver CtObserver() {
+    return [this](const std::string& log, const std::string& kind, bool ok, double seconds) {
+      metrics_.ObserveCtSubmission(log, kind, ok, seconds);
+    };
+  }
   // Binds --operator-listen (default: the --listen host, port + 90).
   Status Start(const CaConfig& config, ReadinessChecks checks);
   void Stop() {

@@ -17,10 +17,12 @@ struct CtSubmitter::Shared {
   std::vector<SubmitterLog> logs;
   std::vector<std::string> issuer_chain_der;
   std::string issuer_key_hash;
-  CtObserver observer;
   std::atomic<int> background{0};
+  std::mutex observer_mu;
+  CtObserver observer;  // GUARDED_BY(observer_mu); cleared when the submitter goes
 
   void Observe(const SubmitterLog& log, const char* kind, bool ok, Clock::time_point start) {
+    std::lock_guard lock(observer_mu);
     if (observer)
       observer(log.info.description, kind, ok,
                std::chrono::duration<double>(Clock::now() - start).count());
@@ -77,7 +79,11 @@ Result<std::unique_ptr<CtSubmitter>> CtSubmitter::Create(std::vector<SubmitterLo
   return std::unique_ptr<CtSubmitter>(new CtSubmitter(std::move(shared), policy));
 }
 
-CtSubmitter::~CtSubmitter() = default;
+CtSubmitter::~CtSubmitter() {
+  // Threads of slow logs may outlive us; what they observe must not.
+  std::lock_guard lock(shared_->observer_mu);
+  shared_->observer = nullptr;
+}
 
 Result<std::string> CtSubmitter::GetSctList(const std::string& precert_der) {
   SIGNET_ASSIGN_OR_RETURN(std::string tbs, pki::PrecertTbs(precert_der));

@@ -9,7 +9,8 @@
 //
 // Thread-safe. Each submission runs one thread per log (never an I/O
 // thread); a log slower than the deadline leaves its thread to finish on
-// its own time (its state is shared, so the submitter may be gone by then).
+// its own time (its state is shared, so the submitter may be gone by then;
+// the observer is not called once the submitter is destroyed).
 #pragma once
 
 #include <atomic>
