@@ -66,8 +66,9 @@ class CtIssuanceTest : public AcmeTest {
     Reply order = NewOrder(names, &location);
     EXPECT_EQ(order.status, 201) << order.body;
     Authorize(order.json);
+    crypto::Key cert_key = *crypto::Key::Generate(crypto::KeyType::kEcP256);
     Reply finalize = PostJson(Str(order.json, "finalize"),
-                              json::object{{"csr", Base64UrlEncode(MakeCsr(key_, names))}});
+                              json::object{{"csr", Base64UrlEncode(MakeCsr(cert_key, names))}});
     EXPECT_EQ(finalize.status, 200) << finalize.body;
     EXPECT_EQ(Str(finalize.json, "status"), "processing");  // the logs are asked in the background
     Reply r;
