@@ -31,7 +31,8 @@ Result<pki::Sct> SctFromJson(std::string_view body) {
   sct.timestamp_ms = timestamp->is_uint64() ? timestamp->get_uint64()
                                             : uint64_t(timestamp->get_int64());
   SIGNET_ASSIGN_OR_RETURN(sct.log_id, text("id"));
-  if (sct.log_id.size() != 32) return Error(ErrorCode::kMalformed, "log answer's id is not 32 bytes");
+  if (sct.log_id.size() != 32)
+    return Error(ErrorCode::kMalformed, "log answer's id is not 32 bytes");
   if (o.if_contains("extensions")) {
     SIGNET_ASSIGN_OR_RETURN(sct.extensions, text("extensions"));
   }
