@@ -141,6 +141,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
                          [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); }));
   SIGNET_RETURN_IF_ERROR(server_->Start());
   operator_->Observe(*ra_, rate_limiter_.get(), *server_);
+  operator_->ShowCrls(publisher_->crls());
   ReadinessChecks ready{store_.get(), resolver_.get(),
                         [this] { return hierarchy_->intermediate().cert != nullptr; }};
   SIGNET_RETURN_IF_ERROR(operator_->Start(config, std::move(ready)));

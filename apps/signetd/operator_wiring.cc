@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ca/operator_view/page.h"
 #include "wiring.h"
 
 namespace signet::app {
@@ -11,6 +12,10 @@ namespace {
 
 // How long /health/ready waits for the DNS resolver.
 constexpr std::chrono::seconds kReadyDnsTimeout{2};
+// How often the operator view samples the metrics for its plots.
+constexpr std::chrono::seconds kViewSampleInterval{10};
+// How many of the latest revocations the operator view lists.
+constexpr size_t kViewRevocations = 50;
 
 http::Response Text(int status, std::string body) {
   http::Response res;
@@ -40,11 +45,17 @@ void OperatorListener::Observe(ca::RegistrationAuthority& ra,
   };
   events.issued = [this] { metrics_.CountIssued(); };
   events.revoked = [this] { metrics_.CountRevoked(); };
-  events.refused = [this](const std::string& cause) { metrics_.CountRateLimited(cause); };
+  events.refused = [this](const std::string& cause) {
+    metrics_.CountRateLimited(cause);
+    activity_.AddRefusal({acme::Clock::now(), cause});
+  };
+  events.validation_recorded = [this](const ca::ValidationEvent& e) { activity_.AddValidation(e); };
+  events.issuance_recorded = [this](const ca::IssuanceEvent& e) { activity_.AddIssuance(e); };
   ra.SetEvents(std::move(events));
   if (limiter)
     limiter->SetRefusalObserver([this](ca::ratelimit::LimitName limit) {
       metrics_.CountRateLimited(std::string(ca::ratelimit::NameOf(limit)));
+      activity_.AddRefusal({acme::Clock::now(), std::string(ca::ratelimit::NameOf(limit))});
     });
   metrics_.SetOpenConnections([&acme] { return double(acme.open_connections()); });
   metrics_.SetValidationQueueDepth([&ra] { return double(ra.validation_queue_depth()); });
@@ -71,7 +82,9 @@ Status OperatorListener::Start(const CaConfig& config, ReadinessChecks checks) {
   server_ = std::make_unique<http::Server>(
       server_config, [this](const http::Request& r) { return Handle(r); });
   SIGNET_RETURN_IF_ERROR(server_->Start());
-  spdlog::info("signetd operator endpoints (/metrics, /health/live, /health/ready) on {}:{}",
+  sampler_ = std::make_unique<ca::operator_view::PeriodicSampler>(
+      kViewSampleInterval, [this] { history_.Record(acme::Clock::now(), metrics_.Totals()); });
+  spdlog::info("signetd operator endpoints (/, /metrics, /health/live, /health/ready) on {}:{}",
                host, server_->port());
   return OkStatus();
 }
@@ -90,9 +103,47 @@ std::string OperatorListener::NotReady() {
   return "";
 }
 
+http::Response OperatorListener::View() {
+  ca::operator_view::PageData data;
+  data.version = version_;
+  data.now = acme::Clock::now();
+  data.activity = activity_.Snapshot();
+  if (checks_.store) {  // the readiness check's store is signetd's
+    auto revoked = checks_.store->RecentRevocations(kViewRevocations);
+    if (revoked.ok())
+      data.revocations = std::move(*revoked);
+    else
+      data.revocations_error = revoked.error().ToString();
+  }
+  data.series = history_.AllSeries(
+      ca::operator_view::MetricHistory::Sample{data.now, metrics_.Totals()});
+  if (crls_) {
+    for (int shard = 0; shard < crls_->config().shards; ++shard) {
+      ca::operator_view::CrlShardStatus row;
+      row.shard = shard;
+      if (auto crl = crls_->Get(shard)) {
+        row = {shard, true, crl->number, crl->this_update, crl->next_update, crl->entries};
+      }
+      data.crl_shards.push_back(row);
+    }
+  }
+  http::Response res = Text(200, ca::operator_view::RenderPage(data));
+  res.Set("Content-Type", "text/html; charset=utf-8");
+  res.Set("Content-Security-Policy", ca::operator_view::kContentSecurityPolicy);
+  res.Set("X-Content-Type-Options", "nosniff");
+  res.Set("Referrer-Policy", "no-referrer");
+  res.Set("Cache-Control", "no-store");
+  return res;
+}
+
 http::Response OperatorListener::Handle(const http::Request& req) {
-  if (req.method != "GET" && req.method != "HEAD") return Text(405, "use GET\n");
+  if (req.method != "GET" && req.method != "HEAD") {
+    http::Response res = Text(405, "use GET\n");
+    res.Set("Allow", "GET, HEAD");
+    return res;
+  }
   std::string_view path = req.Path();
+  if (path == "/") return View();
   if (path == "/metrics") {
     http::Response res = Text(200, metrics_.Render());
     res.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -103,7 +154,7 @@ http::Response OperatorListener::Handle(const http::Request& req) {
     std::string failed = NotReady();
     return failed.empty() ? Text(200, "ready\n") : Text(503, "not ready: " + failed + "\n");
   }
-  return Text(404, "no such operator endpoint: try /metrics, /health/live or /health/ready\n");
+  return Text(404, "no such operator endpoint: try /, /metrics, /health/live or /health/ready\n");
 }
 
 }  // namespace signet::app

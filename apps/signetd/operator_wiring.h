@@ -1,7 +1,8 @@
 // signetd's operator listener: a plain-HTTP listener apart from ACME that
-// serves /metrics (Prometheus text format) and the health checks
-// /health/live and /health/ready, and the seams that feed the metrics (the
-// ACME handler's wrapper, the RA's events, the rate limiter's refusals).
+// serves /metrics (Prometheus text format), the health checks /health/live
+// and /health/ready and the read-only operator view at / (ca/operator_view),
+// and the seams that feed them (the ACME handler's wrapper, the RA's events,
+// the rate limiter's refusals, the CRL publisher).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,9 @@
 #include <string>
 
 #include "base/result.h"
+#include "ca/operator_view/metric_history.h"
+#include "ca/operator_view/recent_activity.h"
+#include "ca/publisher/crl_publisher.h"
 #include "ca/ra/ra.h"
 #include "ca/ratelimit/rate_limiter.h"
 #include "config.h"
@@ -34,7 +38,7 @@ struct ReadinessChecks {
 
 class OperatorListener {
  public:
-  explicit OperatorListener(std::string version) : metrics_(std::move(version)) {}
+  explicit OperatorListener(std::string version) : metrics_(version), version_(version) {}
 
   // The ACME handler, counted and timed per route and status code.
   http::Handler Instrument(http::Handler acme);
@@ -48,21 +52,32 @@ class OperatorListener {
       metrics_.ObserveCtSubmission(log, kind, ok, seconds);
     };
   }
+  // The view's CRL shards are `crls`' (which must outlive this listener).
+  void ShowCrls(const ca::CrlPublisher& crls) { crls_ = &crls; }
   // Binds --operator-listen (default: the --listen host, port + 90).
   Status Start(const CaConfig& config, ReadinessChecks checks);
   void Stop() {
     if (server_) server_->Stop();
+    sampler_.reset();
   }
 
-  // The operator's requests: /metrics, /health/live, /health/ready.
+  // The operator's requests: /metrics, /health/live, /health/ready and the
+  // view at /.
   http::Response Handle(const http::Request& req);
 
  private:
   // "" when ready, else one line naming what failed.
   std::string NotReady();
+  // The operator view's page (GET /).
+  http::Response View();
 
   metrics::SignetdMetrics metrics_;
+  const std::string version_;
   ReadinessChecks checks_;
+  ca::operator_view::RecentActivity activity_;
+  ca::operator_view::MetricHistory history_;
+  const ca::CrlPublisher* crls_ = nullptr;
+  std::unique_ptr<ca::operator_view::PeriodicSampler> sampler_;  // feeds history_
   std::unique_ptr<http::Server> server_;
 };
 

@@ -7,7 +7,8 @@ void AddPublicationOptions(CLI::App& serve, CaConfig& config) {
                    "HOST:PORT of the plain-HTTP listener for CRLs and OCSP (default: the "
                    "--listen host and port + 80, e.g. 14080)");
   serve.add_option("--operator-listen", config.operator_listen,
-                   "HOST:PORT of the operator listener: /metrics, /health/live, /health/ready "
+                   "HOST:PORT of the operator listener: the view at /, /metrics, /health/live, "
+                   "/health/ready "
                    "(default: the --listen host and port + 90, e.g. 14090)");
   serve.add_option("--public-base-url", config.public_base_url,
                    "base URL of CRLs and OCSP in certificates (default: http://HTTP-LISTEN)");

@@ -122,13 +122,34 @@ void SignetdMetrics::SetValidationQueueDepth(std::function<double()> read) {
   read_queue_depth_ = std::move(read);
 }
 
+void SignetdMetrics::ReadGauges() {
+  std::lock_guard lock(read_mu_);
+  if (read_open_connections_) open_connections_.Set(read_open_connections_());
+  if (read_queue_depth_) queue_depth_.Set(read_queue_depth_());
+}
+
 std::string SignetdMetrics::Render() {
-  {
-    std::lock_guard lock(read_mu_);
-    if (read_open_connections_) open_connections_.Set(read_open_connections_());
-    if (read_queue_depth_) queue_depth_.Set(read_queue_depth_());
-  }
+  ReadGauges();
   return RenderText(*registry_);
+}
+
+std::vector<SignetdMetrics::Total> SignetdMetrics::Totals() {
+  ReadGauges();
+  std::vector<Total> out;
+  for (const prometheus::MetricFamily& family : registry_->Collect()) {
+    Total total{family.name, family.type != prometheus::MetricType::Gauge, 0};
+    if (family.type == prometheus::MetricType::Untyped ||
+        family.type == prometheus::MetricType::Summary || family.name == "signetd_build_info")
+      continue;
+    for (const prometheus::ClientMetric& m : family.metric) {
+      if (family.type == prometheus::MetricType::Counter) total.value += m.counter.value;
+      if (family.type == prometheus::MetricType::Gauge) total.value += m.gauge.value;
+      if (family.type == prometheus::MetricType::Histogram)
+        total.value += double(m.histogram.sample_count);
+    }
+    out.push_back(std::move(total));
+  }
+  return out;
 }
 
 }  // namespace signet::metrics

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -54,6 +55,16 @@ class SignetdMetrics {
   // Every metric, as /metrics serves it.
   std::string Render();
 
+  // Each counter and gauge family summed over its labels (a histogram as its
+  // observation count), in registration order: what the operator's view
+  // samples for its plots. `counter` is false for gauges.
+  struct Total {
+    std::string name;
+    bool counter = true;
+    double value = 0;
+  };
+  std::vector<Total> Totals();
+
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
@@ -66,6 +77,9 @@ class SignetdMetrics {
   prometheus::Family<prometheus::Counter>& ct_failures_;
   prometheus::Gauge& open_connections_;
   prometheus::Gauge& queue_depth_;
+  // Sets the gauges read at scrape time.
+  void ReadGauges();
+
   std::mutex read_mu_;
   std::function<double()> read_open_connections_;  // GUARDED_BY(read_mu_)
   std::function<double()> read_queue_depth_;       // GUARDED_BY(read_mu_)

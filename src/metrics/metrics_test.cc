@@ -1,5 +1,7 @@
 #include "metrics/metrics.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 namespace signet::metrics {
@@ -72,6 +74,27 @@ TEST(SignetdMetrics, RendersEveryFamilyWithBuildInfo) {
   EXPECT_NE(text.find("signetd_validations_total{challenge_type=\"http-01\",outcome=\"valid\"} 1\n"),
             std::string::npos) << text;
   EXPECT_NE(text.find("signetd_open_connections 4\n"), std::string::npos) << text;
+}
+
+TEST(SignetdMetrics, TotalsSumEachFamilyOverItsLabels) {
+  SignetdMetrics m("1.2.3");
+  m.ObserveRequest("/directory", 200, 0.01);
+  m.ObserveRequest("/acme/new-order", 429, 0.02);
+  m.ObserveValidation("http-01", "valid");
+  m.ObserveValidation("dns-01", "invalid");
+  m.CountRateLimited("paused");
+  m.SetValidationQueueDepth([] { return 7.0; });
+  std::map<std::string, SignetdMetrics::Total> by_name;
+  for (const auto& t : m.Totals()) by_name[t.name] = t;
+  EXPECT_FALSE(by_name.contains("signetd_build_info"));
+  EXPECT_EQ(by_name["signetd_http_requests_total"].value, 2);
+  EXPECT_TRUE(by_name["signetd_http_requests_total"].counter);
+  EXPECT_EQ(by_name["signetd_http_request_duration_seconds"].value, 2);  // observations
+  EXPECT_EQ(by_name["signetd_validations_total"].value, 2);
+  EXPECT_EQ(by_name["signetd_rate_limit_refusals_total"].value, 1);
+  EXPECT_EQ(by_name["signetd_certificates_issued_total"].value, 0);
+  EXPECT_EQ(by_name["signetd_validation_queue_depth"].value, 7);
+  EXPECT_FALSE(by_name["signetd_validation_queue_depth"].counter);
 }
 
 }  // namespace

@@ -188,6 +188,9 @@ class ReadOnlyStore {
   virtual Result<std::vector<CertificateSummary>> FindCertificates(
       const CertificateQuery& query) = 0;
   virtual Result<StoreCounts> Counts(acme::TimePoint now) = 0;
+  // The operator view: the last `limit` revocations recorded (the
+  // revocation feed's, by anyone), the latest first.
+  virtual Result<std::vector<CertificateSummary>> RecentRevocations(size_t limit) = 0;
   // True if `account_id` was issued a certificate for exactly the names
   // `identifier_set` (IdentifierSetKey) that is unexpired at `now`: an order
   // for them is a renewal (the rate limits exempt it). Migration 0009.

@@ -173,6 +173,9 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       auto stored = store_.UpdateAuthorizationIf(authz, expected);
       if (stored.ok() && *stored) {
         if (events_.validated) events_.validated(chall->type, outcome.status.ok());
+        if (events_.validation_recorded)
+          events_.validation_recorded({acme::Clock::now(), account_id, authz.identifier,
+                                       authz.wildcard, chall->type, chall->error});
         AuthorizationLeftPending(authz, /*failed=*/authz.status == ObjStatus::kInvalid);
         // Paused clients: the run of failures this outcome extends or ends.
         // Best effort: the validation's outcome stands without it.

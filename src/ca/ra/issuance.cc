@@ -221,6 +221,9 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
   if (config_.ct) config_.ct->SubmitFinal(record.der);  // as Let's Encrypt does
   if (events_.issued) events_.issued();
+  if (events_.issuance_recorded)
+    events_.issuance_recorded({record.issued_at, record.serial, record.account_id, record.profile,
+                               order.identifiers, record.not_after});
   SpendIssuanceLimits(order, renewal.ok() && *renewal);
   return order;
 }

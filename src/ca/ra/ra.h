@@ -18,10 +18,11 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
+#include "ca/ct/submitter.h"
 #include "ca/ra/eab.h"
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/pausing.h"
-#include "ca/ct/submitter.h"
+#include "ca/ra/ra_events.h"
 #include "ca/ra/validation_queue.h"
 #include "ca/ratelimit/rate_limiter.h"
 #include "ca/signer/profile.h"
@@ -216,6 +217,10 @@ class RegistrationAuthority {
     // A rateLimited refusal the rate limiter did not make (it has its own
     // observer): "paused" (paused clients) or "validation_queue" (full).
     std::function<void(const std::string& cause)> refused;
+    // The operator's view: validated and issued, with what they concern
+    // (ra_events.h).
+    std::function<void(const ValidationEvent&)> validation_recorded;
+    std::function<void(const IssuanceEvent&)> issuance_recorded;
   };
   void SetEvents(Events events) { events_ = std::move(events); }
   // Validations and issuances waiting for a worker now.

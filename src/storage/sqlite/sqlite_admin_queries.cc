@@ -39,6 +39,34 @@ Status BindAll(sqlite::Stmt& s, const Filter& f, size_t limit) {
   return OkStatus();
 }
 
+// The columns ReadSummaries reads, of certificates c joined with orders o.
+constexpr std::string_view kSummaryColumns =
+    "c.serial, c.account_id, c.order_id, c.issued_at, c.not_after, c.revoked_at, "
+    "c.revoked_reason, c.profile, o.identifiers";
+
+Result<std::vector<CertificateSummary>> ReadSummaries(sqlite::Db& db, sqlite::Stmt& s,
+                                                      const char* what) {
+  std::vector<CertificateSummary> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    CertificateSummary c;
+    c.serial = s.Text(0);
+    c.account_id = s.Text(1);
+    c.order_id = s.Text(2);
+    c.issued_at = FromUnix(s.Int(3));
+    c.not_after = FromUnix(s.Int(4));
+    if (!s.IsNull(5)) {
+      c.revoked_at = FromUnix(s.Int(5));
+      c.revoked_reason = int(s.Int(6));
+    }
+    c.profile = s.Text(7);
+    SIGNET_ASSIGN_OR_RETURN(c.identifiers, DecodeIdentifiers(s.Text(8)));
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return db.LastError(what);
+  return out;
+}
+
 // Holds a read transaction on a read connection: every statement in it sees
 // the same committed state.
 class ReadSnapshot {
@@ -107,30 +135,22 @@ Result<std::vector<CertificateSummary>> SqliteStore::FindCertificates(const Cert
         q.after_serial);
   auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
-      "SELECT c.serial, c.account_id, c.order_id, c.issued_at, c.not_after, c.revoked_at, "
-      "c.revoked_reason, c.profile, o.identifiers "
-      "FROM certificates c JOIN orders o ON o.id = c.order_id" +
-      f.sql + " ORDER BY c.issued_at, c.serial LIMIT ?"));
+      "SELECT " + std::string(kSummaryColumns) +
+      " FROM certificates c JOIN orders o ON o.id = c.order_id" + f.sql +
+      " ORDER BY c.issued_at, c.serial LIMIT ?"));
   SIGNET_RETURN_IF_ERROR(BindAll(s, f, q.limit));
-  std::vector<CertificateSummary> out;
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) {
-    CertificateSummary c;
-    c.serial = s.Text(0);
-    c.account_id = s.Text(1);
-    c.order_id = s.Text(2);
-    c.issued_at = FromUnix(s.Int(3));
-    c.not_after = FromUnix(s.Int(4));
-    if (!s.IsNull(5)) {
-      c.revoked_at = FromUnix(s.Int(5));
-      c.revoked_reason = int(s.Int(6));
-    }
-    c.profile = s.Text(7);
-    SIGNET_ASSIGN_OR_RETURN(c.identifiers, DecodeIdentifiers(s.Text(8)));
-    out.push_back(std::move(c));
-  }
-  if (rc != SQLITE_DONE) return db->LastError("find certificates");
-  return out;
+  return ReadSummaries(*db, s, "find certificates");
+}
+
+Result<std::vector<CertificateSummary>> SqliteStore::RecentRevocations(size_t limit) {
+  auto db = reads_->Acquire();
+  // The feed's primary key, read backwards: `limit` rows, whatever its size.
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
+      "SELECT " + std::string(kSummaryColumns) +
+      " FROM revocation_log r JOIN certificates c ON c.serial = r.serial"
+      " JOIN orders o ON o.id = c.order_id ORDER BY r.seq DESC LIMIT ?"));
+  s.Bind(1, int64_t(limit));
+  return ReadSummaries(*db, s, "recent revocations");
 }
 
 Result<StoreCounts> SqliteStore::Counts(acme::TimePoint now) {

@@ -111,6 +111,22 @@ TEST_F(SqliteAdminQueriesTest, CertificatesBySerialNameAccountAndPage) {
   EXPECT_EQ((*c)[0].identifiers, (std::vector<acme::Identifier>{{"dns", "two.example"}}));
 }
 
+TEST_F(SqliteAdminQueriesTest, RecentRevocationsLatestFirstWithTheirNames) {
+  ASSERT_TRUE(store_->RevokeCertificate("01", 5, now_ + hours(1)).ok());
+  auto all = store_->RecentRevocations(10);
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].serial, "01");
+  EXPECT_EQ((*all)[0].revoked_reason, 5);
+  EXPECT_EQ((*all)[0].revoked_at, now_ + hours(1));
+  EXPECT_EQ((*all)[0].identifiers,
+            (std::vector<acme::Identifier>{{"dns", "one.example"}, {"dns", "www.one.example"}}));
+  EXPECT_EQ((*all)[1].serial, "02");
+  auto one = store_->RecentRevocations(1);
+  ASSERT_TRUE(one.ok() && one->size() == 1);
+  EXPECT_EQ((*one)[0].serial, "01");
+}
+
 TEST_F(SqliteAdminQueriesTest, CountsEveryKind) {
   ASSERT_TRUE(store_->DeactivateAccount("a3").ok());
   ASSERT_TRUE(store_->AddEabKey({"k1", "mac", now_, "", std::nullopt}).ok());

@@ -103,6 +103,7 @@ class SqliteStore : public Store {
   Result<std::vector<acme::Account>> FindAccounts(const AccountQuery& query) override;
   Result<std::vector<CertificateSummary>> FindCertificates(const CertificateQuery& query) override;
   Result<StoreCounts> Counts(acme::TimePoint now) override;
+  Result<std::vector<CertificateSummary>> RecentRevocations(size_t limit) override;
   // Rate limits and issued name sets (sqlite_ratelimits.cc).
   Status UpdateRateLimitBuckets(const std::vector<std::string>& keys,
                                 const RateLimitDecider& decide) override;
