@@ -15,6 +15,7 @@
 #include "pki/ca_hierarchy.h"
 #include "pki/certificate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "ct_options.h"
 #include "mpic_wiring.h"
 #include "operator_wiring.h"
 #include "pause_options.h"
@@ -56,10 +57,11 @@ class CaServerImpl : public CaServer {
   std::unique_ptr<va::ValidationAuthority> va_;  // local_va_, or it with remote perspectives
   std::unique_ptr<ca::Signer> signer_;
   std::unique_ptr<ca::Publisher> publisher_;  // CRLs and OCSP
+  std::unique_ptr<OperatorListener> operator_;  // /metrics and /health/*
+  std::unique_ptr<ca::ct::CtSubmitter> ct_;     // none without --ct-log-list
   std::unique_ptr<ca::RegistrationAuthority> ra_;
   std::unique_ptr<ca::NonceService> nonces_;
   std::unique_ptr<ca::WebFrontEnd> wfe_;
-  std::unique_ptr<OperatorListener> operator_;  // /metrics and /health/*
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<http::Server> http_server_;  // plain HTTP: CRLs and OCSP
 };
@@ -111,6 +113,11 @@ Status CaServerImpl::Init(const CaConfig& config) {
   publisher_ =
       std::make_unique<ca::Publisher>(*store_, hierarchy_->intermediate(), publisher_config);
   SIGNET_RETURN_IF_ERROR(publisher_->Start());
+  operator_ = std::make_unique<OperatorListener>(SIGNETD_VERSION);
+  SIGNET_ASSIGN_OR_RETURN(ct_, MakeCtSubmitter(config, *hierarchy_, operator_->CtObserver()));
+  ra_config.ct = ct_.get();
+  spdlog::info("signetd {}", ct_ ? "submits precertificates to CT logs and embeds their SCTs"
+                                 : "issues without CT (no --ct-log-list)");
   ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *va_, ra_config);
   ra_->SetRevocationObserver([p = publisher_.get()](const std::string&, int) { p->Notify(); });
   SIGNET_RETURN_IF_ERROR(ra_->Recover());
@@ -139,7 +146,6 @@ Status CaServerImpl::Init(const CaConfig& config) {
     server_config.tls_chain_pem = tls.first;
     server_config.tls_key_pem = tls.second;
   }
-  operator_ = std::make_unique<OperatorListener>(SIGNETD_VERSION);
   server_ = std::make_unique<http::Server>(
       server_config, operator_->Instrument(
                          [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); }));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ct_options.h"
 #include "pause_options.h"
 #include "profile_config.h"
 
@@ -62,6 +63,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["eab_required"].value<bool>()) c.eab_required = *v;
   LoadPauseOptions(t, c);
   str("rate_limits", c.rate_limits);
+  LoadCtOptions(t, c);
   list("remote_vas", c.remote_vas);
   str("remote_va_ca", c.remote_va_ca);
   str("remote_va_cert", c.remote_va_cert);

@@ -69,6 +69,13 @@ struct CaConfig {
   // overrides, reloaded on SIGHUP. "" = Let's Encrypt's numbers, or no
   // limits at all with allow_loopback_validation (the test contract).
   std::string rate_limits;
+  // Certificate Transparency (ct_options.h): the log list ("" = no CT: a
+  // precertificate is never made) and the SCT policy.
+  std::string ct_log_list;
+  int ct_min_scts = 2;
+  int ct_min_operators = 2;
+  int ct_timeout_ms = 10000;
+  std::string ct_ca_file;
 
   // Multi-perspective validation (BR 3.2.2.9). On the primary: the remote
   // perspectives' URLs, the CA file their server certificates chain to, our

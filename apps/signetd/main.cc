@@ -8,6 +8,7 @@
 #include "admin_command.h"
 #include "ca_server.h"
 #include "config.h"
+#include "ct_options.h"
 #include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   signet::app::AddPublicationOptions(*serve, config);
   signet::app::AddPauseOptions(*serve, config);
   signet::app::AddSignerOptions(*serve, config);
+  signet::app::AddCtOptions(*serve, config);
   signet::app::AdminCommand admin(app);
   signet::app::CeremonyCommand ceremony(app);
   // The config file is read first; flags given on the command line win.

@@ -46,6 +46,12 @@ class OperatorListener {
   // refusals (may be null) and reads the gauges from `acme` and `ra`.
   void Observe(ca::RegistrationAuthority& ra, ca::ratelimit::RateLimiter* limiter,
                const http::Server& acme);
+  // Feeds CT submissions into signetd_ct_submission_* (ca/ct/submitter.h).
+  ca::ct::CtObserver CtObserver() {
+    return [this](const std::string& log, const std::string& kind, bool ok, double seconds) {
+      metrics_.ObserveCtSubmission(log, kind, ok, seconds);
+    };
+  }
   // The view's CRL shards are `crls`' (which must outlive this listener).
   void ShowCrls(const ca::CrlPublisher& crls) { crls_ = &crls; }
   // Binds --operator-listen (default: the --listen host, port + 90).

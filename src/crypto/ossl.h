@@ -8,6 +8,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ct.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
@@ -76,6 +77,14 @@ using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, OsslDeleter<OCSP_CERTID_free>
 using AuthorityKeyIdPtr = std::unique_ptr<AUTHORITY_KEYID, OsslDeleter<AUTHORITY_KEYID_free>>;
 using IssuingDistPointPtr =
     std::unique_ptr<ISSUING_DIST_POINT, OsslDeleter<ISSUING_DIST_POINT_free>>;
+
+// Certificate Transparency (RFC 6962): OpenSSL's SCT lists and the log
+// store and policy context its SCT validation uses.
+using SctListPtr = std::unique_ptr<STACK_OF(SCT), OsslDeleter<SCT_LIST_free>>;
+using CtlogPtr = std::unique_ptr<CTLOG, OsslDeleter<CTLOG_free>>;
+using CtlogStorePtr = std::unique_ptr<CTLOG_STORE, OsslDeleter<CTLOG_STORE_free>>;
+using CtPolicyEvalCtxPtr =
+    std::unique_ptr<CT_POLICY_EVAL_CTX, OsslDeleter<CT_POLICY_EVAL_CTX_free>>;
 
 // The text of the most recent OpenSSL errors (and clears the queue).
 std::string LastOsslError();

@@ -62,6 +62,15 @@ SignetdMetrics::SignetdMetrics(std::string version)
                         .Name("signetd_rate_limit_refusals_total")
                         .Help("Requests refused by a rate limit, by limit")
                         .Register(*registry_)),
+      ct_latency_(prometheus::BuildHistogram()
+                      .Name("signetd_ct_submission_duration_seconds")
+                      .Help("Time a CT log took to answer a submission, by log and kind "
+                            "(precert, final)")
+                      .Register(*registry_)),
+      ct_failures_(prometheus::BuildCounter()
+                       .Name("signetd_ct_submission_failures_total")
+                       .Help("CT log submissions that brought back no valid SCT, by log and kind")
+                       .Register(*registry_)),
       open_connections_(prometheus::BuildGauge()
                             .Name("signetd_open_connections")
                             .Help("ACME connections open now")
@@ -95,6 +104,13 @@ void SignetdMetrics::CountIssued() { issued_.Increment(); }
 void SignetdMetrics::CountRevoked() { revoked_.Increment(); }
 void SignetdMetrics::CountRateLimited(const std::string& limit) {
   rate_limited_.Add({{"limit", limit}}).Increment();
+}
+
+void SignetdMetrics::ObserveCtSubmission(const std::string& log, const std::string& kind,
+                                         bool ok, double seconds) {
+  ct_latency_.Add({{"log", log}, {"kind", kind}}, kLatencyBuckets).Observe(seconds);
+  auto& failures = ct_failures_.Add({{"log", log}, {"kind", kind}});  // shown at 0 too
+  if (!ok) failures.Increment();
 }
 
 void SignetdMetrics::SetOpenConnections(std::function<double()> read) {

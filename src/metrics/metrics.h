@@ -42,6 +42,11 @@ class SignetdMetrics {
   void CountRevoked();
   // A request refused by the named rate limit.
   void CountRateLimited(const std::string& limit);
+  // One submission to a CT log (its description from the log list), kind
+  // "precert" (add-pre-chain) or "final" (add-chain): its latency, and a
+  // failure when no verified SCT came back (error, bad SCT, too late).
+  void ObserveCtSubmission(const std::string& log, const std::string& kind, bool ok,
+                           double seconds);
 
   // Gauges read at scrape time (e.g. the server's open connections).
   void SetOpenConnections(std::function<double()> read);
@@ -68,6 +73,8 @@ class SignetdMetrics {
   prometheus::Counter& issued_;
   prometheus::Counter& revoked_;
   prometheus::Family<prometheus::Counter>& rate_limited_;
+  prometheus::Family<prometheus::Histogram>& ct_latency_;
+  prometheus::Family<prometheus::Counter>& ct_failures_;
   prometheus::Gauge& open_connections_;
   prometheus::Gauge& queue_depth_;
   // Sets the gauges read at scrape time.

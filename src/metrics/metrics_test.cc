@@ -99,3 +99,32 @@ TEST(SignetdMetrics, TotalsSumEachFamilyOverItsLabels) {
 
 }  // namespace
 }  // namespace signet::metrics
+
+namespace signet::metrics {
+namespace {
+
+TEST(SignetdMetrics, CountsCtSubmissionLatencyAndFailuresPerLogAndKind) {
+  SignetdMetrics m("1");
+  m.ObserveCtSubmission("log a", "precert", true, 0.03);
+  m.ObserveCtSubmission("log b", "precert", false, 2);
+  m.ObserveCtSubmission("log b", "precert", false, 2);
+  m.ObserveCtSubmission("log a", "final", true, 0.01);
+  std::string text = m.Render();
+  EXPECT_NE(text.find("signetd_ct_submission_duration_seconds_count{kind=\"precert\",log=\"log "
+                      "a\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("signetd_ct_submission_failures_total{kind=\"precert\",log=\"log b\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("signetd_ct_submission_failures_total{kind=\"precert\",log=\"log a\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("signetd_ct_submission_duration_seconds_count{kind=\"final\",log=\"log "
+                      "a\"} 1\n"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace signet::metrics

@@ -90,14 +90,14 @@ Status AddAuthorityInfoAccess(X509* cert, const LeafTemplate& leaf) {
   return OkStatus();
 }
 
-// Adds a non-critical extension whose value is the DER `value`.
-Status AddDerExtension(X509* cert, int nid, const std::string& value) {
+// Adds an extension whose value is the DER `value` (non-critical unless asked).
+Status AddDerExtension(X509* cert, int nid, const std::string& value, bool critical = false) {
   crypto::Asn1OctetStringPtr octets(ASN1_OCTET_STRING_new());
   if (!octets || ASN1_OCTET_STRING_set(octets.get(),
                                        reinterpret_cast<const unsigned char*>(value.data()),
                                        int(value.size())) != 1)
     return OsslError(ErrorCode::kServerInternal, "out of memory");
-  crypto::X509ExtPtr ext(X509_EXTENSION_create_by_NID(nullptr, nid, 0, octets.get()));
+  crypto::X509ExtPtr ext(X509_EXTENSION_create_by_NID(nullptr, nid, critical ? 1 : 0, octets.get()));
   if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
     return OsslError(ErrorCode::kServerInternal, std::string("cannot add ") + OBJ_nid2sn(nid));
   return OkStatus();
@@ -142,6 +142,19 @@ Result<std::string> ExtKeyUsageValue(const std::vector<std::string>& usages) {
   return value;
 }
 
+// RFC 6962 3.1 and 3.3: the poison (critical, NULL) or the SCT list
+// (OCTET STRING of the TLS list), last of all.
+Status AddCtExtensions(X509* cert, const LeafTemplate& leaf) {
+  if (leaf.ct_poison && !leaf.sct_list.empty())
+    return Error(ErrorCode::kServerInternal, "a precertificate carries no SCT list");
+  if (leaf.ct_poison)
+    return AddDerExtension(cert, NID_ct_precert_poison, std::string("\x05\x00", 2), true);
+  if (!leaf.sct_list.empty())
+    return AddDerExtension(cert, NID_ct_precert_scts,
+                           internal::DerTlv(internal::kDerOctetString, leaf.sct_list));
+  return OkStatus();
+}
+
 Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, bool empty_subject) {
   using internal::AddConfExtension;
   std::string key_usage = "critical,digitalSignature";
@@ -162,7 +175,7 @@ Status AddLeafExtensions(X509* cert, X509* issuer, const LeafTemplate& leaf, boo
   if (leaf.must_staple)
     SIGNET_RETURN_IF_ERROR(
         AddDerExtension(cert, NID_tlsfeature, std::string("\x30\x03\x02\x01\x05", 5)));
-  return OkStatus();
+  return AddCtExtensions(cert, leaf);
 }
 
 }  // namespace

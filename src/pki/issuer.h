@@ -52,6 +52,13 @@ struct LeafTemplate {
   std::vector<std::string> ext_key_usages = {"serverAuth"};
   // TLS Feature status_request (RFC 7633, "OCSP Must-Staple").
   bool must_staple = false;
+  // Certificate Transparency (RFC 6962 3.1): a precertificate carries the
+  // critical poison extension (1.3.6.1.4.1.11129.2.4.3, ASN.1 NULL); the
+  // final certificate the SCT list (1.3.6.1.4.1.11129.2.4.2: an OCTET STRING
+  // holding the TLS-encoded SignedCertificateTimestampList, pki/sct.h).
+  // Both come last, so removing either leaves the same TBSCertificate.
+  bool ct_poison = false;
+  std::string sct_list;  // empty: no SCT list extension
 };
 
 // Signs a leaf: version 3, the template's serial and validity, subject CN =

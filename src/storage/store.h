@@ -50,6 +50,8 @@ struct SerialRecord {
   std::string account_id;
   std::string tbs_der;   // the to-be-signed certificate, exactly as signed
   acme::TimePoint created_at;
+  // With CT (migration 0011): the signed precertificate, once it exists.
+  std::string precertificate_der;
 };
 
 // An external account binding key (RFC 8555 7.3.4), made by the operator
@@ -241,6 +243,10 @@ class Store : public ReadOnlyStore {
   // Records a serial before it is signed, in its own transaction, durably.
   // The serial is unique (a PRIMARY KEY): a duplicate is an error.
   virtual Status AddSerial(const SerialRecord& record) = 0;
+  // Keeps the signed precertificate (RFC 6962 3.1) of a serial AddSerial
+  // recorded, durably, before it is submitted to CT logs. kNotFound when the
+  // serial was never recorded.
+  virtual Status AddPrecertificate(const std::string& serial, const std::string& der) = 0;
 
   // Records an issued certificate and marks its order valid, together. The
   // serial is unique: a duplicate is an error and nothing is written.

@@ -121,9 +121,10 @@ Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account
   }
   // A CAA re-check means DNS lookups: not on the request's thread. Its
   // place in the queue first, so that a full queue leaves the order ready.
-  std::optional<ValidationQueue::Ticket> ticket =
-      check.caa_due ? queue_->Reserve() : std::nullopt;
-  if (check.caa_due && !ticket) return Busy("issuance");
+  // So do CT logs (config_.ct): the SCTs are collected there too.
+  const bool background = check.caa_due || config_.ct != nullptr;
+  std::optional<ValidationQueue::Ticket> ticket = background ? queue_->Reserve() : std::nullopt;
+  if (background && !ticket) return Busy("issuance");
   // One write moves the order to processing and keeps the CSR, so that a
   // restart before FinishIssuance can resume the issuance.
   order.status = ObjStatus::kProcessing;
@@ -175,7 +176,8 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
                        csr.must_staple && config_.ocsp};
   for (const auto& id : order.identifiers)
     (id.type == "ip" ? request.ip_addresses : request.dns_names).push_back(id.value);
-  auto prepared = signer_.Prepare(request);
+  // With CT the first signature is a precertificate's (RFC 6962 3.1).
+  auto prepared = config_.ct ? signer_.PreparePrecertificate(request) : signer_.Prepare(request);
   if (!prepared.ok()) {
     SIGNET_RETURN_IF_ERROR(FailOrder(order, prepared.error()));
     return order;
@@ -194,7 +196,9 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
     return order;
   }
   if (before_sign_) before_sign_(serial.serial);
+  const CertificateBasis basis = prepared->basis();
   auto issued = signer_.Sign(std::move(*prepared));
+  if (issued.ok() && config_.ct) issued = EmbedScts(request, basis, *issued);
   if (!issued.ok()) {
     SIGNET_RETURN_IF_ERROR(FailOrder(order, issued.error()));
     return order;
@@ -215,6 +219,7 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   // On failure the order stays processing: a restart signs again under a
   // new serial; this one stays in the serials table.
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
+  if (config_.ct) config_.ct->SubmitFinal(record.der);  // as Let's Encrypt does
   if (events_.issued) events_.issued();
   if (events_.issuance_recorded)
     events_.issuance_recorded({record.issued_at, record.serial, record.account_id, record.profile,

@@ -18,6 +18,7 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
+#include "ca/ct/submitter.h"
 #include "ca/ra/eab.h"
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/pausing.h"
@@ -73,6 +74,13 @@ struct RaConfig {
   // Rate limits (rate_limits.cc says which request spends what); nullptr:
   // none. Not owned; must outlive the RA.
   ratelimit::RateLimiter* rate_limiter = nullptr;
+  // Certificate Transparency (RFC 6962; issuance_ct.cc): with a submitter,
+  // every issuance signs a precertificate, gets SCTs from the logs and
+  // embeds them in the final certificate (same serial), and finalize always
+  // answers "processing" (the logs are asked on a validation worker, never
+  // on a request thread). nullptr: no CT, certificates are signed at once.
+  // Not owned; must outlive the RA.
+  ct::CtSubmitter* ct = nullptr;
 };
 
 // What a newOrder request may add to its identifiers.
@@ -259,6 +267,12 @@ class RegistrationAuthority {
   // processing order whose CSR passed CheckBeforeSigning; a failure is
   // recorded on the order, which is returned.
   Result<acme::Order> Issue(acme::Order order, const pki::Csr& csr);
+  // CT (issuance_ct.cc): keeps the signed precertificate, collects SCTs for
+  // it and signs the final certificate on the same basis. kServerInternal
+  // when the logs did not give enough SCTs (the serial stays recorded with
+  // its precertificate only, never to be used again).
+  Result<IssuedCertificate> EmbedScts(const IssueRequest& request, const CertificateBasis& basis,
+                                      const IssuedCertificate& precert);
   // Moves `order` from the status it was read in to invalid, unless another
   // request moved it first; `order` is then what the store holds.
   Status FailOrder(acme::Order& order, Error error);

@@ -59,6 +59,16 @@ struct IssueRequest {
   bool must_staple = false;  // TLS Feature status_request (RFC 7633)
 };
 
+// What a precertificate and its final certificate share (RFC 6962 3.1):
+// the serial, the validity and the CRL shard, fixed by the first Prepare.
+struct CertificateBasis {
+  std::string serial;  // big-endian bytes
+  acme::TimePoint not_before;
+  acme::TimePoint not_after;
+  std::chrono::seconds lifetime{0};  // the profile's at the time (for the lint)
+  int crl_shard = 0;
+};
+
 // A certificate the signer has built but not signed: its serial and
 // to-be-signed bytes are final, so the RA can record them durably before
 // the signature exists (as Boulder records serials and precertificates).
@@ -67,6 +77,7 @@ class PreparedCertificate {
  public:
   const std::string& serial_hex() const { return serial_hex_; }
   const std::string& tbs_der() const { return tbs_der_; }  // TBSCertificate
+  const CertificateBasis& basis() const { return basis_; }
 
  private:
   friend class Signer;
@@ -76,6 +87,7 @@ class PreparedCertificate {
   acme::TimePoint not_before_;
   acme::TimePoint not_after_;
   int crl_shard_ = 0;
+  CertificateBasis basis_;
 };
 
 class Signer {
@@ -90,6 +102,17 @@ class Signer {
   Result<PreparedCertificate> Prepare(const IssueRequest& request) const;
   Result<IssuedCertificate> Sign(PreparedCertificate prepared) const;
 
+  // Certificate Transparency (RFC 6962 3.1), in three steps:
+  // PreparePrecertificate is Prepare with the critical poison extension,
+  // signed by Sign; once logs have answered, PrepareFinal builds the same
+  // certificate (`basis`: the precertificate's serial and validity) with the
+  // SCT list extension (`sct_list`: TLS-encoded, pki/sct.h) in place of the
+  // poison, linted again, for Sign. `request` must be the precertificate's.
+  Result<PreparedCertificate> PreparePrecertificate(const IssueRequest& request) const;
+  Result<PreparedCertificate> PrepareFinal(const IssueRequest& request,
+                                           const CertificateBasis& basis,
+                                           const std::string& sct_list) const;
+
   // Prepare and Sign at once, for what needs no record in between.
   Result<IssuedCertificate> Issue(const IssueRequest& request) const;
   Result<IssuedCertificate> Issue(const crypto::Key& subject_key,
@@ -103,6 +126,13 @@ class Signer {
   const SignerConfig& config() const { return config_; }
 
  private:
+  // A fresh serial and validity under the request's profile, now.
+  CertificateBasis NewBasis(const IssueRequest& request) const;
+  // Builds and lints the certificate `request` asks for on `basis`, with the
+  // CT poison or SCT list when given.
+  Result<PreparedCertificate> Build(const IssueRequest& request, const CertificateBasis& basis,
+                                    bool ct_poison, const std::string& sct_list) const;
+
   const pki::CaHierarchy& hierarchy_;
   SignerConfig config_;
 };

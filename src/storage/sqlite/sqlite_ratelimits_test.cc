@@ -128,13 +128,14 @@ TEST_F(SqliteRateLimitsTest, IssuedNameSetsMakeRenewalsPerAccountUntilExpiry) {
 // their name sets, so their renewals are recognised after the upgrade.
 TEST_F(SqliteRateLimitsTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
   IssueFor({{"dns", "b.example.com"}, {"dns", "a.example.com"}});
-  // Back to version 8, as a store written before this version (and 0010).
+  // Back to version 8, as a store written before this version (and 0010, 0011).
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "ca.db").string().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
                          "DROP TABLE issued_name_sets; DROP TABLE paused; "
+                         "ALTER TABLE serials DROP COLUMN precertificate_der; "
                          "PRAGMA user_version = 8;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);

@@ -20,6 +20,20 @@ Status SqliteStore::AddSerial(const SerialRecord& r) {
   return tx.Commit();
 }
 
+Status SqliteStore::AddPrecertificate(const std::string& serial, const std::string& der) {
+  Lock lock(mu_);
+  // On disk before any log sees it: a serial submitted is a serial used.
+  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
+  if (!tx.begun()) return db_->LastError("begin");
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "UPDATE serials SET precertificate_der = ? WHERE serial = ?"));
+  s.BindBlob(1, der).Bind(2, serial);
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "record precertificate " + serial));
+  if (db_->Changes() != 1)
+    return Error(ErrorCode::kNotFound, "serial " + serial + " was never recorded");
+  return tx.Commit();
+}
+
 uint64_t SqliteStore::DurableCommits() {
   Lock lock(mu_);
   return db_->durable_commits();
@@ -28,7 +42,8 @@ uint64_t SqliteStore::DurableCommits() {
 Result<std::optional<SerialRecord>> SqliteStore::GetSerial(const std::string& serial) {
   auto db = reads_->Acquire();
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db->Prepare(
-      "SELECT serial, order_id, account_id, tbs_der, created_at FROM serials WHERE serial = ?"));
+      "SELECT serial, order_id, account_id, tbs_der, created_at, precertificate_der FROM serials "
+      "WHERE serial = ?"));
   s.Bind(1, serial);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<SerialRecord>();
@@ -39,6 +54,7 @@ Result<std::optional<SerialRecord>> SqliteStore::GetSerial(const std::string& se
   r.account_id = s.Text(2);
   r.tbs_der = s.Blob(3);
   r.created_at = FromUnix(s.Int(4));
+  r.precertificate_der = s.Blob(5);  // NULL reads as empty
   return std::optional<SerialRecord>(std::move(r));
 }
 

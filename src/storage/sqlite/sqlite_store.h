@@ -76,6 +76,7 @@ class SqliteStore : public Store {
   Result<bool> UpdateAuthorizationIf(const acme::Authorization& authz,
                                      const AuthorizationExpectation& expected) override;
   Status AddSerial(const SerialRecord& record) override;
+  Status AddPrecertificate(const std::string& serial, const std::string& der) override;
   Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) override;
   // External account binding keys (sqlite_eab.cc).
   Result<std::optional<EabKey>> GetEabKey(const std::string& kid) override;

@@ -315,6 +315,24 @@ TEST_F(SqliteStoreTest, SerialsAreRecordedOnceAndSurviveReopen) {
   EXPECT_FALSE(store_->GetSerial("7f02")->has_value());
 }
 
+// CT (migration 0011): a serial's precertificate is kept on its row and
+// survives a reopen; a serial never recorded has none to keep.
+TEST_F(SqliteStoreTest, PrecertificatesAreKeptOnTheirSerial) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  ASSERT_TRUE(store_->AddSerial({"7f03", "order1", "acct1", "tbs", FromUnix(1700000000)}).ok());
+  EXPECT_TRUE((*store_->GetSerial("7f03"))->precertificate_der.empty());
+  const std::string der("\x30\x82precert\x00", 10);
+  ASSERT_TRUE(store_->AddPrecertificate("7f03", der).ok());
+  Reopen();
+  auto got = store_->GetSerial("7f03");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->precertificate_der, der);
+  Status unknown = store_->AddPrecertificate("7f04", der);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
 // Audit: what the CA has answered for (a serial about to be signed, an
 // issued certificate, a revocation) is on disk before it answers: those
 // commits run with synchronous=FULL, the rest with NORMAL.
