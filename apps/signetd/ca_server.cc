@@ -14,7 +14,7 @@
 #include "http/server.h"
 #include "pki/ca_hierarchy.h"
 #include "pki/certificate.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/open_store.h"
 #include "mpic_wiring.h"
 #include "operator_wiring.h"
 #include "pause_options.h"
@@ -47,7 +47,7 @@ class CaServerImpl : public CaServer {
   // first, then the RA's validation workers, then what they use.
   std::optional<pki::CaHierarchy> hierarchy_;
   CaConfig config_;
-  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ca::ratelimit::RateLimiter> rate_limiter_;  // none: no limits
   std::unique_ptr<dns::UnboundResolver> resolver_;
   std::unique_ptr<va::LocalValidationAuthority> local_va_;
@@ -70,8 +70,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto hierarchy, pki::CaHierarchy::LoadOrCreate(config.data_dir));
   hierarchy_ = std::move(hierarchy);
   config_ = config;
-  SIGNET_ASSIGN_OR_RETURN(store_,
-                          storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
+  SIGNET_ASSIGN_OR_RETURN(storage::StoreSpec store_spec,
+                          storage::ParseStoreSpec(config.store, config.data_dir));
+  SIGNET_ASSIGN_OR_RETURN(store_, storage::OpenStore(store_spec, storage::OpenMode::kCreate));
+  spdlog::info("store: {}", storage::DescribeStore(store_spec));
   if (limits) rate_limiter_ = std::make_unique<ca::ratelimit::RateLimiter>(*store_, *limits);
   SIGNET_ASSIGN_OR_RETURN(resolver_, MakeResolver(config));
   local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, LocalVaConfigFrom(config));
