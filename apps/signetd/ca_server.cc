@@ -9,7 +9,9 @@
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
 #include "ca/va/va.h"
+#include "ca/wfe/shared_nonce.h"
 #include "ca/wfe/wfe.h"
+#include "crypto/hmac.h"
 #include "dns/unbound_resolver.h"
 #include "http/server.h"
 #include "pki/ca_hierarchy.h"
@@ -23,6 +25,22 @@
 
 namespace signet::app {
 namespace {
+
+// Replay nonces: in memory for one instance on SQLite; on a shared
+// (PostgreSQL) store, authenticated nonces redeemed in the store, so any
+// instance accepts another's, once. Their MAC key derives from the
+// intermediate's key file, which every instance of the CA holds.
+Result<std::unique_ptr<ca::NonceService>> MakeNonceService(const storage::StoreSpec& spec,
+                                                           const std::string& data_dir,
+                                                           storage::Store& store) {
+  if (spec.kind != storage::StoreSpec::Kind::kPostgres)
+    return std::unique_ptr<ca::NonceService>(std::make_unique<ca::MemoryNonceService>());
+  SIGNET_ASSIGN_OR_RETURN(std::string secret, ReadFile(data_dir + "/intermediate.key"));
+  SIGNET_ASSIGN_OR_RETURN(std::string key,
+                          crypto::Hmac(EVP_sha256(), secret, "signet replay nonce key v1"));
+  return std::unique_ptr<ca::NonceService>(
+      std::make_unique<ca::SharedNonceService>(store, std::move(key)));
+}
 
 class CaServerImpl : public CaServer {
  public:
@@ -110,7 +128,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_->SetRevocationObserver([p = publisher_.get()](const std::string&, int) { p->Notify(); });
   SIGNET_RETURN_IF_ERROR(ra_->Recover());
 
-  nonces_ = std::make_unique<ca::NonceService>();
+  SIGNET_ASSIGN_OR_RETURN(nonces_, MakeNonceService(store_spec, config.data_dir, *store_));
   ca::WfeConfig wfe_config;
   wfe_config.terms_of_service = config.terms_of_service;
   wfe_config.caa_identities = config.caa_identities;

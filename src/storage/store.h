@@ -299,6 +299,14 @@ class Store : public ReadOnlyStore {
   // False when there was none.
   virtual Result<bool> RemoveRateLimitOverride(const std::string& limit,
                                                const std::string& key) = 0;
+
+  // Replay nonces shared by every instance on this store (migration 0011,
+  // ca/wfe/shared_nonce.h). Records the redemption of nonce `id`, which
+  // expires at `expires_at`: true the first time, false when it already was
+  // redeemed (by any instance). One statement.
+  virtual Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) = 0;
+  // Forgets redemptions of nonces expired before `now`; how many.
+  virtual Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) = 0;
 };
 
 }  // namespace signet::storage

@@ -103,6 +103,24 @@ TEST_P(StoreRacesTest, OneReplacementOrderPerCertificate) {
   EXPECT_EQ(won, 1);
 }
 
+// A replay nonce redeemed at once through many connections (instances) is
+// accepted once; its record goes when it has expired, not before.
+TEST_P(StoreRacesTest, ANonceIsRedeemedOnce) {
+  auto expires = acme::Clock::now() + std::chrono::minutes(10);
+  int won = Race([&](int) {
+    auto r = store_->RedeemNonce("nonce-1", expires);
+    return r.ok() && *r;
+  });
+  EXPECT_EQ(won, 1);
+  auto pruned = store_->PruneRedeemedNonces(acme::Clock::now());
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 0);
+  EXPECT_FALSE(*store_->RedeemNonce("nonce-1", expires));
+  pruned = store_->PruneRedeemedNonces(expires + std::chrono::seconds(2));
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 1);
+}
+
 SIGNET_STORE_BACKENDS(StoreRacesTest);
 
 }  // namespace

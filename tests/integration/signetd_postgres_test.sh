@@ -15,8 +15,9 @@ start_dns
 start_signetd "$SIGNETD" --store "$PG_URI"
 grep -q "store: postgresql:///signet" "$T/signetd.log" || fail "signetd did not say which store"
 [ ! -e "$DATA/signetd.sqlite3" ] || fail "signetd made a SQLite database beside PostgreSQL"
-[ "$(psql_ signet -c 'SELECT version FROM signet_schema_version')" = 10 ] \
-  || fail "schema not migrated to version 10"
+versions=$(ls "$(dirname "$0")/../../src/storage/postgres/migrations/"*.sql | wc -l)
+[ "$(psql_ signet -c 'SELECT version FROM signet_schema_version')" = "$versions" ] \
+  || fail "schema not migrated to version $versions"
 export REQUESTS_CA_BUNDLE="$DATA/root.pem"
 cb() {
   certbot --non-interactive --server "$DIRECTORY" --config-dir "$T/cb" --work-dir "$T/cb-work" \

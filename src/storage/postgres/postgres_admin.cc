@@ -244,3 +244,26 @@ Status PostgresStore::RecordIssuedNameSet(pg::Conn& c, const acme::CertificateRe
 }
 
 }  // namespace signet::storage
+
+namespace signet::storage {
+
+Result<bool> PostgresStore::RedeemNonce(const std::string& id, acme::TimePoint expires_at) {
+  // One statement: the primary key decides which of two instances redeeming
+  // the same nonce at once wins.
+  return pg::WithConn(pool_, [&](pg::Conn& c) -> Result<bool> {
+    SIGNET_ASSIGN_OR_RETURN(pg::Rows r, c.Exec(
+        "INSERT INTO redeemed_nonces (id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        pg::Params().Add(id).Add(ToUnix(expires_at))));
+    return r.Affected() == 1;
+  });
+}
+
+Result<int64_t> PostgresStore::PruneRedeemedNonces(acme::TimePoint now) {
+  return pg::WithConn(pool_, [&](pg::Conn& c) -> Result<int64_t> {
+    SIGNET_ASSIGN_OR_RETURN(pg::Rows r, c.Exec("DELETE FROM redeemed_nonces WHERE expires_at < $1",
+                                               pg::Params().Add(ToUnix(now))));
+    return r.Affected();
+  });
+}
+
+}  // namespace signet::storage

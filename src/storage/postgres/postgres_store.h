@@ -111,6 +111,9 @@ class PostgresStore : public Store {
   Result<bool> HasCertificateForNames(const std::string& account_id,
                                       const std::string& identifier_set,
                                       acme::TimePoint now) override;
+  // Shared replay nonces.
+  Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) override;
+  Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) override;
 
  private:
   explicit PostgresStore(std::string conninfo, pg::Pool::Options options)

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "storage/migrations.h"
 #include "storage/postgres/test_server.h"
 #include "storage/sqlite/store_test_fixture.h"
 
@@ -56,7 +57,7 @@ TEST_F(PostgresStoreTest, InstancesStartingTogetherMigrateOnce) {
   ASSERT_TRUE(c.ok());
   auto v = (*c)->Exec("SELECT version FROM signet_schema_version");
   ASSERT_TRUE(v.ok() && v->size() == 1);
-  EXPECT_EQ(v->Int(0, 0), 10);
+  EXPECT_EQ(v->Int(0, 0), int64_t(kPostgresMigrations.size()));
 }
 
 // While the server is down a call fails at once with serverInternal "the
@@ -121,7 +122,7 @@ TEST_F(PostgresStoreTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
     auto c = pg::Conn::Connect(*uri, std::chrono::seconds(5), std::chrono::seconds(5));
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->ExecScript("DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
-                                 "DROP TABLE issued_name_sets; DROP TABLE paused; "
+                                 "DROP TABLE issued_name_sets; DROP TABLE paused; DROP TABLE redeemed_nonces; "
                                  "UPDATE signet_schema_version SET version = 8;").ok());
   }
   auto store = PostgresStore::Open(*uri);

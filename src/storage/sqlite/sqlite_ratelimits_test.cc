@@ -135,7 +135,7 @@ TEST_P(SqliteRateLimitsTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
   ASSERT_EQ(sqlite3_open((dir_ / "ca.db").string().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
-                         "DROP TABLE issued_name_sets; DROP TABLE paused; "
+                         "DROP TABLE issued_name_sets; DROP TABLE paused; DROP TABLE redeemed_nonces; "
                          "PRAGMA user_version = 8;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
