@@ -40,8 +40,30 @@ echo "ok: issued $serial on PostgreSQL; admin --store lists it"
 
 # PostgreSQL restarts under the running signetd; the next issuance (a new
 # name: a new order, authorization and HTTP-01 validation) works.
+# While PostgreSQL is down, a request that reads the store (renewalInfo, a
+# GET) fails fast with serverInternal and Retry-After; then it serves again.
+cert_id() {  # RFC 9773 4.1: base64url(AKI keyIdentifier) "." base64url(serial DER contents)
+  local aki s=$serial
+  aki=$(openssl x509 -in "$1" -noout -ext authorityKeyIdentifier | tail -1 | tr -d ' :' | sed 's/^keyid//')
+  [ $(( 0x${s:0:1} )) -ge 8 ] && s="00$s"
+  b64u() { xxd -r -p | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+  echo "$(echo -n "$aki" | b64u).$(echo -n "$s" | b64u)"
+}
+ari="https://127.0.0.1:$CA_PORT/acme/renewal-info/$(cert_id "$live/cert.pem")"
+curl -sf --cacert "$DATA/root.pem" "$ari" >/dev/null || fail "GET renewalInfo"
 stop_pg_server
+start=$(date +%s%N)
+code=$(curl -s --cacert "$DATA/root.pem" -D "$T/down.headers" -o "$T/down.json" -w '%{http_code}' \
+  --max-time 20 "$ari")
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$code" = 500 ] || fail "renewalInfo with the database down: HTTP $code, want 500"
+grep -q 'urn:ietf:params:acme:error:serverInternal' "$T/down.json" || fail "not serverInternal: $(cat "$T/down.json")"
+grep -q 'database is unreachable' "$T/down.json" || fail "detail does not say why: $(cat "$T/down.json")"
+grep -qi '^Retry-After: ' "$T/down.headers" || fail "no Retry-After with the database down"
+[ "$ms" -lt 3000 ] || fail "renewalInfo took $ms ms with the database down"
+echo "ok: database down: serverInternal with Retry-After in $ms ms"
 start_pg_server
+curl -sf --cacert "$DATA/root.pem" "$ari" >/dev/null || fail "renewalInfo after PostgreSQL came back"
 psql_ signet -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 psql_ signet -c "SELECT pg_stat_statements_reset()" >/dev/null
 cb certonly --standalone --http-01-port "$HTTP01_PORT" --http-01-address 127.0.0.1 \

@@ -103,7 +103,8 @@ class Conn {
 class Pool {
  public:
   struct Options {
-    size_t size = 8;
+    // About signetd's handler threads plus its validation workers.
+    size_t size = 16;
     std::chrono::seconds connect_timeout{3};
     std::chrono::milliseconds statement_timeout{10000};
     // How long Acquire waits for a connection another caller holds.

@@ -32,6 +32,10 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& co
 Status PostgresStore::Migrate() {
   return pg::WithConn(pool_, [&](pg::Conn& c) -> Status {
     const std::string lock = std::to_string(kMigrationLock);
+    // No timeouts while migrating, or while waiting for another instance to:
+    // a migration of a large table may take minutes.
+    SIGNET_RETURN_IF_ERROR(c.Run("SET statement_timeout = 0"));
+    SIGNET_RETURN_IF_ERROR(c.Run("SET lock_timeout = 0"));
     // Held until unlocked or the session ends: an instance that starts while
     // another migrates waits here, then finds the schema current.
     SIGNET_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_lock(" + lock + ")"));
@@ -61,7 +65,11 @@ Status PostgresStore::Migrate() {
       return OkStatus();
     };
     Status done = migrate();
-    if (!c.broken()) (void)c.Exec("SELECT pg_advisory_unlock(" + lock + ")");
+    if (!c.broken()) {
+      (void)c.Exec("SELECT pg_advisory_unlock(" + lock + ")");
+      (void)c.Exec("RESET statement_timeout");  // back to the connection's own
+      (void)c.Exec("RESET lock_timeout");
+    }
     return done;
   });
 }
