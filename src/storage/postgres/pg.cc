@@ -100,11 +100,14 @@ Result<std::unique_ptr<Conn>> Conn::Connect(const std::string& conninfo,
 
 bool Conn::Alive() {
   if (PQstatus(c_.get()) != CONNECTION_OK) return false;
-  // A server that went away (a restart, an administrator's termination)
-  // left the socket readable: read what it sent, and libpq notices the end.
+  // An idle connection has nothing to read unless the server spoke on its
+  // own: mostly to say it is going away (a restart, an administrator's
+  // termination: "FATAL: terminating connection", then the end), which
+  // libpq may not notice until the next query fails. Anything readable, or
+  // a hang-up, retires the connection (a rare notice costs a reconnect).
   pollfd p{PQsocket(c_.get()), POLLIN, 0};
-  if (::poll(&p, 1, 0) > 0 && !PQconsumeInput(c_.get())) return false;
-  return PQstatus(c_.get()) == CONNECTION_OK;
+  if (::poll(&p, 1, 0) != 0) return false;
+  return true;
 }
 
 Error Conn::Failure(std::string_view what, const PGresult* r) {

@@ -94,6 +94,29 @@ TEST_F(PostgresStoreTest, OutageFailsFastAndTheStoreRecoversByItself) {
   EXPECT_TRUE((*store)->CreateAccount(Account("a2")).ok());
 }
 
+// A restart while the pool holds idle connections (none used during the
+// outage): they are found closed when lent, without a failed request, so
+// the first calls after the restart all succeed.
+TEST_F(PostgresStoreTest, IdleConnectionsClosedByARestartAreReplacedUnseen) {
+  auto uri = server_->FreshDatabase();
+  ASSERT_TRUE(uri.ok());
+  auto store = PostgresStore::Open(*uri);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->CreateAccount(Account("a1")).ok());
+  // Fill the pool: eight lookups at once leave eight idle connections.
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] { EXPECT_TRUE((*store)->GetAccount("a1").ok()); });
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(server_->Stop().ok());
+  ASSERT_TRUE(server_->Start().ok());
+  for (int i = 0; i < 10; ++i) {
+    auto got = (*store)->GetAccount("a1");
+    ASSERT_TRUE(got.ok()) << "call " << i << " after the restart: " << got.error().ToString();
+    EXPECT_TRUE(got->has_value());
+  }
+}
+
 // A database at schema version 8 holding a certificate: migration 0009
 // records its name set (PostgreSQL's own JSON functions), as SQLite's does.
 TEST_F(PostgresStoreTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
