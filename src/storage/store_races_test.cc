@@ -103,6 +103,38 @@ TEST_P(StoreRacesTest, OneReplacementOrderPerCertificate) {
   EXPECT_EQ(won, 1);
 }
 
+// Of many validations starting on one pending challenge at once (each a
+// compare-and-set: the challenge pending, none other processing), one starts.
+TEST_P(StoreRacesTest, AChallengeStartsProcessingOnce) {
+  acme::Authorization authz;
+  authz.id = "authz1";
+  authz.account_id = "acct1";
+  authz.identifier = {"dns", "example.com"};
+  authz.expires = acme::Clock::now() + std::chrono::hours(1);
+  authz.challenges = {{"ch1", "http-01", "tok1", ObjStatus::kPending, {}, {}, {}},
+                      {"ch2", "dns-01", "tok2", ObjStatus::kPending, {}, {}, {}}};
+  acme::Order o = order_;
+  o.id = "order2";
+  ASSERT_TRUE(store_->CreateOrder(o, {authz}).ok());
+  int won = Race([&](int i) {
+    acme::Authorization a = authz;
+    std::string id = i % 2 ? "ch1" : "ch2";
+    for (auto& c : a.challenges)
+      if (c.id == id) c.status = ObjStatus::kProcessing;
+    AuthorizationExpectation e;
+    e.challenge_id = id;
+    e.no_other_processing = true;
+    auto r = store_->UpdateAuthorizationIf(a, e);
+    return r.ok() && *r;
+  });
+  EXPECT_EQ(won, 1);
+  auto stored = store_->GetAuthorization("authz1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  int processing = 0;
+  for (const auto& c : (*stored)->challenges) processing += c.status == ObjStatus::kProcessing;
+  EXPECT_EQ(processing, 1);
+}
+
 // A replay nonce redeemed at once through many connections (instances) is
 // accepted once; its record goes when it has expired, not before.
 TEST_P(StoreRacesTest, ANonceIsRedeemedOnce) {
