@@ -7,7 +7,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 BUILD=(build-essential cmake ninja-build ccache pkg-config git
-       libssl-dev libboost1.81-dev libboost-json1.81-dev libsqlite3-dev
+       libssl-dev libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libpq-dev
        libcli11-dev libspdlog-dev libtomlplusplus-dev libunbound-dev libpsl-dev publicsuffix libidn2-dev
        libldns-dev
        prometheus-cpp-dev
@@ -16,7 +16,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libengine-pkcs11-openssl softhsm2 opensc)
 # Real peers the integration tests talk to on loopback.
 PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils
-       python3-certbot-dns-rfc2136 prometheus chromium)
+       python3-certbot-dns-rfc2136 prometheus chromium postgresql-15)
 
 # Issue 11: certspotter (a CT monitor) reads signet-ctlog in the ctlog test.
 PEERS+=(certspotter)

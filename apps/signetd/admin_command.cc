@@ -9,7 +9,6 @@
 #include "ca/ra/admin.h"
 #include "ca/ra/eab.h"
 #include "ca/wfe/render.h"
-#include "storage/sqlite/sqlite_store.h"
 
 namespace signet::app {
 
@@ -23,7 +22,7 @@ AdminCommand::AdminCommand(CLI::App& app) {
   ari_window_ = admin_->add_subcommand(
       "ari-window", "move the suggested renewal window (RFC 9773) of certificates");
   for (CLI::App* sub : {revoke_, ari_window_}) {
-    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+    admin::AddStoreOptions(sub, data_dir_);
     sub->add_option("--explanation", explanation_, "explanationURL for renewalInfo");
   }
   revoke_->add_option("--serial", serials_, "certificate serial (hex)")->required()->expected(1);
@@ -39,7 +38,7 @@ AdminCommand::AdminCommand(CLI::App& app) {
              "--eab-hmac-key)");
   eab_list_ = eab->add_subcommand("list", "list keys: kid, created, bound account or unbound");
   for (CLI::App* sub : {eab_add_, eab_list_})
-    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+    admin::AddStoreOptions(sub, data_dir_);
   queries_ = std::make_unique<AdminQueryCommands>(*admin_, data_dir_);
   keys_and_pauses_ = std::make_unique<AdminKeyPauseCommands>(*admin_, data_dir_);
   CLI::App* ratelimit = admin_->add_subcommand("ratelimit", "rate limits");
@@ -52,7 +51,7 @@ AdminCommand::AdminCommand(CLI::App& app) {
   override_list_ = overrides->add_subcommand("list", "list overrides: limit, key, count, period");
   override_remove_ = overrides->add_subcommand("remove", "remove an override");
   for (CLI::App* sub : {override_add_, override_list_, override_remove_})
-    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+    admin::AddStoreOptions(sub, data_dir_);
   for (CLI::App* sub : {override_add_, override_remove_}) {
     sub->add_option("--limit", limit_, "limit name, e.g. certificates_per_domain")->required();
     sub->add_option("--key", key_, "account id, registered domain, IP, ... (see README)")

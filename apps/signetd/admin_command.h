@@ -53,7 +53,7 @@ class AdminCommand {
   std::string key_;
   int64_t count_ = 0;
   std::string period_;
-  std::string data_dir_ = "/var/lib/signetd";
+  admin::StoreLocation data_dir_;
   std::vector<std::string> serials_;
   int reason_ = 0;
   std::string start_;

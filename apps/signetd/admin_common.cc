@@ -4,6 +4,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
+#include "storage/open_store.h"
+
 namespace signet::app::admin {
 
 int Fail(const Error& e) {
@@ -11,11 +15,16 @@ int Fail(const Error& e) {
   return 1;
 }
 
-Result<std::unique_ptr<storage::SqliteStore>> OpenStore(const std::string& data_dir) {
-  std::string path = data_dir + "/signetd.sqlite3";
-  if (!std::filesystem::exists(path))
-    return Error(ErrorCode::kNotFound, "no signetd database at " + path);
-  return storage::SqliteStore::Open(path);
+void AddStoreOptions(CLI::App* sub, StoreLocation& where) {
+  sub->add_option("--data-dir", where.data_dir, "the signetd data directory");
+  sub->add_option("--store", where.store,
+                  "sqlite:PATH or postgresql://... (default: the data directory's database)");
+}
+
+Result<std::unique_ptr<storage::Store>> OpenStore(const StoreLocation& where) {
+  SIGNET_ASSIGN_OR_RETURN(storage::StoreSpec spec,
+                          storage::ParseStoreSpec(where.store, where.data_dir));
+  return storage::OpenStore(spec, storage::OpenMode::kExisting);
 }
 
 std::string Field(std::string_view value) {

@@ -11,14 +11,27 @@
 
 #include "acme/objects.h"
 #include "base/result.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/store.h"
+
+namespace CLI {
+class App;
+}
 
 namespace signet::app::admin {
 
 // "signetd admin: DETAIL" on stderr; the exit code 1.
 int Fail(const Error& e);
-// The store of `data_dir`; kNotFound when it has no database (never creates one).
-Result<std::unique_ptr<storage::SqliteStore>> OpenStore(const std::string& data_dir);
+// Where an admin command finds the store: --data-dir and --store, as
+// signetd serve takes them.
+struct StoreLocation {
+  std::string data_dir = "/var/lib/signetd";
+  std::string store;  // "" (the data directory's SQLite database), sqlite:PATH, postgresql://...
+};
+// Adds --data-dir and --store to `sub`.
+void AddStoreOptions(CLI::App* sub, StoreLocation& where);
+// The store `where` names; kNotFound when a SQLite database does not exist
+// (never creates one).
+Result<std::unique_ptr<storage::Store>> OpenStore(const StoreLocation& where);
 // A field of a tab-separated record.
 std::string Field(std::string_view value);
 // "dns:example.com".

@@ -14,7 +14,7 @@ using admin::Fail;
 using admin::Field;
 using admin::IdentifierText;
 
-AdminKeyPauseCommands::AdminKeyPauseCommands(CLI::App& admin, std::string& data_dir)
+AdminKeyPauseCommands::AdminKeyPauseCommands(CLI::App& admin, admin::StoreLocation& data_dir)
     : data_dir_(data_dir) {
   block_key_ = admin.add_subcommand(
       "block-key", "refuse a key for all future certificates and accounts (no revocation)");
@@ -34,7 +34,7 @@ AdminKeyPauseCommands::AdminKeyPauseCommands(CLI::App& admin, std::string& data_
   paused_->add_option("--account", account_, "only this account's");
   paused_->add_option("--limit", limit_, "at most this many lines (100)");
   for (CLI::App* sub : {block_key_, pause_, unpause_, paused_})
-    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+    admin::AddStoreOptions(sub, data_dir_);
 }
 
 std::optional<int> AdminKeyPauseCommands::Run() {

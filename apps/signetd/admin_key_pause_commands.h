@@ -12,11 +12,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "admin_common.h"
+
 namespace signet::app {
 
 class AdminKeyPauseCommands {
  public:
-  AdminKeyPauseCommands(CLI::App& admin, std::string& data_dir);
+  AdminKeyPauseCommands(CLI::App& admin, admin::StoreLocation& data_dir);
   // The exit code, when one of these subcommands was parsed.
   std::optional<int> Run();
 
@@ -26,7 +28,7 @@ class AdminKeyPauseCommands {
   int Unpause();
   int Paused();
 
-  std::string& data_dir_;
+  admin::StoreLocation& data_dir_;
   CLI::App* block_key_;
   CLI::App* pause_;
   CLI::App* unpause_;

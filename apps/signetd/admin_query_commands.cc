@@ -36,7 +36,7 @@ void PrintCertificate(const storage::CertificateSummary& c, acme::TimePoint now)
 
 }  // namespace
 
-AdminQueryCommands::AdminQueryCommands(CLI::App& admin, std::string& data_dir)
+AdminQueryCommands::AdminQueryCommands(CLI::App& admin, admin::StoreLocation& data_dir)
     : data_dir_(data_dir) {
   CLI::App* accounts = admin.add_subcommand("accounts", "list and search ACME accounts");
   accounts->require_subcommand(1);
@@ -70,7 +70,7 @@ AdminQueryCommands::AdminQueryCommands(CLI::App& admin, std::string& data_dir)
       "counts", "how many accounts, orders, certificates, authorizations, EAB keys, pauses");
   for (CLI::App* sub : {accounts_list_, accounts_search_, certificates_list_,
                         certificates_search_, counts_})
-    sub->add_option("--data-dir", data_dir_, "the signetd data directory");
+    admin::AddStoreOptions(sub, data_dir_);
 }
 
 std::optional<int> AdminQueryCommands::Run() {

@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "admin_common.h"
+
 #include "storage/store.h"
 
 namespace signet::app {
@@ -19,7 +21,7 @@ namespace signet::app {
 class AdminQueryCommands {
  public:
   // Registers the subcommands on `admin`; `data_dir` is where --data-dir goes.
-  AdminQueryCommands(CLI::App& admin, std::string& data_dir);
+  AdminQueryCommands(CLI::App& admin, admin::StoreLocation& data_dir);
   // The exit code, when one of these subcommands was parsed.
   std::optional<int> Run();
 
@@ -28,7 +30,7 @@ class AdminQueryCommands {
   int Certificates(bool search);
   int Counts();
 
-  std::string& data_dir_;
+  admin::StoreLocation& data_dir_;
   CLI::App* accounts_list_;
   CLI::App* accounts_search_;
   CLI::App* certificates_list_;

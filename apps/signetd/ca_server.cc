@@ -9,12 +9,14 @@
 #include "ca/ra/ra.h"
 #include "ca/signer/signer.h"
 #include "ca/va/va.h"
+#include "ca/wfe/shared_nonce.h"
 #include "ca/wfe/wfe.h"
+#include "crypto/hmac.h"
 #include "dns/unbound_resolver.h"
 #include "http/server.h"
 #include "pki/ca_hierarchy.h"
 #include "pki/certificate.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/open_store.h"
 #include "ct_options.h"
 #include "mpic_wiring.h"
 #include "operator_wiring.h"
@@ -26,6 +28,22 @@
 
 namespace signet::app {
 namespace {
+
+// Replay nonces: in memory for one instance on SQLite; on a shared
+// (PostgreSQL) store, authenticated nonces redeemed in the store, so any
+// instance accepts another's, once. Their MAC key derives from the
+// intermediate's key file, which every instance of the CA holds.
+Result<std::unique_ptr<ca::NonceService>> MakeNonceService(const storage::StoreSpec& spec,
+                                                           const std::string& data_dir,
+                                                           storage::Store& store) {
+  if (spec.kind != storage::StoreSpec::Kind::kPostgres)
+    return std::unique_ptr<ca::NonceService>(std::make_unique<ca::MemoryNonceService>());
+  SIGNET_ASSIGN_OR_RETURN(std::string secret, ReadFile(data_dir + "/intermediate.key"));
+  SIGNET_ASSIGN_OR_RETURN(std::string key,
+                          crypto::Hmac(EVP_sha256(), secret, "signet replay nonce key v1"));
+  return std::unique_ptr<ca::NonceService>(
+      std::make_unique<ca::SharedNonceService>(store, std::move(key)));
+}
 
 class CaServerImpl : public CaServer {
  public:
@@ -50,7 +68,7 @@ class CaServerImpl : public CaServer {
   // first, then the RA's validation workers, then what they use.
   std::optional<pki::CaHierarchy> hierarchy_;
   CaConfig config_;
-  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ca::ratelimit::RateLimiter> rate_limiter_;  // none: no limits
   std::unique_ptr<dns::UnboundResolver> resolver_;
   std::unique_ptr<va::LocalValidationAuthority> local_va_;
@@ -79,8 +97,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
                           pki::CaHierarchy::Load(config.data_dir, std::move(intermediate_signer)));
   hierarchy_ = std::move(hierarchy);
   config_ = config;
-  SIGNET_ASSIGN_OR_RETURN(store_,
-                          storage::SqliteStore::Open(config.data_dir + "/signetd.sqlite3"));
+  SIGNET_ASSIGN_OR_RETURN(storage::StoreSpec store_spec,
+                          storage::ParseStoreSpec(config.store, config.data_dir));
+  SIGNET_ASSIGN_OR_RETURN(store_, storage::OpenStore(store_spec, storage::OpenMode::kCreate));
+  spdlog::info("store: {}", storage::DescribeStore(store_spec));
   if (limits) rate_limiter_ = std::make_unique<ca::ratelimit::RateLimiter>(*store_, *limits);
   SIGNET_ASSIGN_OR_RETURN(resolver_, MakeResolver(config));
   local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, LocalVaConfigFrom(config));
@@ -122,7 +142,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_->SetRevocationObserver([p = publisher_.get()](const std::string&, int) { p->Notify(); });
   SIGNET_RETURN_IF_ERROR(ra_->Recover());
 
-  nonces_ = std::make_unique<ca::NonceService>();
+  SIGNET_ASSIGN_OR_RETURN(nonces_, MakeNonceService(store_spec, config.data_dir, *store_));
   ca::WfeConfig wfe_config;
   wfe_config.terms_of_service = config.terms_of_service;
   wfe_config.caa_identities = config.caa_identities;

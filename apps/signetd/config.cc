@@ -24,6 +24,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
     if (auto v = t[key].value<int64_t>()) out = uint16_t(*v);
   };
   str("data_dir", c.data_dir);
+  str("store", c.store);
   str("listen", c.listen);
   str("dns_resolver", c.dns_resolver);
   port("http01_port", c.http01_port);

@@ -13,6 +13,9 @@ namespace signet::app {
 
 struct CaConfig {
   std::string data_dir = "/var/lib/signetd";
+  // The store: "" (the data directory's SQLite database), "sqlite:PATH" or a
+  // postgresql:// URI (storage/open_store.h).
+  std::string store;
   std::string listen = "127.0.0.1:14000";
   std::string dns_resolver = "127.0.0.1:53";
   uint16_t http01_port = 80;

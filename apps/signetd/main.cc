@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
                         "regional internet registry this perspective validates from "
                         "(ARIN, RIPE, APNIC, LACNIC, AFRINIC)");
   serve->add_option("--data-dir", config.data_dir, "keys, certificates and the database");
+  serve->add_option("--store", config.store,
+                    "sqlite:PATH or postgresql://... (default: the data directory's SQLite database)");
   serve->add_option("--remote-va", config.remote_vas,
                     "URL of a remote validation perspective (repeatable)");
   serve->add_option("--remote-va-ca", config.remote_va_ca, "CA file for the remote perspectives' certificates");

@@ -50,7 +50,7 @@ struct SerialRecord {
   std::string account_id;
   std::string tbs_der;   // the to-be-signed certificate, exactly as signed
   acme::TimePoint created_at;
-  // With CT (migration 0011): the signed precertificate, once it exists.
+  // With CT (migration 0012): the signed precertificate, once it exists.
   std::string precertificate_der;
 };
 
@@ -308,6 +308,14 @@ class Store : public ReadOnlyStore {
   // False when there was none.
   virtual Result<bool> RemoveRateLimitOverride(const std::string& limit,
                                                const std::string& key) = 0;
+
+  // Replay nonces shared by every instance on this store (migration 0011,
+  // ca/wfe/shared_nonce.h). Records the redemption of nonce `id`, which
+  // expires at `expires_at`: true the first time, false when it already was
+  // redeemed (by any instance). One statement.
+  virtual Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) = 0;
+  // Forgets redemptions of nonces expired before `now`; how many.
+  virtual Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) = 0;
 };
 
 }  // namespace signet::storage

@@ -75,7 +75,7 @@ struct CaUnderTest {
   std::unique_ptr<va::ValidationAuthority> wrapped_va;  // CaOptions::wrap_va's
   std::unique_ptr<ca::Signer> signer;
   std::unique_ptr<ca::RegistrationAuthority> ra;
-  ca::NonceService nonces;
+  ca::MemoryNonceService nonces;
   std::unique_ptr<ca::WebFrontEnd> wfe;
 };
 

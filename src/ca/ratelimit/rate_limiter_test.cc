@@ -33,7 +33,7 @@ class RateLimiterTest : public storage::SqliteStoreFixture {
   std::unique_ptr<RateLimiter> limiter_;
 };
 
-TEST_F(RateLimiterTest, ARefusalNamesTheLimitTheSubjectAndWhenToRetry) {
+TEST_P(RateLimiterTest, ARefusalNamesTheLimitTheSubjectAndWhenToRetry) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
   Status s = limiter_->Spend({NewOrder("acct1")});
   ASSERT_FALSE(s.ok());
@@ -48,7 +48,7 @@ TEST_F(RateLimiterTest, ARefusalNamesTheLimitTheSubjectAndWhenToRetry) {
 
 // The operator's metrics hear of each refusal with the refusing limit, and
 // of nothing else.
-TEST_F(RateLimiterTest, TheRefusalObserverHearsTheRefusingLimit) {
+TEST_P(RateLimiterTest, TheRefusalObserverHearsTheRefusingLimit) {
   std::vector<LimitName> heard;
   limiter_->SetRefusalObserver([&](LimitName l) { heard.push_back(l); });
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
@@ -60,7 +60,7 @@ TEST_F(RateLimiterTest, TheRefusalObserverHearsTheRefusingLimit) {
 
 // Buckets full again are deleted (a spend prunes every kPruneEvery), those
 // in use are kept.
-TEST_F(RateLimiterTest, FullBucketsArePruned) {
+TEST_P(RateLimiterTest, FullBucketsArePruned) {
   ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
   now_ += hours(2);
   ASSERT_TRUE(limiter_->Spend({NewOrder("acct2")}).ok());  // acct1's bucket is full again
@@ -74,14 +74,14 @@ TEST_F(RateLimiterTest, FullBucketsArePruned) {
   EXPECT_EQ(left, std::vector<std::string>{"new_orders_per_account:acct2"});
 }
 
-TEST_F(RateLimiterTest, OverridesApplyToTheirKeyOnly) {
+TEST_P(RateLimiterTest, OverridesApplyToTheirKeyOnly) {
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("big")}).ok()) << i;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("small")}).ok());
   EXPECT_FALSE(limiter_->Spend({NewOrder("small")}).ok());
 }
 
 // When a later limit of a batch refuses, the earlier ones are not spent.
-TEST_F(RateLimiterTest, ABatchIsAllOrNothing) {
+TEST_P(RateLimiterTest, ABatchIsAllOrNothing) {
   const std::vector<acme::Identifier> ids = {{"dns", "example.com"}};
   ASSERT_TRUE(limiter_->SpendRegardless({CertificatesPerExactSet(ids)}).ok());
   Transaction set = CertificatesPerExactSet(ids);
@@ -94,7 +94,7 @@ TEST_F(RateLimiterTest, ABatchIsAllOrNothing) {
     EXPECT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok()) << "the refused batch spent an order";
 }
 
-TEST_F(RateLimiterTest, RefundGivesBackAndReloadRescales) {
+TEST_P(RateLimiterTest, RefundGivesBackAndReloadRescales) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
   ASSERT_TRUE(limiter_->Refund({NewOrder("acct1")}).ok());
   EXPECT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
@@ -108,7 +108,7 @@ TEST_F(RateLimiterTest, RefundGivesBackAndReloadRescales) {
 
 // 8 threads, 25 attempts each, on a limit of 3 (and 100 for "big"): exactly
 // that many pass.
-TEST_F(RateLimiterTest, ConcurrentSpendsPassExactlyTheLimit) {
+TEST_P(RateLimiterTest, ConcurrentSpendsPassExactlyTheLimit) {
   for (const auto& [account, want] : {std::pair<std::string, int>{"acct1", 3}, {"big", 100}}) {
     std::atomic<int> passed{0};
     std::vector<std::thread> threads;
@@ -124,7 +124,7 @@ TEST_F(RateLimiterTest, ConcurrentSpendsPassExactlyTheLimit) {
 
 // The operator's overrides in the store win over the file's for the same
 // key, reach a running limiter within kOverridesRefresh, and go on removal.
-TEST_F(RateLimiterTest, StoredOverridesWinAndArriveWithinTheRefresh) {
+TEST_P(RateLimiterTest, StoredOverridesWinAndArriveWithinTheRefresh) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter_->Spend({NewOrder("acct1")}).ok());
   EXPECT_FALSE(limiter_->Spend({NewOrder("acct1")}).ok());
   ASSERT_TRUE(AddStoredOverride(*store_, "new_orders_per_account", "acct1", 6, "3h").ok());
@@ -140,7 +140,7 @@ TEST_F(RateLimiterTest, StoredOverridesWinAndArriveWithinTheRefresh) {
             (Limit{100, hours(3)}));
 }
 
-TEST_F(RateLimiterTest, StoredOverridesAreChecked) {
+TEST_P(RateLimiterTest, StoredOverridesAreChecked) {
   auto code = [&](const std::string& limit, const std::string& key, int64_t count,
                   const std::string& period) {
     Status s = AddStoredOverride(*store_, limit, key, count, period);
@@ -180,6 +180,8 @@ TEST(RateLimitKeys, BucketsAndOverrideKeys) {
   EXPECT_EQ(failed.override_key, "acct1");
   EXPECT_EQ(failed.bucket, "acct1:dns:example.com");
 }
+
+SIGNET_STORE_BACKENDS(RateLimiterTest);
 
 }  // namespace
 }  // namespace signet::ca::ratelimit

@@ -31,7 +31,8 @@ Status CheckAlgorithm(const jose::ParsedJws& jws) {
 Status CheckNonce(NonceService& nonces, const jose::ParsedJws& jws) {
   if (jws.nonce.empty())
     return Error(ErrorCode::kBadNonce, "JWS has no anti-replay nonce");
-  if (!nonces.Redeem(jws.nonce))
+  SIGNET_ASSIGN_OR_RETURN(bool fresh, nonces.Redeem(jws.nonce));
+  if (!fresh)
     return Error(ErrorCode::kBadNonce, "JWS has an invalid anti-replay nonce: \"" + jws.nonce + "\"");
   return OkStatus();
 }

@@ -5,7 +5,7 @@
 
 namespace signet::ca {
 
-std::string NonceService::Issue() {
+std::string MemoryNonceService::Issue() {
   std::string nonce = Base64UrlEncode(crypto::RandomBytes(16));
   std::lock_guard<std::mutex> lock(mu_);
   live_.insert(nonce);
@@ -18,7 +18,7 @@ std::string NonceService::Issue() {
   return nonce;
 }
 
-bool NonceService::Redeem(const std::string& nonce) {
+Result<bool> MemoryNonceService::Redeem(const std::string& nonce) {
   std::lock_guard<std::mutex> lock(mu_);
   // The deque keeps a stale entry until it ages out; erase() on a missing
   // entry is harmless, so the two stay consistent enough for a bounded set.

@@ -1,7 +1,4 @@
-// Replay nonces (RFC 8555 6.5). Each nonce is issued once and accepted once.
-// Kept in memory: a restart invalidates outstanding nonces, and clients
-// recover through the badNonce error, which carries a fresh one.
-// Thread-safe.
+// Replay nonces (RFC 8555 6.5): each nonce is issued once and accepted once.
 #pragma once
 
 #include <deque>
@@ -9,15 +6,29 @@
 #include <string>
 #include <unordered_set>
 
+#include "base/result.h"
+
 namespace signet::ca {
 
+// Thread-safe.
 class NonceService {
  public:
-  explicit NonceService(size_t capacity = 1 << 20) : capacity_(capacity) {}
+  virtual ~NonceService() = default;
+  virtual std::string Issue() = 0;
+  // True if `nonce` was issued by this CA and not used yet; it is used up
+  // either way. An Error only when that cannot be decided (storage).
+  virtual Result<bool> Redeem(const std::string& nonce) = 0;
+};
 
-  std::string Issue();
-  // True if `nonce` was issued by us and not used yet; it is used up either way.
-  bool Redeem(const std::string& nonce);
+// One instance's nonces, in memory: a restart invalidates outstanding
+// nonces, and clients recover through the badNonce error, which carries a
+// fresh one. Several instances: SharedNonceService (shared_nonce.h).
+class MemoryNonceService : public NonceService {
+ public:
+  explicit MemoryNonceService(size_t capacity = 1 << 20) : capacity_(capacity) {}
+
+  std::string Issue() override;
+  Result<bool> Redeem(const std::string& nonce) override;
 
  private:
   std::mutex mu_;

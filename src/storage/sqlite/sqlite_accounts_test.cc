@@ -61,7 +61,7 @@ class SqliteAccountsTest : public SqliteStoreFixture {
   }
 };
 
-TEST_F(SqliteAccountsTest, KeyChangeIsACompareAndSetOnTheOldKey) {
+TEST_P(SqliteAccountsTest, KeyChangeIsACompareAndSetOnTheOldKey) {
   MakeAccount("acct1");
   auto r = store_->ChangeAccountKey("acct1", "tp-acct1", "{\"new\":1}", "tp-new");
   ASSERT_TRUE(r.ok()) << r.error().ToString();
@@ -78,7 +78,7 @@ TEST_F(SqliteAccountsTest, KeyChangeIsACompareAndSetOnTheOldKey) {
   EXPECT_EQ(Account("acct1").thumbprint, "tp-new");
 }
 
-TEST_F(SqliteAccountsTest, KeyOfAnotherAccountIsRefusedAndNothingChanges) {
+TEST_P(SqliteAccountsTest, KeyOfAnotherAccountIsRefusedAndNothingChanges) {
   MakeAccount("acct1");
   MakeAccount("acct2");
   auto r = store_->ChangeAccountKey("acct1", "tp-acct1", "{\"k\":\"acct2\"}", "tp-acct2");
@@ -95,7 +95,7 @@ TEST_F(SqliteAccountsTest, KeyOfAnotherAccountIsRefusedAndNothingChanges) {
   EXPECT_EQ(s.error().code, ErrorCode::kMalformed) << s.error().ToString();
 }
 
-TEST_F(SqliteAccountsTest, DeactivatedAccountKeepsItsKey) {
+TEST_P(SqliteAccountsTest, DeactivatedAccountKeepsItsKey) {
   MakeAccount("acct1");
   ASSERT_TRUE(store_->DeactivateAccount("acct1").ok());
   auto r = store_->ChangeAccountKey("acct1", "tp-acct1", "{}", "tp-new");
@@ -104,7 +104,7 @@ TEST_F(SqliteAccountsTest, DeactivatedAccountKeepsItsKey) {
   EXPECT_EQ(Account("acct1").thumbprint, "tp-acct1");
 }
 
-TEST_F(SqliteAccountsTest, DeactivationTakesThePendingAuthorizationsWithIt) {
+TEST_P(SqliteAccountsTest, DeactivationTakesThePendingAuthorizationsWithIt) {
   MakeAccount("acct1");
   MakeAccount("acct2");
   MakeOrder("o1", "acct1", std::chrono::seconds(3));
@@ -120,7 +120,7 @@ TEST_F(SqliteAccountsTest, DeactivationTakesThePendingAuthorizationsWithIt) {
 
 // A contact update read before a deactivation and written after it must not
 // make the account valid again.
-TEST_F(SqliteAccountsTest, ContactUpdateCannotUndoADeactivation) {
+TEST_P(SqliteAccountsTest, ContactUpdateCannotUndoADeactivation) {
   acme::Account read_before = MakeAccount("acct1");
   ASSERT_TRUE(store_->DeactivateAccount("acct1").ok());
   read_before.contacts = {"mailto:b@example.com"};
@@ -130,7 +130,7 @@ TEST_F(SqliteAccountsTest, ContactUpdateCannotUndoADeactivation) {
   EXPECT_EQ(now.contacts, std::vector<std::string>{"mailto:b@example.com"});
 }
 
-TEST_F(SqliteAccountsTest, OrdersListPagesInCreationOrderWithoutInvalidOrders) {
+TEST_P(SqliteAccountsTest, OrdersListPagesInCreationOrderWithoutInvalidOrders) {
   MakeAccount("acct1");
   MakeAccount("acct2");
   MakeOrder("c", "acct1", std::chrono::seconds(50));
@@ -157,6 +157,8 @@ TEST_F(SqliteAccountsTest, OrdersListPagesInCreationOrderWithoutInvalidOrders) {
   EXPECT_TRUE(none->order_ids.empty());
   EXPECT_FALSE(none->next);
 }
+
+SIGNET_STORE_BACKENDS(SqliteAccountsTest);
 
 }  // namespace
 }  // namespace signet::storage

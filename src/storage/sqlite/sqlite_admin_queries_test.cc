@@ -78,7 +78,7 @@ class SqliteAdminQueriesTest : public SqliteStoreFixture {
   using V = std::vector<std::string>;
 };
 
-TEST_F(SqliteAdminQueriesTest, AccountsByIdContactThumbprintAndPage) {
+TEST_P(SqliteAdminQueriesTest, AccountsByIdContactThumbprintAndPage) {
   EXPECT_EQ(AccountIds({}), (V{"a1", "a2", "a3"}));
   EXPECT_EQ(AccountIds(Accounts().Id("a2")), V{"a2"});
   EXPECT_EQ(AccountIds(Accounts().Contact("ops@example")), V{"a1"}) << "case-insensitive";
@@ -94,7 +94,7 @@ TEST_F(SqliteAdminQueriesTest, AccountsByIdContactThumbprintAndPage) {
   EXPECT_EQ((*a2)[0].contacts.size(), 2u);
 }
 
-TEST_F(SqliteAdminQueriesTest, CertificatesBySerialNameAccountAndPage) {
+TEST_P(SqliteAdminQueriesTest, CertificatesBySerialNameAccountAndPage) {
   EXPECT_EQ(Serials({}), (V{"01", "02", "03"}));
   EXPECT_EQ(Serials(Certificates().Serial("03")), V{"03"});
   EXPECT_EQ(Serials(Certificates().Name("one.example")), (V{"01", "03"}));
@@ -111,7 +111,7 @@ TEST_F(SqliteAdminQueriesTest, CertificatesBySerialNameAccountAndPage) {
   EXPECT_EQ((*c)[0].identifiers, (std::vector<acme::Identifier>{{"dns", "two.example"}}));
 }
 
-TEST_F(SqliteAdminQueriesTest, RecentRevocationsLatestFirstWithTheirNames) {
+TEST_P(SqliteAdminQueriesTest, RecentRevocationsLatestFirstWithTheirNames) {
   ASSERT_TRUE(store_->RevokeCertificate("01", 5, now_ + hours(1)).ok());
   auto all = store_->RecentRevocations(10);
   ASSERT_TRUE(all.ok()) << all.error().ToString();
@@ -127,7 +127,7 @@ TEST_F(SqliteAdminQueriesTest, RecentRevocationsLatestFirstWithTheirNames) {
   EXPECT_EQ((*one)[0].serial, "01");
 }
 
-TEST_F(SqliteAdminQueriesTest, CountsEveryKind) {
+TEST_P(SqliteAdminQueriesTest, CountsEveryKind) {
   ASSERT_TRUE(store_->DeactivateAccount("a3").ok());
   ASSERT_TRUE(store_->AddEabKey({"k1", "mac", now_, "", std::nullopt}).ok());
   ASSERT_TRUE(store_->PauseIdentifier("a1", {"dns", "one.example"}, now_).ok());
@@ -145,6 +145,8 @@ TEST_F(SqliteAdminQueriesTest, CountsEveryKind) {
   EXPECT_EQ(c->eab_keys_bound, 0);
   EXPECT_EQ(c->paused_pairs, 1);
 }
+
+SIGNET_STORE_BACKENDS(SqliteAdminQueriesTest);
 
 }  // namespace
 }  // namespace signet::storage

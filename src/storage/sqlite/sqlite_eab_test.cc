@@ -34,7 +34,7 @@ class SqliteEabTest : public SqliteStoreFixture {
   }
 };
 
-TEST_F(SqliteEabTest, KeysRoundTripAndSurviveReopen) {
+TEST_P(SqliteEabTest, KeysRoundTripAndSurviveReopen) {
   AddKey("kid-1");
   AddKey("kid-2");
   EXPECT_FALSE(store_->AddEabKey({"kid-1", "x", acme::Clock::now(), "", std::nullopt}).ok());
@@ -52,7 +52,7 @@ TEST_F(SqliteEabTest, KeysRoundTripAndSurviveReopen) {
   ASSERT_EQ(all->size(), 2u);
 }
 
-TEST_F(SqliteEabTest, AKeyBindsOneAccountAndARefusalWritesNothing) {
+TEST_P(SqliteEabTest, AKeyBindsOneAccountAndARefusalWritesNothing) {
   AddKey("kid-1");
   ASSERT_TRUE(store_->CreateAccountWithEab(Account("a1"), "kid-1").ok());
   auto k = store_->GetEabKey("kid-1");
@@ -73,7 +73,7 @@ TEST_F(SqliteEabTest, AKeyBindsOneAccountAndARefusalWritesNothing) {
   EXPECT_FALSE(AccountExists("a3"));
 }
 
-TEST_F(SqliteEabTest, ConcurrentBindingsWithOneKeyCreateOneAccount) {
+TEST_P(SqliteEabTest, ConcurrentBindingsWithOneKeyCreateOneAccount) {
   AddKey("kid-race");
   constexpr int kThreads = 8;
   std::vector<std::thread> threads;
@@ -90,6 +90,8 @@ TEST_F(SqliteEabTest, ConcurrentBindingsWithOneKeyCreateOneAccount) {
   }
   EXPECT_EQ(created, 1);
 }
+
+SIGNET_STORE_BACKENDS(SqliteEabTest);
 
 }  // namespace
 }  // namespace signet::storage

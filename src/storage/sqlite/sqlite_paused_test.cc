@@ -48,7 +48,7 @@ class SqlitePausedTest : public SqliteStoreFixture {
   PauseThreshold threshold_{3, hours(24)};
 };
 
-TEST_F(SqlitePausedTest, FailuresCountInOneRowAndASuccessResetsThem) {
+TEST_P(SqlitePausedTest, FailuresCountInOneRowAndASuccessResetsThem) {
   EXPECT_FALSE(Fail("acct-1", kName, 0));
   EXPECT_FALSE(Fail("acct-1", kName, 1));
   PauseState s = State("acct-1", kName);
@@ -68,7 +68,7 @@ TEST_F(SqlitePausedTest, FailuresCountInOneRowAndASuccessResetsThem) {
   EXPECT_TRUE(store_->RecordValidationSuccess("acct-2", kOther).ok());
 }
 
-TEST_F(SqlitePausedTest, PausesAtTheCountOnlyOnceTheRunIsLongEnough) {
+TEST_P(SqlitePausedTest, PausesAtTheCountOnlyOnceTheRunIsLongEnough) {
   EXPECT_FALSE(Fail("acct-1", kName, 0));
   EXPECT_FALSE(Fail("acct-1", kName, 1));
   EXPECT_FALSE(Fail("acct-1", kName, 2)) << "three failures within 2 hours: span too short";
@@ -90,7 +90,7 @@ TEST_F(SqlitePausedTest, PausesAtTheCountOnlyOnceTheRunIsLongEnough) {
   EXPECT_TRUE(State("acct-1", kName).paused());
 }
 
-TEST_F(SqlitePausedTest, UnpauseClearsEveryPauseOfTheAccountOrOne) {
+TEST_P(SqlitePausedTest, UnpauseClearsEveryPauseOfTheAccountOrOne) {
   threshold_ = {1, hours(0)};
   EXPECT_TRUE(Fail("acct-1", kName, 0));
   EXPECT_TRUE(Fail("acct-1", kOther, 0));
@@ -116,7 +116,7 @@ TEST_F(SqlitePausedTest, UnpauseClearsEveryPauseOfTheAccountOrOne) {
   EXPECT_FALSE(State("acct-1", kName).unpaused_at.has_value());
 }
 
-TEST_F(SqlitePausedTest, OperatorPauseAndListSurviveReopen) {
+TEST_P(SqlitePausedTest, OperatorPauseAndListSurviveReopen) {
   auto paused = store_->PauseIdentifier("acct-2", kOther, t0_);
   ASSERT_TRUE(paused.ok());
   EXPECT_TRUE(*paused);
@@ -139,6 +139,8 @@ TEST_F(SqlitePausedTest, OperatorPauseAndListSurviveReopen) {
   ASSERT_TRUE(limited.ok());
   EXPECT_EQ(limited->size(), 1u);
 }
+
+SIGNET_STORE_BACKENDS(SqlitePausedTest);
 
 }  // namespace
 }  // namespace signet::storage

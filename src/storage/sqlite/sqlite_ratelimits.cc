@@ -109,3 +109,25 @@ Status SqliteStore::RecordIssuedNameSet(const acme::CertificateRecord& cert,
 }
 
 }  // namespace signet::storage
+
+namespace signet::storage {
+
+Result<bool> SqliteStore::RedeemNonce(const std::string& id, acme::TimePoint expires_at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+      "INSERT INTO redeemed_nonces (id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING"));
+  s.Bind(1, id).Bind(2, ToUnix(expires_at));
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "redeem nonce"));
+  return db_->Changes() == 1;
+}
+
+Result<int64_t> SqliteStore::PruneRedeemedNonces(acme::TimePoint now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
+                          db_->Prepare("DELETE FROM redeemed_nonces WHERE expires_at < ?"));
+  s.Bind(1, ToUnix(now));
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "prune redeemed nonces"));
+  return int64_t(db_->Changes());
+}
+
+}  // namespace signet::storage

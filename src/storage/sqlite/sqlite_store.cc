@@ -33,10 +33,10 @@ Status SqliteStore::Migrate() {
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt v, db_->Prepare("PRAGMA user_version"));
   if (v.Step() != SQLITE_ROW) return db_->LastError("read schema version");
   size_t version = size_t(v.Int(0));
-  for (size_t i = version; i < kMigrations.size(); ++i) {
+  for (size_t i = version; i < kSqliteMigrations.size(); ++i) {
     sqlite::Transaction tx(*db_);
     if (!tx.begun()) return db_->LastError("begin migration");
-    SIGNET_RETURN_IF_ERROR(db_->Exec(kMigrations[i]));
+    SIGNET_RETURN_IF_ERROR(db_->Exec(kSqliteMigrations[i]));
     SIGNET_RETURN_IF_ERROR(db_->Exec("PRAGMA user_version=" + std::to_string(i + 1)));
     SIGNET_RETURN_IF_ERROR(tx.Commit());
   }

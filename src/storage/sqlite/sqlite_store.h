@@ -110,6 +110,9 @@ class SqliteStore : public Store {
   Result<bool> HasCertificateForNames(const std::string& account_id,
                                       const std::string& identifier_set,
                                       acme::TimePoint now) override;
+  // Shared replay nonces.
+  Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) override;
+  Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)

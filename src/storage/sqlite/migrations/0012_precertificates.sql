@@ -1,4 +1,4 @@
--- Version 11: Certificate Transparency (RFC 6962 3.1). With CT logs
+-- Version 12: Certificate Transparency (RFC 6962 3.1). With CT logs
 -- configured, a serial's first signature is a precertificate (poisoned,
 -- submitted to the logs for SCTs); it is kept here, on the serial's row,
 -- once signed. The final certificate, with the same serial and the SCTs
