@@ -316,9 +316,9 @@ TEST_P(SqliteStoreTest, SerialsAreRecordedOnceAndSurviveReopen) {
   EXPECT_FALSE(store_->GetSerial("7f02")->has_value());
 }
 
-// CT (migration 0011): a serial's precertificate is kept on its row and
+// CT (migration 0012): a serial's precertificate is kept on its row and
 // survives a reopen; a serial never recorded has none to keep.
-TEST_F(SqliteStoreTest, PrecertificatesAreKeptOnTheirSerial) {
+TEST_P(SqliteStoreTest, PrecertificatesAreKeptOnTheirSerial) {
   MakeAccount("acct1");
   MakeOrder("acct1");
   ASSERT_TRUE(store_->AddSerial({"7f03", "order1", "acct1", "tbs", FromUnix(1700000000)}).ok());
