@@ -18,6 +18,19 @@ namespace {
 constexpr const char* kEventLogger = "signetd.event";
 constexpr char kTailMark = '\x1f';
 
+// The names --log-level takes ("warn", not spdlog's "warning").
+std::string LevelName(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace: return "trace";
+    case spdlog::level::debug: return "debug";
+    case spdlog::level::info: return "info";
+    case spdlog::level::warn: return "warn";
+    case spdlog::level::err: return "error";
+    case spdlog::level::critical: return "critical";
+    default: return "off";
+  }
+}
+
 // Renders every line as time, level, msg (and the event's fields).
 class StructuredFormatter : public spdlog::formatter {
  public:
@@ -33,9 +46,8 @@ class StructuredFormatter : public spdlog::formatter {
         tail = payload.substr(mark + 1);
       }
     }
-    auto level = spdlog::level::to_string_view(m.level);
     std::string line = RenderLine(format_, {Str("time", Rfc3339Millis(m.time)),
-                                            Str("level", std::string(level.data(), level.size())),
+                                            Str("level", LevelName(m.level)),
                                             Str("msg", std::string(msg))});
     if (format_ == LogFormat::kJson) line.pop_back();  // the closing brace, after the tail
     line.append(tail);

@@ -67,10 +67,12 @@ TEST_F(LoggingTest, LogfmtAndLevelChange) {
   ASSERT_TRUE(SetLogLevel("debug").ok());
   EXPECT_TRUE(Enabled(spdlog::level::debug));
   spdlog::debug("now kept");
+  spdlog::warn("warned");
   LogEvent(spdlog::level::info, "validation", {Str("identifier", "a b.example")});
   std::string out = Read(file);
   EXPECT_EQ(out.find("dropped"), std::string::npos) << out;
   EXPECT_NE(out.find(R"(level=debug msg="now kept")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"(level=warn msg=warned)"), std::string::npos) << out;
   EXPECT_NE(out.find(R"(level=info msg=validation identifier="a b.example")"), std::string::npos)
       << out;
 }

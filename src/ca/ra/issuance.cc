@@ -215,7 +215,11 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   // On failure the order stays processing: a restart signs again under a
   // new serial; this one stays in the serials table.
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
-  if (events_.issued) events_.issued();
+  OrderEvent event{order.account_id, order.id, order.profile, record.serial, &order.identifiers};
+  Emit([&](const Events& e) {
+    if (e.issued) e.issued();
+    if (e.order_done) e.order_done(event);
+  });
   SpendIssuanceLimits(order, renewal.ok() && *renewal);
   return order;
 }

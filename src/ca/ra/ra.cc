@@ -32,6 +32,11 @@ bool IsFinalAuthzFailure(ObjStatus s) {
 
 }  // namespace
 
+void RegistrationAuthority::SetBlocklist(std::vector<std::string> blocklist) {
+  std::lock_guard lock(policy_mu_);
+  policy_.blocklist = std::move(blocklist);
+}
+
 RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer& signer,
                                              va::ValidationAuthority& va, RaConfig config)
     : store_(store), signer_(signer), va_(va), config_(config),
@@ -155,8 +160,13 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
   std::vector<Error> refusals;
+  IdentifierPolicy policy;
+  {
+    std::lock_guard lock(policy_mu_);
+    policy = policy_;
+  }
   for (const auto& id : ids) {
-    Status s = CheckIdentifier(id, policy_);
+    Status s = CheckIdentifier(id, policy);
     if (s.ok()) s = CheckProfileAllows(*profile, config_.profiles, id);
     if (!s.ok()) refusals.push_back(s.error());
   }
@@ -172,7 +182,9 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   if (Status paused = PauseTracker(store_, config_.pausing)
                           .CheckNotPaused(account.id, ids, options.unpause_url);
       !paused.ok()) {
-    if (events_.refused) events_.refused("paused");
+    Emit([](const Events& e) {
+      if (e.refused) e.refused("paused");
+    });
     return paused.error();
   }
 
@@ -253,6 +265,11 @@ Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
   SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(failed, order.status));
   if (moved) {
     order = std::move(failed);
+    OrderEvent event{order.account_id, order.id, order.profile, "", &order.identifiers,
+                     &*order.error};
+    Emit([&](const Events& e) {
+      if (e.order_done) e.order_done(event);
+    });
     return OkStatus();
   }
   SIGNET_ASSIGN_OR_RETURN(order, Require(store_.GetOrder(order.id), "order"));
@@ -260,7 +277,9 @@ Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
 }
 
 Error RegistrationAuthority::Busy(const std::string& what) const {
-  if (events_.refused) events_.refused("validation_queue");
+  Emit([](const Events& e) {
+    if (e.refused) e.refused("validation_queue");
+  });
   Error e(ErrorCode::kRateLimited,
           "the CA has too much " + what + " work queued; retry in " +
               std::to_string(config_.busy_retry_after.count()) + " seconds");
