@@ -59,9 +59,10 @@ class Server {
   // Stops accepting, closes connections and joins the threads.
   void Stop();
   // Graceful stop: stops accepting at once; requests already read are
-  // handled and answered with "Connection: close", idle kept-alive
-  // connections are closed; then Stop() once none is in flight or at
-  // `deadline`. Returns true when every request in flight was answered.
+  // handled and answered with "Connection: close"; then Stop() once none is
+  // in flight, or at `deadline`. Idle kept-alive connections get nothing
+  // more and close when the Server is destroyed. Returns true when every
+  // request in flight was answered.
   bool Shutdown(std::chrono::steady_clock::time_point deadline);
   // Whether the I/O threads run a posted task within `timeout` (the
   // systemd watchdog's liveness check); false once stopped.
