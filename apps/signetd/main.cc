@@ -50,7 +50,6 @@ int Serve(const signet::app::CaConfig& config, const ConfigReader& read_config) 
   auto notifier = signet::app::SystemdNotifier::FromEnvironment();
   auto server = signet::app::CaServer::Start(config);
   if (!server.ok()) {
-    spdlog::error("signetd: {}", server.error().detail);
     std::cerr << "signetd: " << server.error().detail << "\n";
     return 1;
   }

@@ -45,6 +45,18 @@ TEST_F(OperatorEventsTest, ResponsesNameTheAccountAndTheProblem) {
   for (const auto& [k, v] : missing.raw.headers) EXPECT_NE(k, "problem");
 }
 
+// SIGHUP's blocklist: new orders see the replaced list at once.
+TEST_F(OperatorEventsTest, TheBlocklistIsReplacedWhileServing) {
+  Register();
+  EXPECT_EQ(NewOrder({"a.blocked.example.test"}).status, 201);
+  ca_->ra->SetBlocklist({"blocked.example.test"});
+  Reply refused = NewOrder({"b.blocked.example.test"});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.Type(), "rejectedIdentifier") << refused.body;
+  ca_->ra->SetBlocklist({});
+  EXPECT_EQ(NewOrder({"c.blocked.example.test"}).status, 201);
+}
+
 TEST_F(OperatorEventsTest, NewAccountNamesTheAccountItCreated) {
   auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
   ASSERT_TRUE(key.ok());

@@ -64,8 +64,8 @@ def hup(line):
 first = get()
 sock = conn.sock
 assert not logged(first), "an info line at level warn"
-open(conf, "w").write('log_level = "info"\n')
-hup("SIGHUP: rate limits reloaded, blocklist (0 names) and log level (info) applied")
+open(conf, "w").write('log_level = "info"\nblocklist = ["blocked.example.test"]\n')
+hup("SIGHUP: rate limits reloaded, blocklist (1 names) and log level (info) applied")
 second = get()
 assert conn.sock is sock, "the connection was closed by the reload"
 assert logged(second), "level info after SIGHUP, but the request is not logged"

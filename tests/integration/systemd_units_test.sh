@@ -5,7 +5,7 @@
 # under test (verify checks that it exists and is executable).
 # Usage: systemd_units_test.sh SIGNETD_BINARY
 set -euo pipefail
-SIGNETD=$1
+SIGNETD=$(realpath "$1")
 UNITS="$(cd "$(dirname "$0")/../.." && pwd)/dist/systemd"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 0; }
