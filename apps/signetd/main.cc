@@ -25,6 +25,9 @@ using ConfigReader = std::function<signet::Result<signet::app::CaConfig>()>;
 // SIGHUP: the configuration read again (file, then flags), then applied
 // all or nothing: rate limits, blocklist, log level; the log file reopened.
 void Reload(signet::app::CaServer& server, const ConfigReader& read_config) {
+  // First, whatever the configuration says: logrotate's SIGHUP.
+  if (signet::Status reopened = signet::logging::ReopenLogFile(); !reopened.ok())
+    spdlog::error("signetd: SIGHUP: {} (logging to the old file)", reopened.error().detail);
   auto next = read_config();
   signet::Status s = next.ok() ? signet::Status(signet::OkStatus()) : signet::Status(next.error());
   if (s.ok()) {
@@ -39,8 +42,6 @@ void Reload(signet::app::CaServer& server, const ConfigReader& read_config) {
     return;
   }
   (void)signet::logging::SetLogLevel(next->log_level);
-  if (signet::Status reopened = signet::logging::ReopenLogFile(); !reopened.ok())
-    spdlog::error("signetd: SIGHUP: {} (logging to the old file)", reopened.error().detail);
   spdlog::warn("signetd: SIGHUP: rate limits reloaded, blocklist ({} names) and log level ({}) "
                "applied",
                next->blocklist.size(), next->log_level);

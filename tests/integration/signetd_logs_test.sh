@@ -8,7 +8,8 @@
 # account; the validation and the issuance are logged with the name and the
 # serial; and no secret appears: not the account key's private parts, not
 # the EAB HMAC key, not a JWS payload. Then logfmt (--log-format logfmt
-# --log-file) and a bad --log-format refused at start.
+# --log-file, reopened on SIGHUP after a move) and a bad --log-format
+# refused at start.
 # Usage: signetd_logs_test.sh SIGNETD
 source "$(dirname "$0")/lib.sh"
 SIGNETD=$1
@@ -116,7 +117,8 @@ CA2=$((CA_PORT + 1))
 "$SIGNETD" serve --data-dir "$T/ca2" --listen "127.0.0.1:$CA2" --dns-resolver "127.0.0.1:$DNS_PORT" \
   --allow-loopback-validation --log-format logfmt --log-file "$T/logfmt.log" \
   >"$T/signetd2.log" 2>&1 &
-PIDS+=($!)
+CA2_PID=$!
+PIDS+=($CA2_PID)
 wait_for_port 127.0.0.1 "$CA2"
 curl -sS -o /dev/null --cacert "$T/ca2/root.pem" "https://127.0.0.1:$CA2/directory" || fail "ca2 directory"
 sleep 0.3
@@ -124,6 +126,16 @@ grep -E '^time=[0-9T:.-]+Z level=info msg="acme request" request_id=[0-9a-f]{16}
   "$T/logfmt.log" >/dev/null || { cat "$T/logfmt.log"; fail "no logfmt request line"; }
 [ ! -s "$T/signetd2.log" ] || { cat "$T/signetd2.log"; fail "--log-file: something went to stderr"; }
 echo "ok: --log-format logfmt --log-file"
+# logrotate: the file moved away, SIGHUP, the next lines in a new file.
+mv "$T/logfmt.log" "$T/logfmt.log.1"
+kill -HUP "$CA2_PID"
+for _ in $(seq 50); do [ -s "$T/logfmt.log" ] && break; sleep 0.1; done
+curl -sS -o /dev/null --cacert "$T/ca2/root.pem" "https://127.0.0.1:$CA2/directory" || fail "ca2 directory"
+sleep 0.3
+grep -q 'msg="acme request".*path=/directory' "$T/logfmt.log" \
+  || fail "no request line in the reopened file: $(cat "$T/logfmt.log" 2>&1)"
+[ "$(grep -c 'msg="acme request"' "$T/logfmt.log.1")" = 1 ] || fail "the old file grew after SIGHUP"
+echo "ok: SIGHUP reopens --log-file"
 
 rc=0
 "$SIGNETD" serve --data-dir "$T/ca3" --log-format xml >"$T/bad.out" 2>&1 || rc=$?
