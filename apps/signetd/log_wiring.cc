@@ -65,7 +65,7 @@ Ra::Events LogEvents() {
                 Str("outcome", e.error ? "invalid" : "valid")};
     if (e.error) {
       f.push_back(Str("problem", ca::ProblemType(e.error->code)));
-      f.push_back(Str("detail", e.detail));
+      f.push_back(Str("detail", logging::MaskKeyAuthorizations(e.detail)));
     }
     logging::LogEvent(spdlog::level::info, "validation", f);
   };
@@ -74,7 +74,7 @@ Ra::Events LogEvents() {
                 Str("identifiers", Names(e.identifiers)), Str("profile", e.profile)};
     if (e.error) {
       f.push_back(Str("problem", ca::ProblemType(e.error->code)));
-      f.push_back(Str("detail", e.error->detail));
+      f.push_back(Str("detail", logging::MaskKeyAuthorizations(e.error->detail)));
       logging::LogEvent(spdlog::level::info, "order invalid", f);
       return;
     }

@@ -1,6 +1,7 @@
 #include "logging/log_line.h"
 
 #include <cstdio>
+#include <regex>
 
 namespace signet::logging {
 namespace {
@@ -110,6 +111,11 @@ std::string RenderLine(LogFormat format, const LogFields& fields) {
   std::string tail = RenderTail(format, fields);
   if (format == LogFormat::kJson) return tail.empty() ? "{}" : "{" + tail.substr(1) + "}";
   return tail.empty() ? tail : tail.substr(1);
+}
+
+std::string MaskKeyAuthorizations(const std::string& text) {
+  static const std::regex kKeyAuthorization("[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{43}");
+  return std::regex_replace(text, kKeyAuthorization, "[key authorization]");
 }
 
 }  // namespace signet::logging

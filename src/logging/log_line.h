@@ -44,4 +44,10 @@ std::string RenderLine(LogFormat format, const LogFields& fields);
 // (", ..." in JSON without braces, " ..." in logfmt); "" for none.
 std::string RenderTail(LogFormat format, const LogFields& fields);
 
+// `text` with every key authorization in it (RFC 8555 8.1: a token, ".",
+// the base64url SHA-256 thumbprint of the account key) replaced by
+// "[key authorization]": an order's error may copy its challenge's, whose
+// detail quotes the expected one.
+std::string MaskKeyAuthorizations(const std::string& text);
+
 }  // namespace signet::logging

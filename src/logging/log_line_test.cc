@@ -61,5 +61,19 @@ TEST(LogLineTest, ParseLogFormat) {
   EXPECT_FALSE(ParseLogFormat("text", &f));
 }
 
+TEST(LogLineTest, KeyAuthorizationsMasked) {
+  std::string token = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
+  std::string thumbprint = "9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
+  std::string detail = "The key authorization file from the server did not match this "
+                       "challenge. Expected \"" + token + "." + thumbprint + "\" (got \"wrong\")";
+  std::string masked = MaskKeyAuthorizations(detail);
+  EXPECT_EQ(masked.find(thumbprint), std::string::npos) << masked;
+  EXPECT_EQ(masked.find(token), std::string::npos) << masked;
+  EXPECT_NE(masked.find("Expected \"[key authorization]\" (got \"wrong\")"), std::string::npos)
+      << masked;
+  EXPECT_EQ(MaskKeyAuthorizations("No TXT record found at _acme-challenge.example.com"),
+            "No TXT record found at _acme-challenge.example.com");
+}
+
 }  // namespace
 }  // namespace signet::logging

@@ -6,8 +6,10 @@
 # latency_ms and client; the malformed request's line has its problem type
 # and the request id curl got in X-Request-Id; certbot's requests name its
 # account; the validation and the issuance are logged with the name and the
-# serial; and no secret appears: not the account key's private parts, not
-# the EAB HMAC key, not a JWS payload. Then logfmt (--log-format logfmt
+# serial; a failed validation is logged with the problem and the detail,
+# the key authorization the client is told masked; and no secret
+# appears: not the account key's private parts, not the EAB HMAC key, not a
+# JWS payload, not a key authorization. Then logfmt (--log-format logfmt
 # --log-file, reopened on SIGHUP after a move) and a bad --log-format
 # refused at start.
 # Usage: signetd_logs_test.sh SIGNETD
@@ -32,6 +34,31 @@ SERIAL=$(openssl x509 -in "$CERT" -noout -serial | cut -d= -f2)
 ACCOUNT_KEY=$(find "$T/cb/accounts" -name private_key.json | head -1)
 REGR=$(find "$T/cb/accounts" -name regr.json | head -1)
 [ -f "$ACCOUNT_KEY" ] && [ -f "$REGR" ] || fail "no certbot account files"
+
+# A failed validation: every challenge file answers "wrong", so the problem
+# the client gets quotes the expected key authorization; the log must not.
+python3 - "$HTTP01_PORT" <<'PY' >"$T/wrong.log" 2>&1 &
+import http.server, sys
+class Wrong(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"wrong")
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Wrong).serve_forever()
+PY
+WRONG=$!
+PIDS+=($WRONG)
+wait_for_port 127.0.0.1 "$HTTP01_PORT"
+mkdir -p "$T/www"
+if certbot certonly --webroot -w "$T/www" --non-interactive --agree-tos -m logs@example.com \
+    --server "$DIRECTORY" --config-dir "$T/cb" --work-dir "$T/cb-work" --logs-dir "$T/cb-logs" \
+    -d wrong.example.test >"$T/certbot-wrong.log" 2>&1; then
+  fail "certbot got a certificate from a wrong key authorization"
+fi
+kill "$WRONG"
+KEYAUTH_RE='[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{43}'
+grep -qE "Expected .*$KEYAUTH_RE" "$T/certbot-wrong.log" \
+  || fail "the client was not told the expected key authorization: $(grep -i detail "$T/certbot-wrong.log")"
 
 # A malformed request carrying a recognisable "payload".
 PAYLOAD_SECRET=c2VjcmV0LXBheWxvYWQtZG8tbm90LWxvZw
@@ -86,12 +113,20 @@ assert bad["problem"] == problem, (bad, problem)
 assert "account" not in bad, bad
 account = json.load(open(regr))["uri"].rsplit("/", 1)[1]
 orders = [r for r in requests if r["path"] == "/acme/new-order" and r["status"] == 201]
-assert len(orders) == 1 and orders[0].get("account") == account, (orders, account)
+assert len(orders) == 2 and all(o.get("account") == account for o in orders), (orders, account)
 new_acct = [r for r in requests if r["path"] == "/acme/new-acct" and r["status"] == 201]
 assert len(new_acct) == 1 and new_acct[0].get("account") == account, new_acct
 val = [l for l in lines if l["msg"] == "validation"]
-assert len(val) == 1, val
-v = val[0]
+assert len(val) == 2, val
+wrong = [l for l in val if l["identifier"] == "wrong.example.test"]
+assert len(wrong) == 1 and wrong[0]["outcome"] == "invalid", val
+assert wrong[0]["problem"] == "urn:ietf:params:acme:error:incorrectResponse", wrong
+assert "[key authorization]" in wrong[0]["detail"], wrong
+for failed in [l for l in lines if l["msg"] == "order invalid"]:  # when certbot asked
+    assert "[key authorization]" in failed["detail"], failed
+key_auth = re.search(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{43}", text)
+assert not key_auth, f"a key authorization in the log: {key_auth.group(0)}"
+v = [l for l in val if l["identifier"] == "logs.example.test"][0]
 assert (v["identifier"], v["challenge_type"], v["outcome"], v["account"]) == \
     ("logs.example.test", "http-01", "valid", account), v
 issued = [l for l in lines if l["msg"] == "certificate issued"]
