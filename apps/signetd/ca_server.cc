@@ -47,9 +47,11 @@ class CaServerImpl : public CaServer {
     if (rate_limiter_) {
       SIGNET_ASSIGN_OR_RETURN(limits, RateLimitsFrom(config));
     }
+    SIGNET_ASSIGN_OR_RETURN(ca::ProfileSet profiles, ProfilesFrom(config));
     // Everything read and checked: now apply.
     if (limits) rate_limiter_->Reload(std::move(*limits));
     ra_->SetBlocklist(config.blocklist);
+    ra_->SetProfiles(std::move(profiles));
     config_.rate_limits = config.rate_limits;
     config_.blocklist = config.blocklist;
     return OkStatus();

@@ -19,8 +19,8 @@ class CaServer {
   // Reads the rate-limit file again (SIGHUP); on an error the limits in
   // force stay. Without rate limits at start, there is nothing to reload.
   virtual Status ReloadRateLimits() = 0;
-  // SIGHUP: the rate limits (from config.rate_limits) and the blocklist of
-  // `config` (the configuration read again). All or nothing: on an error
+  // SIGHUP: the rate limits (from config.rate_limits), the blocklist and
+  // the certificate profiles of `config` (the configuration read again). All or nothing: on an error
   // the settings in force stay and the error says why.
   virtual Status Reload(const CaConfig& config) = 0;
   // SIGTERM: stops accepting, lets requests in flight be answered and

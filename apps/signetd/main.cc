@@ -23,7 +23,8 @@ namespace {
 using ConfigReader = std::function<signet::Result<signet::app::CaConfig>()>;
 
 // SIGHUP: the configuration read again (file, then flags), then applied
-// all or nothing: rate limits, blocklist, log level; the log file reopened.
+// all or nothing: rate limits, blocklist, profiles, log level; the log file
+// reopened.
 void Reload(signet::app::CaServer& server, const ConfigReader& read_config) {
   // First, whatever the configuration says: logrotate's SIGHUP.
   if (signet::Status reopened = signet::logging::ReopenLogFile(); !reopened.ok())
@@ -36,14 +37,14 @@ void Reload(signet::app::CaServer& server, const ConfigReader& read_config) {
   }
   if (s.ok()) s = server.Reload(*next);
   if (!s.ok()) {
-    spdlog::error("signetd: SIGHUP: rate limits not reloaded, nor blocklist and log level; the "
-                  "previous settings stay: {}",
+    spdlog::error("signetd: SIGHUP: rate limits not reloaded, nor blocklist, profiles and log "
+                  "level; the previous settings stay: {}",
                   s.error().detail);
     return;
   }
   (void)signet::logging::SetLogLevel(next->log_level);
-  spdlog::warn("signetd: SIGHUP: rate limits reloaded, blocklist ({} names) and log level ({}) "
-               "applied",
+  spdlog::warn("signetd: SIGHUP: rate limits reloaded, blocklist ({} names), profiles and log "
+               "level ({}) applied",
                next->blocklist.size(), next->log_level);
 }
 

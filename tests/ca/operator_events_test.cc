@@ -57,6 +57,44 @@ TEST_F(OperatorEventsTest, TheBlocklistIsReplacedWhileServing) {
   EXPECT_EQ(NewOrder({"c.blocked.example.test"}).status, 201);
 }
 
+// SIGHUP's profiles: the directory and new orders see the replaced set at
+// once; an order placed under a profile since removed fails at finalize.
+TEST_F(OperatorEventsTest, TheProfilesAreReplacedWhileServing) {
+  Register();
+  json::object before{{"profile", "shortlived"},
+                      {"identifiers", json::array{json::object{{"type", "dns"},
+                                                               {"value", "p.example.test"}}}}};
+  Reply placed = PostJson(kBase + "/acme/new-order", before);
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto only_classic = ca::ProfileSet::Create({ca::DefaultProfiles()[0]}, "classic");
+  ASSERT_TRUE(only_classic.ok());
+  ca_->ra->SetProfiles(*only_classic);
+
+  http::Request get;
+  get.method = "GET";
+  get.target = "/directory";
+  Reply dir = Send(get);
+  const json::object& offered = dir.json.at("meta").at("profiles").as_object();
+  EXPECT_EQ(offered.size(), 1u) << dir.body;
+  EXPECT_TRUE(offered.contains("classic")) << dir.body;
+  Reply refused = PostJson(kBase + "/acme/new-order", before);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.Type(), "invalidProfile") << refused.body;
+
+  Authorize(placed.json);
+  auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(key.ok());
+  Reply done = PostJson(Str(placed.json, "finalize"),
+                        json::object{{"csr", Base64UrlEncode(MakeCsr(*key, {"p.example.test"}))}});
+  Reply order = done;
+  for (int i = 0; i < 100 && Str(order.json, "status") == "processing"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    order = PostAsGet(Str(placed.json, "finalize").replace(
+        Str(placed.json, "finalize").find("/acme/finalize/"), 15, "/acme/order/"));
+  }
+  EXPECT_NE(Str(order.json, "status"), "valid") << order.body;
+}
+
 TEST_F(OperatorEventsTest, NewAccountNamesTheAccountItCreated) {
   auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
   ASSERT_TRUE(key.ok());

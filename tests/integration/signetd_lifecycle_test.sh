@@ -3,8 +3,8 @@
 # - sd_notify: with NOTIFY_SOCKET (a python3 datagram listener) and
 #   WATCHDOG_USEC, signetd sends READY=1 once it serves and WATCHDOG=1 pings.
 # - SIGHUP: --config's log_level "warn" -> "info" takes effect (a request is
-#   logged that was not before) on the same kept-alive TLS connection, which
-#   stays open; RELOADING=1 then READY=1 are sent; a bad file ("loud") keeps
+#   logged that was not before) and a new [profiles.extra] appears in the
+#   directory, on the same kept-alive TLS connection, which stays open; RELOADING=1 then READY=1 are sent; a bad file ("loud") keeps
 #   the level in force and logs why.
 # - SIGTERM while an HTTP-01 validation runs and another waits for the one
 #   validation worker (the challenge server answers after 3 s): STOPPING=1,
@@ -44,10 +44,12 @@ python3 - "$CA_PORT" "$DATA/root.pem" "$SIGNETD_PID" "$T/signetd.toml" "$T/signe
 import http.client, json, os, signal, ssl, sys, time
 port, ca, pid, conf, log = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 conn = http.client.HTTPSConnection("127.0.0.1", port, context=ssl.create_default_context(cafile=ca))
+profiles = {}
 def get():
     conn.request("GET", "/directory")
     r = conn.getresponse()
-    r.read()
+    profiles.clear()
+    profiles.update(json.loads(r.read())["meta"]["profiles"])
     assert r.status == 200 and r.getheader("Connection", "").lower() != "close", r.getheaders()
     return r.getheader("X-Request-Id")
 def logged(request_id):
@@ -64,18 +66,24 @@ def hup(line):
 first = get()
 sock = conn.sock
 assert not logged(first), "an info line at level warn"
-open(conf, "w").write('log_level = "info"\nblocklist = ["blocked.example.test"]\n')
-hup("SIGHUP: rate limits reloaded, blocklist (1 names) and log level (info) applied")
+assert "extra" not in profiles, profiles
+open(conf, "w").write('log_level = "info"\nblocklist = ["blocked.example.test"]\n'
+                      '[profiles.extra]\ndescription = "added by SIGHUP"\n')
+hup("SIGHUP: rate limits reloaded, blocklist (1 names), profiles and log level (info) applied")
 second = get()
+assert profiles.get("extra") == "added by SIGHUP", profiles
 assert conn.sock is sock, "the connection was closed by the reload"
 assert logged(second), "level info after SIGHUP, but the request is not logged"
 open(conf, "w").write('log_level = "loud"\n')
-hup("SIGHUP: rate limits not reloaded, nor blocklist and log level; the previous settings stay")
+hup("SIGHUP: rate limits not reloaded, nor blocklist, profiles and log level; the previous "
+    "settings stay")
 assert 'unknown log level \\"loud\\"' in open(log).read(), "the reason is not logged"
 third = get()
 assert conn.sock is sock, "the connection was closed by the failed reload"
 assert logged(third), "a bad reload changed the level"
-print("ok: SIGHUP: level warn -> info on one kept-alive connection; a bad level kept info")
+assert profiles.get("extra") == "added by SIGHUP", "a bad reload changed the profiles"
+print("ok: SIGHUP: level warn -> info and a new profile in the directory on one kept-alive "
+      "connection; a bad level kept both")
 PY
 grep -A1 '^RELOADING=1$' "$T/notify.txt" | grep -q '^READY=1$' || fail "no RELOADING=1 then READY=1"
 

@@ -166,7 +166,8 @@ void RegistrationAuthority::IssueProcessingOrder(const std::string& order_id) {
 }
 
 Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::Csr& csr) {
-  auto profile = config_.profiles.Find(order.profile);
+  std::shared_ptr<const ProfileSet> profiles = this->profiles();  // alive until signed
+  auto profile = profiles->Find(order.profile);
   if (!profile.ok()) {  // the operator removed the order's profile since
     SIGNET_RETURN_IF_ERROR(FailOrder(order, profile.error()));
     return order;

@@ -46,6 +46,7 @@ RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer
   // AuthorizationFor reuses within this window; AuthorizationUnder narrows
   // it to each order's profile.
   config_.authz_reuse_window = config_.profiles.LongestReuseWindow();
+  profiles_ = std::make_shared<const ProfileSet>(config_.profiles);
 }
 
 Status RegistrationAuthority::Recover() {
@@ -144,7 +145,8 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
                                                     std::optional<acme::TimePoint> not_after,
                                                     const OrderOptions& options) {
   if (ids.empty()) return Error(ErrorCode::kMalformed, "an order needs at least one identifier");
-  SIGNET_ASSIGN_OR_RETURN(const Profile* profile, config_.profiles.Find(options.profile));
+  std::shared_ptr<const ProfileSet> profiles = this->profiles();  // one set for this order
+  SIGNET_ASSIGN_OR_RETURN(const Profile* profile, profiles->Find(options.profile));
   size_t max_names = std::min(config_.max_names_per_order, profile->max_names);
   if (ids.size() > max_names)
     return Error(ErrorCode::kRejectedIdentifier,
@@ -167,7 +169,7 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   }
   for (const auto& id : ids) {
     Status s = CheckIdentifier(id, policy);
-    if (s.ok()) s = CheckProfileAllows(*profile, config_.profiles, id);
+    if (s.ok()) s = CheckProfileAllows(*profile, *profiles, id);
     if (!s.ok()) refusals.push_back(s.error());
   }
   if (refusals.size() == 1) return refusals[0];

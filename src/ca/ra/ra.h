@@ -188,7 +188,21 @@ class RegistrationAuthority {
   // revoked certificate, else DefaultRenewalWindow. kNotFound for a CertID of
   // another issuer or an unknown serial, kMalformed for a malformed one.
   Result<RenewalWindow> GetRenewalWindow(const std::string& cert_id);
-  const ProfileSet& profiles() const { return config_.profiles; }
+  // The certificate profiles in force: a snapshot that SetProfiles does not
+  // change under its holder.
+  std::shared_ptr<const ProfileSet> profiles() const {
+    std::lock_guard lock(policy_mu_);
+    return profiles_;
+  }
+  // Replaces the profiles (SIGHUP). Orders placed before keep their
+  // profile's name: they are issued under its new definition, or fail with
+  // why if it is gone. Authorization reuse stays capped by the longest
+  // reuse window of the profiles at start.
+  void SetProfiles(ProfileSet profiles) {
+    auto next = std::make_shared<const ProfileSet>(std::move(profiles));
+    std::lock_guard lock(policy_mu_);
+    profiles_ = std::move(next);
+  }
   // The URL validation knows an account by (dns-persist-01's accounturi).
   std::string AccountUrl(const std::string& account_id) const {
     return config_.account_url_prefix + account_id;
@@ -323,6 +337,7 @@ class RegistrationAuthority {
   RaConfig config_;
   mutable std::mutex policy_mu_;
   IdentifierPolicy policy_;  // GUARDED_BY(policy_mu_): SetBlocklist replaces it
+  std::shared_ptr<const ProfileSet> profiles_;  // GUARDED_BY(policy_mu_); config_.profiles unused
   std::function<void()> observer_;
   std::function<void(const std::string&)> before_sign_;
   std::function<void(const std::string&, int)> revocation_observer_;

@@ -107,7 +107,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Directory(const http::Request&, const Ur
   json::array caa;
   for (const auto& c : config_.caa_identities) caa.emplace_back(c);
   json::object profiles;  // draft-ietf-acme-profiles: name -> description
-  for (const Profile& p : ra_.profiles().all()) profiles[p.name] = p.description;
+  for (const Profile& p : ra_.profiles()->all()) profiles[p.name] = p.description;
   json::object meta{{"termsOfService", config_.terms_of_service},
                     {"website", config_.website},
                     {"caaIdentities", std::move(caa)},
