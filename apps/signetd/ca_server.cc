@@ -18,6 +18,7 @@
 #include "pki/certificate.h"
 #include "storage/open_store.h"
 #include "ct_options.h"
+#include "log_wiring.h"
 #include "mpic_wiring.h"
 #include "operator_wiring.h"
 #include "pause_options.h"
@@ -62,6 +63,31 @@ class CaServerImpl : public CaServer {
     if (limits) rate_limiter_->Reload(std::move(*limits));
     return OkStatus();
   }
+  Status Reload(const CaConfig& config) override {
+    std::optional<ca::ratelimit::Limits> limits;
+    if (rate_limiter_) {
+      SIGNET_ASSIGN_OR_RETURN(limits, RateLimitsFrom(config));
+    }
+    SIGNET_ASSIGN_OR_RETURN(ca::ProfileSet profiles, ProfilesFrom(config));
+    // Everything read and checked: now apply.
+    if (limits) rate_limiter_->Reload(std::move(*limits));
+    ra_->SetBlocklist(config.blocklist);
+    ra_->SetProfiles(std::move(profiles));
+    config_.rate_limits = config.rate_limits;
+    config_.blocklist = config.blocklist;
+    return OkStatus();
+  }
+  bool Shutdown(std::chrono::steady_clock::time_point deadline) override {
+    bool answered = server_->Shutdown(deadline);
+    bool drained = ra_->DrainValidations(deadline);
+    if (!answered) spdlog::warn("signetd: requests still in flight at the shutdown deadline");
+    if (!drained)
+      spdlog::warn("signetd: validations or issuances unfinished at the shutdown deadline; "
+                   "they stay processing and resume at the next start");
+    if (answered && drained) Stop();
+    return answered && drained;
+  }
+  bool Responsive() override { return server_->Responsive(std::chrono::seconds(5)); }
 
  private:
   // Declaration order is destruction order in reverse: the server stops
@@ -140,7 +166,6 @@ Status CaServerImpl::Init(const CaConfig& config) {
                                  : "issues without CT (no --ct-log-list)");
   ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *va_, ra_config);
   ra_->SetRevocationObserver([p = publisher_.get()](const std::string&, int) { p->Notify(); });
-  SIGNET_RETURN_IF_ERROR(ra_->Recover());
 
   SIGNET_ASSIGN_OR_RETURN(nonces_, MakeNonceService(store_spec, config.data_dir, *store_));
   ca::WfeConfig wfe_config;
@@ -167,11 +192,14 @@ Status CaServerImpl::Init(const CaConfig& config) {
     server_config.tls_key_pem = tls.second;
   }
   server_ = std::make_unique<http::Server>(
-      server_config, operator_->Instrument(
-                         [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); }));
-  SIGNET_RETURN_IF_ERROR(server_->Start());
+      server_config, AccessLog(operator_->Instrument(
+                         [wfe = wfe_.get()](const http::Request& r) { return wfe->Handle(r); })));
+  // The RA's subscribers before any request: Observe sets the metrics' one.
   operator_->Observe(*ra_, rate_limiter_.get(), *server_);
   operator_->ShowCrls(publisher_->crls());
+  ra_->AddEvents(LogEvents());
+  SIGNET_RETURN_IF_ERROR(ra_->Recover());  // after the subscribers: it may validate at once
+  SIGNET_RETURN_IF_ERROR(server_->Start());
   ReadinessChecks ready{store_.get(), resolver_.get(),
                         [this] { return hierarchy_->intermediate().cert != nullptr; }};
   SIGNET_RETURN_IF_ERROR(operator_->Start(config, std::move(ready)));

@@ -47,6 +47,10 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["validation_queue_capacity"].value<int64_t>())
     c.validation_queue_capacity = size_t(*v);
   str("log_level", c.log_level);
+  str("log_format", c.log_format);
+  str("log_file", c.log_file);
+  if (auto v = t["shutdown_timeout_seconds"].value<int64_t>())
+    c.shutdown_timeout_seconds = int(std::clamp<int64_t>(*v, -1, 86400));
   str("terms_of_service", c.terms_of_service);
   auto list = [&](const char* key, std::vector<std::string>& out) {
     if (const toml::array* a = t[key].as_array()) {

@@ -44,7 +44,11 @@ struct CaConfig {
   // Validations and background issuances waiting for a worker, at most;
   // past it challenge and finalize requests are rateLimited with Retry-After.
   size_t validation_queue_capacity = 10000;
-  std::string log_level = "info";
+  std::string log_level = "info";  // reloaded on SIGHUP (from --config)
+  std::string log_format = "json";  // or "logfmt" (log_wiring.h)
+  std::string log_file;             // "": standard error; reopened on SIGHUP
+  // SIGTERM: in-flight requests and validations get this long to finish.
+  int shutdown_timeout_seconds = 30;
   std::string terms_of_service = "https://signet.invalid/terms";
   // CAA issuer domain names that mean this CA (RFC 8659); also directory
   // meta.caaIdentities.

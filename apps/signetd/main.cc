@@ -1,5 +1,8 @@
 // signetd: the Signet certificate authority. Wiring only; see ca_server.cc.
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -9,15 +12,46 @@
 #include "ca_server.h"
 #include "config.h"
 #include "ct_options.h"
+#include "log_wiring.h"
 #include "pause_options.h"
 #include "publication_options.h"
 #include "remote_va_role.h"
 #include "signer_options.h"
+#include "systemd_notify.h"
 #include "wiring.h"
 
 namespace {
 
-int Serve(const signet::app::CaConfig& config) {
+using ConfigReader = std::function<signet::Result<signet::app::CaConfig>()>;
+
+// SIGHUP: the configuration read again (file, then flags), then applied
+// all or nothing: rate limits, blocklist, profiles, log level; the log file
+// reopened.
+void Reload(signet::app::CaServer& server, const ConfigReader& read_config) {
+  // First, whatever the configuration says: logrotate's SIGHUP.
+  if (signet::Status reopened = signet::logging::ReopenLogFile(); !reopened.ok())
+    spdlog::error("signetd: SIGHUP: {} (logging to the old file)", reopened.error().detail);
+  auto next = read_config();
+  signet::Status s = next.ok() ? signet::Status(signet::OkStatus()) : signet::Status(next.error());
+  if (s.ok()) {
+    auto level = signet::logging::ParseLevel(next->log_level);
+    if (!level.ok()) s = level.error();
+  }
+  if (s.ok()) s = server.Reload(*next);
+  if (!s.ok()) {
+    spdlog::error("signetd: SIGHUP: rate limits not reloaded, nor blocklist, profiles and log "
+                  "level; the previous settings stay: {}",
+                  s.error().detail);
+    return;
+  }
+  (void)signet::logging::SetLogLevel(next->log_level);
+  spdlog::warn("signetd: SIGHUP: rate limits reloaded, blocklist ({} names), profiles and log "
+               "level ({}) applied",
+               next->blocklist.size(), next->log_level);
+}
+
+int Serve(const signet::app::CaConfig& config, const ConfigReader& read_config) {
+  auto notifier = signet::app::SystemdNotifier::FromEnvironment();
   auto server = signet::app::CaServer::Start(config);
   if (!server.ok()) {
     std::cerr << "signetd: " << server.error().detail << "\n";
@@ -25,17 +59,27 @@ int Serve(const signet::app::CaConfig& config) {
   }
   spdlog::info("signetd serving ACME at https://{}/directory (data in {})", config.listen,
                config.data_dir);
-  int sig = signet::app::WaitForTerminationSignal([&] {
-    signet::Status s = (*server)->ReloadRateLimits();
-    if (s.ok()) {
-      spdlog::info("signetd: rate limits reloaded");
-    } else {
-      spdlog::error("signetd: rate limits not reloaded, the previous ones stay: {}",
-                    s.error().detail);
-    }
-  });
-  spdlog::info("signetd stopping (signal {})", sig);
-  (*server)->Stop();
+  notifier.Notify("READY=1\nSTATUS=serving ACME at https://" + config.listen + "/directory");
+  int sig = 0;
+  {
+    signet::app::SystemdWatchdog watchdog(notifier, [&] { return (*server)->Responsive(); });
+    sig = signet::app::WaitForTerminationSignal([&] {
+      notifier.Notify("RELOADING=1");
+      Reload(**server, read_config);
+      notifier.Notify("READY=1");
+    });
+    notifier.Notify("STOPPING=1");
+  }
+  spdlog::info("signetd stopping (signal {}): finishing requests and validations for up to {}s",
+               sig, config.shutdown_timeout_seconds);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(config.shutdown_timeout_seconds);
+  if (!(*server)->Shutdown(deadline)) {
+    spdlog::warn("signetd stopped at the shutdown deadline");
+    spdlog::default_logger()->flush();
+    std::_Exit(0);  // what is unfinished resumes at the next start; do not wait for it
+  }
+  spdlog::info("signetd stopped");
   return 0;
 }
 
@@ -47,7 +91,7 @@ int main(int argc, char** argv) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);  // serve: reload the rate limits
+  sigaddset(&set, SIGHUP);  // serve: reload rate limits, blocklist, log level
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -82,7 +126,13 @@ int main(int argc, char** argv) {
                     "open connections per listener at most");
     sub->add_option("--max-connections-per-address", config.max_connections_per_address,
                     "open connections from one client address at most (0: no limit)");
-    sub->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
+    sub->add_option("--log-level", config.log_level,
+                    "trace, debug, info, warn, error, critical, off (reloaded on SIGHUP)");
+    sub->add_option("--log-format", config.log_format, "json (default) or logfmt");
+    sub->add_option("--log-file", config.log_file,
+                    "append logs to this file, reopened on SIGHUP (default: standard error)");
+    sub->add_option("--shutdown-timeout", config.shutdown_timeout_seconds,
+                    "seconds SIGTERM waits for in-flight requests and validations (30)");
     sub->add_option("--caa-identity", config.caa_identities,
                     "CAA issuer domain name of this CA (repeatable)");
     sub->add_option("--dns-trust-anchor", config.dns_trust_anchor_files,
@@ -151,7 +201,36 @@ int main(int argc, char** argv) {
     std::cerr << "signetd: " << pausing.error().detail << "\n";
     return 2;
   }
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.shutdown_timeout_seconds < 0) {
+    std::cerr << "signetd: --shutdown-timeout must be 0 or more seconds\n";
+    return 2;
+  }
+  auto log_options = signet::app::LogOptionsFrom(config);
+  if (log_options.ok()) {
+    signet::Status configured = signet::logging::Configure(*log_options);
+    if (!configured.ok()) log_options = configured.error();
+  }
+  if (!log_options.ok()) {
+    std::cerr << "signetd: " << log_options.error().detail << "\n";
+    return 2;
+  }
   if (remote_va->parsed()) return signet::app::ServeRemoteVa(config);
-  return Serve(config);
+  // SIGHUP reads the configuration as the start did: the file, then the flags.
+  ConfigReader read_config = [&]() -> signet::Result<signet::app::CaConfig> {
+    signet::app::CaConfig fresh;
+    if (!config_file.empty())
+      SIGNET_RETURN_IF_ERROR(signet::app::LoadConfigFile(config_file, fresh));
+    signet::app::CaConfig started = config;
+    config = fresh;
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      config = started;
+      return signet::Error(signet::ErrorCode::kMalformed, e.what());
+    }
+    signet::app::CaConfig next = config;
+    config = started;
+    return next;
+  };
+  return Serve(config, read_config);
 }

@@ -49,8 +49,18 @@ void OperatorListener::Observe(ca::RegistrationAuthority& ra,
     metrics_.CountRateLimited(cause);
     activity_.AddRefusal({acme::Clock::now(), cause});
   };
-  events.validation_recorded = [this](const ca::ValidationEvent& e) { activity_.AddValidation(e); };
-  events.issuance_recorded = [this](const ca::IssuanceEvent& e) { activity_.AddIssuance(e); };
+  // The view keeps its own copies; the detail is the masked one the log has.
+  events.validation = [this](const ca::RegistrationAuthority::ValidationEvent& e) {
+    std::optional<Error> problem;
+    if (e.error) problem = Error(e.error->code, e.detail);
+    activity_.AddValidation({acme::Clock::now(), e.account_id, e.identifier, e.wildcard,
+                             e.challenge_type, std::move(problem)});
+  };
+  events.order_done = [this](const ca::RegistrationAuthority::OrderEvent& e) {
+    if (e.error || !e.identifiers) return;  // the view lists issuances only
+    activity_.AddIssuance({acme::Clock::now(), e.serial, e.account_id, e.profile, *e.identifiers,
+                           e.not_after});
+  };
   ra.SetEvents(std::move(events));
   if (limiter)
     limiter->SetRefusalObserver([this](ca::ratelimit::LimitName limit) {

@@ -11,6 +11,7 @@
 #include "ca/va/va.h"
 #include "dns/unbound_resolver.h"
 #include "http/server.h"
+#include "systemd_notify.h"
 #include "wiring.h"
 
 namespace signet::app {
@@ -36,8 +37,17 @@ Result<int> Run(const CaConfig& config) {
   http::Server server(server_config, va::remote::MakeRemoteVaHandler(local, rir));
   SIGNET_RETURN_IF_ERROR(server.Start());
   spdlog::info("signetd remote-va ({}) listening on https://{} (mutual TLS)", rir, config.listen);
-  WaitForTerminationSignal();
-  server.Stop();
+  auto notifier = SystemdNotifier::FromEnvironment();
+  notifier.Notify("READY=1");
+  {
+    SystemdWatchdog watchdog(notifier,
+                             [&server] { return server.Responsive(std::chrono::seconds(5)); });
+    WaitForTerminationSignal();
+    notifier.Notify("STOPPING=1");
+  }
+  // Validations being answered finish (each is bounded by its own timeout).
+  server.Shutdown(std::chrono::steady_clock::now() +
+                  std::chrono::seconds(config.shutdown_timeout_seconds));
   return 0;
 }
 

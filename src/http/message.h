@@ -30,6 +30,9 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Facts for the access log (e.g. "account", "problem"), never sent to the
+  // client: the server writes only status, headers and body.
+  std::vector<std::pair<std::string, std::string>> log_fields;
 
   void Set(std::string name, std::string value);  // replaces
   void Add(std::string name, std::string value);  // appends (e.g. several Link headers)

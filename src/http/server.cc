@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -89,6 +90,8 @@ struct Server::Impl {
   mutable std::mutex mu;
   size_t open = 0;                                  // GUARDED_BY(mu)
   std::map<asio::ip::address, size_t> per_address;  // GUARDED_BY(mu)
+  std::atomic<bool> draining{false};  // Shutdown(): answer what was read, then close
+  std::atomic<size_t> in_flight{0};   // requests read and not yet answered
   std::optional<asio::ssl::context> ssl;
   asio::io_context ioc;
   // Declared after ioc, so destroyed (stopped and joined) before it.
@@ -175,11 +178,17 @@ struct Server::Impl {
         co_return;
       }
       if (ec) co_return;
+      ++in_flight;
+      struct Answered {
+        std::atomic<size_t>& n;
+        ~Answered() { --n; }
+      } answered{in_flight};
       auto req = parser.release();
       unsigned version = req.version();
-      bool keep_alive = req.keep_alive();
+      bool keep_alive = req.keep_alive() && !draining;
       bool head = req.method() == bhttp::verb::head;
       Response r = co_await RunHandler(ToRequest(std::move(req), tls, peer));
+      keep_alive = keep_alive && !draining;
       auto res = ToBeast(std::move(r), version, keep_alive, head);
       lowest.expires_after(config.idle_timeout);
       auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
@@ -308,6 +317,37 @@ void Server::Stop() {
     s.handler_pool->join();
   }
 }
+
+bool Server::Shutdown(std::chrono::steady_clock::time_point deadline) {
+  Impl& s = *impl_;
+  if (s.stopped) return true;
+  s.draining = true;
+  asio::post(s.acceptor.get_executor(), [&s] {
+    beast::error_code ec;
+    s.acceptor.close(ec);
+  });
+  // A request whose last bytes arrive now is counted a moment later: two
+  // quiet polls in a row before calling it drained.
+  int quiet = 0;
+  while (quiet < 2 && SteadyClock::now() < deadline) {
+    quiet = s.in_flight == 0 ? quiet + 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  bool drained = s.in_flight == 0;
+  Stop();
+  return drained;
+}
+
+bool Server::Responsive(std::chrono::milliseconds timeout) {
+  Impl& s = *impl_;
+  if (s.stopped) return false;
+  auto ran = std::make_shared<std::promise<void>>();
+  std::future<void> done = ran->get_future();
+  asio::post(s.ioc, [ran] { ran->set_value(); });
+  return done.wait_for(timeout) == std::future_status::ready;
+}
+
+size_t Server::requests_in_flight() const { return impl_->in_flight; }
 
 size_t Server::open_connections() const {
   std::lock_guard lock(impl_->mu);

@@ -58,6 +58,17 @@ class Server {
   uint16_t port() const;
   // Stops accepting, closes connections and joins the threads.
   void Stop();
+  // Graceful stop: stops accepting at once; requests already read are
+  // handled and answered with "Connection: close"; then Stop() once none is
+  // in flight, or at `deadline`. Idle kept-alive connections get nothing
+  // more and close when the Server is destroyed. Returns true when every
+  // request in flight was answered.
+  bool Shutdown(std::chrono::steady_clock::time_point deadline);
+  // Whether the I/O threads run a posted task within `timeout` (the
+  // systemd watchdog's liveness check); false once stopped.
+  bool Responsive(std::chrono::milliseconds timeout);
+  // Requests read and not yet answered.
+  size_t requests_in_flight() const;
   // Connections open now (accepted and not yet closed).
   size_t open_connections() const;
 

@@ -330,3 +330,54 @@ TEST_F(ServerTest, BacksOffWhenOutOfDescriptorsAndRecovers) {
 
 }  // namespace
 }  // namespace signet::http
+
+namespace signet::http {
+namespace {
+
+// SIGTERM's graceful stop: a request being handled is answered (with
+// "Connection: close" although the client asked to keep it alive), nothing
+// new is accepted, and Shutdown returns once the answer is out; the idle
+// kept-alive connection is not answered and closes with the server. Stop()
+// alone drops the answer.
+TEST_F(ServerTest, ShutdownAnswersTheRequestInFlightThenStops) {
+  ServerConfig config;
+  config.handler_threads = 4;
+  auto server = Start(config, false);
+  ASSERT_TRUE(server);
+  uint16_t port = server->port();
+  int idle = Connect(port);
+  int busy = Connect(port);
+  ASSERT_GE(idle, 0);
+  ASSERT_GE(busy, 0);
+  std::string req = "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n";  // keep-alive by default
+  ASSERT_EQ(::send(busy, req.data(), req.size(), MSG_NOSIGNAL), ssize_t(req.size()));
+  std::string got;
+  std::thread reader([&] {
+    char buf[4096];
+    pollfd p{busy, POLLIN, 0};
+    while (::poll(&p, 1, 10000) > 0) {
+      ssize_t n = ::recv(busy, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      got.append(buf, size_t(n));
+    }
+  });
+  for (int i = 0; i < 100 && server->requests_in_flight() == 0; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(server->requests_in_flight(), 1u);
+  auto start = SteadyClock::now();
+  EXPECT_TRUE(server->Shutdown(start + 10s));
+  EXPECT_GT(SteadyClock::now() - start, 2s) << "returned before the slow answer";
+  reader.join();
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
+  EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("\r\n\r\nok /slow"), std::string::npos) << got;
+  int late = Connect(port);
+  EXPECT_TRUE(late < 0 || ClosedWithin(late, 1000ms)) << "a connection accepted after Shutdown";
+  if (late >= 0) ::close(late);
+  server.reset();  // the stopped server's sockets close with it
+  EXPECT_TRUE(ClosedWithin(idle, 1000ms));
+  ::close(idle);
+  ::close(busy);
+}
+
+}  // namespace
+}  // namespace signet::http

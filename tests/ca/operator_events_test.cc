@@ -1,98 +1,194 @@
-// Issue 15, the operator view's feed: the RA tells its events seam what each
-// validation and issuance it records concerns: the account, the identifier,
-// the challenge type and, for a failure, the problem the client sees; the
-// serial, names and profile of each certificate.
+// What the operator's access log and event log are given: the WFE names the
+// authenticated account and the problem type of an error on the response
+// (log_fields, never sent), and the RA reports validations, orders and
+// revocations with their identifiers and outcome to every subscriber.
 #include <atomic>
 #include <mutex>
 #include <thread>
 
 #include "acme_fixture.h"
+#include "base/base64url.h"
+#include "pki/certificate.h"
 
 namespace signet::testing {
 namespace {
+namespace json = boost::json;
 
-class OperatorEventsTest : public AcmeTest {
- protected:
-  void SetUp() override {
-    AcmeTest::SetUp();
-    ca::RegistrationAuthority::Events events;
-    events.validation_recorded = [this](const ca::ValidationEvent& e) {
-      std::lock_guard lock(mu_);
-      validations_.push_back(e);
-    };
-    events.issuance_recorded = [this](const ca::IssuanceEvent& e) {
-      std::lock_guard lock(mu_);
-      issuances_.push_back(e);
-    };
-    ca_->ra->SetEvents(events);
-  }
-  // Waits until `n` validations were reported (they are, just after the
-  // authorization is stored).
-  std::vector<ca::ValidationEvent> Validations(size_t n) {
-    for (int i = 0; i < 300; ++i) {
-      {
-        std::lock_guard lock(mu_);
-        if (validations_.size() >= n) return validations_;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    std::lock_guard lock(mu_);
-    return validations_;
-  }
-  std::string AccountId() const { return kid_.substr(kid_.rfind('/') + 1); }
-
-  std::mutex mu_;
-  std::vector<ca::ValidationEvent> validations_;  // GUARDED_BY(mu_)
-  std::vector<ca::IssuanceEvent> issuances_;      // GUARDED_BY(mu_)
-};
-
-TEST_F(OperatorEventsTest, FailedValidationCarriesItsProblem) {
-  Register();
-  Reply order = NewOrder({"unserved.example.test"});
-  ASSERT_EQ(order.status, 201) << order.body;
-  auto authzs = Authorize(order.json, /*serve=*/false);
-  ASSERT_EQ(Str(authzs[0], "status"), "invalid");
-  auto got = Validations(1);
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].account_id, AccountId());
-  EXPECT_EQ(got[0].identifier, (acme::Identifier{"dns", "unserved.example.test"}));
-  EXPECT_EQ(got[0].challenge_type, "http-01");
-  ASSERT_TRUE(got[0].problem.has_value());
-  // The problem the client reads on the challenge, the same type and detail.
-  const auto& chall = authzs[0].at("challenges").as_array();
-  std::string type, detail;
-  for (const auto& c : chall) {
-    if (c.as_object().contains("error")) {
-      type = Str(c.at("error").as_object(), "type");
-      detail = Str(c.at("error").as_object(), "detail");
-    }
-  }
-  EXPECT_EQ("urn:ietf:params:acme:error:" + std::string(ErrorCodeName(got[0].problem->code)), type);
-  EXPECT_EQ(got[0].problem->detail, detail);
-  EXPECT_FALSE(detail.empty());
-  std::lock_guard lock(mu_);
-  EXPECT_TRUE(issuances_.empty());
+std::string Field(const Reply& r, const std::string& key) {
+  for (const auto& [k, v] : r.raw.log_fields)
+    if (k == key) return v;
+  return "";
 }
 
-TEST_F(OperatorEventsTest, IssuanceCarriesSerialAndNames) {
+std::string AccountId(const std::string& kid) { return kid.substr(kid.rfind('/') + 1); }
+
+class OperatorEventsTest : public AcmeTest {};
+
+TEST_F(OperatorEventsTest, ResponsesNameTheAccountAndTheProblem) {
   Register();
-  crypto::Key cert_key = *crypto::Key::Generate(crypto::KeyType::kEcP256);
-  Reply done = IssueWithCsr({"a.example.test", "b.example.test"},
-                            MakeCsr(cert_key, {"a.example.test", "b.example.test"}));
+  ASSERT_FALSE(kid_.empty());
+  Reply order = NewOrder({"fields.example.test"});
+  EXPECT_EQ(Field(order, "account"), AccountId(kid_));
+  EXPECT_EQ(Field(order, "problem"), "");
+
+  Reply bad = NewOrder({"not a name"});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Field(bad, "problem"), "urn:ietf:params:acme:error:" + bad.Type());
+  EXPECT_EQ(Field(bad, "account"), AccountId(kid_));
+
+  http::Request get;
+  get.method = "GET";
+  get.target = "/acme/no-such-thing";
+  Reply missing = Send(get);
+  EXPECT_EQ(Field(missing, "problem"), "urn:ietf:params:acme:error:malformed");
+  EXPECT_EQ(Field(missing, "account"), "") << "no account on an unauthenticated request";
+  for (const auto& [k, v] : missing.raw.headers) EXPECT_NE(k, "problem");
+}
+
+// SIGHUP's blocklist: new orders see the replaced list at once.
+TEST_F(OperatorEventsTest, TheBlocklistIsReplacedWhileServing) {
+  Register();
+  EXPECT_EQ(NewOrder({"a.blocked.example.test"}).status, 201);
+  ca_->ra->SetBlocklist({"blocked.example.test"});
+  Reply refused = NewOrder({"b.blocked.example.test"});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.Type(), "rejectedIdentifier") << refused.body;
+  ca_->ra->SetBlocklist({});
+  EXPECT_EQ(NewOrder({"c.blocked.example.test"}).status, 201);
+}
+
+// SIGHUP's profiles: the directory and new orders see the replaced set at
+// once; an order placed under a profile since removed fails at finalize.
+TEST_F(OperatorEventsTest, TheProfilesAreReplacedWhileServing) {
+  Register();
+  json::object before{{"profile", "shortlived"},
+                      {"identifiers", json::array{json::object{{"type", "dns"},
+                                                               {"value", "p.example.test"}}}}};
+  Reply placed = PostJson(kBase + "/acme/new-order", before);
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto only_classic = ca::ProfileSet::Create({ca::DefaultProfiles()[0]}, "classic");
+  ASSERT_TRUE(only_classic.ok());
+  ca_->ra->SetProfiles(*only_classic);
+
+  http::Request get;
+  get.method = "GET";
+  get.target = "/directory";
+  Reply dir = Send(get);
+  const json::object& offered = dir.json.at("meta").at("profiles").as_object();
+  EXPECT_EQ(offered.size(), 1u) << dir.body;
+  EXPECT_TRUE(offered.contains("classic")) << dir.body;
+  Reply refused = PostJson(kBase + "/acme/new-order", before);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.Type(), "invalidProfile") << refused.body;
+
+  Authorize(placed.json);
+  auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(key.ok());
+  Reply done = PostJson(Str(placed.json, "finalize"),
+                        json::object{{"csr", Base64UrlEncode(MakeCsr(*key, {"p.example.test"}))}});
+  Reply order = done;
+  for (int i = 0; i < 100 && Str(order.json, "status") == "processing"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    order = PostAsGet(Str(placed.json, "finalize").replace(
+        Str(placed.json, "finalize").find("/acme/finalize/"), 15, "/acme/order/"));
+  }
+  EXPECT_NE(Str(order.json, "status"), "valid") << order.body;
+}
+
+TEST_F(OperatorEventsTest, NewAccountNamesTheAccountItCreated) {
+  auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(key.ok());
+  key_ = *key;
+  Register();
+  // Register() keeps only the kid; ask again with onlyReturnExisting.
+  json::value payload = json::object{{"onlyReturnExisting", true}};
+  Reply again = Post(kBase + "/acme/new-acct", &payload, key_, "");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Field(again, "account"), AccountId(kid_));
+}
+
+TEST_F(OperatorEventsTest, EverySubscriberHearsDetailedEvents) {
+  std::mutex mu;
+  std::vector<ca::RegistrationAuthority::ValidationEvent> validations;
+  std::vector<std::string> validation_errors;
+  std::vector<std::string> orders;  // "order_id serial error-code"
+  std::vector<std::string> revocations;
+  std::atomic<int> issued{0};
+  ca::RegistrationAuthority::Events counting;
+  counting.issued = [&] { ++issued; };
+  ca_->ra->SetEvents(counting);
+  ca::RegistrationAuthority::Events detailed;
+  detailed.validation = [&](const ca::RegistrationAuthority::ValidationEvent& e) {
+    std::lock_guard lock(mu);
+    validations.push_back(e);
+    validation_errors.push_back(e.error ? std::string(ErrorCodeName(e.error->code)) : "");
+  };
+  detailed.order_done = [&](const ca::RegistrationAuthority::OrderEvent& e) {
+    std::lock_guard lock(mu);
+    std::string names;
+    for (const auto& id : *e.identifiers) names += id.value + ",";
+    orders.push_back(names + " " + (e.serial.empty() ? "-" : "serial") + " " +
+                     (e.error ? std::string(ErrorCodeName(e.error->code)) : "ok"));
+  };
+  detailed.revocation = [&](const ca::RegistrationAuthority::RevocationEvent& e) {
+    std::lock_guard lock(mu);
+    revocations.push_back(e.serial + " " + std::to_string(e.reason) + " " + e.account_id);
+  };
+  ca_->ra->AddEvents(detailed);
+  Register();
+
+  std::string chain;
+  auto cert_key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(cert_key.ok());
+  Reply done = IssueWithCsr({"ok.events.example.test"}, MakeCsr(*cert_key, {"ok.events.example.test"}),
+                            {}, &chain);
   ASSERT_EQ(Str(done.json, "status"), "valid") << done.body;
-  auto got = Validations(2);
-  ASSERT_EQ(got.size(), 2u);
-  for (const auto& v : got) EXPECT_FALSE(v.problem.has_value()) << v.identifier.value;
-  std::lock_guard lock(mu_);
-  ASSERT_EQ(issuances_.size(), 1u);
-  const ca::IssuanceEvent& issued = issuances_[0];
-  std::string url = Str(done.json, "certificate");
-  EXPECT_EQ(url.substr(url.rfind('/') + 1), issued.serial);
-  EXPECT_EQ(issued.account_id, AccountId());
-  EXPECT_EQ(issued.identifiers, (std::vector<acme::Identifier>{{"dns", "a.example.test"},
-                                                               {"dns", "b.example.test"}}));
-  EXPECT_EQ(issued.profile, "classic");
-  EXPECT_GT(issued.not_after, issued.at);
+  EXPECT_EQ(issued.load(), 1) << "the first subscriber still counts";
+
+  // A wrong body: the problem's detail quotes the expected key authorization.
+  Reply failing = NewOrder({"fail.events.example.test"});
+  Reply authz = PostAsGet(std::string(failing.json.at("authorizations").as_array()[0].as_string()));
+  std::string token =
+      Str(authz.json.at("challenges").as_array()[0].as_object(), "token");
+  challenges_->Set(token, "not the key authorization");
+  auto failed = Authorize(failing.json, /*serve=*/false);
+  ASSERT_EQ(failed.size(), 1u);
+  std::string client_detail = json::serialize(failed[0]);
+  ASSERT_NE(client_detail.find(KeyAuthorization(token)), std::string::npos)
+      << "the client is told what was expected: " << client_detail;
+
+  auto parsed = pki::CertChainFromPem(chain);
+  ASSERT_TRUE(parsed.ok() && !parsed->empty());
+  std::string serial = pki::SerialHex((*parsed)[0].get());
+  json::value revoke =
+      json::object{{"certificate", Base64UrlEncode(pki::CertToDer((*parsed)[0].get()))},
+                   {"reason", 4}};
+  ASSERT_EQ(PostJson(kBase + "/acme/revoke-cert", revoke).status, 200);
+
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (validations.size() >= 2) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(validations.size(), 2u);
+  EXPECT_EQ(validations[0].identifier.value, "ok.events.example.test");
+  EXPECT_EQ(validations[0].challenge_type, "http-01");
+  EXPECT_EQ(validations[0].account_id, AccountId(kid_));
+  EXPECT_FALSE(validations[0].authz_id.empty());
+  EXPECT_EQ(validation_errors[0], "");
+  EXPECT_EQ(validations[1].identifier.value, "fail.events.example.test");
+  EXPECT_NE(validation_errors[1], "") << "a failed validation carries its error";
+  EXPECT_EQ(validations[1].detail.find(KeyAuthorization(token)), std::string::npos)
+      << validations[1].detail;
+  EXPECT_NE(validations[1].detail.find("[key authorization]"), std::string::npos)
+      << validations[1].detail;
+  ASSERT_GE(orders.size(), 1u);
+  EXPECT_EQ(orders[0], "ok.events.example.test, serial ok");
+  ASSERT_EQ(revocations.size(), 1u);
+  EXPECT_EQ(revocations[0], serial + " 4 " + AccountId(kid_));
 }
 
 }  // namespace

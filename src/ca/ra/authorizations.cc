@@ -172,10 +172,16 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       expected.challenge_status = ObjStatus::kProcessing;
       auto stored = store_.UpdateAuthorizationIf(authz, expected);
       if (stored.ok() && *stored) {
-        if (events_.validated) events_.validated(chall->type, outcome.status.ok());
-        if (events_.validation_recorded)
-          events_.validation_recorded({acme::Clock::now(), account_id, authz.identifier,
-                                       authz.wildcard, chall->type, chall->error});
+        ValidationEvent event{account_id, authz.id, challenge_id, chall->type, authz.identifier,
+                              chall->error ? &*chall->error : nullptr,
+                              chall->error ? chall->error->detail : "", authz.wildcard};
+        for (size_t at; !key_authorization.empty() &&
+                        (at = event.detail.find(key_authorization)) != std::string::npos;)
+          event.detail.replace(at, key_authorization.size(), "[key authorization]");
+        Emit([&](const Events& e) {
+          if (e.validated) e.validated(chall->type, outcome.status.ok());
+          if (e.validation) e.validation(event);
+        });
         AuthorizationLeftPending(authz, /*failed=*/authz.status == ObjStatus::kInvalid);
         // Paused clients: the run of failures this outcome extends or ends.
         // Best effort: the validation's outcome stands without it.

@@ -167,7 +167,8 @@ void RegistrationAuthority::IssueProcessingOrder(const std::string& order_id) {
 }
 
 Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::Csr& csr) {
-  auto profile = config_.profiles.Find(order.profile);
+  std::shared_ptr<const ProfileSet> profiles = this->profiles();  // alive until signed
+  auto profile = profiles->Find(order.profile);
   if (!profile.ok()) {  // the operator removed the order's profile since
     SIGNET_RETURN_IF_ERROR(FailOrder(order, profile.error()));
     return order;
@@ -220,10 +221,12 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   // new serial; this one stays in the serials table.
   SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
   if (config_.ct) config_.ct->SubmitFinal(record.der);  // as Let's Encrypt does
-  if (events_.issued) events_.issued();
-  if (events_.issuance_recorded)
-    events_.issuance_recorded({record.issued_at, record.serial, record.account_id, record.profile,
-                               order.identifiers, record.not_after});
+  OrderEvent event{order.account_id, order.id, order.profile, record.serial, &order.identifiers,
+                   nullptr, record.not_after};
+  Emit([&](const Events& e) {
+    if (e.issued) e.issued();
+    if (e.order_done) e.order_done(event);
+  });
   SpendIssuanceLimits(order, renewal.ok() && *renewal);
   return order;
 }

@@ -32,6 +32,11 @@ bool IsFinalAuthzFailure(ObjStatus s) {
 
 }  // namespace
 
+void RegistrationAuthority::SetBlocklist(std::vector<std::string> blocklist) {
+  std::lock_guard lock(policy_mu_);
+  policy_.blocklist = std::move(blocklist);
+}
+
 RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer& signer,
                                              va::ValidationAuthority& va, RaConfig config)
     : store_(store), signer_(signer), va_(va), config_(config),
@@ -41,6 +46,7 @@ RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer
   // AuthorizationFor reuses within this window; AuthorizationUnder narrows
   // it to each order's profile.
   config_.authz_reuse_window = config_.profiles.LongestReuseWindow();
+  profiles_ = std::make_shared<const ProfileSet>(config_.profiles);
 }
 
 Status RegistrationAuthority::Recover() {
@@ -139,7 +145,8 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
                                                     std::optional<acme::TimePoint> not_after,
                                                     const OrderOptions& options) {
   if (ids.empty()) return Error(ErrorCode::kMalformed, "an order needs at least one identifier");
-  SIGNET_ASSIGN_OR_RETURN(const Profile* profile, config_.profiles.Find(options.profile));
+  std::shared_ptr<const ProfileSet> profiles = this->profiles();  // one set for this order
+  SIGNET_ASSIGN_OR_RETURN(const Profile* profile, profiles->Find(options.profile));
   size_t max_names = std::min(config_.max_names_per_order, profile->max_names);
   if (ids.size() > max_names)
     return Error(ErrorCode::kRejectedIdentifier,
@@ -155,9 +162,14 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
   std::vector<Error> refusals;
+  IdentifierPolicy policy;
+  {
+    std::lock_guard lock(policy_mu_);
+    policy = policy_;
+  }
   for (const auto& id : ids) {
-    Status s = CheckIdentifier(id, policy_);
-    if (s.ok()) s = CheckProfileAllows(*profile, config_.profiles, id);
+    Status s = CheckIdentifier(id, policy);
+    if (s.ok()) s = CheckProfileAllows(*profile, *profiles, id);
     if (!s.ok()) refusals.push_back(s.error());
   }
   if (refusals.size() == 1) return refusals[0];
@@ -172,7 +184,9 @@ Result<acme::Order> RegistrationAuthority::NewOrder(const acme::Account& account
   if (Status paused = PauseTracker(store_, config_.pausing)
                           .CheckNotPaused(account.id, ids, options.unpause_url);
       !paused.ok()) {
-    if (events_.refused) events_.refused("paused");
+    Emit([](const Events& e) {
+      if (e.refused) e.refused("paused");
+    });
     return paused.error();
   }
 
@@ -253,6 +267,11 @@ Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
   SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(failed, order.status));
   if (moved) {
     order = std::move(failed);
+    OrderEvent event{order.account_id, order.id, order.profile, "", &order.identifiers,
+                     &*order.error};
+    Emit([&](const Events& e) {
+      if (e.order_done) e.order_done(event);
+    });
     return OkStatus();
   }
   SIGNET_ASSIGN_OR_RETURN(order, Require(store_.GetOrder(order.id), "order"));
@@ -260,7 +279,9 @@ Status RegistrationAuthority::FailOrder(acme::Order& order, Error error) {
 }
 
 Error RegistrationAuthority::Busy(const std::string& what) const {
-  if (events_.refused) events_.refused("validation_queue");
+  Emit([](const Events& e) {
+    if (e.refused) e.refused("validation_queue");
+  });
   Error e(ErrorCode::kRateLimited,
           "the CA has too much " + what + " work queued; retry in " +
               std::to_string(config_.busy_retry_after.count()) + " seconds");

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,6 @@
 #include "ca/ra/eab.h"
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/pausing.h"
-#include "ca/ra/ra_events.h"
 #include "ca/ra/validation_queue.h"
 #include "ca/ratelimit/rate_limiter.h"
 #include "ca/signer/profile.h"
@@ -196,7 +196,21 @@ class RegistrationAuthority {
   // revoked certificate, else DefaultRenewalWindow. kNotFound for a CertID of
   // another issuer or an unknown serial, kMalformed for a malformed one.
   Result<RenewalWindow> GetRenewalWindow(const std::string& cert_id);
-  const ProfileSet& profiles() const { return config_.profiles; }
+  // The certificate profiles in force: a snapshot that SetProfiles does not
+  // change under its holder.
+  std::shared_ptr<const ProfileSet> profiles() const {
+    std::lock_guard lock(policy_mu_);
+    return profiles_;
+  }
+  // Replaces the profiles (SIGHUP). Orders placed before keep their
+  // profile's name: they are issued under its new definition, or fail with
+  // why if it is gone. Authorization reuse stays capped by the longest
+  // reuse window of the profiles at start.
+  void SetProfiles(ProfileSet profiles) {
+    auto next = std::make_shared<const ProfileSet>(std::move(profiles));
+    std::lock_guard lock(policy_mu_);
+    profiles_ = std::move(next);
+  }
   // The URL validation knows an account by (dns-persist-01's accounturi).
   std::string AccountUrl(const std::string& account_id) const {
     return config_.account_url_prefix + account_id;
@@ -208,7 +222,28 @@ class RegistrationAuthority {
     revocation_observer_ = std::move(observer);
   }
 
-  // What the operator's metrics count; each may be empty. Called from the
+  // A challenge's validation stored as valid or invalid (error: why).
+  struct ValidationEvent {
+    std::string account_id, authz_id, challenge_id, challenge_type;
+    acme::Identifier identifier;
+    const Error* error = nullptr;  // null: valid
+    // error's detail with the key authorization it may quote masked.
+    std::string detail;
+    bool wildcard = false;
+  };
+  // An order moved to valid (a certificate issued: serial) or invalid (error).
+  struct OrderEvent {
+    std::string account_id, order_id, profile, serial;
+    const std::vector<acme::Identifier>* identifiers = nullptr;
+    const Error* error = nullptr;  // null: issued
+    acme::TimePoint not_after{};   // the certificate's, when issued
+  };
+  // A certificate revoked: by its account (account_id) or its key ("").
+  struct RevocationEvent {
+    std::string serial, account_id;
+    int reason = 0;
+  };
+  // What the operator's metrics count and log records; each may be empty. Called from the
   // request and validation threads. REQUIRES: set before serving.
   struct Events {
     std::function<void(const std::string& challenge_type, bool valid)> validated;
@@ -217,12 +252,24 @@ class RegistrationAuthority {
     // A rateLimited refusal the rate limiter did not make (it has its own
     // observer): "paused" (paused clients) or "validation_queue" (full).
     std::function<void(const std::string& cause)> refused;
-    // The operator's view: validated and issued, with what they concern
-    // (ra_events.h).
-    std::function<void(const ValidationEvent&)> validation_recorded;
-    std::function<void(const IssuanceEvent&)> issuance_recorded;
+    // The same events with what the operator's log and view record (never a key,
+    // token or key authorization).
+    std::function<void(const ValidationEvent&)> validation;
+    std::function<void(const OrderEvent&)> order_done;
+    std::function<void(const RevocationEvent&)> revocation;
   };
-  void SetEvents(Events events) { events_ = std::move(events); }
+  // Replaces every subscriber with `events`.
+  void SetEvents(Events events) { events_.assign(1, std::move(events)); }
+  // Adds a subscriber beside the others (metrics, log).
+  void AddEvents(Events events) { events_.push_back(std::move(events)); }
+  // Graceful shutdown: waits for the validations and background issuances
+  // queued or running to finish, until `deadline`; true when none is left.
+  // Those left stay processing in the store and Recover() resumes them.
+  bool DrainValidations(std::chrono::steady_clock::time_point deadline) {
+    return queue_->Drain(deadline);
+  }
+  // Replaces the operator's blocklist (SIGHUP); new orders see it at once.
+  void SetBlocklist(std::vector<std::string> blocklist);
   // Validations and issuances waiting for a worker now.
   size_t validation_queue_depth() { return queue_ ? queue_->waiting() : 0; }
 
@@ -304,11 +351,18 @@ class RegistrationAuthority {
   const Signer& signer_;
   va::ValidationAuthority& va_;
   RaConfig config_;
-  IdentifierPolicy policy_;
+  mutable std::mutex policy_mu_;
+  IdentifierPolicy policy_;  // GUARDED_BY(policy_mu_): SetBlocklist replaces it
+  std::shared_ptr<const ProfileSet> profiles_;  // GUARDED_BY(policy_mu_); config_.profiles unused
   std::function<void()> observer_;
   std::function<void(const std::string&)> before_sign_;
   std::function<void(const std::string&, int)> revocation_observer_;
-  Events events_;
+  std::vector<Events> events_;  // subscribers
+  // Calls f(Events&) for each subscriber.
+  template <typename F>
+  void Emit(F&& f) const {
+    for (const Events& e : events_) f(e);
+  }
   std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
 };
 

@@ -1,6 +1,6 @@
-// What the RA tells the operator's view (ca/operator_view) about each
-// validation and issuance it records: plain values, copied out
-// of the request or validation thread that made them.
+// What the operator's view (ca/operator_view) keeps of each validation and
+// issuance the RA reports (RegistrationAuthority::Events): plain values,
+// copied out of the request or validation thread that made them.
 #pragma once
 
 #include <optional>

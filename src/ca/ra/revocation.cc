@@ -183,7 +183,11 @@ Status RegistrationAuthority::RevokeCertificate(const std::string& cert_der, int
   bool block_key = certificate_key && reason == pki::kReasonKeyCompromise;
   SIGNET_RETURN_IF_ERROR(RecordRevocation(store_, rec, reason, block_key, acme::Clock::now()));
   if (revocation_observer_) revocation_observer_(serial, rec.crl_shard);
-  if (events_.revoked) events_.revoked();
+  RevocationEvent event{serial, certificate_key ? "" : account->id, reason};
+  Emit([&](const Events& e) {
+    if (e.revoked) e.revoked();
+    if (e.revocation) e.revocation(event);
+  });
   return OkStatus();
 }
 

@@ -61,9 +61,20 @@ void ValidationQueue::Run() {
       if (stopping_) return;
       task = std::move(tasks_.front());
       tasks_.pop_front();
+      ++running_;
     }
     task();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --running_;
+    }
+    idle_.notify_all();
   }
+}
+
+bool ValidationQueue::Drain(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_.wait_until(lock, deadline, [this] { return tasks_.empty() && running_ == 0; });
 }
 
 }  // namespace signet::ca

@@ -7,6 +7,7 @@
 // running ones finish before the threads are joined.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -47,6 +48,9 @@ class ValidationQueue {
   void Submit(Ticket ticket, std::function<void()> task);
   // Queues `task` whatever the capacity (restart recovery re-queues all).
   void Submit(std::function<void()> task);
+  // Waits until no task waits or runs (graceful shutdown: nothing new is
+  // being submitted), or until `deadline`; true when drained.
+  bool Drain(std::chrono::steady_clock::time_point deadline);
   // Tasks waiting for a worker now (the operator's gauge).
   size_t waiting() {
     std::lock_guard lock(mu_);
@@ -61,6 +65,8 @@ class ValidationQueue {
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;  // GUARDED_BY(mu_)
   size_t reserved_ = 0;                      // GUARDED_BY(mu_)
+  size_t running_ = 0;                       // GUARDED_BY(mu_)
+  std::condition_variable idle_;             // signalled when a task ends
   bool stopping_ = false;                    // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;
 };

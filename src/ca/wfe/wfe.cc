@@ -11,6 +11,12 @@ namespace json = boost::json;
 
 namespace {
 
+// The account the request being handled on this thread authenticated as,
+// for the access log: Handle() points it at its local, Authenticate() fills
+// it. Handlers run synchronously on the calling thread, so this needs no
+// change to every handler's signature.
+thread_local std::string* t_account_id = nullptr;
+
 struct RouteEntry {
   std::string_view prefix;  // exact match unless it ends in '/'
   bool post_only;
@@ -58,9 +64,18 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const
 http::Response WebFrontEnd::Handle(const http::Request& req) {
   Urls urls{(req.tls ? "https://" : "http://") + req.host};
   http::Response res;
+  std::string account_id;
+  std::string* outer = std::exchange(t_account_id, &account_id);
   Result<Reply> reply = Dispatch(req, urls);
+  t_account_id = outer;
   if (reply.ok()) {
     res = std::move(*reply).ToResponse();
+    // newAccount (and a key found by onlyReturnExisting): the account is the Location.
+    if (account_id.empty() && req.Path() == "/acme/new-acct") {
+      std::string_view location = res.Header("Location");
+      if (location.starts_with(urls.AccountPrefix()))
+        account_id = location.substr(urls.AccountPrefix().size());
+    }
   } else {
     const Error& e = reply.error();
     res.status = ProblemStatus(e.code);
@@ -74,7 +89,9 @@ http::Response WebFrontEnd::Handle(const http::Request& req) {
     }
     doc["status"] = res.status;
     res.body = json::serialize(doc);
+    res.log_fields.emplace_back("problem", std::string(doc["type"].as_string()));
   }
+  if (!account_id.empty()) res.log_fields.emplace_back("account", account_id);
   // RFC 8555 6.5, 7.2: a fresh nonce on every response to a POST (so
   // clients, and badNonce retries, always have the next one) and from
   // newNonce; nowhere else, so a flood of unauthenticated GETs cannot push
@@ -90,7 +107,7 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Directory(const http::Request&, const Ur
   json::array caa;
   for (const auto& c : config_.caa_identities) caa.emplace_back(c);
   json::object profiles;  // draft-ietf-acme-profiles: name -> description
-  for (const Profile& p : ra_.profiles().all()) profiles[p.name] = p.description;
+  for (const Profile& p : ra_.profiles()->all()) profiles[p.name] = p.description;
   json::object meta{{"termsOfService", config_.terms_of_service},
                     {"website", config_.website},
                     {"caaIdentities", std::move(caa)},
@@ -132,7 +149,10 @@ Result<WebFrontEnd::Reply> WebFrontEnd::RenewalInfo(const http::Request&, const 
 
 Result<AuthenticatedRequest> WebFrontEnd::Authenticate(const http::Request& req, const Urls& urls,
                                                        KeyMode mode) {
-  return auth_.Authenticate(req, urls.base + std::string(req.Path()), urls.AccountPrefix(), mode);
+  auto ar =
+      auth_.Authenticate(req, urls.base + std::string(req.Path()), urls.AccountPrefix(), mode);
+  if (ar.ok() && ar->account && t_account_id) *t_account_id = ar->account->id;
+  return ar;
 }
 
 Result<json::object> WebFrontEnd::PayloadObject(const AuthenticatedRequest& ar) {
