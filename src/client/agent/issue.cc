@@ -6,6 +6,7 @@
 #include "acme/ip_identifier.h"
 #include "client/acme/profiles.h"
 #include "client/agent/challenge_prefs.h"
+#include "client/agent/debug_challenges.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
 #include "client/rfc2136/solver.h"
@@ -46,6 +47,14 @@ Status SetChallengeTypes(IssuePlan& p, std::vector<std::string> preferred) {
   return OkStatus();
 }
 
+// What applies to this run only, never saved in the renewal conf.
+void CopyRunFlags(const AgentOptions& o, IssuePlan& p) {
+  p.new_key = o.new_cert_key;
+  p.issuance_timeout = o.issuance_timeout;
+  p.debug_challenges = o.debug_challenges;
+  p.interactive = o.interactive;
+}
+
 }  // namespace
 
 Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
@@ -80,6 +89,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.rsa_key_size = o.rsa_key_size;
   p.elliptic_curve = o.elliptic_curve;
   p.reuse_key = o.reuse_key;
+  CopyRunFlags(o, p);
+  p.must_staple = o.must_staple;
   p.preferred_profile = o.preferred_profile;
   p.required_profile = o.required_profile;
   p.preferred_chain = o.preferred_chain;
@@ -142,7 +153,9 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
-  p.reuse_key = o.reuse_key || conf.ParamBool("reuse_key").value_or(false);
+  p.reuse_key = !o.no_reuse_key && (o.reuse_key || conf.ParamBool("reuse_key").value_or(false));
+  CopyRunFlags(o, p);
+  p.must_staple = o.must_staple || conf.ParamBool("must_staple").value_or(false);
   p.preferred_profile = o.preferred_profile.empty() ? param("preferred_profile", "")
                                                    : o.preferred_profile;
   p.required_profile = o.required_profile.empty() ? param("required_profile", "")
@@ -241,6 +254,8 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
     params.Set("elliptic_curve", plan.elliptic_curve);
   if (plan.reuse_key) params.SetBool("reuse_key", true);
+  else params.Remove("reuse_key");
+  if (plan.must_staple) params.SetBool("must_staple", true);
   for (auto [key, value] : {std::pair{"preferred_profile", &plan.preferred_profile},
                             std::pair{"required_profile", &plan.required_profile}}) {
     if (value->empty()) params.Remove(key);
@@ -279,15 +294,17 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   SIGNET_ASSIGN_OR_RETURN(auto session,
                           Session::Open(options, plan.server, out, true, plan.account));
   crypto::Key key;
-  if (lineage && plan.reuse_key) {
+  if (lineage && plan.reuse_key && !plan.new_key) {
     SIGNET_ASSIGN_OR_RETURN(CertificateFiles current, lineage->ReadCurrent());
     SIGNET_ASSIGN_OR_RETURN(key, crypto::Key::FromPem(current.privkey));
   } else {
     SIGNET_ASSIGN_OR_RETURN(key, NewCertificateKey(plan));
   }
-  SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
+  SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names, plan.must_staple));
   std::unique_ptr<Solver> solver = MakeSolver(plan, &out);
+  if (plan.debug_challenges) solver = PausingSolver(std::move(solver), plan.interactive, out);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
+  request.timeout = std::chrono::seconds(std::max(300, plan.issuance_timeout));
   request.challenge_types = plan.challenge_types;
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
@@ -315,9 +332,12 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   }
   out.Step("Certificate is saved at: " + lineage->LivePath(LineageItem::kFullchain).string());
   out.Step("Key is saved at:         " + lineage->LivePath(LineageItem::kPrivkey).string());
-  RunUserHook("deploy-hook", plan.deploy_hook, out,
-              {{"RENEWED_LINEAGE", (StoreLayout(options.config_dir).LiveDir(name)).string()},
-               {"RENEWED_DOMAINS", JoinNames(plan.names, " ")}});
+  HookEnv env{{"RENEWED_LINEAGE", (StoreLayout(options.config_dir).LiveDir(name)).string()},
+              {"RENEWED_DOMAINS", JoinNames(plan.names, " ")}};
+  for (const auto& hook : plan.deploy_dir_hooks) RunUserHook("deploy-hook", hook, out, env);
+  const auto& dir_hooks = plan.deploy_dir_hooks;
+  if (std::find(dir_hooks.begin(), dir_hooks.end(), plan.deploy_hook) == dir_hooks.end())
+    RunUserHook("deploy-hook", plan.deploy_hook, out, env);
   return OkStatus();
 }
 

@@ -45,9 +45,17 @@ struct IssuePlan {
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";
   bool reuse_key = false;
+  bool new_key = false;      // --new-key: a new key this time even with reuse_key
+  bool must_staple = false;  // --must-staple (saved as must_staple = True)
+  int issuance_timeout = 90;  // --issuance-timeout
+  bool debug_challenges = false;  // --debug-challenges (not saved)
+  bool interactive = false;       // may wait for Enter (--debug-challenges)
   std::string preferred_profile, required_profile;  // certbot 4.0
   std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
   std::string pre_hook, post_hook, deploy_hook;
+  // renew: CONFIG/renewal-hooks/deploy's hooks, run before deploy_hook
+  // (which is skipped when it is one of them); hook_dirs.h.
+  std::vector<std::string> deploy_dir_hooks;
   RenewalParams base_params;  // an existing conf's params, kept across renewals
 };
 
