@@ -196,6 +196,11 @@ int CertonlyRun(const AgentOptions& options, const Output& out, std::vector<RunO
   if (!options.csr_path.empty()) return CertonlyWithCsr(options, out, outcomes);
   AgentOptions o = options;
   Prompter prompter(o.interactive);
+  if (o.interactive) {
+    // certbot's order on a terminal: the account (e-mail, terms), then the names.
+    auto session = Session::Open(o, o.server, out, true);
+    if (!session.ok()) return out.Fail("account", session.error()), 1;
+  }
   if (o.domains.empty() && o.cert_name.empty())
     if (auto s = AskDomains(o, prompter); !s.ok()) return out.Fail(s.error().detail), 1;
   auto lock = LockConfigDir(o);
