@@ -281,8 +281,10 @@ Status ValidateHook(const std::string& command, const std::string& name) {
   if (program.find('/') != std::string::npos) {
     if (executable(program)) return OkStatus();
   } else {
+    // certbot's path_surgery: the usual sbin/bin directories count too.
     const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "");
+    std::stringstream dirs(std::string(path ? path : "") +
+                           ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     std::string dir;
     while (std::getline(dirs, dir, ':'))
       if (!dir.empty() && executable(dir + "/" + program)) return OkStatus();

@@ -234,6 +234,9 @@ int CertonlyRun(const AgentOptions& options, const Output& out, std::vector<RunO
   std::string name = lineage ? choice->name
                              : FreeLineageName(layout, ChooseLineageName(opts.domains, o.cert_name));
   if (auto s = CheckLineageName(name); !s.ok()) return out.Fail(s.error().detail), 1;
+  // certbot's renew_cert runs the deploy directory for a replaced lineage.
+  if (lineage && o.directory_hooks)
+    plan->deploy_dir_hooks = ListHookDir(std::filesystem::path(o.config_dir) / "renewal-hooks" / "deploy");
   RunUserHook("pre-hook", plan->pre_hook, out);
   Status s = IssueIntoLineage(*plan, opts, out, name, lineage ? &*lineage : nullptr);
   RunUserHook("post-hook", plan->post_hook, out);

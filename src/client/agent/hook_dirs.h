@@ -9,8 +9,10 @@
 //           RENEWED_LINEAGE and RENEWED_DOMAINS.
 //   post:   once after all renewals: the directory's hooks, then each
 //           distinct post-hook in the order the lineages gave them.
-// --no-directory-hooks leaves the directories out. certonly runs only the
-// command-line hooks (as certbot). Not thread-safe.
+// --no-directory-hooks leaves the directories out. certonly runs the
+// command-line hooks, and the deploy directory only when it replaces an
+// existing lineage (certbot's renew_cert); never pre or post. Not
+// thread-safe.
 #pragma once
 
 #include <filesystem>
