@@ -77,6 +77,16 @@ verify_lineage "$CFG" t.example.test t.example.test www.t.example.test new.t.exa
 [ ! -e "$CFG/live/t.example.test-0001" ] || fail "expansion made a second lineage"
 echo "ok: expansion asked and done in place"
 
+# --debug-challenges: the challenge is set up and shown (-v), then signet
+# waits for Enter before the CA validates it.
+$DIALOG "$T/debug.txt" "Challenges loaded\. Press continue to submit to CA\." NOANSWER \
+  "URL: http://dbg\.example\.test/\.well-known/acme-challenge/[-_A-Za-z0-9]+  Expected value: [-_A-Za-z0-9.]+" NOANSWER \
+  "Press Enter to Continue" "" \
+  -- "$SIGNET" certonly -v --debug-challenges "${standalone[@]}" --server "$DIRECTORY" "${paths[@]}" \
+     -d dbg.example.test || { cat "$T/debug.txt"; fail "--debug-challenges dialogue failed"; }
+verify_lineage "$CFG" dbg.example.test dbg.example.test
+echo "ok: --debug-challenges waits for Enter"
+
 # Refusing the terms on a fresh config dir: certbot's error, no account.
 $DIALOG "$T/refuse.txt" "Enter email address" "ops@example.com" "\(Y\)es/\(N\)o: " "n" \
   -- "$SIGNET" register --server "$DIRECTORY" --config-dir "$T/le2" --work-dir "$T/work2" \
