@@ -127,8 +127,13 @@ void AddPlugins(CLI::App& app, AgentOptions& o) {
   NoteFlag(app, o, "--no-autorenew",
            "--no-autorenew: signet records no autorenew setting; leave the certificate out of "
            "renew with `renew --cert-name` for the others, or delete it", "renew");
-  for (const char* name : {"--init", "--prepare", "--authenticators", "--installers"})
-    NoteFlag(app, o, name, std::string(name) + " applies to `certbot plugins` only", "plugins");
+  app.add_flag("--installers", o.plugins_installers_only, "plugins: installers only")
+      ->group("plugins");
+  app.add_flag_callback("--authenticators", [] {}, "plugins: authenticators (all of signet's)")
+      ->group("plugins");
+  for (const char* name : {"--init", "--prepare"})
+    NoteFlag(app, o, name, std::string(name) + ": signet's plugins are built in and ready",
+             "plugins");
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
       {"update_account", signet::client::UpdateAccount},
       {"unregister", signet::client::Unregister},
       {"show_account", signet::client::ShowAccount},
+      {"plugins", signet::client::Plugins},
   };
   return kVerbs.at(options->verb)(*options);
 }

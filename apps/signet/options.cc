@@ -31,6 +31,7 @@ const std::map<std::string, std::string>& VerbHelp() {
       {"update_account", "Update an ACME account's contact e-mail (-m) or key (--new-key)"},
       {"unregister", "Deactivate an ACME account"},
       {"show_account", "Display account details"},
+      {"plugins", "List plugins that are installed and available on your system"},
   };
   return kHelp;
 }
@@ -301,7 +302,7 @@ Status ValidateHook(const std::string& command, const std::string& name) {
 const std::vector<std::string>& Verbs() {
   static const std::vector<std::string> kVerbs = {"run", "certonly", "renew", "revoke", "delete",
                                                   "certificates", "register", "update_account",
-                                                  "unregister", "show_account"};
+                                                  "unregister", "show_account", "plugins"};
   return kVerbs;
 }
 

@@ -93,6 +93,7 @@ struct AgentOptions {
   std::string user_agent_comment;       // --user-agent-comment
   // Installer (certbot's -i/--installer, --configurator; "" = none).
   std::string installer;
+  bool plugins_installers_only = false;  // plugins --installers
 
   // Renewal.
   bool force_renewal = false;

@@ -15,5 +15,6 @@ int Register(const AgentOptions& options);
 int UpdateAccount(const AgentOptions& options);
 int Unregister(const AgentOptions& options);
 int ShowAccount(const AgentOptions& options);
+int Plugins(const AgentOptions& options);
 
 }  // namespace signet::client
