@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
       {"unregister", signet::client::Unregister},
       {"show_account", signet::client::ShowAccount},
       {"plugins", signet::client::Plugins},
+      {"update_symlinks", signet::client::UpdateSymlinks},
   };
   return kVerbs.at(options->verb)(*options);
 }

@@ -32,6 +32,7 @@ const std::map<std::string, std::string>& VerbHelp() {
       {"unregister", "Deactivate an ACME account"},
       {"show_account", "Display account details"},
       {"plugins", "List plugins that are installed and available on your system"},
+      {"update_symlinks", "Recreate symlinks in your live directory after moving archive/"},
   };
   return kHelp;
 }
@@ -302,7 +303,8 @@ Status ValidateHook(const std::string& command, const std::string& name) {
 const std::vector<std::string>& Verbs() {
   static const std::vector<std::string> kVerbs = {"run", "certonly", "renew", "revoke", "delete",
                                                   "certificates", "register", "update_account",
-                                                  "unregister", "show_account", "plugins"};
+                                                  "unregister", "show_account", "plugins",
+                                                  "update_symlinks"};
   return kVerbs;
 }
 

@@ -59,7 +59,7 @@ TEST_F(OptionsTest, NoVerbIsRunAndEveryCertbotOptionIsAcceptedOnEveryVerb) {
   EXPECT_EQ(o->verb, "run");
   for (const char* verb : {"run", "certonly", "renew", "revoke", "delete", "certificates",
                            "register", "update_account", "unregister", "show_account",
-                           "plugins"}) {
+                           "plugins", "update_symlinks"}) {
     auto all = Parse({verb, "--config-dir", Dir(), "--no-eff-email", "--expand", "--keep",
                       "--must-staple", "--max-log-backups", "0", "--cert-path", "/x/cert.pem",
                       "--fullchain-path", "/x/f.pem", "--chain-path", "/x/c.pem",

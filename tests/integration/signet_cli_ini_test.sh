@@ -100,3 +100,17 @@ printf '%s\n' "deploy/10-reload $live ini.example.test" "deploy/20-notify $live 
 printf '%s\n' "pre/10-first  " "pre/20-second  " "post/10-after  " >"$T/want-dry.log"
 diff "$T/want-dry.log" "$log" || fail "renew --dry-run: pre and post only"
 echo "ok: renewal-hooks/{pre,deploy,post} against $CA"
+
+# update_symlinks after moving archive/ and editing archive_dir (certbot's recipe).
+mkdir -p "$CFG/moved"
+mv "$CFG/archive/ini.example.test" "$CFG/moved/"
+sed -i "s|^archive_dir = .*|archive_dir = $CFG/moved/ini.example.test|" "$conf"
+"$SIGNET" update_symlinks "${paths[@]}" >"$T/relink.log" 2>&1 || fail "update_symlinks: $(cat "$T/relink.log")"
+case "$(readlink "$live/cert.pem")" in
+  ../../moved/ini.example.test/cert*.pem) ;;
+  *) fail "update_symlinks: cert.pem -> $(readlink "$live/cert.pem")" ;;
+esac
+openssl x509 -in "$live/fullchain.pem" -noout || fail "live/fullchain.pem does not resolve"
+"$SIGNET" certificates "${paths[@]}" | grep -q "Certificate Name: ini.example.test" \
+  || fail "certificates after update_symlinks"
+echo "ok: update_symlinks"

@@ -16,5 +16,6 @@ int UpdateAccount(const AgentOptions& options);
 int Unregister(const AgentOptions& options);
 int ShowAccount(const AgentOptions& options);
 int Plugins(const AgentOptions& options);
+int UpdateSymlinks(const AgentOptions& options);
 
 }  // namespace signet::client
