@@ -41,10 +41,9 @@ void AddAutomation(CLI::App& app, AgentOptions& o) {
                "a new lineage even if one exists for the same names")->group("automation");
   app.add_flag("--force-interactive", o.force_interactive,
                "ask questions even when not on a terminal")->group("automation");
-  app.add_flag_callback("--allow-subset-of-names", [&o] {
-       o.notes.push_back("--allow-subset-of-names: signet orders every requested name; a name "
-                         "that fails validation fails the whole order");
-     }, "(accepted; signet does not drop names that fail)")->group("automation");
+  app.add_flag("--allow-subset-of-names", o.allow_subset_of_names,
+               "when some names fail validation, obtain a certificate for the others")
+      ->group("automation");
   app.add_flag("--eff-email", o.eff_email, "share the e-mail with EFF (signet never does)")
       ->group("register");
   app.add_flag_callback("--no-eff-email", [&o] { o.eff_email = false; },

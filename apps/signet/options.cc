@@ -263,6 +263,14 @@ Status AfterParse(AgentOptions& o, bool staging, bool server_given) {
     return Error(ErrorCode::kMalformed,
                  "--dry-run currently only works with the 'certonly' or 'renew' subcommands ('" +
                      o.verb + "')");
+  if (o.allow_subset_of_names) {
+    if (!o.csr_path.empty())
+      return Error(ErrorCode::kMalformed, "--allow-subset-of-names cannot be used with --csr");
+    for (const auto& d : o.domains)
+      if (d.rfind("*.", 0) == 0)
+        return Error(ErrorCode::kMalformed,
+                     "Using --allow-subset-of-names with a wildcard domain is not supported.");
+  }
   if (o.eff_email)
     o.notes.push_back("--eff-email: signet does not share e-mail addresses with EFF");
   if (o.validate_hooks)

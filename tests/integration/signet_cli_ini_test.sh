@@ -101,6 +101,21 @@ printf '%s\n' "pre/10-first  " "pre/20-second  " "post/10-after  " >"$T/want-dry
 diff "$T/want-dry.log" "$log" || fail "renew --dry-run: pre and post only"
 echo "ok: renewal-hooks/{pre,deploy,post} against $CA"
 
+# --allow-subset-of-names: a name that fails validation (its A record
+# points where nothing listens) is left out, the rest is certified.
+curl -sf -X POST -d '{"host":"gone.example.test","addresses":["127.0.0.2"]}' \
+  "http://127.0.0.1:$MGMT_PORT/add-a" >/dev/null || fail "cannot add an A record"
+if "$SIGNET" certonly "${paths[@]}" -d kept.example.test -d gone.example.test >"$T/all.log" 2>&1; then
+  fail "a name that cannot validate was certified"; fi
+"$SIGNET" certonly "${paths[@]}" --allow-subset-of-names -d kept.example.test -d gone.example.test \
+  >"$T/subset.log" 2>&1 || { cat "$T/subset.log"; fail "--allow-subset-of-names failed"; }
+grep -q "Unable to obtain a certificate for every name; trying again for kept.example.test" \
+  "$T/subset.log" || fail "no retry line: $(cat "$T/subset.log")"
+verify_lineage "$CFG" kept.example.test kept.example.test
+grep -qx "allow_subset_of_names = True" "$CFG/renewal/kept.example.test.conf" \
+  || fail "allow_subset_of_names not kept for renew"
+echo "ok: --allow-subset-of-names"
+
 # update_symlinks after moving archive/ and editing archive_dir (certbot's recipe).
 mkdir -p "$CFG/moved"
 mv "$CFG/archive/ini.example.test" "$CFG/moved/"

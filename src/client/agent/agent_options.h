@@ -87,6 +87,7 @@ struct AgentOptions {
   bool expand = false;                  // --expand: replace a lineage with a subset of the names
   bool renew_with_new_domains = false;  // --renew-with-new-domains
   bool duplicate = false;               // --duplicate: always a new lineage
+  bool allow_subset_of_names = false;   // --allow-subset-of-names
   bool debug_challenges = false;        // --debug-challenges: wait for Enter before the CA checks
   int issuance_timeout = 90;            // --issuance-timeout (seconds)
   std::string user_agent;               // --user-agent ("" = signet's)

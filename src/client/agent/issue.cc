@@ -53,6 +53,7 @@ void CopyRunFlags(const AgentOptions& o, IssuePlan& p) {
   p.issuance_timeout = o.issuance_timeout;
   p.debug_challenges = o.debug_challenges;
   p.interactive = o.interactive;
+  p.allow_subset_of_names = o.allow_subset_of_names;
 }
 
 }  // namespace
@@ -156,6 +157,8 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.reuse_key = !o.no_reuse_key && (o.reuse_key || conf.ParamBool("reuse_key").value_or(false));
   CopyRunFlags(o, p);
   p.must_staple = o.must_staple || conf.ParamBool("must_staple").value_or(false);
+  p.allow_subset_of_names =
+      o.allow_subset_of_names || conf.ParamBool("allow_subset_of_names").value_or(false);
   p.preferred_profile = o.preferred_profile.empty() ? param("preferred_profile", "")
                                                    : o.preferred_profile;
   p.required_profile = o.required_profile.empty() ? param("required_profile", "")
@@ -256,6 +259,7 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   if (plan.reuse_key) params.SetBool("reuse_key", true);
   else params.Remove("reuse_key");
   if (plan.must_staple) params.SetBool("must_staple", true);
+  if (plan.allow_subset_of_names) params.SetBool("allow_subset_of_names", true);
   for (auto [key, value] : {std::pair{"preferred_profile", &plan.preferred_profile},
                             std::pair{"required_profile", &plan.required_profile}}) {
     if (value->empty()) params.Remove(key);
@@ -289,6 +293,22 @@ std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
 
 }  // namespace
 
+std::vector<std::string> WithoutFailedNames(const std::vector<std::string>& names,
+                                            const Error& error) {
+  std::vector<std::string> rest;
+  for (const auto& name : names) {
+    std::string base = name.rfind("*.", 0) == 0 ? name.substr(2) : name;
+    bool failed = std::any_of(error.subproblems.begin(), error.subproblems.end(),
+                              [&](const Error& e) { return e.identifier_value == base; });
+    if (!failed) rest.push_back(name);
+  }
+  return rest;
+}
+
+namespace {
+
+}  // namespace
+
 Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, const Output& out,
                         const std::string& name, Lineage* lineage) {
   SIGNET_ASSIGN_OR_RETURN(auto session,
@@ -313,7 +333,20 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
     SIGNET_ASSIGN_OR_RETURN(request.replaces, ReplacesFor(session->acme(), plan, *lineage));
   }
   auto log = [&out](const std::string& line) { out.Step(line); };
-  SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
+  Result<Obtained> obtained = ObtainCertificate(session->acme(), *solver, request, log);
+  if (!obtained.ok() && plan.allow_subset_of_names) {
+    // certbot's --allow-subset-of-names: order again without the names
+    // whose validation failed.
+    std::vector<std::string> rest = WithoutFailedNames(request.names, obtained.error());
+    if (!rest.empty() && rest.size() < request.names.size()) {
+      out.Step("Unable to obtain a certificate for every name; trying again for " +
+               JoinNames(rest, ", "));
+      SIGNET_ASSIGN_OR_RETURN(request.csr_der, pki::BuildCsr(key, rest, plan.must_staple));
+      request.names = rest;
+      obtained = ObtainCertificate(session->acme(), *solver, request, log);
+    }
+  }
+  SIGNET_ASSIGN_OR_RETURN(Obtained got, std::move(obtained));
   if (options.dry_run) {
     out.Step("The dry run was successful.");
     return OkStatus();
@@ -333,7 +366,7 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   out.Step("Certificate is saved at: " + lineage->LivePath(LineageItem::kFullchain).string());
   out.Step("Key is saved at:         " + lineage->LivePath(LineageItem::kPrivkey).string());
   HookEnv env{{"RENEWED_LINEAGE", (StoreLayout(options.config_dir).LiveDir(name)).string()},
-              {"RENEWED_DOMAINS", JoinNames(plan.names, " ")}};
+              {"RENEWED_DOMAINS", JoinNames(request.names, " ")}};
   for (const auto& hook : plan.deploy_dir_hooks) RunUserHook("deploy-hook", hook, out, env);
   const auto& dir_hooks = plan.deploy_dir_hooks;
   if (std::find(dir_hooks.begin(), dir_hooks.end(), plan.deploy_hook) == dir_hooks.end())

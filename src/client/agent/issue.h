@@ -49,6 +49,7 @@ struct IssuePlan {
   bool must_staple = false;  // --must-staple (saved as must_staple = True)
   int issuance_timeout = 90;  // --issuance-timeout
   bool debug_challenges = false;  // --debug-challenges (not saved)
+  bool allow_subset_of_names = false;  // --allow-subset-of-names (saved as certbot does)
   bool interactive = false;       // may wait for Enter (--debug-challenges)
   std::string preferred_profile, required_profile;  // certbot 4.0
   std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
@@ -77,6 +78,11 @@ Result<std::string> OrderProfile(AcmeClient& acme, const IssuePlan& plan, const 
 // deploy hook. With options.dry_run, obtains but writes nothing.
 Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, const Output& out,
                         const std::string& name, Lineage* lineage);
+
+// --allow-subset-of-names: `names` without those an order's failure names
+// in its subproblems (RFC 8555 6.7.1), in order.
+std::vector<std::string> WithoutFailedNames(const std::vector<std::string>& names,
+                                            const Error& error);
 
 // Runs a hook command if set, reporting failures as warnings (certbot).
 void RunUserHook(const std::string& what, const std::string& command, const Output& out,

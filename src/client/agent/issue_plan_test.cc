@@ -50,5 +50,23 @@ TEST(IssuePlanTest, ProfilesFromTheRenewalConf) {
   EXPECT_EQ(none->preferred_profile + none->required_profile, "");
 }
 
+// --allow-subset-of-names: the names left after the failed ones (a
+// wildcard goes with its base name's failure), and the flag kept for renew.
+TEST(IssuePlanTest, SubsetOfNames) {
+  Error failed(ErrorCode::kUnauthorized, "Some challenges have failed");
+  Error one(ErrorCode::kConnection, "refused");
+  one.identifier_value = "b.test";
+  failed.subproblems.push_back(one);
+  EXPECT_EQ(WithoutFailedNames({"a.test", "b.test", "*.b.test", "c.test"}, failed),
+            (std::vector<std::string>{"a.test", "c.test"}));
+  EXPECT_EQ(WithoutFailedNames({"a.test"}, Error(ErrorCode::kConnection, "no subproblems")),
+            std::vector<std::string>{"a.test"});
+  AgentOptions o;
+  o.domains = {"a.test"};
+  EXPECT_FALSE(PlanFromConf(Conf(""), {"a.test"}, o)->allow_subset_of_names);
+  EXPECT_TRUE(PlanFromConf(Conf("allow_subset_of_names = True\n"), {"a.test"}, o)
+                  ->allow_subset_of_names);
+}
+
 }  // namespace
 }  // namespace signet::client
