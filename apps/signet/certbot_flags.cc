@@ -123,9 +123,8 @@ void AddPlugins(CLI::App& app, AgentOptions& o) {
   app.add_option_function<std::string>("--renew-hook", [&o](const std::string& cmd) {
        o.deploy_hook = cmd;
      }, "old name of --deploy-hook")->group("hooks");
-  NoteFlag(app, o, "--no-autorenew",
-           "--no-autorenew: signet records no autorenew setting; leave the certificate out of "
-           "renew with `renew --cert-name` for the others, or delete it", "renew");
+  app.add_flag("--no-autorenew", o.no_autorenew,
+               "renew leaves this certificate alone unless forced")->group("renew");
   app.add_flag("--installers", o.plugins_installers_only, "plugins: installers only")
       ->group("plugins");
   app.add_flag_callback("--authenticators", [] {}, "plugins: authenticators (all of signet's)")

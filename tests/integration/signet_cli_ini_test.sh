@@ -116,6 +116,15 @@ grep -qx "allow_subset_of_names = True" "$CFG/renewal/kept.example.test.conf" \
   || fail "allow_subset_of_names not kept for renew"
 echo "ok: --allow-subset-of-names"
 
+# --no-autorenew: recorded; renew leaves the lineage alone unless forced.
+"$SIGNET" certonly "${paths[@]}" --force-renewal --no-autorenew -d kept.example.test \
+  >"$T/noauto.log" 2>&1 || fail "certonly --no-autorenew failed"
+grep -qx "autorenew = False" "$CFG/renewal/kept.example.test.conf" || fail "autorenew not recorded"
+"$SIGNET" renew "${paths[@]}" --cert-name kept.example.test --no-random-sleep-on-renew \
+  >"$T/noauto-renew.log" 2>&1 || fail "renew of a --no-autorenew lineage failed"
+grep -q "autorenew is off" "$T/noauto-renew.log" || fail "renew: $(cat "$T/noauto-renew.log")"
+echo "ok: --no-autorenew"
+
 # update_symlinks after moving archive/ and editing archive_dir (certbot's recipe).
 mkdir -p "$CFG/moved"
 mv "$CFG/archive/ini.example.test" "$CFG/moved/"

@@ -102,6 +102,7 @@ struct AgentOptions {
   bool no_random_sleep_on_renew = false;
   std::string pre_hook, post_hook, deploy_hook;
   bool directory_hooks = true;   // --no-directory-hooks: false
+  bool no_autorenew = false;     // --no-autorenew: autorenew = False in the renewal conf
   bool validate_hooks = true;    // --disable-hook-validation: false
 
   // Revocation.

@@ -73,6 +73,14 @@ std::string ForceReason(const AgentOptions& o) {
 // a certificate no more often than its usual Retry-After (6 hours) allows.
 Result<RenewalCheck> CheckDue(const Lineage& lineage, const AgentOptions& o,
                               RenewalInfoSource& source, const Output& out) {
+  if (lineage.conf().ParamBool("autorenew") == false) {  // certbot's --no-autorenew
+    RenewalCheck off;
+    off.basis = "expiry";
+    off.reason = "autorenew is off in its renewal conf (--no-autorenew); --force-renewal renews it";
+    auto not_after = lineage.CurrentNotAfter();  // "renew_at" in --json: never before expiry
+    off.renew_at = not_after.ok() ? *not_after : std::chrono::system_clock::now();
+    return off;
+  }
   std::string server = lineage.conf().Param("server").value_or(o.server);
   return CheckLineageRenewal(lineage, StoreLayout(o.config_dir), server, source,
                              [&out](const std::string& line) { out.Step(line); },

@@ -54,6 +54,7 @@ void CopyRunFlags(const AgentOptions& o, IssuePlan& p) {
   p.debug_challenges = o.debug_challenges;
   p.interactive = o.interactive;
   p.allow_subset_of_names = o.allow_subset_of_names;
+  p.no_autorenew = o.no_autorenew;
 }
 
 }  // namespace
@@ -260,6 +261,7 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   else params.Remove("reuse_key");
   if (plan.must_staple) params.SetBool("must_staple", true);
   if (plan.allow_subset_of_names) params.SetBool("allow_subset_of_names", true);
+  if (plan.no_autorenew) params.SetBool("autorenew", false);
   for (auto [key, value] : {std::pair{"preferred_profile", &plan.preferred_profile},
                             std::pair{"required_profile", &plan.required_profile}}) {
     if (value->empty()) params.Remove(key);

@@ -50,6 +50,7 @@ struct IssuePlan {
   int issuance_timeout = 90;  // --issuance-timeout
   bool debug_challenges = false;  // --debug-challenges (not saved)
   bool allow_subset_of_names = false;  // --allow-subset-of-names (saved as certbot does)
+  bool no_autorenew = false;           // --no-autorenew (saved as autorenew = False)
   bool interactive = false;       // may wait for Enter (--debug-challenges)
   std::string preferred_profile, required_profile;  // certbot 4.0
   std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
