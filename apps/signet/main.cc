@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
       {"update_account", signet::client::UpdateAccount},
       {"unregister", signet::client::Unregister},
       {"show_account", signet::client::ShowAccount},
+      {"run", signet::client::Run},
+      {"install", signet::client::Install},
+      {"enhance", signet::client::Enhance},
+      {"rollback", signet::client::Rollback},
   };
   return kVerbs.at(options->verb)(*options);
 }

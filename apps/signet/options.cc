@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "acme/ip_identifier.h"
+#include "nginx_options.h"
 
 namespace signet::app {
 namespace {
@@ -23,7 +24,12 @@ const std::map<std::string, std::string>& VerbHelp() {
       {"unregister", "Deactivate an ACME account"},
       {"show_account", "Display account details"},
   };
-  return kHelp;
+  static const std::map<std::string, std::string> kAll = [] {
+    auto all = kHelp;
+    all.insert(NginxVerbHelp().begin(), NginxVerbHelp().end());
+    return all;
+  }();
+  return kAll;
 }
 
 std::vector<std::string> SplitCommas(const std::string& s) {
@@ -105,7 +111,7 @@ void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) 
     app.add_option("--new-elliptic-curve", o.new_elliptic_curve, "curve of the new key")
         ->check(CLI::IsMember({"secp256r1", "secp384r1"}))->group("account");
   }
-  if (verb == "certonly" || verb == "renew") {
+  if (verb == "certonly" || verb == "renew" || verb == "run") {
     app.add_option("--preferred-profile", o.preferred_profile,
                    "ask for this profile when the CA offers it")->group("certificate");
     app.add_option("--required-profile", o.required_profile,
@@ -115,14 +121,14 @@ void AddAccountOptions(CLI::App& app, AgentOptions& o, const std::string& verb) 
 
 // ACME Renewal Information (RFC 9773) and machine-readable output.
 void AddAriJsonOptions(CLI::App& app, AgentOptions& o, const std::string& verb) {
-  if (verb == "certonly" || verb == "renew" || verb == "certificates")
+  if (verb == "certonly" || verb == "renew" || verb == "run" || verb == "certificates")
     app.add_flag("--json", o.json, "print one JSON document on stdout (messages go to stderr)")
         ->group("output");
 }
 
 void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
                 std::vector<std::string>& ignored_domains) {
-  bool obtains = verb == "certonly" || verb == "renew";
+  bool obtains = verb == "certonly" || verb == "renew" || verb == "run";
   app.add_option("--server", o.server, "ACME directory URL")->group("account");
   app.add_option("-m,--email", o.email, "account contact e-mail")->group("account");
   app.add_flag("--agree-tos", o.agree_tos, "agree to the CA's terms of service")->group("account");
@@ -153,8 +159,8 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
                  "place HTTP-01 files in a webroot (-w)")->group("authenticator");
     app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
                  "answer challenges through hooks")->group("authenticator");
-    app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot or manual")
-        ->check(CLI::IsMember({"standalone", "webroot", "manual", "dns-rfc2136"}))
+    app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot, manual or nginx")
+        ->check(CLI::IsMember({"standalone", "webroot", "manual", "dns-rfc2136", "nginx"}))
         ->group("authenticator");
     app.add_option("-w,--webroot-path", o.webroot_paths, "webroot for the -d values that follow")
         ->group("authenticator");
@@ -216,6 +222,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
   }
   AddAccountOptions(app, o, verb);
   AddAriJsonOptions(app, o, verb);
+  AddNginxOptions(app, o, verb);
 }
 
 }  // namespace
@@ -223,7 +230,8 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
 const std::vector<std::string>& Verbs() {
   static const std::vector<std::string> kVerbs = {"certonly", "renew", "revoke", "delete",
                                                   "certificates", "register", "update_account",
-                                                  "unregister", "show_account"};
+                                                  "unregister", "show_account", "run",
+                                                  "install", "enhance", "rollback"};
   return kVerbs;
 }
 

@@ -85,6 +85,17 @@ struct AgentOptions {
   std::string work_dir = "/var/lib/letsencrypt";
   std::string logs_dir = "/var/log/letsencrypt";
 
+  // Installing (certbot's nginx plugin, client/nginx): --nginx sets both
+  // the authenticator and the installer; -i/--installer only the latter.
+  std::string installer;  // "" | nginx
+  std::string nginx_server_root = "/etc/nginx";
+  std::string nginx_ctl = "nginx";
+  int nginx_sleep_seconds = 1;
+  int https_port = 443;
+  bool redirect = false;      // --redirect (--no-redirect clears it)
+  bool hsts = false;          // --hsts
+  int rollback_checkpoints = 1;  // rollback --checkpoints
+
   // Output.
   bool quiet = false;
   int verbose = 0;

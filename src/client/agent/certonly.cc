@@ -8,6 +8,7 @@
 
 #include "base/files.h"
 #include "client/agent/commands.h"
+#include "client/agent/install.h"
 #include "client/agent/issue.h"
 #include "client/agent/obtain.h"
 #include "client/agent/renewal_source.h"
@@ -294,6 +295,13 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
     post_hook = plan->post_hook;
     out.Step("Renewing " + name);
     Status s = IssueIntoLineage(*plan, o, out, name, &*lineage);
+    // certbot's renew re-deploys into the recorded installer and reloads it.
+    if (s.ok() && plan->installer == "nginx" && !o.dry_run) {
+      AgentOptions deploy = o;
+      deploy.domains.clear();
+      deploy.redirect = deploy.hsts = false;
+      s = DeployLineage(deploy, plan->nginx, name, out);
+    }
     if (s.ok()) {
       ++renewed;
       outcomes.push_back(
@@ -307,6 +315,28 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
   out.Step(std::to_string(renewed) + " renewed, " + std::to_string(skipped) + " not due, " +
            std::to_string(failed) + " failed");
   return failed == 0 ? 0 : 1;
+}
+
+// certbot's run: obtain (certonly, with the nginx authenticator unless
+// another is named), then install into nginx, even when the certificate
+// was not due (certbot installs the existing one).
+int RunRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& outcomes) {
+  AgentOptions obtain = o;
+  if (obtain.installer.empty())
+    return out.Fail("run obtains and installs: name the installer with --nginx (or -i nginx), or "
+                    "use certonly to obtain without installing"),
+           1;
+  if (obtain.installer != "nginx")
+    return out.Fail("unknown installer " + obtain.installer + "; signet installs into nginx only"),
+           1;
+  if (obtain.authenticator.empty()) obtain.authenticator = "nginx";
+  int rc = CertonlyRun(obtain, out, outcomes);
+  if (rc != 0 || o.dry_run || outcomes.empty() || outcomes.back().name.empty()) return rc;
+  auto lock = LockConfigDir(o);
+  if (!lock.ok()) return out.Fail(lock.error().detail), 1;
+  if (auto s = DeployLineage(o, NginxSettingsFrom(o, nullptr), outcomes.back().name, out); !s.ok())
+    return out.Fail("could not install the certificate", s.error()), 1;
+  return 0;
 }
 
 // Runs `run`, then with --json prints what happened; a failure before any
@@ -329,5 +359,7 @@ int RunAndReport(const AgentOptions& o, const std::string& command,
 int Certonly(const AgentOptions& o) { return RunAndReport(o, "certonly", CertonlyRun); }
 
 int Renew(const AgentOptions& o) { return RunAndReport(o, "renew", RenewRun); }
+
+int Run(const AgentOptions& o) { return RunAndReport(o, "run", RunRun); }
 
 }  // namespace signet::client

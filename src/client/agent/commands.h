@@ -15,5 +15,10 @@ int Register(const AgentOptions& options);
 int UpdateAccount(const AgentOptions& options);
 int Unregister(const AgentOptions& options);
 int ShowAccount(const AgentOptions& options);
+// certbot's installer verbs (the nginx plugin): run = certonly + install.
+int Run(const AgentOptions& options);
+int Install(const AgentOptions& options);
+int Enhance(const AgentOptions& options);
+int Rollback(const AgentOptions& options);
 
 }  // namespace signet::client

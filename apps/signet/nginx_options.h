@@ -1,0 +1,21 @@
+// certbot's nginx plugin options and installer verbs (install, enhance,
+// rollback, run), kept apart from options.cc.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "client/agent/agent_options.h"
+
+namespace signet::app {
+
+// The installer verbs' one-line help, by verb.
+const std::map<std::string, std::string>& NginxVerbHelp();
+
+// Registers --nginx, -i/--installer, --nginx-server-root, --nginx-ctl,
+// --nginx-sleep-seconds, --https-port, --redirect/--no-redirect, --hsts and
+// rollback's --checkpoints on the verbs that take them.
+void AddNginxOptions(CLI::App& app, client::AgentOptions& o, const std::string& verb);
+
+}  // namespace signet::app

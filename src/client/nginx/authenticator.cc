@@ -1,0 +1,92 @@
+#include "client/nginx/authenticator.h"
+
+#include <algorithm>
+
+#include "client/nginx/edits.h"
+#include "client/nginx/matcher.h"
+
+namespace signet::client::nginx {
+namespace fs = std::filesystem;
+namespace {
+
+// Tokens and key authorizations come from the CA: base64url and `.` only,
+// so they cannot break out of the directive they are written into.
+bool SafeValue(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string Location(const ChallengeSpec& c) {
+  return "location = /.well-known/acme-challenge/" + c.token +
+         " { default_type text/plain; return 200 \"" + c.key_authorization + "\"; }";
+}
+
+// The listen lines of a new server block: those of the default server on
+// the port (so it shares its addresses), else the bare port.
+std::string ListenLines(const NginxConfig& cfg, int port) {
+  std::string out;
+  if (auto def = DefaultServer(cfg.servers(), port)) {
+    for (const auto& l : cfg.servers()[*def].listens)
+      if (l.port == port && !l.ssl)
+        out += "    listen " + (l.address.empty() ? "" : l.address + ":") + std::to_string(port) +
+               ";\n";
+  }
+  return out.empty() ? "    listen " + std::to_string(port) + ";\n" : out;
+}
+
+}  // namespace
+
+Status NginxAuthenticator::Perform(const std::vector<ChallengeSpec>& challenges) {
+  t_ = std::make_unique<NginxTransaction>(s_, log_);
+  std::string own_blocks;
+  for (const auto& c : challenges) {
+    if (c.type != "http-01")
+      return Error(ErrorCode::kMalformed,
+                   "the nginx authenticator answers http-01 only, not " + c.type);
+    if (!SafeValue(c.token) || !SafeValue(c.key_authorization))
+      return Error(ErrorCode::kMalformed, "the CA sent a challenge token that is not base64url");
+    SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t_->Load());
+    std::optional<size_t> idx = ChooseServer(cfg.servers(), c.domain, s_.http_port);
+    if (idx) {
+      const ServerBlock& server = cfg.servers()[*idx];
+      const Directive& block = cfg.Block(server);
+      const std::string& text = cfg.Text(server.file);
+      t_->Set(server.file, ApplyEdits(text, {{block.block_open + 1, 0,
+                                             "\n" + ChildIndent(text, block) + Location(c) + "\n"}}));
+      log_("Answering http-01 for " + c.domain + " in the server block at " +
+           server.file.string() + ":" + std::to_string(block.line));
+    } else {
+      own_blocks += "server {\n" + ListenLines(cfg, s_.http_port) + "    server_name " +
+                    c.domain + ";\n    " + Location(c) + "\n}\n";
+      log_("Answering http-01 for " + c.domain + " in a server block of its own");
+    }
+  }
+  if (!own_blocks.empty()) {
+    SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t_->Load());
+    auto http = cfg.HttpBlock();
+    if (!http)
+      return Error(ErrorCode::kMalformed,
+                   "no http block in " + cfg.main_file().string() + " to include the challenge in");
+    fs::path conf = fs::absolute(s_.work_dir) / kChallengeConfName;
+    const Directive& block = cfg.Tree(http->first)[http->second];
+    const std::string& text = cfg.Text(http->first);
+    t_->Create(conf, own_blocks);
+    t_->Set(http->first, ApplyEdits(text, {{block.block_open + 1, 0,
+                                           "\n" + ChildIndent(text, block) +
+                                               DirectiveText({"include", conf.string()}) + "\n"}}));
+  }
+  if (auto s = t_->Apply(); !s.ok()) {
+    t_.reset();
+    return s;
+  }
+  return OkStatus();
+}
+
+void NginxAuthenticator::Cleanup(const std::vector<ChallengeSpec>&) {
+  if (!t_) return;
+  if (auto s = t_->Revert(); !s.ok()) log_("Restoring the nginx configuration: " + s.error().detail);
+  t_.reset();
+}
+
+}  // namespace signet::client::nginx
