@@ -135,7 +135,20 @@ squeezed() { (cd "$N" && cat nginx.conf sites/*.conf | tr -d ' \n' | sha256sum);
 REDIRECTED_SQUEEZED=$(squeezed)
 [ "$REDIRECTED" != "$INSTALLED" ] || fail "enhance changed nothing"
 
-# 5. certbot takes over: it accepts signet's files and its rollback undoes signet's checkpoint.
+# 5. renew through the redirect: the challenge location gets past the block's
+# `return 301` (certbot's rewrite ... break), the new certificate is re-deployed
+# and nginx reloaded, and the configuration is the same bytes afterwards.
+before=$(serial_of "$CFG/live/a.example.test/cert.pem")
+"$SIGNET" renew --force-renewal --no-random-sleep-on-renew "${COMMON[@]}" >"$T/renew.log" 2>&1 \
+  || { cat "$T/renew.log"; fail "renew through nginx failed"; }
+after=$(serial_of "$CFG/live/a.example.test/cert.pem")
+[ "$before" != "$after" ] || fail "renew kept the old certificate"
+served=$(echo | openssl s_client -connect "127.0.0.1:$HTTPS_PORT" -servername a.example.test \
+         2>/dev/null | openssl x509 -noout -serial | cut -d= -f2)
+[ "$served" = "$after" ] || fail "nginx serves $served after renewal, want $after"
+[ "$(hashes)" = "$REDIRECTED" ] || fail "renew left the configuration changed"
+
+# 6. certbot takes over: it accepts signet's files and its rollback undoes signet's checkpoint.
 if command -v certbot >/dev/null; then
   certbot install --nginx --cert-name a.example.test "${COMMON[@]}" --nginx-server-root "$N" \
     --nginx-ctl "$T/nginx-ctl" --https-port "$HTTPS_PORT" --no-redirect \
@@ -153,7 +166,7 @@ else
   [ "$(hashes)" = "$INSTALLED" ] || fail "rollback did not undo the redirect"
 fi
 
-# 6. signet rollback: the original configuration, byte for byte, and nginx still serves it.
+# 7. signet rollback: the original configuration, byte for byte, and nginx still serves it.
 "$SIGNET" rollback "${COMMON[@]}" "${NGINX[@]}" >"$T/rollback.log" 2>&1 \
   || { cat "$T/rollback.log"; fail "signet rollback failed"; }
 [ "$(hashes)" = "$ORIGINAL" ] || fail "rollback did not restore the original configuration"

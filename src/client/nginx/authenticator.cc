@@ -17,6 +17,8 @@ bool SafeValue(const std::string& s) {
   });
 }
 
+constexpr const char* kChallengeRewrite = "^(/.well-known/acme-challenge/.*)";
+
 std::string Location(const ChallengeSpec& c) {
   return "location = /.well-known/acme-challenge/" + c.token +
          " { default_type text/plain; return 200 \"" + c.key_authorization + "\"; }";
@@ -37,6 +39,27 @@ std::string ListenLines(const NginxConfig& cfg, int port) {
 
 }  // namespace
 
+// Puts the challenge's location first in `server`, after a rewrite that
+// stops the block's server-level rewrite directives (a redirect's
+// `if ... return 301`) for challenge paths, as certbot does.
+Status NginxAuthenticator::AddLocation(const NginxConfig& cfg, const ServerBlock& server,
+                                       const ChallengeSpec& c) {
+  const Directive& block = cfg.Block(server);
+  const std::string& text = cfg.Text(server.file);
+  std::string indent = ChildIndent(text, block);
+  bool has_rewrite = false;
+  for (const auto& d : block.children)
+    if (d.name() == "rewrite" && d.words.size() == 4 && d.words[1] == kChallengeRewrite)
+      has_rewrite = true;
+  std::string insert = "\n";
+  if (!has_rewrite) insert += indent + "rewrite " + kChallengeRewrite + " $1 break;\n";
+  insert += indent + Location(c) + "\n";
+  t_->Set(server.file, ApplyEdits(text, {{block.block_open + 1, 0, insert}}));
+  log_("Answering http-01 for " + c.domain + " in the server block at " + server.file.string() +
+       ":" + std::to_string(block.line));
+  return OkStatus();
+}
+
 Status NginxAuthenticator::Perform(const std::vector<ChallengeSpec>& challenges) {
   t_ = std::make_unique<NginxTransaction>(s_, log_);
   std::string own_blocks;
@@ -49,16 +72,18 @@ Status NginxAuthenticator::Perform(const std::vector<ChallengeSpec>& challenges)
     SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t_->Load());
     std::optional<size_t> idx = ChooseServer(cfg.servers(), c.domain, s_.http_port);
     if (idx) {
-      const ServerBlock& server = cfg.servers()[*idx];
-      const Directive& block = cfg.Block(server);
-      const std::string& text = cfg.Text(server.file);
-      t_->Set(server.file, ApplyEdits(text, {{block.block_open + 1, 0,
-                                             "\n" + ChildIndent(text, block) + Location(c) + "\n"}}));
-      log_("Answering http-01 for " + c.domain + " in the server block at " +
-           server.file.string() + ":" + std::to_string(block.line));
+      SIGNET_RETURN_IF_ERROR(AddLocation(cfg, cfg.servers()[*idx], c));
+      // The TLS block too, for a CA that follows a redirect to HTTPS.
+      SIGNET_ASSIGN_OR_RETURN(cfg, t_->Load());
+      std::optional<size_t> tls = ChooseServer(cfg.servers(), c.domain);
+      if (tls && *tls != *idx && cfg.servers()[*tls].HasSsl() &&
+          !cfg.servers()[*tls].ListensOn(s_.http_port, false))
+        SIGNET_RETURN_IF_ERROR(AddLocation(cfg, cfg.servers()[*tls], c));
     } else {
       own_blocks += "server {\n" + ListenLines(cfg, s_.http_port) + "    server_name " +
-                    c.domain + ";\n    " + Location(c) + "\n}\n";
+                    c.domain + ";\n    root " +
+                    (fs::absolute(s_.work_dir) / "http_01_nonexistent").string() + ";\n    " +
+                    Location(c) + "\n}\n";
       log_("Answering http-01 for " + c.domain + " in a server block of its own");
     }
   }

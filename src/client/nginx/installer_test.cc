@@ -194,12 +194,15 @@ TEST_F(NginxFilesTest, AuthenticatorAddsLocationsAndRestoresByteForByte) {
   ChallengeSpec n{"other.test", "http-01", "tokB", "tokB.thumb", "tokB.thumb"};
   ASSERT_TRUE(auth.Perform({a, n}).ok());
   EXPECT_NE(Read(root_ / "sites-available/a")
-                .find("location = /.well-known/acme-challenge/tok-A_1 { default_type text/plain; "
-                      "return 200 \"tok-A_1.thumb\"; }"),
-            std::string::npos);
+                .find("server {\n    rewrite ^(/.well-known/acme-challenge/.*) $1 break;\n"
+                      "    location = /.well-known/acme-challenge/tok-A_1 { default_type text/plain; "
+                      "return 200 \"tok-A_1.thumb\"; }\n"),
+            std::string::npos)
+      << Read(root_ / "sites-available/a");
   fs::path conf = settings_.work_dir / kChallengeConfName;
   EXPECT_EQ(Read(conf),
-            "server {\n    listen 80;\n    server_name other.test;\n    location = "
+            "server {\n    listen 80;\n    server_name other.test;\n    root " +
+                (settings_.work_dir / "http_01_nonexistent").string() + ";\n    location = "
             "/.well-known/acme-challenge/tokB { default_type text/plain; return 200 "
             "\"tokB.thumb\"; }\n}\n");
   EXPECT_NE(Read(root_ / "nginx.conf").find("http {\n    include " + conf.string() + ";\n"),
@@ -225,6 +228,21 @@ TEST_F(NginxFilesTest, WriteConfigFileCreatesANewFile) {
   // A path that does not exist yet is created (not "cannot resolve").
   ASSERT_TRUE(WriteConfigFile(dir_ / "new.conf", "a;\n").ok());
   EXPECT_EQ(Read(dir_ / "new.conf"), "a;\n");
+}
+
+}  // namespace
+}  // namespace signet::client::nginx
+
+namespace signet::client::nginx {
+namespace {
+
+TEST_F(NginxFilesTest, InstallingAgainIsNoCheckpoint) {
+  ASSERT_TRUE(Installer().Install({"a.test"}, "/le/fc.pem", "/le/k.pem", {}).ok());
+  auto after = Snapshot();
+  // A renewal's re-deploy: same paths, nothing to change, nginx reloaded.
+  ASSERT_TRUE(Installer().Install({"a.test"}, "/le/fc.pem", "/le/k.pem", {}).ok());
+  EXPECT_EQ(Snapshot(), after);
+  EXPECT_EQ(Reverter(settings_.work_dir).Checkpoints().size(), 1u);
 }
 
 }  // namespace

@@ -79,14 +79,14 @@ Status NginxTransaction::Apply() {
     if (std::find(created_.begin(), created_.end(), path) != created_.end()) continue;
     auto before = ReadFile(path);
     if (before.ok()) {
-      originals_[path] = *before;
+      if (*before != text) originals_[path] = *before;  // an unchanged file is no change
     } else {
       created_.push_back(path);
     }
   }
   for (const auto& [path, text] : pending_) {
-    auto it = originals_.find(path);
-    if (it != originals_.end() && it->second == text) continue;
+    bool created = std::find(created_.begin(), created_.end(), path) != created_.end();
+    if (!created && !originals_.count(path)) continue;
     if (auto s = WriteConfigFile(path, text); !s.ok()) {
       (void)Restore();
       return Error(ErrorCode::kServerInternal,
