@@ -41,11 +41,15 @@ size_t AppendPoint(const std::string& text, const Directive& block) {
   return pos;
 }
 
-// Whether the rest of the line after `pos` already carries certbot's comment.
-bool ManagedAfter(const std::string& text, size_t pos) {
+// The comment to put after a directive replaced in place: certbot's,
+// unless the line already has it, or another directive follows on the same
+// line (the comment would swallow it).
+std::string CommentAfter(const std::string& text, size_t pos) {
   size_t nl = text.find('\n', pos);
-  return text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos)
-             .find("managed by Certbot") != std::string::npos;
+  std::string rest = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+  size_t first = rest.find_first_not_of(" \t\r");
+  if (first != std::string::npos && rest[first] != '#') return "";
+  return rest.find("managed by Certbot") != std::string::npos ? "" : kManaged;
 }
 
 // Erases a directive with its line when it stands alone on it.
@@ -109,8 +113,7 @@ std::vector<TextEdit> DeployEdits(const std::string& text, const Directive& bloc
                              std::pair{"ssl_certificate_key", tls.key}}) {
     std::string line = DirectiveText({name, value});
     if (const Directive* d = FindChild(block, name)) {
-      edits.push_back({d->begin, d->end - d->begin,
-                       ManagedAfter(text, d->end) ? line : line + kManaged});
+      edits.push_back({d->begin, d->end - d->begin, line + CommentAfter(text, d->end)});
     } else {
       lines.push_back(line);
     }

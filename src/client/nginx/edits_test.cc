@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace signet::client::nginx {
 namespace {
 
@@ -75,6 +77,28 @@ TEST(NginxEdits, DeployAddsCertbotsLinesAndKeepsEveryOtherByte) {
   EXPECT_NE(twice.find("ssl_certificate /new/fullchain.pem; # managed by Certbot\n"),
             std::string::npos);
   EXPECT_EQ(twice.size(), out.size() - Tls().fullchain.size() + next.fullchain.size());
+}
+
+TEST(NginxEdits, ReplacedLineKeepsADirectiveThatFollowsOnIt) {
+  // Found by the fuzzer: the comment after a replaced ssl_certificate
+  // swallowed the next directive on the same line.
+  std::string text = "http {\n server {\n  listen 443 ssl;\n  ssl_certificate /old; root /x;\n }\n}\n";
+  Parsed p = ParseFirstServer(text);
+  std::string out = ApplyEdits(text, DeployEdits(text, *p.block, p.server, Tls()));
+  EXPECT_NE(out.find("  ssl_certificate /etc/le/live/a/fullchain.pem; root /x;\n"), std::string::npos)
+      << out;
+  auto parsed = ParseConfig(out);
+  ASSERT_TRUE(parsed.ok());
+  Parsed again = ParseFirstServer(out);
+  EXPECT_TRUE(std::any_of(again.block->children.begin(), again.block->children.end(),
+                          [](const Directive& d) { return d.name() == "root"; }));
+  // With a comment after it, certbot's comes first.
+  std::string commented = "http {\n server {\n  ssl_certificate /old; # mine\n }\n}\n";
+  Parsed c = ParseFirstServer(commented);
+  std::string out2 = ApplyEdits(commented, DeployEdits(commented, *c.block, c.server, Tls()));
+  EXPECT_NE(out2.find("ssl_certificate /etc/le/live/a/fullchain.pem; # managed by Certbot # mine\n"),
+            std::string::npos)
+      << out2;
 }
 
 TEST(NginxEdits, DeployIpv6AndImplicitListen) {
