@@ -295,12 +295,11 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
     post_hook = plan->post_hook;
     out.Step("Renewing " + name);
     Status s = IssueIntoLineage(*plan, o, out, name, &*lineage);
-    // certbot's renew re-deploys into the recorded installer and reloads it.
+    // certbot's renew reloads the recorded installer (the live/ links
+    // already point at the new files; a certonly lineage stays uninstalled).
     if (s.ok() && plan->installer == "nginx" && !o.dry_run) {
-      AgentOptions deploy = o;
-      deploy.domains.clear();
-      deploy.redirect = deploy.hsts = false;
-      s = DeployLineage(deploy, plan->nginx, name, out);
+      out.Step("Reloading nginx server after certificate renewal");
+      s = nginx::TestAndReload(plan->nginx);
     }
     if (s.ok()) {
       ++renewed;
