@@ -61,6 +61,7 @@ Status NginxAuthenticator::AddLocation(const NginxConfig& cfg, const ServerBlock
 }
 
 Status NginxAuthenticator::Perform(const std::vector<ChallengeSpec>& challenges) {
+  SIGNET_RETURN_IF_ERROR(RecoverInterrupted(s_, log_));
   t_ = std::make_unique<NginxTransaction>(s_, log_);
   std::string own_blocks;
   for (const auto& c : challenges) {

@@ -125,6 +125,10 @@ Status NginxInstaller::Commit(NginxTransaction& t, const std::string& title,
     t.Create(path, std::move(bytes));
   }
   SIGNET_RETURN_IF_ERROR(t.Apply());
+  struct Finish {
+    NginxTransaction& t;
+    ~Finish() { t.Finish(); }
+  } finish{t};
   // certbot keeps the shared TLS files across rollbacks.
   std::vector<fs::path> created;
   for (const auto& p : t.created())
@@ -138,6 +142,7 @@ Status NginxInstaller::Commit(NginxTransaction& t, const std::string& title,
 
 Status NginxInstaller::Install(const std::vector<std::string>& names, const std::string& fullchain,
                                const std::string& key, const Enhancements& e) {
+  SIGNET_RETURN_IF_ERROR(RecoverInterrupted(s_, log_));
   NginxTransaction t(s_, log_);
   std::string notes;
   for (const auto& name : names) SIGNET_RETURN_IF_ERROR(Deploy(t, name, fullchain, key, notes));
@@ -146,6 +151,7 @@ Status NginxInstaller::Install(const std::vector<std::string>& names, const std:
 }
 
 Status NginxInstaller::Enhance(const std::vector<std::string>& names, const Enhancements& e) {
+  SIGNET_RETURN_IF_ERROR(RecoverInterrupted(s_, log_));
   NginxTransaction t(s_, log_);
   std::string notes;
   for (const auto& name : names) SIGNET_RETURN_IF_ERROR(AddEnhancements(t, name, e, notes));
@@ -154,6 +160,7 @@ Status NginxInstaller::Enhance(const std::vector<std::string>& names, const Enha
 }
 
 Status NginxInstaller::Rollback(int checkpoints) {
+  SIGNET_RETURN_IF_ERROR(RecoverInterrupted(s_, log_));
   Reverter reverter(s_.work_dir);
   SIGNET_ASSIGN_OR_RETURN(int done, reverter.Rollback(checkpoints));
   if (done == 0) {

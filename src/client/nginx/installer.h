@@ -58,6 +58,8 @@ class NginxTransaction {
   Status Apply();
   // Puts back what Apply wrote (the authenticator's cleanup) and reloads.
   Status Revert();
+  // Drops the temporary checkpoint Apply wrote, once the change is final.
+  void Finish();
   // What each changed file held before Apply.
   const std::map<std::filesystem::path, std::string>& originals() const { return originals_; }
   const std::vector<std::filesystem::path>& created() const { return created_; }
@@ -71,6 +73,9 @@ class NginxTransaction {
   std::map<std::filesystem::path, std::string> originals_;
   std::vector<std::filesystem::path> created_;
 };
+
+// Undoes what a killed run left (certbot's temporary checkpoint).
+Status RecoverInterrupted(const NginxSettings& s, const LogFn& log);
 
 // Runs `CTL -c CONF ARGS...`; the error carries nginx's last line of output.
 Status RunNginx(const NginxSettings& s, const std::vector<std::string>& args);

@@ -104,6 +104,7 @@ TEST_F(NginxFilesTest, InstallEditsThroughSymlinksAndCheckpointsInCertbotsFormat
   ASSERT_TRUE(Installer().Install({"a.test", "x.w.test"}, "/le/fc.pem", "/le/k.pem", {}).ok())
       << log_;
   EXPECT_TRUE(fs::is_symlink(root_ / "sites-enabled/a"));
+  EXPECT_FALSE(fs::exists(settings_.work_dir / "temp_checkpoint"));
   std::string a = Read(root_ / "sites-available/a");
   EXPECT_NE(a.find("    ssl_certificate /le/fc.pem; # managed by Certbot\n"), std::string::npos);
   EXPECT_NE(Read(root_ / "sites-available/w").find("listen 443 ssl; # managed by Certbot"),
@@ -138,6 +139,7 @@ TEST_F(NginxFilesTest, FailingConfigTestRestoresEveryFile) {
   EXPECT_EQ(s.error().detail, "nginx -t failed: exit code 1; every nginx configuration file was restored");
   ExpectUnchanged();
   EXPECT_TRUE(Reverter(settings_.work_dir).Checkpoints().empty());
+  EXPECT_FALSE(fs::exists(settings_.work_dir / "temp_checkpoint"));
   EXPECT_FALSE(fs::exists(settings_.config_dir / kOptionsConfName));
   EXPECT_FALSE(fs::exists(settings_.config_dir / kOptionsDigestName));
 }
@@ -207,9 +209,11 @@ TEST_F(NginxFilesTest, AuthenticatorAddsLocationsAndRestoresByteForByte) {
             "\"tokB.thumb\"; }\n}\n");
   EXPECT_NE(Read(root_ / "nginx.conf").find("http {\n    include " + conf.string() + ";\n"),
             std::string::npos);
+  EXPECT_TRUE(fs::exists(settings_.work_dir / "temp_checkpoint"));
   auth.Cleanup({a, n});
   ExpectUnchanged();
   EXPECT_FALSE(fs::exists(conf));
+  EXPECT_FALSE(fs::exists(settings_.work_dir / "temp_checkpoint"));
 }
 
 TEST_F(NginxFilesTest, AuthenticatorRefusesTokensThatAreNotBase64url) {
@@ -243,6 +247,30 @@ TEST_F(NginxFilesTest, InstallingAgainIsNoCheckpoint) {
   ASSERT_TRUE(Installer().Install({"a.test"}, "/le/fc.pem", "/le/k.pem", {}).ok());
   EXPECT_EQ(Snapshot(), after);
   EXPECT_EQ(Reverter(settings_.work_dir).Checkpoints().size(), 1u);
+}
+
+}  // namespace
+}  // namespace signet::client::nginx
+
+namespace signet::client::nginx {
+namespace {
+
+TEST_F(NginxFilesTest, AKilledRunIsUndoneByTheNext) {
+  {
+    NginxAuthenticator auth(settings_, [](const std::string&) {});
+    ChallengeSpec n{"other.test", "http-01", "tokB", "tokB.thumb", "tokB.thumb"};
+    ChallengeSpec a{"a.test", "http-01", "tokA", "tokA.thumb", "tokA.thumb"};
+    ASSERT_TRUE(auth.Perform({a, n}).ok());
+    // Killed here: no Cleanup.
+  }
+  EXPECT_NE(Snapshot(), snapshot_);
+  EXPECT_TRUE(fs::exists(settings_.work_dir / "temp_checkpoint" / "FILEPATHS"));
+  ASSERT_TRUE(Installer().Rollback(0).ok());
+  ExpectUnchanged();
+  EXPECT_FALSE(fs::exists(settings_.work_dir / kChallengeConfName));
+  EXPECT_FALSE(fs::exists(settings_.work_dir / "temp_checkpoint"));
+  EXPECT_NE(log_.find("Restored the nginx configuration an interrupted run had changed"),
+            std::string::npos);
 }
 
 }  // namespace

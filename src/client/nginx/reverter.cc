@@ -60,28 +60,35 @@ std::vector<fs::path> Reverter::Checkpoints() const {
   return out;
 }
 
-Status Reverter::SaveCheckpoint(const std::map<fs::path, std::string>& originals,
-                                const std::vector<fs::path>& created, const std::string& title,
-                                const std::string& notes) {
+Status Reverter::WriteDir(const fs::path& dir, const std::map<fs::path, std::string>& originals,
+                          const std::vector<fs::path>& created) {
   std::error_code ec;
-  fs::path progress = work_dir_ / "IN_PROGRESS";
-  fs::remove_all(progress, ec);
-  fs::create_directories(progress, ec);
-  if (ec) return Error(ErrorCode::kServerInternal, "cannot create " + progress.string());
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return Error(ErrorCode::kServerInternal, "cannot create " + dir.string());
   std::string filepaths;
   int idx = 0;
   for (const auto& [path, bytes] : originals) {
-    fs::path copy = progress / (path.filename().string() + "_" + std::to_string(idx++));
+    fs::path copy = dir / (path.filename().string() + "_" + std::to_string(idx++));
     SIGNET_RETURN_IF_ERROR(WriteFileAtomic(copy, bytes, 0644));
     filepaths += path.string() + "\n";
   }
   std::string new_files;
   for (const auto& p : created) new_files += p.string() + "\n";
-  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(progress / "FILEPATHS", filepaths, 0644));
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(dir / "FILEPATHS", filepaths, 0644));
   if (!new_files.empty())
-    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(progress / "NEW_FILES", new_files, 0644));
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(dir / "NEW_FILES", new_files, 0644));
+  return OkStatus();
+}
+
+Status Reverter::SaveCheckpoint(const std::map<fs::path, std::string>& originals,
+                                const std::vector<fs::path>& created, const std::string& title,
+                                const std::string& notes) {
+  fs::path progress = work_dir_ / "IN_PROGRESS";
+  SIGNET_RETURN_IF_ERROR(WriteDir(progress, originals, created));
   SIGNET_RETURN_IF_ERROR(
       WriteFileAtomic(progress / "CHANGES_SINCE", "-- " + title + " --\n" + notes, 0644));
+  std::error_code ec;
   fs::create_directories(backup_dir(), ec);
   fs::path final_dir = backup_dir() / Timestamp(Checkpoints());
   fs::rename(progress, final_dir, ec);
@@ -91,28 +98,51 @@ Status Reverter::SaveCheckpoint(const std::map<fs::path, std::string>& originals
   return OkStatus();
 }
 
+Status Reverter::SaveTemporary(const std::map<fs::path, std::string>& originals,
+                               const std::vector<fs::path>& created) {
+  return WriteDir(work_dir_ / "temp_checkpoint", originals, created);
+}
+
+void Reverter::DropTemporary() {
+  std::error_code ec;
+  fs::remove_all(work_dir_ / "temp_checkpoint", ec);
+}
+
+Result<bool> Reverter::RecoverTemporary() {
+  fs::path dir = work_dir_ / "temp_checkpoint";
+  if (!fs::exists(dir)) return false;
+  SIGNET_RETURN_IF_ERROR(Restore(dir));
+  DropTemporary();
+  return true;
+}
+
+Status Reverter::Restore(const fs::path& dir) {
+  if (fs::exists(dir / "FILEPATHS")) {
+    SIGNET_ASSIGN_OR_RETURN(std::string list, ReadFile(dir / "FILEPATHS"));
+    std::vector<std::string> paths = Lines(list);
+    for (size_t i = 0; i < paths.size(); ++i) {
+      fs::path copy = dir / (fs::path(paths[i]).filename().string() + "_" + std::to_string(i));
+      SIGNET_ASSIGN_OR_RETURN(std::string bytes, ReadFile(copy));
+      SIGNET_RETURN_IF_ERROR(WriteConfigFile(paths[i], bytes));
+    }
+  }
+  if (fs::exists(dir / "NEW_FILES")) {
+    SIGNET_ASSIGN_OR_RETURN(std::string list, ReadFile(dir / "NEW_FILES"));
+    for (const auto& p : Lines(list)) {
+      std::error_code ec;
+      fs::remove(p, ec);
+    }
+  }
+  return OkStatus();
+}
+
 Result<int> Reverter::Rollback(int count) {
   std::vector<fs::path> checkpoints = Checkpoints();
   int done = 0;
   while (count-- > 0 && !checkpoints.empty()) {
     fs::path dir = checkpoints.back();
     checkpoints.pop_back();
-    if (fs::exists(dir / "FILEPATHS")) {
-      SIGNET_ASSIGN_OR_RETURN(std::string list, ReadFile(dir / "FILEPATHS"));
-      std::vector<std::string> paths = Lines(list);
-      for (size_t i = 0; i < paths.size(); ++i) {
-        fs::path copy = dir / (fs::path(paths[i]).filename().string() + "_" + std::to_string(i));
-        SIGNET_ASSIGN_OR_RETURN(std::string bytes, ReadFile(copy));
-        SIGNET_RETURN_IF_ERROR(WriteConfigFile(paths[i], bytes));
-      }
-    }
-    if (fs::exists(dir / "NEW_FILES")) {
-      SIGNET_ASSIGN_OR_RETURN(std::string list, ReadFile(dir / "NEW_FILES"));
-      for (const auto& p : Lines(list)) {
-        std::error_code ec;
-        fs::remove(p, ec);
-      }
-    }
+    SIGNET_RETURN_IF_ERROR(Restore(dir));
     std::error_code ec;
     fs::remove_all(dir, ec);
     ++done;

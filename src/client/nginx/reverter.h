@@ -33,10 +33,25 @@ class Reverter {
   // were undone (0 when there is none).
   Result<int> Rollback(int count);
 
+  // certbot's temporary checkpoint (WORK_DIR/temp_checkpoint): the state
+  // before a change in progress, written before the change, so that a run
+  // killed halfway is undone by the next one (RecoverTemporary, as
+  // certbot's recovery_routine does).
+  Status SaveTemporary(const std::map<std::filesystem::path, std::string>& originals,
+                       const std::vector<std::filesystem::path>& created);
+  void DropTemporary();
+  // Restores and removes a temporary checkpoint left behind; true if there was one.
+  Result<bool> RecoverTemporary();
+
   // The checkpoint directories, oldest first.
   std::vector<std::filesystem::path> Checkpoints() const;
 
  private:
+  Status WriteDir(const std::filesystem::path& dir,
+                  const std::map<std::filesystem::path, std::string>& originals,
+                  const std::vector<std::filesystem::path>& created);
+  Status Restore(const std::filesystem::path& dir);
+
   std::filesystem::path work_dir_;
 };
 

@@ -84,11 +84,17 @@ Status NginxTransaction::Apply() {
       created_.push_back(path);
     }
   }
+  // The state before, on disk before the first byte changes: a run killed
+  // from here on is undone by the next one.
+  Reverter reverter(s_.work_dir);
+  if (auto saved = reverter.SaveTemporary(originals_, created_); !saved.ok())
+    return Error(ErrorCode::kServerInternal,
+                 "cannot save the temporary checkpoint: " + saved.error().detail);
   for (const auto& [path, text] : pending_) {
     bool created = std::find(created_.begin(), created_.end(), path) != created_.end();
     if (!created && !originals_.count(path)) continue;
     if (auto s = WriteConfigFile(path, text); !s.ok()) {
-      (void)Restore();
+      if (Restore().ok()) reverter.DropTemporary();
       return Error(ErrorCode::kServerInternal,
                    "cannot write " + path.string() + " (" + s.error().detail +
                        "); every file was restored");
@@ -97,6 +103,7 @@ Status NginxTransaction::Apply() {
   Status checked = TestAndReload(s_);
   if (checked.ok()) return OkStatus();
   Status restored = Restore();
+  if (restored.ok()) reverter.DropTemporary();
   bool tested = checked.error().detail.rfind("nginx -t failed", 0) != 0;
   if (tested) (void)RunNginx(s_, {"-s", "reload"});  // back onto the old configuration
   if (!restored.ok())
@@ -107,8 +114,21 @@ Status NginxTransaction::Apply() {
                checked.error().detail + "; every nginx configuration file was restored");
 }
 
+void NginxTransaction::Finish() { Reverter(s_.work_dir).DropTemporary(); }
+
+Status RecoverInterrupted(const NginxSettings& s, const LogFn& log) {
+  auto recovered = Reverter(s.work_dir).RecoverTemporary();
+  if (!recovered.ok())
+    return Error(ErrorCode::kServerInternal,
+                 "cannot undo an interrupted run's changes (" + (s.work_dir / "temp_checkpoint").string() +
+                     "): " + recovered.error().detail);
+  if (*recovered) log("Restored the nginx configuration an interrupted run had changed");
+  return OkStatus();
+}
+
 Status NginxTransaction::Revert() {
   SIGNET_RETURN_IF_ERROR(Restore());
+  Finish();
   originals_.clear();
   created_.clear();
   pending_.clear();
