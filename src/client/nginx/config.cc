@@ -15,6 +15,26 @@ constexpr size_t kMaxFiles = 4096;
 
 bool IsGlob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
+// The files an include names: a glob's matches (sorted, as nginx reads
+// them) or the one path; relative to the server root.
+std::vector<fs::path> IncludedFiles(const fs::path& root, const std::string& pattern) {
+  fs::path p = fs::path(pattern).is_absolute() ? fs::path(pattern) : root / pattern;
+  std::vector<fs::path> files;
+  if (IsGlob(pattern)) {
+    glob_t g{};
+    if (::glob(p.c_str(), 0, nullptr, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+    ::globfree(&g);
+  } else {
+    files.push_back(p);
+  }
+  std::error_code ec;
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [&](const fs::path& f) { return fs::is_directory(f, ec); }),
+              files.end());
+  return files;
+}
+
 // Parses "80", "8443", "*:80", "127.0.0.1:8080", "[::]:443", "[::1]", "unix:/p".
 void ParseListenAddress(const std::string& a, Listen& l) {
   auto port_of = [](const std::string& s, int fallback) {
@@ -110,18 +130,7 @@ Status NginxConfig::LoadFile(const fs::path& file, int depth,
 
 Status NginxConfig::Include(const std::string& pattern, const std::string& context, int depth,
                             const std::map<fs::path, std::string>& overlay) {
-  fs::path p = fs::path(pattern).is_absolute() ? fs::path(pattern) : root_ / pattern;
-  std::vector<fs::path> files;
-  if (IsGlob(pattern)) {
-    glob_t g{};
-    if (::glob(p.c_str(), 0, nullptr, &g) == 0)
-      for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
-    ::globfree(&g);
-  } else {
-    files.push_back(p);
-  }
-  for (const auto& f : files) {
-    if (fs::is_directory(f)) continue;
+  for (const auto& f : IncludedFiles(root_, pattern)) {
     // The included file's directives belong to the including context.
     SIGNET_RETURN_IF_ERROR(LoadFile(f, depth + 1, overlay));
     if (++includes_walked_ > kMaxFiles)
@@ -149,18 +158,38 @@ Status NginxConfig::Walk(const fs::path& file, const std::vector<Directive>& lis
         s.file = file;
         s.path = path;
         s.in_http = true;
-        for (const Directive& c : d.children) {
-          if (c.is_block) continue;
-          if (c.name() == "server_name")
-            for (size_t k = 1; k < c.words.size(); ++k) s.names.push_back(c.words[k]);
-          if (c.name() == "listen") s.listens.push_back(ParseListen(c.args()));
-        }
+        SIGNET_RETURN_IF_ERROR(CollectServerFacts(d.children, s, depth, overlay));
         servers_.push_back(std::move(s));
       }
     } else if (d.is_block && !d.words.empty()) {
       SIGNET_RETURN_IF_ERROR(Walk(file, d.children, path, d.name(), depth, overlay));
     }
     path.pop_back();
+  }
+  return OkStatus();
+}
+
+// server_name and listen of a server block, including those in files the
+// block includes (a snippet holding `listen 443 ssl;`).
+Status NginxConfig::CollectServerFacts(const std::vector<Directive>& children, ServerBlock& s,
+                                       int depth,
+                                       const std::map<fs::path, std::string>& overlay) {
+  for (const Directive& c : children) {
+    if (c.is_block) continue;
+    if (c.name() == "server_name")
+      for (size_t k = 1; k < c.words.size(); ++k) s.names.push_back(c.words[k]);
+    if (c.name() == "listen") s.listens.push_back(ParseListen(c.args()));
+    if (c.name() == "include" && c.words.size() == 2) {
+      for (const auto& f : IncludedFiles(root_, c.words[1])) {
+        // A file not there yet (certbot's options file before its first
+        // install) holds nothing to match on; nginx -t judges the rest.
+        if (!overlay.count(f) && !fs::exists(f)) continue;
+        SIGNET_RETURN_IF_ERROR(LoadFile(f, depth + 1, overlay));
+        if (++includes_walked_ > kMaxFiles)
+          return Error(ErrorCode::kMalformed, "too many includes (a file includes itself?)");
+        SIGNET_RETURN_IF_ERROR(CollectServerFacts(tree_.at(f), s, depth + 1, overlay));
+      }
+    }
   }
   return OkStatus();
 }

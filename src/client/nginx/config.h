@@ -69,6 +69,8 @@ class NginxConfig {
   Status Walk(const std::filesystem::path& file, const std::vector<Directive>& list,
               std::vector<size_t>& path, const std::string& context, int depth,
               const std::map<std::filesystem::path, std::string>& overlay);
+  Status CollectServerFacts(const std::vector<Directive>& children, ServerBlock& s, int depth,
+                            const std::map<std::filesystem::path, std::string>& overlay);
   Status Include(const std::string& pattern, const std::string& context, int depth,
                  const std::map<std::filesystem::path, std::string>& overlay);
 

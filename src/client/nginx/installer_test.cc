@@ -275,3 +275,28 @@ TEST_F(NginxFilesTest, AKilledRunIsUndoneByTheNext) {
 
 }  // namespace
 }  // namespace signet::client::nginx
+
+namespace signet::client::nginx {
+namespace {
+
+TEST_F(NginxFilesTest, ListenInASnippetCountsForTheBlock) {
+  Write(root_ / "snippets/tls.conf", "listen 443 ssl;\n");
+  Write(root_ / "sites-available/a",
+        "server {\n    include snippets/tls.conf;\n    server_name a.test;\n}\n");
+  auto cfg = NginxConfig::Load(root_);
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_TRUE(cfg->servers()[0].ListensOn(443, true));
+  ASSERT_TRUE(Installer().Install({"a.test"}, "/f", "/k", {}).ok());
+  // No second `listen 443 ssl` (nginx would refuse the duplicate).
+  EXPECT_EQ(Read(root_ / "sites-available/a").find("listen"), std::string::npos);
+}
+
+TEST(NginxDebianConfig, LoadsTheInstalledConfiguration) {
+  if (!fs::exists("/etc/nginx/nginx.conf")) GTEST_SKIP() << "no /etc/nginx";
+  auto cfg = NginxConfig::Load("/etc/nginx");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().detail;
+  EXPECT_GE(cfg->files().size(), 2u);  // nginx.conf and at least mime.types
+}
+
+}  // namespace
+}  // namespace signet::client::nginx
