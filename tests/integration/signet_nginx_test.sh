@@ -78,6 +78,8 @@ COMMON=(--config-dir "$CFG" --work-dir "$T/work" --logs-dir "$T/logs" -n)
 PORTS=(--nginx-server-root "$N" --http-01-port "$HTTP01_PORT" --https-port "$HTTPS_PORT")
 NGINX=("${PORTS[@]}" --nginx-ctl "$T/nginx-ctl")
 NGINX_FAIL=("${PORTS[@]}" --nginx-ctl "$T/nginx-ctl-fail")
+# No wait after a reload where no validation follows.
+FAST=("${NGINX[@]}" --nginx-sleep-seconds 0)
 hashes() { (cd "$N" && sha256sum nginx.conf sites/*.conf); }
 ORIGINAL=$(hashes)
 NAMES=(-d a.example.test -d x.wild.example.test -d r7.example.test -d new.example.test)
@@ -125,7 +127,7 @@ grep -q "every nginx configuration file was restored" "$T/fail2.log" || fail "no
 [ "$(hashes)" = "$INSTALLED" ] || fail "a failed enhance changed the configuration"
 
 # 4. enhance --redirect: certbot's 301 on the HTTP port.
-"$SIGNET" enhance --redirect --cert-name a.example.test "${COMMON[@]}" "${NGINX[@]}" \
+"$SIGNET" enhance --redirect --cert-name a.example.test "${COMMON[@]}" "${FAST[@]}" \
   >"$T/enhance.log" 2>&1 || { cat "$T/enhance.log"; fail "enhance --redirect failed"; }
 code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
        --resolve "a.example.test:$HTTP01_PORT:127.0.0.1" "http://a.example.test:$HTTP01_PORT/x")
@@ -162,15 +164,29 @@ if command -v certbot >/dev/null; then
     || { cat "$T/certbot-rollback.log"; fail "certbot rollback failed"; }
   [ "$(hashes)" = "$INSTALLED" ] || fail "certbot rollback did not undo signet's redirect"
 else
-  "$SIGNET" rollback "${COMMON[@]}" "${NGINX[@]}" >"$T/rollback1.log" 2>&1 || fail "rollback failed"
+  "$SIGNET" rollback "${COMMON[@]}" "${FAST[@]}" >"$T/rollback1.log" 2>&1 || fail "rollback failed"
   [ "$(hashes)" = "$INSTALLED" ] || fail "rollback did not undo the redirect"
 fi
 
 # 7. signet rollback: the original configuration, byte for byte, and nginx still serves it.
-"$SIGNET" rollback "${COMMON[@]}" "${NGINX[@]}" >"$T/rollback.log" 2>&1 \
+"$SIGNET" rollback "${COMMON[@]}" "${FAST[@]}" >"$T/rollback.log" 2>&1 \
   || { cat "$T/rollback.log"; fail "signet rollback failed"; }
 [ "$(hashes)" = "$ORIGINAL" ] || fail "rollback did not restore the original configuration"
 "$T/nginx-ctl" -c "$N/nginx.conf" -t 2>/dev/null || fail "nginx -t fails after rollback"
 got=$(curl -sS --resolve "a.example.test:$HTTP01_PORT:127.0.0.1" "http://a.example.test:$HTTP01_PORT/")
 [ "$got" = "site a" ] || fail "after rollback a.example.test serves '$got'"
+# 8. And the other way: certbot installs into the original configuration, then
+# signet installs the same certificate over it and finds nothing to change.
+# (No redirect here: certbot only redirects blocks on port 80.)
+if command -v certbot >/dev/null; then
+  certbot install --nginx --cert-name a.example.test "${COMMON[@]}" --nginx-server-root "$N" \
+    --nginx-ctl "$T/nginx-ctl" --https-port "$HTTPS_PORT" --no-redirect \
+    >"$T/certbot-install2.log" 2>&1 || { cat "$T/certbot-install2.log"; fail "certbot install failed"; }
+  BY_CERTBOT=$(hashes)
+  "$SIGNET" install --cert-name a.example.test "${COMMON[@]}" "${FAST[@]}" \
+    >"$T/install-over.log" 2>&1 || { cat "$T/install-over.log"; fail "signet install over certbot's failed"; }
+  [ "$(hashes)" = "$BY_CERTBOT" ] || fail "signet changed certbot's installation"
+  curl -sS --cacert "$ISSUER_ROOT" --resolve "a.example.test:$HTTPS_PORT:127.0.0.1" \
+    "https://a.example.test:$HTTPS_PORT/" >/dev/null || fail "HTTPS after certbot's install"
+fi
 echo "ok: nginx installer and authenticator against $CA"

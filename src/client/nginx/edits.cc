@@ -185,11 +185,13 @@ std::vector<TextEdit> RedirectEdits(const std::string& text, const Directive& bl
   std::string outer = IndentOf(text, block.begin);
   for (const auto& c : block.children) {
     if (c.is_block) continue;
+    // Copied as written (a regex keeps its form, not a re-quoted one).
+    std::string verbatim = indent + text.substr(c.begin, c.end - c.begin) + "\n";
     if (c.name() == "listen" && !ParseListen(c.args()).ssl) {
       edits.push_back(EraseDirective(text, c));
-      copied += indent + DirectiveText(c.words) + "\n";
+      copied += verbatim;
     } else if (c.name() == "server_name") {
-      copied += indent + DirectiveText(c.words) + "\n";
+      copied += verbatim;
     }
   }
   if (copied.empty()) copied = indent + "listen " + std::to_string(http_port) + ";\n";

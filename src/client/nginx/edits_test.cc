@@ -149,6 +149,18 @@ TEST(NginxEdits, RedirectSplitsABlockServingBoth) {
   EXPECT_TRUE(RedirectEdits(out, *second.block, second.server, "a.example.test", 80).empty());
 }
 
+TEST(NginxEdits, SplitCopiesListenAndServerNameAsWritten) {
+  std::string text =
+      "http {\n  server {\n    listen 127.0.0.1:80;\n    listen 443 ssl;\n"
+      "    server_name ~^r[0-9]+\\.example\\.test$ 'q x';\n  }\n}\n";
+  Parsed p = ParseFirstServer(text);
+  std::string out = ApplyEdits(text, RedirectEdits(text, *p.block, p.server, "r1.example.test", 80));
+  EXPECT_NE(out.find("    listen 127.0.0.1:80;\n    server_name ~^r[0-9]+\\.example\\.test$ 'q x';\n"
+                     "    return 404; # managed by Certbot\n"),
+            std::string::npos)
+      << out;
+}
+
 TEST(NginxEdits, RedirectAtTheTopOfAPlainBlockAndForWildcards) {
   std::string text = kPlain;
   Parsed p = ParseFirstServer(text);
