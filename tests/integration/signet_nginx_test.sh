@@ -78,7 +78,7 @@ COMMON=(--config-dir "$CFG" --work-dir "$T/work" --logs-dir "$T/logs" -n)
 PORTS=(--nginx-server-root "$N" --http-01-port "$HTTP01_PORT" --https-port "$HTTPS_PORT")
 NGINX=("${PORTS[@]}" --nginx-ctl "$T/nginx-ctl")
 NGINX_FAIL=("${PORTS[@]}" --nginx-ctl "$T/nginx-ctl-fail")
-# No wait after a reload where no validation follows.
+# No wait after a reload where nothing that changed is fetched next.
 FAST=("${NGINX[@]}" --nginx-sleep-seconds 0)
 hashes() { (cd "$N" && sha256sum nginx.conf sites/*.conf); }
 ORIGINAL=$(hashes)
@@ -127,11 +127,20 @@ grep -q "every nginx configuration file was restored" "$T/fail2.log" || fail "no
 [ "$(hashes)" = "$INSTALLED" ] || fail "a failed enhance changed the configuration"
 
 # 4. enhance --redirect: certbot's 301 on the HTTP port.
-"$SIGNET" enhance --redirect --cert-name a.example.test "${COMMON[@]}" "${FAST[@]}" \
+"$SIGNET" enhance --redirect --cert-name a.example.test "${COMMON[@]}" "${NGINX[@]}" \
   >"$T/enhance.log" 2>&1 || { cat "$T/enhance.log"; fail "enhance --redirect failed"; }
 code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
        --resolve "a.example.test:$HTTP01_PORT:127.0.0.1" "http://a.example.test:$HTTP01_PORT/x")
 [ "$code" = "301 https://a.example.test/x" ] || fail "redirect: got '$code'"
+# and --hsts: certbot's header in the TLS blocks only.
+"$SIGNET" enhance --hsts --cert-name a.example.test "${COMMON[@]}" "${NGINX[@]}" \
+  >"$T/hsts.log" 2>&1 || { cat "$T/hsts.log"; fail "enhance --hsts failed"; }
+curl -sS -D - -o /dev/null --cacert "$ISSUER_ROOT" --resolve "a.example.test:$HTTPS_PORT:127.0.0.1" \
+  "https://a.example.test:$HTTPS_PORT/" | grep -qi '^strict-transport-security: max-age=31536000' \
+  || fail "no HSTS header over HTTPS"
+curl -sS -D - -o /dev/null --resolve "a.example.test:$HTTP01_PORT:127.0.0.1" \
+  "http://a.example.test:$HTTP01_PORT/" | grep -qi '^strict-transport-security' \
+  && fail "HSTS header over plain HTTP"
 REDIRECTED=$(hashes)
 squeezed() { (cd "$N" && cat nginx.conf sites/*.conf | tr -d ' \n' | sha256sum); }
 REDIRECTED_SQUEEZED=$(squeezed)
@@ -158,13 +167,14 @@ if command -v certbot >/dev/null; then
   # certbot re-indents the lines it updates; nothing else may change.
   [ "$(squeezed)" = "$REDIRECTED_SQUEEZED" ] || fail "certbot install changed signet's configuration"
   "$T/nginx-ctl" -c "$N/nginx.conf" -t 2>/dev/null || fail "nginx -t fails after certbot install"
-  # Two checkpoints: certbot's install, then signet's redirect.
-  certbot rollback -i nginx --checkpoints 2 "${COMMON[@]}" --nginx-server-root "$N" \
+  # Three checkpoints: certbot's install, then signet's HSTS and redirect.
+  certbot rollback -i nginx --checkpoints 3 "${COMMON[@]}" --nginx-server-root "$N" \
     --nginx-ctl "$T/nginx-ctl" >"$T/certbot-rollback.log" 2>&1 \
     || { cat "$T/certbot-rollback.log"; fail "certbot rollback failed"; }
   [ "$(hashes)" = "$INSTALLED" ] || fail "certbot rollback did not undo signet's redirect"
 else
-  "$SIGNET" rollback "${COMMON[@]}" "${FAST[@]}" >"$T/rollback1.log" 2>&1 || fail "rollback failed"
+  "$SIGNET" rollback --checkpoints 2 "${COMMON[@]}" "${FAST[@]}" >"$T/rollback1.log" 2>&1 \
+    || fail "rollback failed"
   [ "$(hashes)" = "$INSTALLED" ] || fail "rollback did not undo the redirect"
 fi
 
