@@ -95,6 +95,15 @@ grep -q "nginx -t failed: nginx: \[emerg\] forced failure; every nginx configura
 [ "$(hashes)" = "$ORIGINAL" ] || fail "a failed authenticator run changed the configuration"
 [ ! -e "$T/work/le_http_01_cert_challenge.conf" ] || fail "challenge conf left behind"
 
+# run checks nginx before obtaining anything (certbot's installer prepare).
+if "$SIGNET" run --nginx "${NAMES[@]}" --server "$DIRECTORY" "${COMMON[@]}" "${NGINX_FAIL[@]}" \
+    >"$T/fail0.log" 2>&1; then
+  fail "run succeeded with a failing nginx -t"
+fi
+grep -q "nginx -t fails before any change: nginx: \[emerg\] forced failure" "$T/fail0.log" \
+  || { cat "$T/fail0.log"; fail "run did not check nginx first"; }
+[ ! -e "$CFG/renewal/a.example.test.conf" ] || fail "run obtained a certificate it cannot install"
+
 # 2. run --nginx: obtain through nginx, then install into each name's block.
 "$SIGNET" run --nginx "${NAMES[@]}" --server "$DIRECTORY" "${COMMON[@]}" "${NGINX[@]}" \
   >"$T/run.log" 2>&1 || { cat "$T/run.log"; fail "signet run --nginx failed"; }

@@ -329,6 +329,9 @@ int RunRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& ou
     return out.Fail("unknown installer " + obtain.installer + "; signet installs into nginx only"),
            1;
   if (obtain.authenticator.empty()) obtain.authenticator = "nginx";
+  // The installer must work before anything is obtained (certbot's prepare).
+  if (auto ready = PrepareNginxInstaller(o); !ready.ok())
+    return out.Fail("nginx installer", ready.error()), 1;
   int rc = CertonlyRun(obtain, out, outcomes);
   if (rc != 0 || o.dry_run || outcomes.empty() || outcomes.back().name.empty()) return rc;
   auto lock = LockConfigDir(o);

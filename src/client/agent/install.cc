@@ -63,6 +63,22 @@ Status DeployLineage(const AgentOptions& o, const nginx::NginxSettings& settings
   return OkStatus();
 }
 
+Status PrepareNginxInstaller(const AgentOptions& o) {
+  nginx::NginxSettings settings = NginxSettingsFrom(o, nullptr);
+  if (auto cfg = nginx::NginxConfig::Load(settings.server_root); !cfg.ok()) return cfg.error();
+  if (auto t = nginx::RunNginx(settings, {"-t"}); !t.ok())
+    return Error(ErrorCode::kServerInternal,
+                 "nginx -t fails before any change: " + t.error().detail);
+  return OkStatus();
+}
+
+Status InstallIntoNginx(const AgentOptions& o, const std::string& name,
+                        const std::vector<std::string>& domains, const Output& out) {
+  AgentOptions with = o;
+  with.domains = domains;
+  return DeployLineage(with, NginxSettingsFrom(o, nullptr), name, out);
+}
+
 int Install(const AgentOptions& o) {
   Output out(o.quiet, o.verbose, false);
   if (!CheckInstaller(o, out)) return 1;

@@ -16,4 +16,13 @@ namespace signet::client {
 Status DeployLineage(const AgentOptions& options, const nginx::NginxSettings& settings,
                      const std::string& name, const Output& out);
 
+// For run's installer seam: whether nginx can be configured at all (its
+// configuration loads under --nginx-server-root and `nginx -t` passes),
+// checked before anything is obtained, as certbot's installer prepares.
+Status PrepareNginxInstaller(const AgentOptions& options);
+// Installs lineage `name` for `domains` (all its names when empty) into
+// nginx per the options (--redirect, --hsts, the nginx flags).
+Status InstallIntoNginx(const AgentOptions& options, const std::string& name,
+                        const std::vector<std::string>& domains, const Output& out);
+
 }  // namespace signet::client
