@@ -1,6 +1,8 @@
 #include "client/nginx/authenticator.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 
 #include "client/nginx/edits.h"
 #include "client/nginx/matcher.h"
@@ -35,6 +37,19 @@ std::string ListenLines(const NginxConfig& cfg, int port) {
                ";\n";
   }
   return out.empty() ? "    listen " + std::to_string(port) + ";\n" : out;
+}
+
+// server_names_hash_bucket_size in the http block of the main file or at
+// the top of an included file (certbot looks in the same places).
+std::optional<std::pair<fs::path, const Directive*>> FindBucketSize(const NginxConfig& cfg) {
+  for (const auto& f : cfg.files()) {
+    const std::vector<Directive>* body = &cfg.Tree(f);
+    for (const auto& d : cfg.Tree(f))
+      if (d.is_block && d.name() == "http") body = &d.children;
+    for (const auto& d : *body)
+      if (d.name() == "server_names_hash_bucket_size") return std::pair{f, &d};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -98,9 +113,21 @@ Status NginxAuthenticator::Perform(const std::vector<ChallengeSpec>& challenges)
     const Directive& block = cfg.Tree(http->first)[http->second];
     const std::string& text = cfg.Text(http->first);
     t_->Create(conf, own_blocks);
-    t_->Set(http->first, ApplyEdits(text, {{block.block_open + 1, 0,
-                                           "\n" + ChildIndent(text, block) +
-                                               DirectiveText({"include", conf.string()}) + "\n"}}));
+    std::string indent = ChildIndent(text, block);
+    std::vector<TextEdit> main_edits = {
+        {block.block_open + 1, 0, "\n" + indent + DirectiveText({"include", conf.string()}) + "\n"}};
+    // Room for the new names in nginx's server-name hash (certbot's 128).
+    auto bucket = FindBucketSize(cfg);
+    if (!bucket) {
+      main_edits[0].insert += indent + "server_names_hash_bucket_size 128;\n";
+    } else if (bucket->second->words.size() == 2 &&
+               std::atoi(bucket->second->words[1].c_str()) < 128) {
+      TextEdit e{bucket->second->begin, bucket->second->end - bucket->second->begin,
+                 "server_names_hash_bucket_size 128;"};
+      if (bucket->first == http->first) main_edits.push_back(e);
+      else t_->Set(bucket->first, ApplyEdits(cfg.Text(bucket->first), {e}));
+    }
+    t_->Set(http->first, ApplyEdits(text, main_edits));
   }
   if (auto s = t_->Apply(); !s.ok()) {
     t_.reset();

@@ -207,8 +207,11 @@ TEST_F(NginxFilesTest, AuthenticatorAddsLocationsAndRestoresByteForByte) {
                 (settings_.work_dir / "http_01_nonexistent").string() + ";\n    location = "
             "/.well-known/acme-challenge/tokB { default_type text/plain; return 200 "
             "\"tokB.thumb\"; }\n}\n");
-  EXPECT_NE(Read(root_ / "nginx.conf").find("http {\n    include " + conf.string() + ";\n"),
-            std::string::npos);
+  EXPECT_NE(Read(root_ / "nginx.conf")
+                .find("http {\n    include " + conf.string() +
+                      ";\n    server_names_hash_bucket_size 128;\n"),
+            std::string::npos)
+      << Read(root_ / "nginx.conf");
   EXPECT_TRUE(fs::exists(settings_.work_dir / "temp_checkpoint"));
   auth.Cleanup({a, n});
   ExpectUnchanged();
@@ -296,6 +299,26 @@ TEST(NginxDebianConfig, LoadsTheInstalledConfiguration) {
   auto cfg = NginxConfig::Load("/etc/nginx");
   ASSERT_TRUE(cfg.ok()) << cfg.error().detail;
   EXPECT_GE(cfg->files().size(), 2u);  // nginx.conf and at least mime.types
+}
+
+}  // namespace
+}  // namespace signet::client::nginx
+
+namespace signet::client::nginx {
+namespace {
+
+TEST_F(NginxFilesTest, AuthenticatorRaisesASmallServerNameBucket) {
+  Write(root_ / "conf.d/hash.conf", "server_names_hash_bucket_size 32;\n");
+  Write(root_ / "nginx.conf", "events {}\nhttp {\n    include conf.d/*.conf;\n}\n");
+  snapshot_ = Snapshot();
+  NginxAuthenticator auth(settings_, [](const std::string&) {});
+  ChallengeSpec n{"a-rather-long-name.example.test", "http-01", "t", "t.k", "t.k"};
+  ASSERT_TRUE(auth.Perform({n}).ok());
+  EXPECT_EQ(Read(root_ / "conf.d/hash.conf"), "server_names_hash_bucket_size 128;\n");
+  EXPECT_EQ(Read(root_ / "nginx.conf").find("server_names_hash_bucket_size"), std::string::npos);
+  auth.Cleanup({n});
+  EXPECT_EQ(Read(root_ / "conf.d/hash.conf"), "server_names_hash_bucket_size 32;\n");
+  ExpectUnchanged();
 }
 
 }  // namespace
