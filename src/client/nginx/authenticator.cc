@@ -57,8 +57,8 @@ std::optional<std::pair<fs::path, const Directive*>> FindBucketSize(const NginxC
 // Puts the challenge's location first in `server`, after a rewrite that
 // stops the block's server-level rewrite directives (a redirect's
 // `if ... return 301`) for challenge paths, as certbot does.
-Status NginxAuthenticator::AddLocation(const NginxConfig& cfg, const ServerBlock& server,
-                                       const ChallengeSpec& c) {
+void NginxAuthenticator::AddLocation(NginxTransaction& t, const NginxConfig& cfg,
+                                     const ServerBlock& server, const ChallengeSpec& c) {
   const Directive& block = cfg.Block(server);
   const std::string& text = cfg.Text(server.file);
   std::string indent = ChildIndent(text, block);
@@ -69,70 +69,76 @@ Status NginxAuthenticator::AddLocation(const NginxConfig& cfg, const ServerBlock
   std::string insert = "\n";
   if (!has_rewrite) insert += indent + "rewrite " + kChallengeRewrite + " $1 break;\n";
   insert += indent + Location(c) + "\n";
-  t_->Set(server.file, ApplyEdits(text, {{block.block_open + 1, 0, insert}}));
+  t.Set(server.file, ApplyEdits(text, {{block.block_open + 1, 0, insert}}));
   log_("Answering http-01 for " + c.domain + " in the server block at " + server.file.string() +
        ":" + std::to_string(block.line));
+}
+
+// Stages `c` in `t`: a location in the name's block on the HTTP port (and
+// its TLS block), or a block of its own appended to `own_blocks`.
+Status NginxAuthenticator::Stage(NginxTransaction& t, const ChallengeSpec& c,
+                                 std::string& own_blocks) {
+  if (c.type != "http-01")
+    return Error(ErrorCode::kMalformed, "the nginx authenticator answers http-01 only, not " + c.type);
+  if (!SafeValue(c.token) || !SafeValue(c.key_authorization))
+    return Error(ErrorCode::kMalformed, "the CA sent a challenge token that is not base64url");
+  SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t.Load());
+  std::optional<size_t> idx = ChooseServer(cfg.servers(), c.domain, s_.http_port);
+  if (!idx) {
+    own_blocks += "server {\n" + ListenLines(cfg, s_.http_port) + "    server_name " + c.domain +
+                  ";\n    root " + (fs::absolute(s_.work_dir) / "http_01_nonexistent").string() +
+                  ";\n    " + Location(c) + "\n}\n";
+    log_("Answering http-01 for " + c.domain + " in a server block of its own");
+    return OkStatus();
+  }
+  AddLocation(t, cfg, cfg.servers()[*idx], c);
+  // The TLS block too, for a CA that follows a redirect to HTTPS.
+  SIGNET_ASSIGN_OR_RETURN(cfg, t.Load());
+  std::optional<size_t> tls = ChooseServer(cfg.servers(), c.domain);
+  if (tls && *tls != *idx && cfg.servers()[*tls].HasSsl() &&
+      !cfg.servers()[*tls].ListensOn(s_.http_port, false))
+    AddLocation(t, cfg, cfg.servers()[*tls], c);
+  return OkStatus();
+}
+
+// Writes the blocks of their own into WORK_DIR/le_http_01_cert_challenge.conf,
+// included at the top of the http block.
+Status NginxAuthenticator::IncludeOwnBlocks(NginxTransaction& t, const std::string& own_blocks) {
+  SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t.Load());
+  auto http = cfg.HttpBlock();
+  if (!http)
+    return Error(ErrorCode::kMalformed,
+                 "no http block in " + cfg.main_file().string() + " to include the challenge in");
+  fs::path conf = fs::absolute(s_.work_dir) / kChallengeConfName;
+  const Directive& block = cfg.Tree(http->first)[http->second];
+  const std::string& text = cfg.Text(http->first);
+  t.Create(conf, own_blocks);
+  std::string indent = ChildIndent(text, block);
+  std::vector<TextEdit> main_edits = {
+      {block.block_open + 1, 0, "\n" + indent + DirectiveText({"include", conf.string()}) + "\n"}};
+  // Room for the new names in nginx's server-name hash (certbot's 128).
+  auto bucket = FindBucketSize(cfg);
+  if (!bucket) {
+    main_edits[0].insert += indent + "server_names_hash_bucket_size 128;\n";
+  } else if (bucket->second->words.size() == 2 &&
+             std::atoi(bucket->second->words[1].c_str()) < 128) {
+    TextEdit e{bucket->second->begin, bucket->second->end - bucket->second->begin,
+               "server_names_hash_bucket_size 128;"};
+    if (bucket->first == http->first) main_edits.push_back(e);
+    else t.Set(bucket->first, ApplyEdits(cfg.Text(bucket->first), {e}));
+  }
+  t.Set(http->first, ApplyEdits(text, main_edits));
   return OkStatus();
 }
 
 Status NginxAuthenticator::Perform(const std::vector<ChallengeSpec>& challenges) {
   SIGNET_RETURN_IF_ERROR(RecoverInterrupted(s_, log_));
-  t_ = std::make_unique<NginxTransaction>(s_, log_);
+  auto t = std::make_unique<NginxTransaction>(s_, log_);
   std::string own_blocks;
-  for (const auto& c : challenges) {
-    if (c.type != "http-01")
-      return Error(ErrorCode::kMalformed,
-                   "the nginx authenticator answers http-01 only, not " + c.type);
-    if (!SafeValue(c.token) || !SafeValue(c.key_authorization))
-      return Error(ErrorCode::kMalformed, "the CA sent a challenge token that is not base64url");
-    SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t_->Load());
-    std::optional<size_t> idx = ChooseServer(cfg.servers(), c.domain, s_.http_port);
-    if (idx) {
-      SIGNET_RETURN_IF_ERROR(AddLocation(cfg, cfg.servers()[*idx], c));
-      // The TLS block too, for a CA that follows a redirect to HTTPS.
-      SIGNET_ASSIGN_OR_RETURN(cfg, t_->Load());
-      std::optional<size_t> tls = ChooseServer(cfg.servers(), c.domain);
-      if (tls && *tls != *idx && cfg.servers()[*tls].HasSsl() &&
-          !cfg.servers()[*tls].ListensOn(s_.http_port, false))
-        SIGNET_RETURN_IF_ERROR(AddLocation(cfg, cfg.servers()[*tls], c));
-    } else {
-      own_blocks += "server {\n" + ListenLines(cfg, s_.http_port) + "    server_name " +
-                    c.domain + ";\n    root " +
-                    (fs::absolute(s_.work_dir) / "http_01_nonexistent").string() + ";\n    " +
-                    Location(c) + "\n}\n";
-      log_("Answering http-01 for " + c.domain + " in a server block of its own");
-    }
-  }
-  if (!own_blocks.empty()) {
-    SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t_->Load());
-    auto http = cfg.HttpBlock();
-    if (!http)
-      return Error(ErrorCode::kMalformed,
-                   "no http block in " + cfg.main_file().string() + " to include the challenge in");
-    fs::path conf = fs::absolute(s_.work_dir) / kChallengeConfName;
-    const Directive& block = cfg.Tree(http->first)[http->second];
-    const std::string& text = cfg.Text(http->first);
-    t_->Create(conf, own_blocks);
-    std::string indent = ChildIndent(text, block);
-    std::vector<TextEdit> main_edits = {
-        {block.block_open + 1, 0, "\n" + indent + DirectiveText({"include", conf.string()}) + "\n"}};
-    // Room for the new names in nginx's server-name hash (certbot's 128).
-    auto bucket = FindBucketSize(cfg);
-    if (!bucket) {
-      main_edits[0].insert += indent + "server_names_hash_bucket_size 128;\n";
-    } else if (bucket->second->words.size() == 2 &&
-               std::atoi(bucket->second->words[1].c_str()) < 128) {
-      TextEdit e{bucket->second->begin, bucket->second->end - bucket->second->begin,
-                 "server_names_hash_bucket_size 128;"};
-      if (bucket->first == http->first) main_edits.push_back(e);
-      else t_->Set(bucket->first, ApplyEdits(cfg.Text(bucket->first), {e}));
-    }
-    t_->Set(http->first, ApplyEdits(text, main_edits));
-  }
-  if (auto s = t_->Apply(); !s.ok()) {
-    t_.reset();
-    return s;
-  }
+  for (const auto& c : challenges) SIGNET_RETURN_IF_ERROR(Stage(*t, c, own_blocks));
+  if (!own_blocks.empty()) SIGNET_RETURN_IF_ERROR(IncludeOwnBlocks(*t, own_blocks));
+  SIGNET_RETURN_IF_ERROR(t->Apply());
+  t_ = std::move(t);  // only an applied change needs Cleanup
   return OkStatus();
 }
 

@@ -29,7 +29,10 @@ class NginxAuthenticator : public Solver {
   void Cleanup(const std::vector<ChallengeSpec>& challenges) override;
 
  private:
-  Status AddLocation(const NginxConfig& cfg, const ServerBlock& server, const ChallengeSpec& c);
+  Status Stage(NginxTransaction& t, const ChallengeSpec& c, std::string& own_blocks);
+  Status IncludeOwnBlocks(NginxTransaction& t, const std::string& own_blocks);
+  void AddLocation(NginxTransaction& t, const NginxConfig& cfg, const ServerBlock& server,
+                   const ChallengeSpec& c);
 
   NginxSettings s_;
   LogFn log_;

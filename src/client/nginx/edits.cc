@@ -89,9 +89,11 @@ std::string ChildIndent(const std::string& text, const Directive& block) {
   return IndentOf(text, block.begin) + "    ";
 }
 
-std::vector<TextEdit> DeployEdits(const std::string& text, const Directive& block,
-                                  const ServerBlock& server, const TlsDeploy& tls) {
-  std::vector<TextEdit> edits;
+namespace {
+
+// certbot's _make_server_ssl listens: the implicit plain one made explicit,
+// then [::]:PORT ssl (when the block listens on IPv6) and PORT ssl.
+std::vector<std::string> ListenLinesToAdd(const ServerBlock& server, const TlsDeploy& tls) {
   std::vector<std::string> lines;
   const std::string port = std::to_string(tls.https_port);
   if (server.listens.empty()) lines.push_back("listen " + std::to_string(tls.http_port) + ";");
@@ -109,6 +111,15 @@ std::vector<TextEdit> DeployEdits(const std::string& text, const Directive& bloc
     lines.push_back("listen [::]:" + port + " ssl" + (tls.ipv6only_elsewhere ? "" : " ipv6only=on") +
                     ";");
   if (has_v4 && !listening(false)) lines.push_back("listen " + port + " ssl;");
+  return lines;
+}
+
+}  // namespace
+
+std::vector<TextEdit> DeployEdits(const std::string& text, const Directive& block,
+                                  const ServerBlock& server, const TlsDeploy& tls) {
+  std::vector<TextEdit> edits;
+  std::vector<std::string> lines = ListenLinesToAdd(server, tls);
   for (auto [name, value] : {std::pair{"ssl_certificate", tls.fullchain},
                              std::pair{"ssl_certificate_key", tls.key}}) {
     std::string line = DirectiveText({name, value});
