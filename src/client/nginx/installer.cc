@@ -35,10 +35,35 @@ std::string Where(const NginxConfig& cfg, const ServerBlock& s) {
 
 }  // namespace
 
+// A wildcard's blocks (certbot asks which; signet takes, without asking,
+// every block with a server_name the wildcard covers: one more label).
+std::vector<std::pair<fs::path, std::vector<size_t>>> WildcardServers(const NginxConfig& cfg,
+                                                                      const std::string& wildcard) {
+  std::string suffix = wildcard.substr(1);  // ".example.com"
+  std::vector<std::pair<fs::path, std::vector<size_t>>> out;
+  for (const auto& s : cfg.servers()) {
+    bool covered = std::any_of(s.names.begin(), s.names.end(), [&](const std::string& n) {
+      if (n == wildcard) return true;
+      if (n.size() <= suffix.size() || n.compare(n.size() - suffix.size(), suffix.size(), suffix))
+        return false;
+      std::string label = n.substr(0, n.size() - suffix.size());
+      return label.find_first_of(".*~") == std::string::npos;
+    });
+    if (covered) out.emplace_back(s.file, s.path);
+  }
+  return out;
+}
+
 Status NginxInstaller::Deploy(NginxTransaction& t, const std::string& name,
                               const std::string& fullchain, const std::string& key,
                               std::string& notes) {
   SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t.Load());
+  if (name.rfind("*.", 0) == 0) {
+    auto blocks = WildcardServers(cfg, name);
+    for (const auto& [file, path] : blocks)
+      SIGNET_RETURN_IF_ERROR(DeployTo(t, file, path, name, fullchain, key, notes));
+    if (!blocks.empty()) return OkStatus();
+  }
   std::optional<size_t> idx = ChooseServer(cfg.servers(), name);
   if (!idx) {
     // certbot: a copy of the default server, answering the name.
@@ -56,6 +81,20 @@ Status NginxInstaller::Deploy(NginxTransaction& t, const std::string& name,
     if (!idx) return Error(ErrorCode::kServerInternal, "the copied server block does not match " + name);
   }
   const ServerBlock& server = cfg.servers()[*idx];
+  return DeployTo(t, server.file, server.path, name, fullchain, key, notes);
+}
+
+Status NginxInstaller::DeployTo(NginxTransaction& t, const fs::path& file,
+                                const std::vector<size_t>& path, const std::string& name,
+                                const std::string& fullchain, const std::string& key,
+                                std::string& notes) {
+  SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t.Load());
+  auto it = std::find_if(cfg.servers().begin(), cfg.servers().end(), [&](const ServerBlock& s) {
+    return s.file == file && s.path == path;
+  });
+  if (it == cfg.servers().end())
+    return Error(ErrorCode::kServerInternal, "server block moved in " + file.string());
+  const ServerBlock& server = *it;
   TlsDeploy tls;
   tls.fullchain = fullchain;
   tls.key = key;
@@ -73,29 +112,55 @@ Status NginxInstaller::Deploy(NginxTransaction& t, const std::string& name,
   return OkStatus();
 }
 
-Status NginxInstaller::AddEnhancements(NginxTransaction& t, const std::string& name,
-                                       const Enhancements& e, std::string& notes) {
-  if (e.redirect) {
+// The redirect for `name` in its block on the HTTP port; for a wildcard, in
+// every covered block there (each split adds a block, so the blocks are
+// looked up again after each).
+Status NginxInstaller::AddRedirects(NginxTransaction& t, const std::string& name,
+                                    std::string& notes) {
+  const std::string port = std::to_string(s_.http_port);
+  bool wildcard = name.rfind("*.", 0) == 0;
+  for (size_t round = 0; round < 1000; ++round) {
     SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t.Load());
-    std::optional<size_t> idx = ChooseServer(cfg.servers(), name, s_.http_port);
-    if (!idx) {
-      log_("No server block for " + name + " listens on port " + std::to_string(s_.http_port) +
-           " without TLS; no redirect added.");
-    } else {
-      const ServerBlock& server = cfg.servers()[*idx];
+    std::vector<size_t> candidates;
+    if (wildcard) {
+      for (const auto& [file, path] : WildcardServers(cfg, name))
+        for (size_t i = 0; i < cfg.servers().size(); ++i)
+          if (cfg.servers()[i].file == file && cfg.servers()[i].path == path &&
+              cfg.servers()[i].ListensOn(s_.http_port, false))
+            candidates.push_back(i);
+    }
+    if (candidates.empty())
+      if (auto idx = ChooseServer(cfg.servers(), name, s_.http_port)) candidates.push_back(*idx);
+    if (candidates.empty()) {
+      if (round == 0)
+        log_("No server block for " + name + " listens on port " + port +
+             " without TLS; no redirect added.");
+      return OkStatus();
+    }
+    bool changed = false;
+    for (size_t i : candidates) {
+      const ServerBlock& server = cfg.servers()[i];
       const std::string& text = cfg.Text(server.file);
       auto edits = RedirectEdits(text, cfg.Block(server), server, name, s_.http_port);
-      if (edits.empty()) {
-        log_("Traffic on port " + std::to_string(s_.http_port) + " for " + name +
-             " already redirects to HTTPS in " + Where(cfg, server));
-      } else {
-        t.Set(server.file, ApplyEdits(text, edits));
-        log_("Redirecting HTTP on port " + std::to_string(s_.http_port) + " for " + name +
-             " to HTTPS in " + Where(cfg, server));
-        notes += "Redirect for " + name + " in " + server.file.string() + "\n";
-      }
+      if (edits.empty()) continue;
+      t.Set(server.file, ApplyEdits(text, edits));
+      log_("Redirecting HTTP on port " + port + " for " + name + " to HTTPS in " +
+           Where(cfg, server));
+      notes += "Redirect for " + name + " in " + server.file.string() + "\n";
+      changed = true;
+      break;  // offsets and block indexes changed: look again
+    }
+    if (!changed) {
+      if (round == 0) log_("Traffic on port " + port + " for " + name + " already redirects to HTTPS");
+      return OkStatus();
     }
   }
+  return Error(ErrorCode::kServerInternal, "too many server blocks to redirect for " + name);
+}
+
+Status NginxInstaller::AddEnhancements(NginxTransaction& t, const std::string& name,
+                                       const Enhancements& e, std::string& notes) {
+  if (e.redirect) SIGNET_RETURN_IF_ERROR(AddRedirects(t, name, notes));
   if (e.hsts) {
     SIGNET_ASSIGN_OR_RETURN(NginxConfig cfg, t.Load());
     std::optional<size_t> idx = ChooseServer(cfg.servers(), name);

@@ -100,6 +100,10 @@ class NginxInstaller {
  private:
   Status Deploy(NginxTransaction& t, const std::string& name, const std::string& fullchain,
                 const std::string& key, std::string& notes);
+  Status DeployTo(NginxTransaction& t, const std::filesystem::path& file,
+                  const std::vector<size_t>& path, const std::string& name,
+                  const std::string& fullchain, const std::string& key, std::string& notes);
+  Status AddRedirects(NginxTransaction& t, const std::string& name, std::string& notes);
   Status AddEnhancements(NginxTransaction& t, const std::string& name, const Enhancements& e,
                          std::string& notes);
   Status Commit(NginxTransaction& t, const std::string& title, const std::string& notes);

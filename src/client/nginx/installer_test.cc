@@ -323,3 +323,30 @@ TEST_F(NginxFilesTest, AuthenticatorRaisesASmallServerNameBucket) {
 
 }  // namespace
 }  // namespace signet::client::nginx
+
+namespace signet::client::nginx {
+namespace {
+
+TEST_F(NginxFilesTest, AWildcardGoesToEveryBlockItCovers) {
+  Write(root_ / "sites-available/b", "server {\n    listen 80;\n    server_name b.w.test;\n}\n");
+  fs::create_symlink("../sites-available/b", root_ / "sites-enabled/b");
+  Write(root_ / "sites-available/deep",
+        "server {\n    listen 80;\n    server_name x.y.w.test;\n}\n");
+  fs::create_symlink("../sites-available/deep", root_ / "sites-enabled/deep");
+  ASSERT_TRUE(Installer().Install({"*.w.test"}, "/le/fc.pem", "/le/k.pem", {}).ok()) << log_;
+  for (const char* f : {"sites-available/w", "sites-available/b"})
+    EXPECT_NE(Read(root_ / f).find("ssl_certificate /le/fc.pem;"), std::string::npos) << f;
+  EXPECT_EQ(Read(root_ / "sites-available/deep").find("ssl_certificate"), std::string::npos);
+  EXPECT_EQ(Read(root_ / "sites-available/a"), snapshot_["sites-available/a"]);
+  // The redirect goes into each covered block, split off as certbot does.
+  ASSERT_TRUE(Installer().Enhance({"*.w.test"}, {true, false}).ok()) << log_;
+  for (const char* f : {"sites-available/w", "sites-available/b"}) {
+    std::string text = Read(root_ / f);
+    EXPECT_NE(text.find("if ($host ~ ^[^.]+\\.w\\.test$) {"), std::string::npos) << text;
+    EXPECT_EQ(text.find("if ($host ~"), text.rfind("if ($host ~")) << "one redirect in " << f;
+  }
+  EXPECT_EQ(Read(root_ / "sites-available/deep").find("if ("), std::string::npos);
+}
+
+}  // namespace
+}  // namespace signet::client::nginx
