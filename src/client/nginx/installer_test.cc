@@ -25,6 +25,16 @@ void Write(const fs::path& p, const std::string& s) {
   ASSERT_TRUE(WriteFileAtomic(p, s, 0640).ok());
 }
 
+ChallengeSpec Http01(const std::string& domain, const std::string& token,
+                     const std::string& type = "http-01") {
+  ChallengeSpec c;
+  c.domain = domain;
+  c.type = type;
+  c.token = token;
+  c.key_authorization = c.validation = token + ".thumb";
+  return c;
+}
+
 class NginxFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -192,8 +202,8 @@ TEST_F(NginxFilesTest, RollsBackACheckpointCertbotWrote) {
 
 TEST_F(NginxFilesTest, AuthenticatorAddsLocationsAndRestoresByteForByte) {
   NginxAuthenticator auth(settings_, [](const std::string&) {});
-  ChallengeSpec a{"a.test", "http-01", "tok-A_1", "tok-A_1.thumb", "tok-A_1.thumb"};
-  ChallengeSpec n{"other.test", "http-01", "tokB", "tokB.thumb", "tokB.thumb"};
+  ChallengeSpec a = Http01("a.test", "tok-A_1");
+  ChallengeSpec n = Http01("other.test", "tokB");
   ASSERT_TRUE(auth.Perform({a, n}).ok());
   EXPECT_NE(Read(root_ / "sites-available/a")
                 .find("server {\n    rewrite ^(/.well-known/acme-challenge/.*) $1 break;\n"
@@ -221,11 +231,11 @@ TEST_F(NginxFilesTest, AuthenticatorAddsLocationsAndRestoresByteForByte) {
 
 TEST_F(NginxFilesTest, AuthenticatorRefusesTokensThatAreNotBase64url) {
   NginxAuthenticator auth(settings_, [](const std::string&) {});
-  ChallengeSpec evil{"a.test", "http-01", "x; } server { listen 1", "k", "k"};
+  ChallengeSpec evil = Http01("a.test", "x; } server { listen 1");
   Status s = auth.Perform({evil});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().detail, "the CA sent a challenge token that is not base64url");
-  ChallengeSpec dns{"a.test", "dns-01", "t", "k", "v"};
+  ChallengeSpec dns = Http01("a.test", "t", "dns-01");
   EXPECT_EQ(auth.Perform({dns}).error().detail,
             "the nginx authenticator answers http-01 only, not dns-01");
   ExpectUnchanged();
@@ -237,12 +247,6 @@ TEST_F(NginxFilesTest, WriteConfigFileCreatesANewFile) {
   EXPECT_EQ(Read(dir_ / "new.conf"), "a;\n");
 }
 
-}  // namespace
-}  // namespace signet::client::nginx
-
-namespace signet::client::nginx {
-namespace {
-
 TEST_F(NginxFilesTest, InstallingAgainIsNoCheckpoint) {
   ASSERT_TRUE(Installer().Install({"a.test"}, "/le/fc.pem", "/le/k.pem", {}).ok());
   auto after = Snapshot();
@@ -252,17 +256,11 @@ TEST_F(NginxFilesTest, InstallingAgainIsNoCheckpoint) {
   EXPECT_EQ(Reverter(settings_.work_dir).Checkpoints().size(), 1u);
 }
 
-}  // namespace
-}  // namespace signet::client::nginx
-
-namespace signet::client::nginx {
-namespace {
-
 TEST_F(NginxFilesTest, AKilledRunIsUndoneByTheNext) {
   {
     NginxAuthenticator auth(settings_, [](const std::string&) {});
-    ChallengeSpec n{"other.test", "http-01", "tokB", "tokB.thumb", "tokB.thumb"};
-    ChallengeSpec a{"a.test", "http-01", "tokA", "tokA.thumb", "tokA.thumb"};
+    ChallengeSpec n = Http01("other.test", "tokB");
+    ChallengeSpec a = Http01("a.test", "tokA");
     ASSERT_TRUE(auth.Perform({a, n}).ok());
     // Killed here: no Cleanup.
   }
@@ -275,12 +273,6 @@ TEST_F(NginxFilesTest, AKilledRunIsUndoneByTheNext) {
   EXPECT_NE(log_.find("Restored the nginx configuration an interrupted run had changed"),
             std::string::npos);
 }
-
-}  // namespace
-}  // namespace signet::client::nginx
-
-namespace signet::client::nginx {
-namespace {
 
 TEST_F(NginxFilesTest, ListenInASnippetCountsForTheBlock) {
   Write(root_ / "snippets/tls.conf", "listen 443 ssl;\n");
@@ -301,18 +293,12 @@ TEST(NginxDebianConfig, LoadsTheInstalledConfiguration) {
   EXPECT_GE(cfg->files().size(), 2u);  // nginx.conf and at least mime.types
 }
 
-}  // namespace
-}  // namespace signet::client::nginx
-
-namespace signet::client::nginx {
-namespace {
-
 TEST_F(NginxFilesTest, AuthenticatorRaisesASmallServerNameBucket) {
   Write(root_ / "conf.d/hash.conf", "server_names_hash_bucket_size 32;\n");
   Write(root_ / "nginx.conf", "events {}\nhttp {\n    include conf.d/*.conf;\n}\n");
   snapshot_ = Snapshot();
   NginxAuthenticator auth(settings_, [](const std::string&) {});
-  ChallengeSpec n{"a-rather-long-name.example.test", "http-01", "t", "t.k", "t.k"};
+  ChallengeSpec n = Http01("a-rather-long-name.example.test", "t");
   ASSERT_TRUE(auth.Perform({n}).ok());
   EXPECT_EQ(Read(root_ / "conf.d/hash.conf"), "server_names_hash_bucket_size 128;\n");
   EXPECT_EQ(Read(root_ / "nginx.conf").find("server_names_hash_bucket_size"), std::string::npos);
@@ -320,12 +306,6 @@ TEST_F(NginxFilesTest, AuthenticatorRaisesASmallServerNameBucket) {
   EXPECT_EQ(Read(root_ / "conf.d/hash.conf"), "server_names_hash_bucket_size 32;\n");
   ExpectUnchanged();
 }
-
-}  // namespace
-}  // namespace signet::client::nginx
-
-namespace signet::client::nginx {
-namespace {
 
 TEST_F(NginxFilesTest, AWildcardGoesToEveryBlockItCovers) {
   Write(root_ / "sites-available/b", "server {\n    listen 80;\n    server_name b.w.test;\n}\n");
