@@ -331,13 +331,13 @@ int RunRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& ou
   if (obtain.authenticator.empty()) obtain.authenticator = "nginx";
   // The installer must work before anything is obtained (certbot's prepare).
   if (auto ready = PrepareNginxInstaller(o); !ready.ok())
-    return out.Fail("nginx installer", ready.error()), 1;
+    return out.Fail("nginx installer: " + ready.error().detail), 1;
   int rc = CertonlyRun(obtain, out, outcomes);
   if (rc != 0 || o.dry_run || outcomes.empty() || outcomes.back().name.empty()) return rc;
   auto lock = LockConfigDir(o);
   if (!lock.ok()) return out.Fail(lock.error().detail), 1;
   if (auto s = DeployLineage(o, NginxSettingsFrom(o, nullptr), outcomes.back().name, out); !s.ok())
-    return out.Fail("could not install the certificate", s.error()), 1;
+    return out.Fail("could not install the certificate: " + s.error().detail), 1;
   return 0;
 }
 

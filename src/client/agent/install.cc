@@ -89,7 +89,7 @@ int Install(const AgentOptions& o) {
   if (!std::filesystem::exists(StoreLayout(o.config_dir).RenewalConfPath(o.cert_name)))
     return out.Fail("no certificate named " + o.cert_name + " in " + o.config_dir), 1;
   if (auto s = DeployLineage(o, NginxSettingsFrom(o, nullptr), o.cert_name, out); !s.ok())
-    return out.Fail("could not install the certificate", s.error()), 1;
+    return out.Fail("could not install the certificate: " + s.error().detail), 1;
   return 0;
 }
 
@@ -110,7 +110,7 @@ int Enhance(const AgentOptions& o) {
   if (names.empty()) return out.Fail("enhance needs -d NAME or --cert-name NAME"), 1;
   nginx::NginxInstaller installer(NginxSettingsFrom(o, nullptr), StepLog(out));
   if (auto s = installer.Enhance(names, EnhancementsFrom(o)); !s.ok())
-    return out.Fail("could not enhance the configuration", s.error()), 1;
+    return out.Fail("could not enhance the configuration: " + s.error().detail), 1;
   return 0;
 }
 
@@ -122,7 +122,7 @@ int Rollback(const AgentOptions& o) {
   if (!locks.ok()) return out.Fail(locks.error().detail), 1;
   nginx::NginxInstaller installer(NginxSettingsFrom(o, nullptr), StepLog(out));
   if (auto s = installer.Rollback(o.rollback_checkpoints); !s.ok())
-    return out.Fail("rollback failed", s.error()), 1;
+    return out.Fail("rollback failed: " + s.error().detail), 1;
   return 0;
 }
 
