@@ -15,7 +15,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libgtest-dev libgmock-dev)
 # Real peers the integration tests talk to on loopback.
 PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils
-       python3-certbot-dns-rfc2136 prometheus systemd)
+       python3-certbot-dns-rfc2136 python3-certbot-nginx prometheus systemd)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do

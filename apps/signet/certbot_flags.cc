@@ -56,9 +56,9 @@ void AddSecurity(CLI::App& app, AgentOptions& o) {
   app.add_flag("--must-staple", o.must_staple,
                "ask for the OCSP Must-Staple (TLS Feature) extension")->group("security");
   const std::string enh =
-      " is an installer enhancement; signet's installers do not apply it: set it in the "
+      " is an installer enhancement signet's nginx installer does not apply: set it in the "
       "server's configuration";
-  for (const char* name : {"--hsts", "--no-hsts", "--uir", "--no-uir", "--staple-ocsp",
+  for (const char* name : {"--no-hsts", "--uir", "--no-uir", "--staple-ocsp",
                            "--no-staple-ocsp", "--auto-hsts"})
     NoteFlag(app, o, name, std::string(name) + enh, "security");
   NoteFlag(app, o, "--strict-permissions",

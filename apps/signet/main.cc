@@ -5,20 +5,37 @@
 #include <csignal>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "client/agent/commands.h"
+#include "client/agent/install.h"
 #include "client/agent/installer.h"
 #include "options.h"
 
 namespace {
 
-// The installers signet has, by certbot's plugin name (-i NAME). None yet:
-// the nginx installer (src/client/nginx) registers here.
+// certbot's nginx installer for run: InstallIntoNginx (client/agent/install.h).
+class NginxInstaller : public signet::client::Installer {
+ public:
+  explicit NginxInstaller(const signet::client::AgentOptions& options) : options_(options) {}
+  signet::Status Install(const std::string& lineage_name, const std::vector<std::string>& domains,
+                         const signet::client::Output& out) override {
+    return signet::client::InstallIntoNginx(options_, lineage_name, domains, out);
+  }
+
+ private:
+  signet::client::AgentOptions options_;
+};
+
+// The installers signet has, by certbot's plugin name (-i NAME); nullptr for
+// any other name. nginx is checked before anything is obtained (certbot's
+// installer prepare): run refuses when nginx cannot be configured.
 signet::Result<std::unique_ptr<signet::client::Installer>> MakeInstaller(
     const std::string& name, const signet::client::AgentOptions& options) {
-  (void)name;
-  (void)options;
-  return std::unique_ptr<signet::client::Installer>();
+  if (name != "nginx") return std::unique_ptr<signet::client::Installer>();
+  if (auto ready = signet::client::PrepareNginxInstaller(options); !ready.ok())
+    return ready.error();
+  return std::unique_ptr<signet::client::Installer>(std::make_unique<NginxInstaller>(options));
 }
 
 int RunVerb(const signet::client::AgentOptions& o) {
@@ -60,6 +77,9 @@ int main(int argc, char** argv) {
       {"show_account", signet::client::ShowAccount},
       {"plugins", signet::client::Plugins},
       {"update_symlinks", signet::client::UpdateSymlinks},
+      {"install", signet::client::Install},
+      {"enhance", signet::client::Enhance},
+      {"rollback", signet::client::Rollback},
   };
   return kVerbs.at(options->verb)(*options);
 }

@@ -15,6 +15,7 @@
 #include "base/files.h"
 #include "certbot_flags.h"
 #include "config_files.h"
+#include "nginx_options.h"
 
 namespace signet::app {
 namespace {
@@ -34,7 +35,12 @@ const std::map<std::string, std::string>& VerbHelp() {
       {"plugins", "List plugins that are installed and available on your system"},
       {"update_symlinks", "Recreate symlinks in your live directory after moving archive/"},
   };
-  return kHelp;
+  static const std::map<std::string, std::string> kAll = [] {
+    auto all = kHelp;
+    all.insert(NginxVerbHelp().begin(), NginxVerbHelp().end());
+    return all;
+  }();
+  return kAll;
 }
 
 std::vector<std::string> SplitCommas(const std::string& s) {
@@ -168,12 +174,13 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
                  "place HTTP-01 files in a webroot (-w)")->group("authenticator");
     app.add_flag("--manual", [&o](int64_t) { o.authenticator = "manual"; },
                  "answer challenges through hooks")->group("authenticator");
-    app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot or manual")
-        ->check(CLI::IsMember({"standalone", "webroot", "manual", "dns-rfc2136"}))
+    app.add_option("-a,--authenticator", o.authenticator, "standalone, webroot, manual or nginx")
+        ->check(CLI::IsMember({"standalone", "webroot", "manual", "dns-rfc2136", "nginx"}))
         ->group("authenticator");
     app.add_option("-w,--webroot-path", o.webroot_paths, "webroot for the -d values that follow")
         ->group("authenticator");
-    app.add_option("--http-01-port", o.http01_port, "port of the standalone server (80)")
+    app.add_option("--http-01-port", o.http01_port,
+                   "port of the standalone server; nginx's plain HTTP port (80)")
         ->check(CLI::Range(1, 65535))->group("authenticator");
     app.add_option("--http-01-address", o.http01_address, "address of the standalone server")
         ->group("authenticator");
@@ -235,6 +242,7 @@ void AddOptions(CLI::App& app, AgentOptions& o, const std::string& verb,
   }
   AddAccountOptions(app, o, verb);
   AddAriJsonOptions(app, o, verb);
+  AddNginxOptions(app, o, verb);
 }
 
 // Every option takes its last value, as with certbot's argparse; the
@@ -312,7 +320,8 @@ const std::vector<std::string>& Verbs() {
   static const std::vector<std::string> kVerbs = {"run", "certonly", "renew", "revoke", "delete",
                                                   "certificates", "register", "update_account",
                                                   "unregister", "show_account", "plugins",
-                                                  "update_symlinks"};
+                                                  "update_symlinks", "install", "enhance",
+                                                  "rollback"};
   return kVerbs;
 }
 
@@ -370,6 +379,10 @@ Result<AgentOptions> ParseAgentOptions(int argc, char** argv, std::string* help_
   if (auto s = AddIpAddresses(o); !s.ok()) return std::move(s).error();
   if ((!o.webroot_paths.empty() || !o.webroot_map.empty()) && o.authenticator.empty())
     o.authenticator = "webroot";
+  // run -i nginx: nginx answers the challenges too (certbot's run pairs an
+  // installer that also authenticates with itself when no authenticator is named).
+  if (o.verb == "run" && o.installer == "nginx" && o.authenticator.empty())
+    o.authenticator = "nginx";
   if (o.no_reuse_key) o.reuse_key = false;
   std::transform(o.reason.begin(), o.reason.end(), o.reason.begin(), ::tolower);
   SIGNET_RETURN_IF_ERROR(AfterParse(o, staging, app.count("--server") > 0));

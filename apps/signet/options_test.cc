@@ -59,7 +59,7 @@ TEST_F(OptionsTest, NoVerbIsRunAndEveryCertbotOptionIsAcceptedOnEveryVerb) {
   EXPECT_EQ(o->verb, "run");
   for (const char* verb : {"run", "certonly", "renew", "revoke", "delete", "certificates",
                            "register", "update_account", "unregister", "show_account",
-                           "plugins", "update_symlinks"}) {
+                           "plugins", "update_symlinks", "install", "enhance", "rollback"}) {
     auto all = Parse({verb, "--config-dir", Dir(), "--no-eff-email", "--expand", "--keep",
                       "--must-staple", "--max-log-backups", "0", "--cert-path", "/x/cert.pem",
                       "--fullchain-path", "/x/f.pem", "--chain-path", "/x/c.pem",
@@ -67,35 +67,65 @@ TEST_F(OptionsTest, NoVerbIsRunAndEveryCertbotOptionIsAcceptedOnEveryVerb) {
                       "--user-agent", "ua", "--issuance-timeout", "120", "--no-directory-hooks",
                       "--disable-hook-validation", "--uir", "--hsts", "--staple-ocsp",
                       "--apache-ctl", "apachectl", "--reuse-key", "--key-type", "rsa",
-                      "--test-cert", "--webroot-map", "{\"w.example\": \"/var/www\"}"});
+                      "--test-cert", "--webroot-map", "{\"w.example\": \"/var/www\"}",
+                      "--nginx", "--redirect", "--https-port", "8443", "--http-01-port", "8080",
+                      "--checkpoints", "2", "--nginx-server-root", "/srv/nginx", "-i", "nginx"});
     ASSERT_TRUE(all.ok()) << verb << ": " << all.error().detail;
     EXPECT_EQ(all->server, kStagingServer) << verb;
     EXPECT_TRUE(all->must_staple && all->expand && all->keep_until_expiring && all->duplicate);
     EXPECT_FALSE(all->directory_hooks);
     EXPECT_EQ(all->issuance_timeout, 120);
     EXPECT_EQ(all->fullchain_path, "/x/f.pem");
+    // nginx's flags are real ones (no notes) on every verb.
+    for (const auto& note : all->notes)
+      for (const char* real : {"--hsts", "--redirect", "--https-port", "--nginx", "--checkpoints"})
+        EXPECT_EQ(note.rfind(real, 0), std::string::npos) << verb << ": " << note;
+    EXPECT_TRUE(all->hsts && all->redirect) << verb;
+    EXPECT_EQ(all->authenticator + "/" + all->installer, "nginx/nginx") << verb;
+    EXPECT_EQ(all->https_port, 8443);
+    EXPECT_EQ(all->http01_port, 8080);
+    EXPECT_EQ(all->rollback_checkpoints, 2);
+    EXPECT_EQ(all->nginx_server_root, "/srv/nginx");
   }
+}
+
+// run -i nginx with no authenticator answers the challenges with nginx too;
+// another authenticator stays; certonly -i nginx keeps the default one.
+TEST_F(OptionsTest, NginxInstallerOnRunAuthenticatesWithNginx) {
+  auto run = Parse({"--config-dir", Dir(), "-i", "nginx", "-d", "a.example"});
+  ASSERT_TRUE(run.ok()) << run.error().detail;
+  EXPECT_EQ(run->verb, "run");
+  EXPECT_EQ(run->authenticator, "nginx");
+  auto webroot = Parse({"run", "--config-dir", Dir(), "-i", "nginx", "--webroot", "-w", "/srv"});
+  ASSERT_TRUE(webroot.ok());
+  EXPECT_EQ(webroot->authenticator, "webroot");
+  auto certonly = Parse({"certonly", "--config-dir", Dir(), "-i", "nginx"});
+  ASSERT_TRUE(certonly.ok());
+  EXPECT_EQ(certonly->authenticator, "");
+  auto both = Parse({"--config-dir", Dir(), "--configurator", "nginx"});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->authenticator + "/" + both->installer, "nginx/nginx");
 }
 
 // Options that do not apply to signet say so, one line each.
 TEST_F(OptionsTest, InapplicableOptionsLeaveANote) {
   auto o = Parse({"certonly", "--config-dir", Dir(), "--apache-server-root", "/etc/apache2",
-                  "--hsts", "--max-log-backups", "3"});
+                  "--uir", "--max-log-backups", "3"});
   ASSERT_TRUE(o.ok()) << o.error().detail;
   ASSERT_EQ(o->notes.size(), 3u);
   std::sort(o->notes.begin(), o->notes.end());
   EXPECT_EQ(o->notes[0], "--apache-server-root is an Apache option; signet does not do Apache");
-  EXPECT_NE(o->notes[1].find("--hsts is an installer enhancement"), std::string::npos);
-  EXPECT_NE(o->notes[2].find("--max-log-backups: signet writes no log files"), std::string::npos);
+  EXPECT_NE(o->notes[1].find("--max-log-backups: signet writes no log files"), std::string::npos);
+  EXPECT_NE(o->notes[2].find("--uir is an installer enhancement"), std::string::npos);
   auto plain = Parse({"certonly", "--config-dir", Dir(), "--no-eff-email"});
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(plain->notes.empty());
   // Debian's cli.ini: settings that do not apply are not noted on every run.
   Write("cli.ini", "max-log-backups = 0\npreconfigured-renewal = True\n");
-  auto debian = Parse({"certonly", "--config-dir", Dir(), "--hsts"});
+  auto debian = Parse({"certonly", "--config-dir", Dir(), "--uir"});
   ASSERT_TRUE(debian.ok()) << debian.error().detail;
   ASSERT_EQ(debian->notes.size(), 1u);
-  EXPECT_EQ(debian->notes[0].rfind("--hsts", 0), 0u);
+  EXPECT_EQ(debian->notes[0].rfind("--uir", 0), 0u);
 }
 
 TEST_F(OptionsTest, StagingAndDryRunPickCertbotsServer) {

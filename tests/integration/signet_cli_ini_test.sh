@@ -57,7 +57,7 @@ grep -q 'you probably want to use the "certonly" command' "$T/run.log" \
   || fail "run: $(cat "$T/run.log")"
 "$SIGNET" --version | grep -q "^signet " || fail "--version"
 "$SIGNET" plugins "${paths[@]}" >"$T/plugins.log" 2>&1 || fail "plugins failed"
-for p in dns-rfc2136 manual standalone webroot; do
+for p in dns-rfc2136 manual nginx standalone webroot; do
   grep -qx "\* $p" "$T/plugins.log" || fail "plugins does not list $p: $(cat "$T/plugins.log")"
 done
 echo "ok: run without an installer points at certonly"

@@ -120,6 +120,16 @@ struct AgentOptions {
   // (certbot's --cert-path, --chain-path, --fullchain-path; "" = ./NNNN_*.pem).
   std::string chain_path, fullchain_path;
 
+  // Installing (certbot's nginx plugin, client/nginx): --nginx sets both
+  // the authenticator and the installer; -i/--installer only the latter.
+  std::string nginx_server_root = "/etc/nginx";
+  std::string nginx_ctl = "nginx";
+  int nginx_sleep_seconds = 1;
+  int https_port = 443;
+  bool redirect = false;      // --redirect (--no-redirect clears it)
+  bool hsts = false;          // --hsts
+  int rollback_checkpoints = 1;  // rollback --checkpoints
+
   // Output.
   bool quiet = false;
   int verbose = 0;

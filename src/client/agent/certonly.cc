@@ -9,6 +9,7 @@
 #include "base/files.h"
 #include "client/agent/commands.h"
 #include "client/agent/hook_dirs.h"
+#include "client/agent/install.h"
 #include "client/agent/issue.h"
 #include "client/agent/lineage_choice.h"
 #include "client/agent/obtain.h"
@@ -312,6 +313,12 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
     plan->deploy_dir_hooks = hooks.deploy_dir_hooks();
     out.Step("Renewing " + name);
     Status s = IssueIntoLineage(*plan, o, out, name, &*lineage);
+    // certbot's renew reloads the recorded installer (the live/ links
+    // already point at the new files; a certonly lineage stays uninstalled).
+    if (s.ok() && plan->installer == "nginx" && !o.dry_run) {
+      out.Step("Reloading nginx server after certificate renewal");
+      s = nginx::TestAndReload(plan->nginx);
+    }
     hooks.AfterRenewal(plan->post_hook);
     if (s.ok()) {
       ++renewed;

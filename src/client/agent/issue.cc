@@ -9,6 +9,7 @@
 #include "client/agent/debug_challenges.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
+#include "client/nginx/authenticator.h"
 #include "client/rfc2136/solver.h"
 #include "client/solvers/by_type_solver.h"
 #include "client/solvers/dns_records.h"
@@ -101,6 +102,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.deploy_hook = o.deploy_hook;
   if (p.authenticator == "webroot" && p.webroot_map.size() != p.names.size())
     return Error(ErrorCode::kMalformed, "--webroot needs a webroot (-w) for every domain");
+  p.installer = o.installer;
+  p.nginx = NginxSettingsFrom(o, nullptr);
   return p;
 }
 
@@ -169,6 +172,10 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
   p.post_hook = o.post_hook.empty() ? param("post_hook", "") : o.post_hook;
   p.deploy_hook = o.deploy_hook.empty() ? param("renew_hook", "") : o.deploy_hook;
+  p.installer = o.installer.empty() ? param("installer", "") : o.installer;
+  if (p.installer == "None") p.installer.clear();
+  p.nginx = NginxSettingsFrom(o, &conf);
+  p.nginx.http_port = p.http01_port;
   return p;
 }
 
@@ -185,6 +192,12 @@ std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out) {
     std::map<std::string, std::filesystem::path> map;
     for (const auto& [d, w] : plan.webroot_map) map[d] = w;
     return std::make_unique<WebrootSolver>(std::move(map));
+  }
+  if (plan.authenticator == "nginx") {
+    auto log = [out](const std::string& line) {
+      if (out) out->Step(line);
+    };
+    return std::make_unique<nginx::NginxAuthenticator>(plan.nginx, log);
   }
   if (plan.authenticator == "manual")
     return std::make_unique<ManualSolver>(plan.manual_auth_hook, plan.manual_cleanup_hook);
@@ -224,6 +237,32 @@ Result<crypto::Key> NewCertificateKey(const IssuePlan& plan) {
   return crypto::Key::Generate(crypto::KeyType::kEcP256);
 }
 
+}  // namespace
+
+nginx::NginxSettings NginxSettingsFrom(const AgentOptions& o, const RenewalConf* conf) {
+  nginx::NginxSettings s;
+  const AgentOptions defaults;
+  auto pick = [&](const std::string& cli, const std::string& def, const char* key) {
+    if (cli != def || !conf) return cli;
+    return conf->Param(key).value_or(cli);
+  };
+  auto pick_int = [&](int cli, int def, const char* key) {
+    if (cli != def || !conf || !conf->Param(key)) return cli;
+    return std::atoi(conf->Param(key)->c_str());
+  };
+  s.server_root = pick(o.nginx_server_root, defaults.nginx_server_root, "nginx_server_root");
+  s.ctl = pick(o.nginx_ctl, defaults.nginx_ctl, "nginx_ctl");
+  s.sleep_seconds = pick_int(o.nginx_sleep_seconds, defaults.nginx_sleep_seconds,
+                             "nginx_sleep_seconds");
+  s.https_port = pick_int(o.https_port, defaults.https_port, "https_port");
+  s.http_port = pick_int(o.http01_port, defaults.http01_port, "http01_port");
+  s.config_dir = std::filesystem::absolute(o.config_dir);
+  s.work_dir = std::filesystem::absolute(o.work_dir);
+  return s;
+}
+
+namespace {
+
 RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id) {
   RenewalParams params = plan.base_params;
   params.Set("account", account_id);
@@ -253,6 +292,17 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   else if (IsDnsChallenge(plan.challenge_type))
     params.SetList("pref_challs", {plan.challenge_type});
   if (plan.tls_alpn01_port_set) params.SetInt("tls_alpn01_port", plan.tls_alpn01_port);
+  if (!plan.installer.empty()) params.Set("installer", plan.installer);
+  if (plan.authenticator == "nginx" || plan.installer == "nginx") {
+    const nginx::NginxSettings defaults;
+    if (plan.nginx.server_root != defaults.server_root)
+      params.Set("nginx_server_root", plan.nginx.server_root.string());
+    if (plan.nginx.ctl != defaults.ctl) params.Set("nginx_ctl", plan.nginx.ctl);
+    if (plan.nginx.sleep_seconds != defaults.sleep_seconds)
+      params.SetInt("nginx_sleep_seconds", plan.nginx.sleep_seconds);
+    if (plan.nginx.https_port != defaults.https_port)
+      params.SetInt("https_port", plan.nginx.https_port);
+  }
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")

@@ -14,6 +14,7 @@
 #include "client/acme/acme_client.h"
 #include "client/agent/agent_options.h"
 #include "client/agent/output.h"
+#include "client/nginx/installer.h"
 #include "client/solvers/solver.h"
 #include "client/store/lineage.h"
 #include "client/store/renewal_conf.h"
@@ -59,7 +60,16 @@ struct IssuePlan {
   // (which is skipped when it is one of them); hook_dirs.h.
   std::vector<std::string> deploy_dir_hooks;
   RenewalParams base_params;  // an existing conf's params, kept across renewals
+  // certbot's nginx plugin: the installer ("" | nginx) and its settings,
+  // used by the nginx authenticator and by renew's re-deploy.
+  std::string installer;
+  nginx::NginxSettings nginx;
 };
+
+// The nginx plugin's settings from the command line, with a renewal conf's
+// recorded values (nginx_server_root, nginx_ctl, nginx_sleep_seconds,
+// https_port, http01_port) for what the command line leaves at the default.
+nginx::NginxSettings NginxSettingsFrom(const AgentOptions& options, const RenewalConf* conf);
 
 // From the command line (certonly).
 Result<IssuePlan> PlanFromOptions(const AgentOptions& options);

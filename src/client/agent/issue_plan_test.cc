@@ -68,5 +68,43 @@ TEST(IssuePlanTest, SubsetOfNames) {
                   ->allow_subset_of_names);
 }
 
+TEST(IssuePlanTest, NginxSettingsFromTheRenewalConfAndTheCommandLine) {
+  // certbot's nginx renewal params: the command line wins where it is set.
+  RenewalConf conf = Conf(
+      "authenticator = nginx\ninstaller = nginx\nnginx_server_root = /srv/nginx\n"
+      "nginx_ctl = /opt/nginx/sbin/nginx\nhttps_port = 8443\nhttp01_port = 8080\n");
+  AgentOptions o;
+  auto plan = PlanFromConf(conf, {"a.test"}, o);
+  ASSERT_TRUE(plan.ok()) << plan.error().detail;
+  EXPECT_EQ(plan->authenticator, "nginx");
+  EXPECT_EQ(plan->installer, "nginx");
+  EXPECT_EQ(plan->challenge_types, (std::vector<std::string>{"http-01"}));
+  EXPECT_EQ(plan->nginx.server_root, "/srv/nginx");
+  EXPECT_EQ(plan->nginx.ctl, "/opt/nginx/sbin/nginx");
+  EXPECT_EQ(plan->nginx.https_port, 8443);
+  EXPECT_EQ(plan->nginx.http_port, 8080);
+  EXPECT_EQ(plan->nginx.sleep_seconds, 1);
+  o.nginx_ctl = "/usr/sbin/nginx";
+  o.nginx_sleep_seconds = 0;
+  auto overridden = PlanFromConf(conf, {"a.test"}, o);
+  ASSERT_TRUE(overridden.ok());
+  EXPECT_EQ(overridden->nginx.ctl, "/usr/sbin/nginx");
+  EXPECT_EQ(overridden->nginx.sleep_seconds, 0);
+  EXPECT_EQ(overridden->nginx.server_root, "/srv/nginx");
+  // certbot writes "installer = None" for certonly without an installer.
+  auto none = PlanFromConf(Conf("installer = None\n"), {"a.test"}, AgentOptions{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->installer, "");
+}
+
+TEST(IssuePlanTest, NginxAuthenticatorAnswersHttp01Only) {
+  AgentOptions o;
+  o.domains = {"*.a.test"};
+  o.authenticator = "nginx";
+  auto wild = PlanFromOptions(o);
+  ASSERT_FALSE(wild.ok());
+  EXPECT_NE(wild.error().detail.find("needs a DNS challenge"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace signet::client

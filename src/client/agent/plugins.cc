@@ -12,11 +12,12 @@ struct Plugin {
   bool installer;
 };
 
-// signet's plugins are built in; the nginx installer adds its row here.
+// signet's plugins are built in (the nginx installer: client/nginx).
 constexpr Plugin kPlugins[] = {
     {"dns-rfc2136", "Obtain certificates using a DNS TXT record (if you are using BIND\nfor DNS).",
      false},
     {"manual", "Manual configuration or run your own shell scripts", false},
+    {"nginx", "Nginx Web Server plugin", true},
     {"standalone", "Spin up a temporary webserver", false},
     {"webroot", "Place files in webroot directory", false},
 };

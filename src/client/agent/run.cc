@@ -30,7 +30,8 @@ int Run(const AgentOptions& o, InstallerFactory factory) {
   }
   Result<std::unique_ptr<Installer>> installer =
       factory ? factory(o.installer, o) : Result<std::unique_ptr<Installer>>(nullptr);
-  if (!installer.ok()) return out.Fail("installer " + o.installer, installer.error()), 1;
+  // Installer failures are one plain line (nginx's own messages say what to fix).
+  if (!installer.ok()) return out.Fail(o.installer + " installer: " + installer.error().detail), 1;
   if (!*installer)
     return out.Fail("The requested " + o.installer + " plugin does not appear to be installed"), 1;
   std::vector<RunOutcome> outcomes;
@@ -39,7 +40,8 @@ int Run(const AgentOptions& o, InstallerFactory factory) {
   for (const auto& r : outcomes) {
     if (r.kind == RunOutcome::kFailed || r.name.empty()) continue;
     Status s = (*installer)->Install(r.name, r.domains, out);
-    if (!s.ok()) return out.Fail("could not install the certificate " + r.name, s.error()), 1;
+    if (!s.ok())
+      return out.Fail("could not install the certificate " + r.name + ": " + s.error().detail), 1;
   }
   return 0;
 }
