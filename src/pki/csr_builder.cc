@@ -19,7 +19,8 @@ int IpBytes(const std::string& s, unsigned char out[16]) {
 
 }  // namespace
 
-Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::string>& dns_names) {
+Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::string>& dns_names,
+                             bool must_staple) {
   if (dns_names.empty()) return Error(ErrorCode::kMalformed, "a CSR needs at least one name");
   crypto::X509ReqPtr req(X509_REQ_new());
   if (!req || X509_REQ_set_version(req.get(), 0) != 1)
@@ -54,6 +55,12 @@ Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::stri
   X509_EXTENSION* san = X509V3_EXT_i2d(NID_subject_alt_name, 0, names.get());
   if (!san) return crypto::OsslError(ErrorCode::kServerInternal, "cannot encode SAN");
   sk_X509_EXTENSION_push(exts.get(), san);
+  if (must_staple) {
+    X509_EXTENSION* feature = X509V3_EXT_nconf_nid(nullptr, nullptr, NID_tlsfeature,
+                                                   "status_request");
+    if (!feature) return crypto::OsslError(ErrorCode::kServerInternal, "cannot encode TLS Feature");
+    sk_X509_EXTENSION_push(exts.get(), feature);
+  }
   if (X509_REQ_add_extensions(req.get(), exts.get()) != 1)
     return crypto::OsslError(ErrorCode::kServerInternal, "cannot add CSR extensions");
   const EVP_MD* md = key.Family() == "OKP" ? nullptr : EVP_sha256();

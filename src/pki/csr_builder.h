@@ -14,7 +14,10 @@ namespace signet::pki {
 // DER of a CSR for `dns_names` (at least one) signed by `key`. A name that
 // is an IPv4 or IPv6 literal becomes an iPAddress SAN (RFC 8738) and never
 // the CN; the CN is the first DNS name.
-Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::string>& dns_names);
+// With `must_staple`, the TLS Feature extension asking for status_request
+// (RFC 7633, "OCSP Must-Staple"), as certbot's --must-staple.
+Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::string>& dns_names,
+                             bool must_staple = false);
 
 // Reads a CSR file in PEM or DER form and returns its DER.
 Result<std::string> CsrDerFromFileContents(const std::string& contents);

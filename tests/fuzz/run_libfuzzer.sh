@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-60}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DSIGNET_LIBFUZZER=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=(jws_fuzz csr_fuzz ocsp_request_fuzz acme_response_fuzz dns_rdata_fuzz redirect_url_fuzz configobj_fuzz)
+targets=(jws_fuzz csr_fuzz ocsp_request_fuzz acme_response_fuzz dns_rdata_fuzz redirect_url_fuzz configobj_fuzz nginx_conf_fuzz)
 ninja -C build-fuzz "${targets[@]}"
 for t in "${targets[@]}"; do
   work="build-fuzz/corpus-$t"

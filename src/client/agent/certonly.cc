@@ -8,8 +8,12 @@
 
 #include "base/files.h"
 #include "client/agent/commands.h"
+#include "client/agent/hook_dirs.h"
+#include "client/agent/install.h"
 #include "client/agent/issue.h"
+#include "client/agent/lineage_choice.h"
 #include "client/agent/obtain.h"
+#include "client/agent/prompt.h"
 #include "client/agent/renewal_source.h"
 #include "client/agent/report.h"
 #include "client/agent/session.h"
@@ -42,25 +46,13 @@ Result<std::vector<StoreLock>> LockConfigDir(const AgentOptions& o) {
                        lock.error().detail + ")");
     locks.push_back(std::move(*lock));
   }
+  std::error_code ignored;  // certbot makes the hook directories for operators to fill
+  for (const char* hooks : {"pre", "deploy", "post"})
+    std::filesystem::create_directories(std::filesystem::path(o.config_dir) / "renewal-hooks" / hooks,
+                                        ignored);
   return locks;
 }
 
-std::vector<std::string> Sorted(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  return v;
-}
-
-// The existing lineage certifying exactly `names`, if any.
-std::optional<std::string> FindLineageFor(const StoreLayout& layout,
-                                          const std::vector<std::string>& names) {
-  for (const auto& name : Lineage::ListNames(layout)) {
-    auto lineage = Lineage::Open(layout, name);
-    if (!lineage.ok()) continue;
-    auto current = lineage->CurrentNames();
-    if (current.ok() && Sorted(*current) == Sorted(names)) return name;
-  }
-  return std::nullopt;
-}
 
 std::string FreeLineageName(const StoreLayout& layout, const std::string& base) {
   std::string name = base;
@@ -82,6 +74,14 @@ std::string ForceReason(const AgentOptions& o) {
 // a certificate no more often than its usual Retry-After (6 hours) allows.
 Result<RenewalCheck> CheckDue(const Lineage& lineage, const AgentOptions& o,
                               RenewalInfoSource& source, const Output& out) {
+  if (lineage.conf().ParamBool("autorenew") == false) {  // certbot's --no-autorenew
+    RenewalCheck off;
+    off.basis = "expiry";
+    off.reason = "autorenew is off in its renewal conf (--no-autorenew); --force-renewal renews it";
+    auto not_after = lineage.CurrentNotAfter();  // "renew_at" in --json: never before expiry
+    off.renew_at = not_after.ok() ? *not_after : std::chrono::system_clock::now();
+    return off;
+  }
   std::string server = lineage.conf().Param("server").value_or(o.server);
   return CheckLineageRenewal(lineage, StoreLayout(o.config_dir), server, source,
                              [&out](const std::string& line) { out.Step(line); },
@@ -119,9 +119,13 @@ int CertonlyWithCsr(const AgentOptions& o, const Output& out, std::vector<RunOut
     return std::filesystem::path(buf);
   };
   while (std::filesystem::exists(path("cert")) || std::filesystem::exists(path("chain"))) ++n;
-  std::filesystem::path cert = o.cert_path.empty() ? path("cert") : std::filesystem::path(o.cert_path);
-  for (auto [p, data] : {std::pair{cert, got->cert_pem}, std::pair{path("chain"), got->chain_pem},
-                         std::pair{path("fullchain"), got->fullchain_pem}}) {
+  auto given = [&](const std::string& flag, const char* what) {
+    return flag.empty() ? path(what) : std::filesystem::path(flag);
+  };
+  std::filesystem::path cert = given(o.cert_path, "cert");
+  for (auto [p, data] : {std::pair{cert, got->cert_pem},
+                         std::pair{given(o.chain_path, "chain"), got->chain_pem},
+                         std::pair{given(o.fullchain_path, "fullchain"), got->fullchain_pem}}) {
     if (auto s = WriteFileAtomic(p, data, 0644); !s.ok()) return out.Fail("save", s.error()), 1;
   }
   out.Step("Certificate is saved at: " + std::filesystem::absolute(cert).string());
@@ -180,49 +184,68 @@ RunOutcome Failed(const std::string& name, const std::vector<std::string>& domai
   return r;
 }
 
-int CertonlyRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& outcomes) {
-  if (!o.csr_path.empty()) return CertonlyWithCsr(o, out, outcomes);
+// certbot's domain prompt, when neither -d nor --cert-name was given.
+Status AskDomains(AgentOptions& o, const Prompter& prompter) {
+  if (!prompter.interactive())
+    return Error(ErrorCode::kMalformed,
+                 "no domain names were provided; use -d/--domains (or --cert-name for an "
+                 "existing certificate)");
+  auto typed = prompter.Input(
+      "Please enter the domain name(s) you would like on your certificate (comma and/or space "
+      "separated)");
+  if (typed) o.domains = SplitNameList(*typed);
+  if (o.domains.empty())
+    return Error(ErrorCode::kMalformed,
+                 "Please specify --domains, or --installer that will help in domain names "
+                 "autodiscovery, or --cert-name for an existing certificate name.");
+  return OkStatus();
+}
+
+int CertonlyRun(const AgentOptions& options, const Output& out, std::vector<RunOutcome>& outcomes) {
+  if (!options.csr_path.empty()) return CertonlyWithCsr(options, out, outcomes);
+  AgentOptions o = options;
+  Prompter prompter(o.interactive);
+  if (o.interactive) {
+    // certbot's order on a terminal: the account (e-mail, terms), then the names.
+    auto session = Session::Open(o, o.server, out, true);
+    if (!session.ok()) return out.Fail("account", session.error()), 1;
+  }
   if (o.domains.empty() && o.cert_name.empty())
-    return out.Fail("no domain names were provided; use -d/--domains (or --cert-name for an "
-                    "existing certificate)"),
-           1;
+    if (auto s = AskDomains(o, prompter); !s.ok()) return out.Fail(s.error().detail), 1;
   auto lock = LockConfigDir(o);
   if (!lock.ok()) return out.Fail(lock.error().detail), 1;
   StoreLayout layout(o.config_dir);
-
-  std::optional<std::string> existing;
-  if (!o.cert_name.empty() && std::filesystem::exists(layout.RenewalConfPath(o.cert_name)))
-    existing = o.cert_name;
-  else if (!o.domains.empty() && o.cert_name.empty())
-    existing = FindLineageFor(layout, o.domains);
-
+  RenewalInfoSource source;
+  auto due = [&](const Lineage& lineage) -> Result<RenewalCheck> {
+    if (o.force_renewal || o.dry_run) return ForcedRenewal(ForceReason(o));
+    return CheckDue(lineage, o, source, out);
+  };
+  auto choice = ChooseLineage(o, layout, prompter, due);
+  if (!choice.ok()) return out.Fail(choice.error().detail), 1;
   AgentOptions opts = o;
+  opts.domains = choice->names;
   std::optional<Lineage> lineage;
-  std::string reason;
-  if (existing) {
-    auto opened = Lineage::Open(layout, *existing);
-    if (!opened.ok()) return out.Fail("cannot read lineage " + *existing, opened.error()), 1;
+  if (choice->action != LineageChoice::kNew) {
+    auto opened = Lineage::Open(layout, choice->name);
+    if (!opened.ok()) return out.Fail("cannot read lineage " + choice->name, opened.error()), 1;
     lineage.emplace(std::move(*opened));
-    if (opts.domains.empty()) {
-      auto names = lineage->CurrentNames();
-      if (names.ok()) opts.domains = *names;
-    }
-    RenewalInfoSource source;
-    auto due = o.force_renewal || o.dry_run ? Result<RenewalCheck>(ForcedRenewal(ForceReason(o)))
-                                            : CheckDue(*lineage, o, source, out);
-    if (due.ok() && !due->due) {
-      out.Step("Certificate not yet due for renewal; no action taken (" + due->reason + ").");
-      out.Step("Certificate is at: " + lineage->LivePath(LineageItem::kFullchain).string());
-      outcomes.push_back(Skipped(*existing, opts.domains, *due));
-      return 0;
-    }
-    if (due.ok()) reason = due->reason;
+  }
+  if (choice->action == LineageChoice::kKeep) {
+    std::string why = choice->check ? " (" + choice->check->reason + ")" : "";
+    out.Step("Certificate not yet due for renewal; no action taken" + why + ".");
+    out.Step("Certificate is at: " + lineage->LivePath(LineageItem::kFullchain).string());
+    RenewalCheck check = choice->check.value_or(RenewalCheck{});
+    outcomes.push_back(Skipped(choice->name, opts.domains, check));
+    return 0;
   }
   auto plan = PlanFromOptions(opts);
   if (!plan.ok()) return out.Fail(plan.error().detail), 1;
-  std::string name = existing ? *existing
-                              : FreeLineageName(layout, ChooseLineageName(opts.domains, o.cert_name));
+  std::string name = lineage ? choice->name
+                             : FreeLineageName(layout, ChooseLineageName(opts.domains, o.cert_name));
   if (auto s = CheckLineageName(name); !s.ok()) return out.Fail(s.error().detail), 1;
+  // certbot's renew_cert runs the deploy directory for a replaced lineage.
+  if (lineage && o.directory_hooks)
+    plan->deploy_dir_hooks = ListHookDir(std::filesystem::path(o.config_dir) / "renewal-hooks" / "deploy");
   RunUserHook("pre-hook", plan->pre_hook, out);
   Status s = IssueIntoLineage(*plan, opts, out, name, lineage ? &*lineage : nullptr);
   RunUserHook("post-hook", plan->post_hook, out);
@@ -231,8 +254,8 @@ int CertonlyRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome
     outcomes.push_back(Failed(name, opts.domains, out));
     return 1;
   }
-  outcomes.push_back(Done(existing ? RunOutcome::kRenewed : RunOutcome::kObtained, o, name,
-                          opts.domains, reason));
+  outcomes.push_back(Done(lineage ? RunOutcome::kRenewed : RunOutcome::kObtained, o, name,
+                          opts.domains, choice->reason));
   return 0;
 }
 
@@ -254,8 +277,7 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
   }
   RenewalInfoSource source;
   int renewed = 0, failed = 0, skipped = 0;
-  bool hooks_ran = false;
-  std::string post_hook;
+  RenewHooks hooks(o.config_dir, o.directory_hooks, out);
   for (const auto& name : names) {
     auto fail = [&](const std::vector<std::string>& domains) {
       outcomes.push_back(Failed(name, domains, out));
@@ -287,13 +309,17 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
       fail(*current);
       continue;
     }
-    if (!hooks_ran) {
-      RunUserHook("pre-hook", plan->pre_hook, out);
-      hooks_ran = true;
-    }
-    post_hook = plan->post_hook;
+    hooks.BeforeRenewal(plan->pre_hook);
+    plan->deploy_dir_hooks = hooks.deploy_dir_hooks();
     out.Step("Renewing " + name);
     Status s = IssueIntoLineage(*plan, o, out, name, &*lineage);
+    // certbot's renew reloads the recorded installer (the live/ links
+    // already point at the new files; a certonly lineage stays uninstalled).
+    if (s.ok() && plan->installer == "nginx" && !o.dry_run) {
+      out.Step("Reloading nginx server after certificate renewal");
+      s = nginx::TestAndReload(plan->nginx);
+    }
+    hooks.AfterRenewal(plan->post_hook);
     if (s.ok()) {
       ++renewed;
       outcomes.push_back(
@@ -303,7 +329,7 @@ int RenewRun(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& 
       fail(*current);
     }
   }
-  if (hooks_ran) RunUserHook("post-hook", post_hook, out);
+  hooks.RunPostHooks();
   out.Step(std::to_string(renewed) + " renewed, " + std::to_string(skipped) + " not due, " +
            std::to_string(failed) + " failed");
   return failed == 0 ? 0 : 1;
@@ -327,6 +353,10 @@ int RunAndReport(const AgentOptions& o, const std::string& command,
 }  // namespace
 
 int Certonly(const AgentOptions& o) { return RunAndReport(o, "certonly", CertonlyRun); }
+
+int ObtainCertificates(const AgentOptions& o, const Output& out, std::vector<RunOutcome>& outcomes) {
+  return CertonlyRun(o, out, outcomes);
+}
 
 int Renew(const AgentOptions& o) { return RunAndReport(o, "renew", RenewRun); }
 

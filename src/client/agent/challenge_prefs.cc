@@ -9,7 +9,7 @@ namespace signet::client {
 namespace {
 
 std::vector<std::string> Supported(const std::string& authenticator) {
-  if (authenticator == "webroot") return {"http-01"};
+  if (authenticator == "webroot" || authenticator == "nginx") return {"http-01"};
   if (authenticator == "manual")
     return {"http-01", "dns-01", "dns-account-01", "dns-persist-01"};
   if (authenticator == "dns-rfc2136") return {"dns-01", "dns-account-01", "dns-persist-01"};

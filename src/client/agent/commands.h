@@ -15,5 +15,11 @@ int Register(const AgentOptions& options);
 int UpdateAccount(const AgentOptions& options);
 int Unregister(const AgentOptions& options);
 int ShowAccount(const AgentOptions& options);
+int Plugins(const AgentOptions& options);
+int UpdateSymlinks(const AgentOptions& options);
+// certbot's installer verbs (the nginx plugin); run is in installer.h.
+int Install(const AgentOptions& options);
+int Enhance(const AgentOptions& options);
+int Rollback(const AgentOptions& options);
 
 }  // namespace signet::client

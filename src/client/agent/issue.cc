@@ -6,8 +6,10 @@
 #include "acme/ip_identifier.h"
 #include "client/acme/profiles.h"
 #include "client/agent/challenge_prefs.h"
+#include "client/agent/debug_challenges.h"
 #include "client/agent/obtain.h"
 #include "client/agent/session.h"
+#include "client/nginx/authenticator.h"
 #include "client/rfc2136/solver.h"
 #include "client/solvers/by_type_solver.h"
 #include "client/solvers/dns_records.h"
@@ -46,6 +48,16 @@ Status SetChallengeTypes(IssuePlan& p, std::vector<std::string> preferred) {
   return OkStatus();
 }
 
+// What applies to this run only, never saved in the renewal conf.
+void CopyRunFlags(const AgentOptions& o, IssuePlan& p) {
+  p.new_key = o.new_cert_key;
+  p.issuance_timeout = o.issuance_timeout;
+  p.debug_challenges = o.debug_challenges;
+  p.interactive = o.interactive;
+  p.allow_subset_of_names = o.allow_subset_of_names;
+  p.no_autorenew = o.no_autorenew;
+}
+
 }  // namespace
 
 Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
@@ -80,6 +92,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.rsa_key_size = o.rsa_key_size;
   p.elliptic_curve = o.elliptic_curve;
   p.reuse_key = o.reuse_key;
+  CopyRunFlags(o, p);
+  p.must_staple = o.must_staple;
   p.preferred_profile = o.preferred_profile;
   p.required_profile = o.required_profile;
   p.preferred_chain = o.preferred_chain;
@@ -88,6 +102,8 @@ Result<IssuePlan> PlanFromOptions(const AgentOptions& o) {
   p.deploy_hook = o.deploy_hook;
   if (p.authenticator == "webroot" && p.webroot_map.size() != p.names.size())
     return Error(ErrorCode::kMalformed, "--webroot needs a webroot (-w) for every domain");
+  p.installer = o.installer;
+  p.nginx = NginxSettingsFrom(o, nullptr);
   return p;
 }
 
@@ -142,7 +158,11 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.key_type = param("key_type", "rsa");  // certbot < 2.0 wrote no key_type: RSA
   p.rsa_key_size = std::atoi(param("rsa_key_size", "2048").c_str());
   p.elliptic_curve = param("elliptic_curve", "secp256r1");
-  p.reuse_key = o.reuse_key || conf.ParamBool("reuse_key").value_or(false);
+  p.reuse_key = !o.no_reuse_key && (o.reuse_key || conf.ParamBool("reuse_key").value_or(false));
+  CopyRunFlags(o, p);
+  p.must_staple = o.must_staple || conf.ParamBool("must_staple").value_or(false);
+  p.allow_subset_of_names =
+      o.allow_subset_of_names || conf.ParamBool("allow_subset_of_names").value_or(false);
   p.preferred_profile = o.preferred_profile.empty() ? param("preferred_profile", "")
                                                    : o.preferred_profile;
   p.required_profile = o.required_profile.empty() ? param("required_profile", "")
@@ -152,6 +172,10 @@ Result<IssuePlan> PlanFromConf(const RenewalConf& conf, const std::vector<std::s
   p.pre_hook = o.pre_hook.empty() ? param("pre_hook", "") : o.pre_hook;
   p.post_hook = o.post_hook.empty() ? param("post_hook", "") : o.post_hook;
   p.deploy_hook = o.deploy_hook.empty() ? param("renew_hook", "") : o.deploy_hook;
+  p.installer = o.installer.empty() ? param("installer", "") : o.installer;
+  if (p.installer == "None") p.installer.clear();
+  p.nginx = NginxSettingsFrom(o, &conf);
+  p.nginx.http_port = p.http01_port;
   return p;
 }
 
@@ -168,6 +192,12 @@ std::unique_ptr<Solver> MakeSolver(const IssuePlan& plan, const Output* out) {
     std::map<std::string, std::filesystem::path> map;
     for (const auto& [d, w] : plan.webroot_map) map[d] = w;
     return std::make_unique<WebrootSolver>(std::move(map));
+  }
+  if (plan.authenticator == "nginx") {
+    auto log = [out](const std::string& line) {
+      if (out) out->Step(line);
+    };
+    return std::make_unique<nginx::NginxAuthenticator>(plan.nginx, log);
   }
   if (plan.authenticator == "manual")
     return std::make_unique<ManualSolver>(plan.manual_auth_hook, plan.manual_cleanup_hook);
@@ -207,6 +237,32 @@ Result<crypto::Key> NewCertificateKey(const IssuePlan& plan) {
   return crypto::Key::Generate(crypto::KeyType::kEcP256);
 }
 
+}  // namespace
+
+nginx::NginxSettings NginxSettingsFrom(const AgentOptions& o, const RenewalConf* conf) {
+  nginx::NginxSettings s;
+  const AgentOptions defaults;
+  auto pick = [&](const std::string& cli, const std::string& def, const char* key) {
+    if (cli != def || !conf) return cli;
+    return conf->Param(key).value_or(cli);
+  };
+  auto pick_int = [&](int cli, int def, const char* key) {
+    if (cli != def || !conf || !conf->Param(key)) return cli;
+    return std::atoi(conf->Param(key)->c_str());
+  };
+  s.server_root = pick(o.nginx_server_root, defaults.nginx_server_root, "nginx_server_root");
+  s.ctl = pick(o.nginx_ctl, defaults.nginx_ctl, "nginx_ctl");
+  s.sleep_seconds = pick_int(o.nginx_sleep_seconds, defaults.nginx_sleep_seconds,
+                             "nginx_sleep_seconds");
+  s.https_port = pick_int(o.https_port, defaults.https_port, "https_port");
+  s.http_port = pick_int(o.http01_port, defaults.http01_port, "http01_port");
+  s.config_dir = std::filesystem::absolute(o.config_dir);
+  s.work_dir = std::filesystem::absolute(o.work_dir);
+  return s;
+}
+
+namespace {
+
 RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id) {
   RenewalParams params = plan.base_params;
   params.Set("account", account_id);
@@ -236,11 +292,26 @@ RenewalParams ParamsToSave(const IssuePlan& plan, const std::string& account_id)
   else if (IsDnsChallenge(plan.challenge_type))
     params.SetList("pref_challs", {plan.challenge_type});
   if (plan.tls_alpn01_port_set) params.SetInt("tls_alpn01_port", plan.tls_alpn01_port);
+  if (!plan.installer.empty()) params.Set("installer", plan.installer);
+  if (plan.authenticator == "nginx" || plan.installer == "nginx") {
+    const nginx::NginxSettings defaults;
+    if (plan.nginx.server_root != defaults.server_root)
+      params.Set("nginx_server_root", plan.nginx.server_root.string());
+    if (plan.nginx.ctl != defaults.ctl) params.Set("nginx_ctl", plan.nginx.ctl);
+    if (plan.nginx.sleep_seconds != defaults.sleep_seconds)
+      params.SetInt("nginx_sleep_seconds", plan.nginx.sleep_seconds);
+    if (plan.nginx.https_port != defaults.https_port)
+      params.SetInt("https_port", plan.nginx.https_port);
+  }
   params.Set("key_type", plan.key_type);
   if (plan.key_type == "rsa" && plan.rsa_key_size != 2048) params.SetInt("rsa_key_size", plan.rsa_key_size);
   if (plan.key_type == "ecdsa" && plan.elliptic_curve != "secp256r1")
     params.Set("elliptic_curve", plan.elliptic_curve);
   if (plan.reuse_key) params.SetBool("reuse_key", true);
+  else params.Remove("reuse_key");
+  if (plan.must_staple) params.SetBool("must_staple", true);
+  if (plan.allow_subset_of_names) params.SetBool("allow_subset_of_names", true);
+  if (plan.no_autorenew) params.SetBool("autorenew", false);
   for (auto [key, value] : {std::pair{"preferred_profile", &plan.preferred_profile},
                             std::pair{"required_profile", &plan.required_profile}}) {
     if (value->empty()) params.Remove(key);
@@ -274,20 +345,38 @@ std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
 
 }  // namespace
 
+std::vector<std::string> WithoutFailedNames(const std::vector<std::string>& names,
+                                            const Error& error) {
+  std::vector<std::string> rest;
+  for (const auto& name : names) {
+    std::string base = name.rfind("*.", 0) == 0 ? name.substr(2) : name;
+    bool failed = std::any_of(error.subproblems.begin(), error.subproblems.end(),
+                              [&](const Error& e) { return e.identifier_value == base; });
+    if (!failed) rest.push_back(name);
+  }
+  return rest;
+}
+
+namespace {
+
+}  // namespace
+
 Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, const Output& out,
                         const std::string& name, Lineage* lineage) {
   SIGNET_ASSIGN_OR_RETURN(auto session,
                           Session::Open(options, plan.server, out, true, plan.account));
   crypto::Key key;
-  if (lineage && plan.reuse_key) {
+  if (lineage && plan.reuse_key && !plan.new_key) {
     SIGNET_ASSIGN_OR_RETURN(CertificateFiles current, lineage->ReadCurrent());
     SIGNET_ASSIGN_OR_RETURN(key, crypto::Key::FromPem(current.privkey));
   } else {
     SIGNET_ASSIGN_OR_RETURN(key, NewCertificateKey(plan));
   }
-  SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names));
+  SIGNET_ASSIGN_OR_RETURN(std::string csr, pki::BuildCsr(key, plan.names, plan.must_staple));
   std::unique_ptr<Solver> solver = MakeSolver(plan, &out);
+  if (plan.debug_challenges) solver = PausingSolver(std::move(solver), plan.interactive, out);
   ObtainRequest request{plan.names, csr, plan.challenge_type};
+  request.timeout = std::chrono::seconds(std::max(300, plan.issuance_timeout));
   request.challenge_types = plan.challenge_types;
   SIGNET_ASSIGN_OR_RETURN(request.profile, OrderProfile(session->acme(), plan, out));
   request.preferred_chain = plan.preferred_chain;
@@ -296,7 +385,20 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
     SIGNET_ASSIGN_OR_RETURN(request.replaces, ReplacesFor(session->acme(), plan, *lineage));
   }
   auto log = [&out](const std::string& line) { out.Step(line); };
-  SIGNET_ASSIGN_OR_RETURN(Obtained got, ObtainCertificate(session->acme(), *solver, request, log));
+  Result<Obtained> obtained = ObtainCertificate(session->acme(), *solver, request, log);
+  if (!obtained.ok() && plan.allow_subset_of_names) {
+    // certbot's --allow-subset-of-names: order again without the names
+    // whose validation failed.
+    std::vector<std::string> rest = WithoutFailedNames(request.names, obtained.error());
+    if (!rest.empty() && rest.size() < request.names.size()) {
+      out.Step("Unable to obtain a certificate for every name; trying again for " +
+               JoinNames(rest, ", "));
+      SIGNET_ASSIGN_OR_RETURN(request.csr_der, pki::BuildCsr(key, rest, plan.must_staple));
+      request.names = rest;
+      obtained = ObtainCertificate(session->acme(), *solver, request, log);
+    }
+  }
+  SIGNET_ASSIGN_OR_RETURN(Obtained got, std::move(obtained));
   if (options.dry_run) {
     out.Step("The dry run was successful.");
     return OkStatus();
@@ -315,9 +417,12 @@ Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, cons
   }
   out.Step("Certificate is saved at: " + lineage->LivePath(LineageItem::kFullchain).string());
   out.Step("Key is saved at:         " + lineage->LivePath(LineageItem::kPrivkey).string());
-  RunUserHook("deploy-hook", plan.deploy_hook, out,
-              {{"RENEWED_LINEAGE", (StoreLayout(options.config_dir).LiveDir(name)).string()},
-               {"RENEWED_DOMAINS", JoinNames(plan.names, " ")}});
+  HookEnv env{{"RENEWED_LINEAGE", (StoreLayout(options.config_dir).LiveDir(name)).string()},
+              {"RENEWED_DOMAINS", JoinNames(request.names, " ")}};
+  for (const auto& hook : plan.deploy_dir_hooks) RunUserHook("deploy-hook", hook, out, env);
+  const auto& dir_hooks = plan.deploy_dir_hooks;
+  if (std::find(dir_hooks.begin(), dir_hooks.end(), plan.deploy_hook) == dir_hooks.end())
+    RunUserHook("deploy-hook", plan.deploy_hook, out, env);
   return OkStatus();
 }
 

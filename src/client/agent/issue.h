@@ -14,6 +14,7 @@
 #include "client/acme/acme_client.h"
 #include "client/agent/agent_options.h"
 #include "client/agent/output.h"
+#include "client/nginx/installer.h"
 #include "client/solvers/solver.h"
 #include "client/store/lineage.h"
 #include "client/store/renewal_conf.h"
@@ -45,11 +46,30 @@ struct IssuePlan {
   int rsa_key_size = 2048;
   std::string elliptic_curve = "secp256r1";
   bool reuse_key = false;
+  bool new_key = false;      // --new-key: a new key this time even with reuse_key
+  bool must_staple = false;  // --must-staple (saved as must_staple = True)
+  int issuance_timeout = 90;  // --issuance-timeout
+  bool debug_challenges = false;  // --debug-challenges (not saved)
+  bool allow_subset_of_names = false;  // --allow-subset-of-names (saved as certbot does)
+  bool no_autorenew = false;           // --no-autorenew (saved as autorenew = False)
+  bool interactive = false;       // may wait for Enter (--debug-challenges)
   std::string preferred_profile, required_profile;  // certbot 4.0
   std::string preferred_chain;  // certbot's preferred_chain ("" = the default chain)
   std::string pre_hook, post_hook, deploy_hook;
+  // renew: CONFIG/renewal-hooks/deploy's hooks, run before deploy_hook
+  // (which is skipped when it is one of them); hook_dirs.h.
+  std::vector<std::string> deploy_dir_hooks;
   RenewalParams base_params;  // an existing conf's params, kept across renewals
+  // certbot's nginx plugin: the installer ("" | nginx) and its settings,
+  // used by the nginx authenticator and by renew's re-deploy.
+  std::string installer;
+  nginx::NginxSettings nginx;
 };
+
+// The nginx plugin's settings from the command line, with a renewal conf's
+// recorded values (nginx_server_root, nginx_ctl, nginx_sleep_seconds,
+// https_port, http01_port) for what the command line leaves at the default.
+nginx::NginxSettings NginxSettingsFrom(const AgentOptions& options, const RenewalConf* conf);
 
 // From the command line (certonly).
 Result<IssuePlan> PlanFromOptions(const AgentOptions& options);
@@ -69,6 +89,11 @@ Result<std::string> OrderProfile(AcmeClient& acme, const IssuePlan& plan, const 
 // deploy hook. With options.dry_run, obtains but writes nothing.
 Status IssueIntoLineage(const IssuePlan& plan, const AgentOptions& options, const Output& out,
                         const std::string& name, Lineage* lineage);
+
+// --allow-subset-of-names: `names` without those an order's failure names
+// in its subproblems (RFC 8555 6.7.1), in order.
+std::vector<std::string> WithoutFailedNames(const std::vector<std::string>& names,
+                                            const Error& error);
 
 // Runs a hook command if set, reporting failures as warnings (certbot).
 void RunUserHook(const std::string& what, const std::string& command, const Output& out,

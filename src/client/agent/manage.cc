@@ -5,6 +5,7 @@
 
 #include "base/files.h"
 #include "client/agent/commands.h"
+#include "client/agent/prompt.h"
 #include "client/agent/renewal_check.h"
 #include "client/agent/report.h"
 #include "client/agent/session.h"
@@ -89,7 +90,16 @@ int Revoke(const AgentOptions& o) {
   if (!revoked.ok()) return out.Fail("revocation failed", revoked.error()), 1;
   out.Step("Congratulations! You have successfully revoked the certificate that was located at " +
            cert_path + ".");
-  if (!lineage_name.empty() && (o.delete_after_revoke || o.non_interactive)) {
+  // certbot: --delete-after-revoke, --no-delete-after-revoke, else ask on a
+  // terminal (default yes) and delete without one.
+  bool remove = o.delete_after_revoke;
+  if (!remove && !o.no_delete_after_revoke) {
+    auto yes = Prompter(o.interactive).YesNo(
+        "Would you like to delete the certificate(s) you just revoked, along with all earlier "
+        "and later versions of the certificate?");
+    remove = yes.value_or(true);
+  }
+  if (!lineage_name.empty() && remove) {
     auto lock = StoreLock::LockDir(o.config_dir);
     Status s = Lineage::Delete(layout, lineage_name);
     if (!s.ok()) return out.Fail("could not delete " + lineage_name, s.error()), 1;

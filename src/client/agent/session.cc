@@ -3,8 +3,15 @@
 #include <sstream>
 
 #include "client/acme/account_signer.h"
+#include "client/agent/prompt.h"
 
 namespace signet::client {
+
+std::string UserAgentFor(const AgentOptions& o, const std::string& default_agent) {
+  if (!o.user_agent.empty()) return o.user_agent;
+  if (!o.user_agent_comment.empty()) return default_agent + " (" + o.user_agent_comment + ")";
+  return default_agent;
+}
 
 std::vector<std::string> ContactsFromEmail(const std::string& email) {
   std::vector<std::string> out;
@@ -14,6 +21,35 @@ std::vector<std::string> ContactsFromEmail(const std::string& email) {
     if (!item.empty()) out.push_back("mailto:" + item);
   return out;
 }
+
+namespace {
+
+// certbot's e-mail prompt (display/ops.py get_email), asked until the
+// address looks like one; 'c' or end of input cancels.
+Result<std::string> AskEmail(const Prompter& prompter) {
+  const std::string invalid_prefix = "There seem to be problems with that address. ";
+  const std::string unsafe =
+      "\n\nIf you really want to skip this, you can run the client with "
+      "--register-unsafely-without-email but you will then be unable to receive notice about "
+      "impending expiration or revocation of your certificates or problems with your Signet "
+      "installation that will lead to failure to renew.\n\n";
+  std::string msg = "Enter email address (used for urgent renewal and security notices)\n";
+  bool invalid = false, suggest_unsafe = true;
+  while (true) {
+    auto email = prompter.Input(invalid ? invalid_prefix + msg : msg);
+    if (!email)
+      return Error(ErrorCode::kMalformed,
+                   "An e-mail address or --register-unsafely-without-email must be provided.");
+    if (PlausibleEmail(*email)) return *email;
+    if (suggest_unsafe) {
+      msg = unsafe + msg;
+      suggest_unsafe = false;
+    }
+    invalid = !email->empty();
+  }
+}
+
+}  // namespace
 
 Result<std::optional<ExternalAccountBinding>> EabFromOptions(const AgentOptions& o) {
   if (o.eab_kid.empty() && o.eab_hmac_key.empty()) return std::optional<ExternalAccountBinding>();
@@ -35,6 +71,7 @@ Result<std::unique_ptr<Session>> Session::Open(const AgentOptions& options,
   std::unique_ptr<Session> s(new Session());
   http::ClientConfig config;
   config.ca_file = http::DefaultCaFileFromEnv();
+  config.user_agent = UserAgentFor(options, config.user_agent);
   s->http_ = std::make_unique<http::Client>(config);
   StoreLayout layout(options.config_dir);
   SIGNET_ASSIGN_OR_RETURN(AccountStore store, AccountStore::ForServer(layout, server));
@@ -78,11 +115,16 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
     return Error(ErrorCode::kAccountDoesNotExist,
                  "there is no account for " + server + " in " + options.config_dir +
                      "/accounts; run 'signet register' first");
-  if (options.email.empty() && !options.register_unsafely_without_email)
-    return Error(ErrorCode::kMalformed,
-                 "You should register before running non-interactively, or provide "
-                 "--agree-tos and --email <email_address> flags.");
-  if (!options.agree_tos)
+  Prompter prompter(options.interactive);
+  std::string email = options.email;
+  if (email.empty() && !options.register_unsafely_without_email) {
+    if (!prompter.interactive())
+      return Error(ErrorCode::kMalformed,
+                   "You should register before running non-interactively, or provide "
+                   "--agree-tos and --email <email_address> flags.");
+    SIGNET_ASSIGN_OR_RETURN(email, AskEmail(prompter));
+  }
+  if (!options.agree_tos && !prompter.interactive())
     return Error(ErrorCode::kMalformed,
                  "You must agree to the ACME server's Terms of Service: pass --agree-tos.");
   crypto::KeyType type = options.account_key_type == "rsa"       ? crypto::KeyType::kRsa
@@ -96,7 +138,16 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
     return Error(ErrorCode::kExternalAccountRequired,
                  "Server requires external account binding. Please use --eab-kid and "
                  "--eab-hmac-key.");
-  SIGNET_ASSIGN_OR_RETURN(Account account, acme_->NewAccount(ContactsFromEmail(options.email),
+  // certbot asks only when the CA publishes terms (directory meta).
+  if (!options.agree_tos && !dir.terms_of_service.empty()) {
+    auto agreed = prompter.YesNo("Please read the Terms of Service at " + dir.terms_of_service +
+                                 ". You must agree in order to register with the ACME server. "
+                                 "Do you agree?");
+    if (!agreed || !*agreed)
+      return Error(ErrorCode::kMalformed,
+                   "Registration cannot proceed without accepting Terms of Service.");
+  }
+  SIGNET_ASSIGN_OR_RETURN(Account account, acme_->NewAccount(ContactsFromEmail(email),
                                                              true, false, eab ? &*eab : nullptr));
   account_.key = key;
   account_.uri = account.url;

@@ -50,6 +50,10 @@ class Session {
 // --eab-kid/--eab-hmac-key/--eab-hmac-alg; nullopt when not given.
 Result<std::optional<ExternalAccountBinding>> EabFromOptions(const AgentOptions& options);
 
+// The User-Agent of the agent's requests: --user-agent, else the default
+// with --user-agent-comment in parentheses.
+std::string UserAgentFor(const AgentOptions& options, const std::string& default_agent);
+
 // Contact URLs for -m (certbot accepts a comma-separated list).
 std::vector<std::string> ContactsFromEmail(const std::string& email);
 

@@ -1,0 +1,181 @@
+#include "client/nginx/parser.h"
+
+namespace signet::client::nginx {
+namespace {
+
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// One pass over the text, nginx's tokenizer with a recursive descent for
+// blocks. Positions are byte offsets into `text_`.
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : text_(text) {}
+
+  Result<std::vector<Directive>> ParseFile() {
+    std::vector<Directive> out;
+    SIGNET_RETURN_IF_ERROR(ParseBlockBody(out, 0, /*top=*/true));
+    return out;
+  }
+
+ private:
+  Error Fail(const std::string& what) const {
+    return Error(ErrorCode::kMalformed, what + " in line " + std::to_string(line_));
+  }
+
+  // Skips blanks and comments; returns false at the end of the text.
+  bool SkipBlanksAndComments() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '\n') ++line_;
+      if (IsBlank(c)) {
+        ++pos_;
+      } else if (c == '#') {
+        while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Appends the character after a backslash as nginx does: \" \' \\ give
+  // the character, \t \r \n the control, anything else both characters.
+  void Unescape(char c, std::string& word) {
+    switch (c) {
+      case '"': case '\'': case '\\': word += c; break;
+      case 't': word += '\t'; break;
+      case 'r': word += '\r'; break;
+      case 'n': word += '\n'; break;
+      default: word += '\\'; word += c;
+    }
+  }
+
+  // Reads a quoted word starting at the quote; leaves pos_ after the
+  // closing quote, which must be followed by a blank, `;`, `{` or `)`.
+  Result<std::string> ReadQuoted() {
+    char quote = text_[pos_++];
+    std::string word;
+    while (pos_ < text_.size()) {
+      char c = text_[pos_++];
+      if (c == '\n') ++line_;
+      if (c == '\\' && pos_ < text_.size()) {
+        if (text_[pos_] == '\n') ++line_;
+        Unescape(text_[pos_++], word);
+      } else if (c == quote) {
+        if (pos_ < text_.size()) {
+          char next = text_[pos_];
+          if (!IsBlank(next) && next != ';' && next != '{' && next != ')')
+            return Fail(std::string("unexpected \"") + next + "\" after a quoted string");
+        }
+        return word;
+      } else {
+        word += c;
+      }
+    }
+    return Fail("unexpected end of file inside a quoted string");
+  }
+
+  // Reads an unquoted word: up to a blank, `;` or `{` (but `${` goes on).
+  std::string ReadBare() {
+    std::string word;
+    bool variable = false;
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '{' && variable) {
+        word += c;
+        ++pos_;
+        variable = false;
+        continue;
+      }
+      variable = false;
+      if (IsBlank(c) || c == ';' || c == '{') break;
+      ++pos_;
+      if (c == '\\' && pos_ < text_.size()) {
+        if (text_[pos_] == '\n') ++line_;
+        Unescape(text_[pos_++], word);
+        continue;
+      }
+      if (c == '$') variable = true;
+      word += c;
+    }
+    return word;
+  }
+
+  // Reads directives until `}` (or the end of the text when `top`).
+  Status ParseBlockBody(std::vector<Directive>& out, int depth, bool top) {
+    if (depth > kMaxDepth) return Fail("blocks nested too deeply");
+    for (;;) {
+      if (!SkipBlanksAndComments()) {
+        if (top) return OkStatus();
+        return Fail("unexpected end of file, expecting \"}\"");
+      }
+      char c = text_[pos_];
+      if (c == '}') {
+        if (top) return Fail("unexpected \"}\"");
+        return OkStatus();
+      }
+      if (c == ';' || c == '{') return Fail(std::string("unexpected \"") + c + "\"");
+      Directive d;
+      SIGNET_RETURN_IF_ERROR(ParseDirective(d, depth));
+      out.push_back(std::move(d));
+    }
+  }
+
+  // Reads one directive (words then `;` or a block), pos_ at its first byte.
+  Status ParseDirective(Directive& d, int depth) {
+    d.begin = pos_;
+    d.line = line_;
+    for (;;) {
+      if (!SkipBlanksAndComments())
+        return Fail("unexpected end of file, expecting \";\" or \"}\"");
+      char c = text_[pos_];
+      if (c == ';') {
+        d.end = ++pos_;
+        return OkStatus();
+      }
+      if (c == '}') return Fail("unexpected \"}\"");
+      if (c == '{') {
+        d.is_block = true;
+        d.block_open = pos_++;
+        SIGNET_RETURN_IF_ERROR(ParseBlockBody(d.children, depth + 1, false));
+        d.block_close = pos_;
+        d.end = ++pos_;
+        return OkStatus();
+      }
+      if (c == '"' || c == '\'') {
+        SIGNET_ASSIGN_OR_RETURN(std::string word, ReadQuoted());
+        d.words.push_back(std::move(word));
+      } else {
+        d.words.push_back(ReadBare());
+      }
+    }
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  int line_ = 1;
+};
+
+}  // namespace
+
+Result<std::vector<Directive>> ParseConfig(std::string_view text) {
+  if (text.size() > kMaxConfigBytes) return Error(ErrorCode::kMalformed, "file too large");
+  return Parser(text).ParseFile();
+}
+
+std::string QuoteWord(std::string_view word) {
+  bool plain = !word.empty();
+  for (char c : word)
+    if (IsBlank(c) || c == '"' || c == '\'' || c == ';' || c == '{' || c == '}' || c == '#' ||
+        c == '\\')
+      plain = false;
+  if (plain) return std::string(word);
+  std::string out = "\"";
+  for (char c : word) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace signet::client::nginx
