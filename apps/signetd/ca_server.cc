@@ -126,9 +126,10 @@ Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(storage::StoreSpec store_spec,
                           storage::ParseStoreSpec(config.store, config.data_dir));
   SIGNET_ASSIGN_OR_RETURN(store_, storage::OpenStore(store_spec, storage::OpenMode::kCreate));
-  spdlog::info("store: {}", storage::DescribeStore(store_spec));
   if (limits) rate_limiter_ = std::make_unique<ca::ratelimit::RateLimiter>(*store_, *limits);
   SIGNET_ASSIGN_OR_RETURN(resolver_, MakeResolver(config));
+  // Logged once nothing before it can refuse the start (one-line errors).
+  spdlog::info("store: {}", storage::DescribeStore(store_spec));
   local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, LocalVaConfigFrom(config));
   SIGNET_ASSIGN_OR_RETURN(va_, MakeValidationAuthority(config, *local_va_));
 

@@ -30,6 +30,10 @@ psql_() {  # psql_ DB ARGS...: psql on the test server, unaligned, tuples only
   psql -X -q -tA -h "$PG_DIR" -p "$PG_PORT" -U postgres -d "$db" "$@"
 }
 pg_cleanup() {
+  # The test's processes first: a signetd whose database went away first
+  # would spend its whole shutdown deadline on it, holding the test ports.
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   [ -f "$PG_DIR/data/postmaster.pid" ] && stop_pg_server
   rm -rf "$PG_DIR"
 }
