@@ -78,6 +78,7 @@ class CaServerImpl : public CaServer {
     return OkStatus();
   }
   bool Shutdown(std::chrono::steady_clock::time_point deadline) override {
+    operator_->MarkStopping();
     bool answered = server_->Shutdown(deadline);
     bool drained = ra_->DrainValidations(deadline);
     if (!answered) spdlog::warn("signetd: requests still in flight at the shutdown deadline");

@@ -100,6 +100,7 @@ Status OperatorListener::Start(const CaConfig& config, ReadinessChecks checks) {
 }
 
 std::string OperatorListener::NotReady() {
+  if (stopping_.load()) return "shutting down";
   if (checks_.store) {
     auto read = checks_.store->GetAccount("signetd-health-check");
     if (!read.ok()) return "store: " + read.error().ToString();

@@ -5,6 +5,7 @@
 // the rate limiter's refusals, the CRL publisher).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,6 +55,9 @@ class OperatorListener {
   }
   // The view's CRL shards are `crls`' (which must outlive this listener).
   void ShowCrls(const ca::CrlPublisher& crls) { crls_ = &crls; }
+  // Graceful shutdown has begun: /health/ready answers 503 from now on, so
+  // a load balancer stops sending new clients while in-flight work finishes.
+  void MarkStopping() { stopping_.store(true); }
   // Binds --operator-listen (default: the --listen host, port + 90).
   Status Start(const CaConfig& config, ReadinessChecks checks);
   void Stop() {
@@ -77,6 +81,7 @@ class OperatorListener {
   ca::operator_view::RecentActivity activity_;
   ca::operator_view::MetricHistory history_;
   const ca::CrlPublisher* crls_ = nullptr;
+  std::atomic<bool> stopping_{false};
   std::unique_ptr<ca::operator_view::PeriodicSampler> sampler_;  // feeds history_
   std::unique_ptr<http::Server> server_;
 };

@@ -117,6 +117,11 @@ for _ in $(seq 300); do [ -s "$T/asked" ] && [ "$(challenges)" -ge 2 ] && break;
 [ -s "$T/asked" ] && [ "$(challenges)" -ge 2 ] || fail "the challenges were not both answered"
 start=$(date +%s.%N)
 kill -TERM "$SIGNETD_PID"
+# Draining: the operator listener still answers, and says not ready.
+sleep 0.5
+ready=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$((CA_PORT + 90))/health/ready" || true)
+[ "$ready" = "not ready: shutting down
+ 503" ] || fail "/health/ready while draining: $ready"
 rc=0
 wait "$SIGNETD_PID" || rc=$?
 took=$(echo "$(date +%s.%N) - $start" | bc)
@@ -134,7 +139,7 @@ for name in ("slow1.example.test", "slow2.example.test"):
     assert v and lines[v[0]]["outcome"] == "valid", f"no valid validation line for {name}"
     assert v[0] < msgs.index("signetd stopped"), f"{name} validated after the stop"
 PY
-echo "ok: SIGTERM with a validation running and one queued: both finished (${took}s), exit 0, STOPPING=1"
+echo "ok: SIGTERM with a validation running and one queued: both finished (${took}s), exit 0, STOPPING=1, not ready while draining"
 
 start_signetd "$SIGNETD"
 cb >"$T/certbot2.log" 2>&1 || { cat "$T/certbot2.log"; fail "certbot after the restart"; }
