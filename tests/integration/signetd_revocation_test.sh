@@ -199,7 +199,7 @@ PY
 echo "ok: renewalInfo window moved by the operator"
 
 # --- Profiles from a config file, after a restart (CRL numbers keep growing). ---
-number() { openssl crl -in "$1" -noout -crlnumber | cut -d= -f2; }
+number() { openssl crl -in "$1" -noout -crlnumber | cut -d= -f2 | sed 's/^0x//'; }  # hex digits
 fetch_crl "$live/keep.example.test/cert.pem" "$T/before.crl.pem"
 kill "$SIGNETD_PID"; wait "$SIGNETD_PID" 2>/dev/null || true
 cat >"$T/signetd.toml" <<TOML
