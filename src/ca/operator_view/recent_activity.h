@@ -1,7 +1,7 @@
 // What the operator's view lists: the latest validations, issuances and
 // rate-limit refusals this signetd recorded since it started,
 // each kind in a ring of its own (the oldest entry drops out when full), fed
-// by the RA's events (ca/ra/ra_events.h) and the rate limiter's observer.
+// by the RA's events (kept as the copies of events.h) and the rate limiter's observer.
 //
 // Thread-safe: Add* are called from request and validation threads, Snapshot
 // from the operator listener's.
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "acme/objects.h"
-#include "ca/ra/ra_events.h"
+#include "ca/operator_view/events.h"
 
 namespace signet::ca::operator_view {
 
