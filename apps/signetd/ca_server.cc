@@ -134,7 +134,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   local_va_ = std::make_unique<va::LocalValidationAuthority>(*resolver_, LocalVaConfigFrom(config));
   SIGNET_ASSIGN_OR_RETURN(va_, MakeValidationAuthority(config, *local_va_));
 
-  std::string base = "https://" + config.listen;
+  SIGNET_ASSIGN_OR_RETURN(std::string base, AcmeBaseUrlFrom(config));
   ca::SignerConfig signer_config;
   signer_config.ca_issuers_url = base + "/acme/issuer-cert";
   SIGNET_ASSIGN_OR_RETURN(PublicationEndpoint publication, PublicationEndpointFrom(config));

@@ -80,6 +80,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("http_listen", c.http_listen);
   str("operator_listen", c.operator_listen);
   str("public_base_url", c.public_base_url);
+  str("acme_base_url", c.acme_base_url);
   if (auto v = t["ocsp"].value<bool>()) c.ocsp = *v;
   if (auto v = t["crl_shards"].value<int64_t>()) c.crl_shards = int(*v);
   if (auto v = t["crl_interval_minutes"].value<int64_t>()) c.crl_interval_minutes = int(*v);

@@ -109,6 +109,11 @@ struct CaConfig {
   std::string operator_listen;
   // Base of the CRL/OCSP URLs put in certificates; "" = http://HTTP_LISTEN.
   std::string public_base_url;
+  // Base of the ACME URLs no request names (the caIssuers URL in
+  // certificates, the account URLs CAA accounturi and dns-account-01 are
+  // checked against); "" = https://LISTEN. Behind a load balancer: its URL,
+  // so that every instance agrees.
+  std::string acme_base_url;
   bool ocsp = false;  // run the OCSP responder (AIA OCSP URL in certificates)
   int crl_shards = 4;
   int crl_interval_minutes = 60;  // every CRL is regenerated this often

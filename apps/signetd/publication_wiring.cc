@@ -32,6 +32,16 @@ Result<PublicationEndpoint> PublicationEndpointFrom(const CaConfig& config) {
   return out;
 }
 
+Result<std::string> AcmeBaseUrlFrom(const CaConfig& config) {
+  if (config.acme_base_url.empty()) return "https://" + config.listen;
+  std::string base = config.acme_base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!base.starts_with("https://") || base.size() == 8)
+    return Error(ErrorCode::kMalformed, "acme_base_url must be an https:// URL, got \"" +
+                                            config.acme_base_url + "\"");
+  return base;
+}
+
 ca::PublisherConfig PublisherConfigFrom(const CaConfig& config, const std::string& base_url) {
   ca::PublisherConfig p;
   p.crl.urls.base = base_url;

@@ -29,6 +29,10 @@ struct PublicationEndpoint {
 // this machine point at URLs that work here). A trailing "/" is dropped.
 Result<PublicationEndpoint> PublicationEndpointFrom(const CaConfig& config);
 
+// --acme-base-url without a trailing "/", else https://LISTEN: where the
+// certificates' caIssuers URL and the account URLs point.
+Result<std::string> AcmeBaseUrlFrom(const CaConfig& config);
+
 ca::PublisherConfig PublisherConfigFrom(const CaConfig& config, const std::string& base_url);
 
 // The configured profiles, checked (ca::ProfileSet::Create).
