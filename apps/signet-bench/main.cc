@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   app.add_option("--stall-ms", stall_ms, "abort after this long without any answer (0: never)");
   app.add_option("--server-pid", c.server_pid, "measure this process's CPU and RSS");
   app.add_option("--progress", c.progress_interval_s, "progress line on stderr every S seconds");
+  app.add_option("--cert-dir", c.cert_dir, "keep each certificate received as DIR/order-N.pem")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--json", json_path, "write the report as JSON to FILE");
   CLI11_PARSE(app, argc, argv);
   c.fresh_cert_keys = cert_keys == "fresh";

@@ -33,6 +33,10 @@ struct BenchConfig {
   // is stalled; start no more orders and abort the connections (0 = never).
   std::chrono::milliseconds stall_timeout{10000};
 
+  // Each certificate downloaded is written to DIR/ORDER-INDEX.pem (the chain
+  // as served), so a test can check what clients received ("" = not kept).
+  std::string cert_dir;
+
   int server_pid = 0;             // measure this process's CPU and RSS (0 = none)
   double progress_interval_s = 0; // a progress line on stderr this often (0 = never)
 };

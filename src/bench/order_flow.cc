@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 
+#include "base/files.h"
 #include "client/acme/polling.h"
 #include "client/acme/resources.h"
 
@@ -153,6 +154,11 @@ asio::awaitable<Status> RunOrder(const OrderEnv& env, const BenchAccount& accoun
   if (!r.ok()) co_return std::move(r).error();
   if (r->body.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
     co_return FlowError("protocol", order->certificate_url + " did not return a PEM chain");
+  if (!env.config.cert_dir.empty()) {
+    std::string path = env.config.cert_dir + "/order-" + std::to_string(index) + ".pem";
+    if (Status s = WriteFileAtomic(path, r->body); !s.ok())
+      co_return FlowError("client", s.error().detail);
+  }
   co_return OkStatus();
 }
 

@@ -2,7 +2,7 @@
 // for fresh names, each authorization fetched and its HTTP-01 challenge
 // answered by the built-in responder, authorizations polled to valid,
 // finalize with a CSR (pooled or fresh P-256 key), the order polled to
-// valid, the certificate downloaded.
+// valid, the certificate downloaded (and kept in config.cert_dir if set).
 //
 // Polling waits poll_initial, then 1.5x longer each time up to poll_max;
 // a Retry-After hint is honoured up to poll_max.
