@@ -20,6 +20,8 @@ PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-lin
 
 # Issue 11: certspotter (a CT monitor) reads signet-ctlog in the ctlog test.
 PEERS+=(certspotter)
+# Issue 10: HAProxy balances scripts/cluster.sh's signetd instances.
+PEERS+=(haproxy)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do
