@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -114,6 +115,23 @@ inline std::string IdentifierSetKey(const std::vector<acme::Identifier>& ids) {
   for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
   return out;
 }
+
+// Work in flight (migration 0013): a validation or a background issuance
+// that some instance must finish. The instance working on one holds a lease
+// on it (an owner id and an end on the store's clock) and renews it while it
+// works; one whose lease ran out (its instance died) is claimed by another.
+struct WorkItem {
+  std::string kind;       // kValidationWork or kIssuanceWork
+  std::string object_id;  // "authz_id/challenge_id", or the order's id
+  int attempts = 0;       // leases given out so far, this one included
+};
+inline constexpr const char* kValidationWork = "validate";
+inline constexpr const char* kIssuanceWork = "issue";
+// Which items ClaimWorkItems takes.
+enum class WorkClaim {
+  kExpired,  // those whose lease ran out (or never had one): several instances
+  kAll,      // every one (a single instance's restart: no other holds a lease)
+};
 
 // What ChangeAccountKey did.
 enum class KeyChangeOutcome {
@@ -251,6 +269,11 @@ class Store : public ReadOnlyStore {
   // Records an issued certificate and marks its order valid, together. The
   // serial is unique: a duplicate is an error and nothing is written.
   virtual Status FinishIssuance(const acme::CertificateRecord& cert, const acme::Order& order) = 0;
+  // FinishIssuance only if the stored order is still in `expected`: false,
+  // and nothing written, when another instance finished (or failed) it
+  // first, so an order never gets two certificates.
+  virtual Result<bool> FinishIssuanceIf(const acme::CertificateRecord& cert,
+                                        const acme::Order& order, acme::ObjStatus expected) = 0;
   // Marks a certificate revoked; false if it already was (nothing changes).
   virtual Result<bool> RevokeCertificate(const std::string& serial, int reason,
                                          acme::TimePoint when) = 0;
@@ -316,6 +339,33 @@ class Store : public ReadOnlyStore {
   virtual Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) = 0;
   // Forgets redemptions of nonces expired before `now`; how many.
   virtual Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) = 0;
+
+  // Work in flight (migration 0013, WorkItem). Records (kind, object_id) as
+  // leased to `owner` for `lease` (replacing a leftover row of the same
+  // item). Call before the object becomes processing.
+  virtual Status AddWorkItem(const std::string& kind, const std::string& object_id,
+                             const std::string& owner, std::chrono::milliseconds lease) = 0;
+  // Records the item, unleased, unless it is recorded (restart recovery of
+  // objects left processing without one).
+  virtual Status EnsureWorkItem(const std::string& kind, const std::string& object_id) = 0;
+  // Leases up to `limit` items `which` names to `owner` for `lease`, each
+  // to one claimer only (concurrent claims never take the same item).
+  virtual Result<std::vector<WorkItem>> ClaimWorkItems(const std::string& owner,
+                                                       std::chrono::milliseconds lease,
+                                                       size_t limit, WorkClaim which) = 0;
+  // Extends `owner`'s lease on one item: false when the item is another's
+  // now (claimed after this lease ran out) or gone.
+  virtual Result<bool> RenewWorkItem(const std::string& kind, const std::string& object_id,
+                                     const std::string& owner, std::chrono::milliseconds lease) = 0;
+  // Extends every lease `owner` holds, in one statement; how many.
+  virtual Result<int64_t> RenewWorkItems(const std::string& owner,
+                                         std::chrono::milliseconds lease) = 0;
+  // The item is done: removed if `owner` still holds it (else it is another
+  // instance's, which finds its object no longer processing).
+  virtual Status FinishWorkItem(const std::string& kind, const std::string& object_id,
+                                const std::string& owner) = 0;
+  // Ends every lease `owner` holds at once (a graceful stop leaving work).
+  virtual Status ReleaseWorkItems(const std::string& owner) = 0;
 };
 
 }  // namespace signet::storage

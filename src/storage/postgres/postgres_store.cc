@@ -339,17 +339,46 @@ Result<std::optional<acme::CertificateRecord>> PostgresStore::GetCertificate(
 
 Status PostgresStore::FinishIssuance(const acme::CertificateRecord& cert,
                                      const acme::Order& order) {
-  return pg::Transact(pool_, [&](pg::Conn& c) -> Status {
+  SIGNET_ASSIGN_OR_RETURN(bool written, FinishIssuanceWrite(cert, order, std::nullopt));
+  (void)written;
+  return OkStatus();
+}
+
+Result<bool> PostgresStore::FinishIssuanceIf(const acme::CertificateRecord& cert,
+                                             const acme::Order& order, ObjStatus expected) {
+  return FinishIssuanceWrite(cert, order, expected);
+}
+
+Result<bool> PostgresStore::FinishIssuanceWrite(const acme::CertificateRecord& cert,
+                                                const acme::Order& order,
+                                                std::optional<ObjStatus> expected) {
+  // A finisher that loses the race returns false from inside the
+  // transaction, which then commits nothing it wrote: hence the flag.
+  bool lost = false;
+  Status done = pg::Transact(pool_, [&](pg::Conn& c) -> Status {
+    lost = false;
+    if (expected) {  // the order's row first: a concurrent finisher waits on its lock
+      SIGNET_ASSIGN_OR_RETURN(int64_t n, WriteOrder(c, order, Write::kUpdateIfStatus, *expected));
+      if (n != 1) {
+        lost = true;
+        return Error(ErrorCode::kOrderNotReady, "the order was finished by another instance");
+      }
+    }
     SIGNET_RETURN_IF_ERROR(c.Exec(
         "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "
         "not_after, issued_at, crl_shard, profile) VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9)",
         Params().Add(cert.serial).Add(cert.account_id).Add(cert.order_id).AddBytes(cert.der)
             .Add(ToUnix(cert.not_before)).Add(ToUnix(cert.not_after)).Add(ToUnix(cert.issued_at))
             .Add(int64_t(cert.crl_shard)).Add(cert.profile)));
-    SIGNET_ASSIGN_OR_RETURN(int64_t n, WriteOrder(c, order, Write::kUpdate));
-    (void)n;
+    if (!expected) {
+      SIGNET_ASSIGN_OR_RETURN(int64_t n, WriteOrder(c, order, Write::kUpdate));
+      (void)n;
+    }
     return RecordIssuedNameSet(c, cert, order);
   });
+  if (lost) return false;
+  SIGNET_RETURN_IF_ERROR(done);
+  return true;
 }
 
 Result<std::vector<std::string>> PostgresStore::ListIds(const std::string& sql,

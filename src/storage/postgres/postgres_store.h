@@ -117,6 +117,23 @@ class PostgresStore : public Store {
   Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) override;
   Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) override;
 
+  // Work in flight (postgres_work_items.cc).
+  Status AddWorkItem(const std::string& kind, const std::string& object_id,
+                     const std::string& owner, std::chrono::milliseconds lease) override;
+  Status EnsureWorkItem(const std::string& kind, const std::string& object_id) override;
+  Result<std::vector<WorkItem>> ClaimWorkItems(const std::string& owner,
+                                               std::chrono::milliseconds lease, size_t limit,
+                                               WorkClaim which) override;
+  Result<bool> RenewWorkItem(const std::string& kind, const std::string& object_id,
+                             const std::string& owner, std::chrono::milliseconds lease) override;
+  Result<int64_t> RenewWorkItems(const std::string& owner,
+                                 std::chrono::milliseconds lease) override;
+  Status FinishWorkItem(const std::string& kind, const std::string& object_id,
+                        const std::string& owner) override;
+  Status ReleaseWorkItems(const std::string& owner) override;
+  Result<bool> FinishIssuanceIf(const acme::CertificateRecord& cert, const acme::Order& order,
+                                acme::ObjStatus expected) override;
+
  private:
   explicit PostgresStore(std::string conninfo, pg::Pool::Options options)
       : pool_(std::move(conninfo), options) {}
@@ -134,6 +151,9 @@ class PostgresStore : public Store {
   static Result<int64_t> WriteOrder(pg::Conn& c, const acme::Order& order, Write mode,
                                     acme::ObjStatus expected = acme::ObjStatus::kPending);
   static Status WriteAuthorization(pg::Conn& c, const acme::Authorization& authz, bool insert);
+  // FinishIssuance(If): with `expected`, only while the stored order is in it.
+  Result<bool> FinishIssuanceWrite(const acme::CertificateRecord& cert, const acme::Order& order,
+                                   std::optional<acme::ObjStatus> expected);
 
   pg::Pool pool_;
 };

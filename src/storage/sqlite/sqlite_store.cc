@@ -302,10 +302,27 @@ Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
 }
 
 Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme::Order& order) {
+  SIGNET_ASSIGN_OR_RETURN(bool written, FinishIssuanceWrite(c, order, std::nullopt));
+  (void)written;
+  return OkStatus();
+}
+
+Result<bool> SqliteStore::FinishIssuanceIf(const acme::CertificateRecord& c,
+                                           const acme::Order& order, ObjStatus expected) {
+  return FinishIssuanceWrite(c, order, expected);
+}
+
+Result<bool> SqliteStore::FinishIssuanceWrite(const acme::CertificateRecord& c,
+                                              const acme::Order& order,
+                                              std::optional<ObjStatus> expected) {
   Lock lock(mu_);
   // Durable: the certificate is on disk before the client is answered.
   sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
   if (!tx.begun()) return db_->LastError("begin");
+  if (expected) {  // the order first: another finisher's certificate stands alone
+    SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdateIfStatus, *expected));
+    if (db_->Changes() != 1) return false;  // rolled back: nothing written
+  }
   SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
       "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "
       "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)"));
@@ -313,9 +330,10 @@ Status SqliteStore::FinishIssuance(const acme::CertificateRecord& c, const acme:
       .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at))
       .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
   SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
-  SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdate));
+  if (!expected) SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdate));
   SIGNET_RETURN_IF_ERROR(RecordIssuedNameSet(c, order));
-  return tx.Commit();
+  SIGNET_RETURN_IF_ERROR(tx.Commit());
+  return true;
 }
 
 Result<std::vector<std::string>> SqliteStore::ListIds(const std::string& sql,

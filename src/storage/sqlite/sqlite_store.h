@@ -114,6 +114,23 @@ class SqliteStore : public Store {
   Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) override;
   Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) override;
 
+  // Work in flight (sqlite_work_items.cc).
+  Status AddWorkItem(const std::string& kind, const std::string& object_id,
+                     const std::string& owner, std::chrono::milliseconds lease) override;
+  Status EnsureWorkItem(const std::string& kind, const std::string& object_id) override;
+  Result<std::vector<WorkItem>> ClaimWorkItems(const std::string& owner,
+                                               std::chrono::milliseconds lease, size_t limit,
+                                               WorkClaim which) override;
+  Result<bool> RenewWorkItem(const std::string& kind, const std::string& object_id,
+                             const std::string& owner, std::chrono::milliseconds lease) override;
+  Result<int64_t> RenewWorkItems(const std::string& owner,
+                                 std::chrono::milliseconds lease) override;
+  Status FinishWorkItem(const std::string& kind, const std::string& object_id,
+                        const std::string& owner) override;
+  Status ReleaseWorkItems(const std::string& owner) override;
+  Result<bool> FinishIssuanceIf(const acme::CertificateRecord& cert, const acme::Order& order,
+                                acme::ObjStatus expected) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)
       : db_(std::move(db)), reads_(std::move(reads)) {}
@@ -135,6 +152,9 @@ class SqliteStore : public Store {
   static Result<std::optional<acme::Authorization>> ReadAuthorization(sqlite::Db& db,
                                                                       sqlite::Stmt& s);
   Status WriteAuthorization(const acme::Authorization& authz, bool insert);
+  // FinishIssuance(If): with `expected`, only while the stored order is in it.
+  Result<bool> FinishIssuanceWrite(const acme::CertificateRecord& cert, const acme::Order& order,
+                                   std::optional<acme::ObjStatus> expected);
   // REQUIRES: mu_ held, in a transaction. Whether the stored authorization
   // `id` meets `expected` (false when there is none).
   Result<bool> AuthorizationMeets(const std::string& id, const AuthorizationExpectation& expected);
