@@ -12,7 +12,7 @@
 #   reaches the client), every certificate a client received is in the
 #   store, no serial appears twice, no order stays in processing, and every
 #   instance served requests.
-# - `down` leaves nothing running.
+# - `down` leaves nothing running; signetd refuses an http:// --acme-base-url.
 # Usage: signetd_cluster_test.sh SIGNETD SIGNET_BENCH
 source "$(dirname "$0")/lib.sh"
 SIGNETD=$1 BENCH=$2
@@ -36,6 +36,13 @@ refused "usage: cluster.sh up N" frobnicate
 refused "no cluster in $CLUSTER_DIR" kill 1
 refused "N must be a number of instances from 1 to 10" up 0
 refused "N must be a number" up three
+
+# --acme-base-url takes only an https:// URL (the instances' HTTPS base).
+if "$SIGNETD" serve --data-dir "$T/bad" --listen "127.0.0.1:$CA_PORT" --dns-resolver "127.0.0.1:$DNS_PORT" \
+    --allow-loopback-validation --acme-base-url "http://127.0.0.1:$CA_PORT" >"$T/bad.log" 2>&1; then
+  fail "signetd started with an http:// --acme-base-url"
+fi
+grep -q "acme_base_url must be an https:// URL" "$T/bad.log" || fail "bad --acme-base-url: $(tail -1 "$T/bad.log")"
 
 start=$(date +%s)
 cluster up 3 >"$T/up.out" 2>"$T/up.err" || fail "cluster.sh up 3: $(cat "$T/up.err")"
