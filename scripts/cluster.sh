@@ -56,8 +56,8 @@ instance_arg() {  # I: check it names an instance of the cluster
     || die "no instance '$1': the cluster in $CLUSTER_DIR has instances 1 to $N"
 }
 
-wait_until() {  # seconds what command...: poll command every 0.1 s
-  local seconds=$1 what=$2; shift 2
+wait_until() {  # seconds command...: poll command every 0.1 s until it succeeds
+  local seconds=$1; shift
   for _ in $(seq $((seconds * 10))); do "$@" && return 0; sleep 0.1; done
   return 1
 }
@@ -100,7 +100,7 @@ dns_up() {
     -management "127.0.0.1:$MGMT_PORT" -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
     </dev/null >"$CLUSTER_DIR/dns.log" 2>&1 &
   echo $! >"$CLUSTER_DIR/dns.pid"
-  wait_until 10 dns port_open "$MGMT_PORT" || die "pebble-challtestsrv did not start: $(tail -1 "$CLUSTER_DIR/dns.log")"
+  wait_until 10 port_open "$MGMT_PORT" || die "pebble-challtestsrv did not start: $(tail -1 "$CLUSTER_DIR/dns.log")"
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -273,7 +273,7 @@ cmd_up() {
   for k in $(seq 2 "$N"); do start_instance "$k"; done
   for k in $(seq 2 "$N"); do wait_instance "$k"; done
   haproxy_up
-  wait_until 30 directory directory_ok || die "HAProxy does not serve the directory: see $CLUSTER_DIR/haproxy"
+  wait_until 30 directory_ok || die "HAProxy does not serve the directory: see $CLUSTER_DIR/haproxy"
   trap - EXIT
   echo "cluster: $N signetd instances on 127.0.0.1:$INSTANCE_PORT-$(instance_port "$N"), PostgreSQL at $PG_URI"
   echo "cluster: DNS 127.0.0.1:$DNS_PORT, HTTP-01 port $HTTP01_PORT, CRLs at http://127.0.0.1:$((CA_PORT + 80)), state in $CLUSTER_DIR"
@@ -303,7 +303,7 @@ cmd_kill() {
   local pidfile=$CLUSTER_DIR/i$1/pid
   alive "$pidfile" || die "instance $1 is not running"
   kill -KILL "$(cat "$pidfile")"
-  wait_until 10 exit stop_seen "$(cat "$pidfile")" || die "instance $1 survived SIGKILL"
+  wait_until 10 stop_seen "$(cat "$pidfile")" || die "instance $1 survived SIGKILL"
   rm -f "$pidfile"
   echo "cluster: instance $1 killed (SIGKILL)"
 }
@@ -325,8 +325,8 @@ stop_pidfile() {  # FILE [seconds]: SIGTERM, then SIGKILL after the grace time
   alive "$f" || { rm -f "$f"; return 0; }
   pid=$(cat "$f")
   kill -TERM "$pid" 2>/dev/null || true
-  wait_until "$grace" exit stop_seen "$pid" || kill -KILL "$pid" 2>/dev/null || true
-  wait_until 5 exit stop_seen "$pid" || true
+  wait_until "$grace" stop_seen "$pid" || kill -KILL "$pid" 2>/dev/null || true
+  wait_until 5 stop_seen "$pid" || true
   rm -f "$f"
 }
 
