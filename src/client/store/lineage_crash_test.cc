@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "client/store/lineage.h"
 #include "client/store/store_test_util.h"
 #include "crypto/key.h"
@@ -134,6 +135,22 @@ TEST_F(LineageCrashTest, KilledCreateIsInvisibleAndRetried) {
   ASSERT_TRUE(l.ok()) << l.error().ToString();
   EXPECT_EQ(l->name(), "new.test");
   ExpectUsable(*l, other);
+}
+
+TEST_F(LineageCrashTest, KilledCreateKeepsItsNameForTheNextRun) {
+  CertificateFiles other = issuer_.Issue({"new.test"});
+  ASSERT_EQ(RunAndDieAt("links-switched",
+                        [&](const WriteStepHook& hook) {
+                          (void)Lineage::Create(layout_, "new.test", other, {}, hook);
+                        }),
+            42);
+  // All four links and README, no conf: certonly picks this name again
+  // (it used to pick new.test-0001 because live/new.test existed).
+  EXPECT_EQ(Lineage::FreeName(layout_, "new.test"), "new.test");
+  // A lineage with a conf, or a directory holding anything else, is taken.
+  EXPECT_EQ(Lineage::FreeName(layout_, "example.test"), "example.test-0001");
+  ASSERT_TRUE(WriteFileAtomic(layout_.ArchiveDir("new.test") / "notes.txt", "mine", 0644).ok());
+  EXPECT_EQ(Lineage::FreeName(layout_, "new.test"), "new.test-0001");
 }
 
 }  // namespace

@@ -146,6 +146,17 @@ std::string LiveReadmeText(bool base_dir) {
          "User Guide at https://certbot.eff.org/docs/using.html#where-are-my-certificates.\n";
 }
 
+std::string Lineage::FreeName(const StoreLayout& layout, std::string_view base) {
+  for (int n = 0;; ++n) {
+    std::string candidate = LineageNameCandidate(base, n);
+    if (LExists(layout.RenewalConfPath(candidate))) continue;
+    bool taken = false;
+    for (const fs::path& dir : {layout.ArchiveDir(candidate), layout.LiveDir(candidate)})
+      taken = taken || (DirHasFiles(dir) && !IsLeftoverOfCreate(layout, candidate));
+    if (!taken) return candidate;
+  }
+}
+
 Result<Lineage> Lineage::Create(const StoreLayout& layout, std::string_view requested,
                                 const CertificateFiles& files, const RenewalParams& params,
                                 const WriteStepHook& hook) {
