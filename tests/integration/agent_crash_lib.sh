@@ -59,6 +59,7 @@ agent_check_raw() {  # NAME
     [ -L "$live/previous_$f.pem" ] \
       || fail "TORN: after a kill, live/$1 mixes two versions with nothing to roll back to: $(ls -l "$live")"
   done
+  [ -n "${AGENT_CRASH_DEBUG:-}" ] && ls -l "$live" >&2
   AGENT_MID_SWITCH=$((AGENT_MID_SWITCH + 1))
 }
 
@@ -66,7 +67,6 @@ agent_check_raw() {  # NAME
 # configuration is listed and complete.
 agent_check_certbot() {  # NAME DOMAIN...
   local name=$1; shift
-  [ -n "${AGENT_CRASH_DEBUG:-}" ] && ls -l "$ACFG/live/$name" >&2
   certbot certificates --config-dir "$ACFG" --work-dir "$T/cb-work" --logs-dir "$T/cb-logs" \
     >"$T/certbot-certificates.txt" 2>&1 || fail "certbot certificates: $(cat "$T/certbot-certificates.txt")"
   ! grep -qi "invalid\|parse\|error" "$T/certbot-certificates.txt" \

@@ -107,6 +107,31 @@ TEST_F(LineageCrashTest, KilledWhileWritingRecoveryLinksLeavesOldVersion) {
   ExpectUsable(l, v2_);
 }
 
+TEST_F(LineageCrashTest, NewLinksArePreparedBeforeTheFirstSwitch) {
+  // The switch itself is four renames back to back: every new link exists
+  // (under a temp name) before the first live link changes, so no write or
+  // directory sync runs while the live links mix two versions.
+  ASSERT_EQ(RunAndDieAt("links-prepared",
+                        [&](const WriteStepHook& hook) {
+                          Lineage l = Lineage::Open(layout_, "example.test").value();
+                          (void)l.AddVersion(v2_, {}, hook);
+                        }),
+            42);
+  const fs::path live = layout_.LiveDir("example.test");
+  int temp_links = 0;
+  for (const auto& entry : fs::directory_iterator(live))
+    if (entry.is_symlink() && IsTempFileName(entry.path().filename().string())) ++temp_links;
+  EXPECT_EQ(temp_links, 4);
+  // Nothing switched: the old version is whole, for a server and on open.
+  Lineage l = Lineage::Open(layout_, "example.test").value();
+  ExpectUsable(l, v1_);
+  // The next version goes in and the temp links are gone.
+  ASSERT_EQ(l.AddVersion(v2_, {}).value(), 3);
+  ExpectUsable(l, v2_);
+  for (const auto& entry : fs::directory_iterator(live))
+    EXPECT_FALSE(IsTempFileName(entry.path().filename().string())) << entry.path();
+}
+
 TEST_F(LineageCrashTest, KilledBeforeConfKeepsNewVersionLinked) {
   ASSERT_EQ(RunAndDieAt("links-switched",
                         [&](const WriteStepHook& hook) {
