@@ -2,6 +2,8 @@
 # (signet_crash_test.sh) and the long one (bench/crash_campaign.sh).
 # Source lib.sh and agent_lib.sh, start signetd (start_agent_ca signetd),
 # then: agent_crash_campaign SIGNET CERTONLY_ROUNDS RENEW_ROUNDS
+# - first run: certonly in an empty configuration directory (the account is
+#   registered, then the lineage written) killed, then run again there.
 # - certonly: each round a new name; signet certonly is killed with SIGKILL
 #   at a random moment (half the time in the last 60 ms of a run's measured
 #   length, where the files are written), then run again to completion.
@@ -145,6 +147,23 @@ agent_crash_campaign() {
   [ ! -e "$ACFG/live/unfinished.agent-crash.example.test-0001" ] \
     || fail "certonly after a kill before the renewal conf made a second lineage (-0001)"
   echo "ok: a lineage left without its conf by a kill is finished under its own name"
+  # A first run in an empty configuration directory (account registration,
+  # then the lineage) killed; the next run there succeeds.
+  local main_cfg=$ACFG
+  for r in $(seq $(( (certonly_rounds + 1) / 2 ))); do
+    name=first$r.agent-crash.example.test
+    ACFG="$T/first$r"
+    AGENT_COMMON=(--server "$DIRECTORY" --config-dir "$ACFG" --work-dir "$ACFG-work"
+                  --logs-dir "$ACFG-logs" --non-interactive)
+    agent_run "$(agent_kill_delay "$t_certonly")" certonly "${how[@]}" --agree-tos \
+      -m crash@example.com -d "$name"
+    [ -d "$ACFG/live" ] && agent_check_raw "$name"
+    agent_run "" certonly "${how[@]}" --agree-tos -m crash@example.com -d "$name" \
+      || fail "certonly after a kill during the first run: $(tail -5 "$T/agent.log")"
+    agent_check_certbot "$name" "$name"
+  done
+  ACFG=$main_cfg
+  agent_crash_common
   for r in $(seq "$certonly_rounds"); do
     name=new$r.agent-crash.example.test
     agent_run "$(agent_kill_delay "$t_certonly")" certonly "${how[@]}" -d "$name"
