@@ -147,6 +147,21 @@ agent_crash_campaign() {
   [ ! -e "$ACFG/live/unfinished.agent-crash.example.test-0001" ] \
     || fail "certonly after a kill before the renewal conf made a second lineage (-0001)"
   echo "ok: a lineage left without its conf by a kill is finished under its own name"
+  # Deterministic: what a kill between an account's key and its regr.json
+  # leaves (regr.json removed): the next run finishes that account with
+  # the CA's URL and uses it, instead of refusing or registering another.
+  local accounts
+  accounts=$(echo "$ACFG"/accounts/*/directory)
+  local account_id
+  account_id=$(ls "$accounts")
+  cp "$accounts/$account_id/regr.json" "$T/regr.json"
+  rm "$accounts/$account_id/regr.json"
+  agent_run "" certonly "${how[@]}" -d regr.agent-crash.example.test \
+    || fail "certonly with an account whose regr.json a kill kept from being written: $(tail -3 "$T/agent.log")"
+  [ "$(ls "$accounts")" = "$account_id" ] || fail "another account was made: $(ls "$accounts")"
+  cmp -s "$T/regr.json" "$accounts/$account_id/regr.json" \
+    || fail "regr.json rewritten without the account's URL: $(cat "$accounts/$account_id/regr.json")"
+  echo "ok: an account left without regr.json by a kill is finished and used"
   # A first run in an empty configuration directory (account registration,
   # then the lineage) killed; the next run there succeeds.
   local main_cfg=$ACFG
