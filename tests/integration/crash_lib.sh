@@ -2,7 +2,9 @@
 # (signetd_crash_test.sh) and the long one (bench/crash_campaign.sh).
 # Source lib.sh (and pg_lib.sh for PostgreSQL) first; then
 #   crash_campaign SIGNETD ROUNDS WORKERS [signetd flags...]
-# starts signetd, runs crash_driver.py's clients against it, and ROUNDS
+# kills signetd's very first start a few times (CRASH_NO_FIRST_START=1: not;
+# the caller made the data directory), then starts it, runs
+# crash_driver.py's clients against it, and ROUNDS
 # times kills signetd with SIGKILL and restarts it: in a "load" round at a
 # random moment 0.2-2.5 s into serving, in a "recovery" round 0-0.3 s after
 # the restart (while Recover() re-queues what the last kill interrupted, or
@@ -53,13 +55,28 @@ crash_dump() {  # DIR: the tables crash_check.py reads
   "$CRASH_SQL" "SELECT id, status, coalesce(cert_serial, '') FROM orders" >"$1/orders.tsv"
 }
 
+# The very first start killed KILLS times (the CA hierarchy being made, the
+# store being created or migrated) at 0-120 ms; the caller's next start
+# (start_signetd) must serve.
+crash_first_start() {  # SIGNETD KILLS [flags]
+  local bin=$1 kills=$2 i
+  shift 2
+  CRASH_FIRST_KILLS=$kills
+  for i in $(seq "$kills"); do
+    crash_launch "$bin" "$@"
+    crash_sleep_ms $((RANDOM % 120))
+    crash_kill
+  done
+}
+
 crash_campaign() {
   local bin=$1 rounds=$2 workers=$3; shift 3
   local seed=${CRASH_SEED:-$RANDOM}
   RANDOM=$seed
+  [ -n "${CRASH_NO_FIRST_START:-}" ] || CRASH_KILLS=0
   echo "crash campaign: $rounds rounds, $workers clients, seed $seed (CRASH_SEED to repeat)"
-  CRASH_KILLS=0
   local interrupted=0 validations=0 recovery_kills=0 recovering=0 v
+  [ -n "${CRASH_NO_FIRST_START:-}" ] || crash_first_start "$bin" $(( rounds / 10 > 3 ? rounds / 10 : 3 )) "$@"
   start_signetd "$bin" "$@"
   mkdir -p "$T/out"
   "$CRASH_PY" "$CRASH_DIR/crash_driver.py" "$DIRECTORY" "$DATA/root.pem" "$HTTP01_PORT" \
@@ -116,6 +133,6 @@ crash_campaign() {
     "$HTTP01_PORT" "$T/fresh" 1 1 "$T/fresh-stop" fresh- >"$T/fresh.log" 2>&1 \
     || fail "fresh issuance: $(cat "$T/fresh.log")"
   grep -q '"status": "valid"' "$T/fresh/orders.jsonl" || fail "fresh issuance: $(cat "$T/fresh/orders.jsonl")"
-  CRASH_SUMMARY="$rounds rounds survived, $CRASH_KILLS kills ($recovery_kills during the recovery of interrupted work), $orders orders by $workers clients, $interrupted issuances and $validations validations interrupted and recovered, seed $seed"
+  CRASH_SUMMARY="$rounds rounds survived, $CRASH_KILLS kills (${CRASH_FIRST_KILLS:-0} during the first start, $recovery_kills during the recovery of interrupted work), $orders orders by $workers clients, $interrupted issuances and $validations validations interrupted and recovered, seed $seed"
   echo "ok: $CRASH_SUMMARY; integrity ok; a fresh issuance works"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 14: signetd killed with SIGKILL under concurrent orders, at random
-# moments and again during restart recovery, many rounds (crash_lib.sh);
+# Issue 14: signetd killed with SIGKILL during its first start (the CA
+# hierarchy and the store being made), then under concurrent orders, at
+# random moments and again during restart recovery, many rounds (crash_lib.sh);
 # then every certificate a client received is in the store byte for byte,
 # no serial twice, no order stuck in processing, every valid order has its
 # certificate, the database passes its integrity check, and a fresh
@@ -23,6 +24,8 @@ case "$STORE" in
     CRASH_SQL=crash_sql_pg; crash_campaign "$SIGNETD" "$ROUNDS" "$CLIENTS" --store "$PG_URI" ;;
   sqlite-ct)
     CTLOG=${SIGNET_CTLOG:?set SIGNET_CTLOG to the signet-ctlog binary}
+    CRASH_KILLS=0
+    crash_first_start "$SIGNETD" $(( ROUNDS / 10 > 3 ? ROUNDS / 10 : 3 ))
     start_signetd "$SIGNETD"  # the CA's hierarchy, for the logs' roots
     kill "$SIGNETD_PID"; wait "$SIGNETD_PID" 2>/dev/null || true
     for i in 0 1; do
@@ -41,7 +44,7 @@ for path in sys.argv[2:]:
 json.dump(merged, open(sys.argv[1], "w"))
 PY
     CRASH_SQL=crash_sql_sqlite
-    crash_campaign "$SIGNETD" "$ROUNDS" "$CLIENTS" --ct-log-list "$T/logs.json" --ct-timeout-ms 5000
+    CRASH_NO_FIRST_START=1 crash_campaign "$SIGNETD" "$ROUNDS" "$CLIENTS" --ct-log-list "$T/logs.json" --ct-timeout-ms 5000
     grep -q "submits precertificates to CT logs" "$T/signetd.log" || fail "signetd did not turn CT on"
     precerts=$(crash_sql_sqlite "SELECT count(*) FROM serials WHERE precertificate_der IS NOT NULL")
     [ "$precerts" -gt 0 ] || fail "no precertificate recorded: CT was not in the path"
