@@ -1,7 +1,9 @@
 #include "pki/ca_ceremony.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
+#include <sstream>
 #include <system_error>
 
 #include "base/files.h"
@@ -109,7 +111,10 @@ class CeremonyStep {
     return out;
   }
 
-  Result<Issuer> Run(const Issuer* parent, std::vector<std::string>* report) const {
+  // Writes the key file (if any) and the certificate; with `deferred_cert`,
+  // keeps the certificate's PEM there instead of writing it.
+  Result<Issuer> Run(const Issuer* parent, std::vector<std::string>* report,
+                     std::string* deferred_cert = nullptr) const {
     std::shared_ptr<const crypto::SigningKey> key;
     std::string where;
     if (OnToken(spec_)) {
@@ -121,12 +126,18 @@ class CeremonyStep {
                               crypto::Key::Generate(spec_.type, spec_.rsa_bits));
       fs::path path = KeyPath(plan_.dir, profile_, spec_);
       SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path, generated.PrivatePem(), 0600));
+      Written(path);
       key = crypto::MemorySigningKey(std::move(generated), "file " + path.string());
       where = path.string();
     }
     SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CreateCaCert(profile_, plan_.name_prefix, *key, parent));
     fs::path cert_path = CertPath(plan_.dir, profile_);
-    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cert_path, CertToPem(cert.get()), 0644));
+    if (deferred_cert) {
+      *deferred_cert = CertToPem(cert.get());
+    } else {
+      SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cert_path, CertToPem(cert.get()), 0644));
+      Written(cert_path);
+    }
     report->push_back(std::string(profile_.file_stem) + " certificate " + cert_path.string() +
                       ": CN=" + plan_.name_prefix + profile_.cn_suffix + ", key " + where + " (" +
                       KeyText(key->public_key()) + "), valid until " + Until(cert.get()));
@@ -134,6 +145,10 @@ class CeremonyStep {
   }
 
  private:
+  void Written(const fs::path& path) const {
+    if (plan_.after_write) plan_.after_write(path);
+  }
+
   const CeremonyPlan& plan_;
   const CaProfile& profile_;
   const CeremonyKey& spec_;
@@ -150,6 +165,48 @@ Status EnsureDirectory(const fs::path& dir) {
   return OkStatus();
 }
 
+constexpr char kIncompleteList[] = "ceremony-incomplete";
+
+// What a ceremony killed before root.pem left: the files its list names
+// that this plan also writes. Removed (they certify nothing anyone can
+// trust: the root certificate was never written); returns their names.
+Result<std::vector<std::string>> RemoveInterrupted(const CeremonyPlan& plan,
+                                                   const std::vector<fs::path>& outputs,
+                                                   const fs::path& root_pem) {
+  std::vector<std::string> removed;
+  const fs::path list = plan.dir / kIncompleteList;
+  std::error_code ec;
+  if (!fs::exists(list, ec) || fs::exists(fs::symlink_status(root_pem, ec))) return removed;
+  SIGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(list));
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (std::find(outputs.begin(), outputs.end(), fs::path(line)) == outputs.end()) continue;
+    if (fs::remove(line, ec)) removed.push_back(fs::path(line).filename().string());
+    if (ec)
+      return Error(ErrorCode::kServerInternal, "cannot remove " + line + ", left by an "
+                                                   "interrupted ceremony: " + ec.message());
+  }
+  fs::remove(list, ec);
+  return removed;
+}
+
+// Temp files a killed write of one of `outputs` (or of the list) left:
+// "NAME.tmp.HEX" beside NAME (base/files.h), a key among them.
+void RemoveTempFiles(const CeremonyPlan& plan, const std::vector<fs::path>& outputs) {
+  std::vector<fs::path> names{plan.dir / kIncompleteList};
+  names.insert(names.end(), outputs.begin(), outputs.end());
+  for (const fs::path& out : names) {
+    std::error_code ec;
+    for (fs::directory_iterator it(out.parent_path(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const std::string prefix = out.filename().string() + ".tmp.";
+      std::error_code ignored;
+      if (name.rfind(prefix, 0) == 0 && IsTempFileName(name)) fs::remove(it->path(), ignored);
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
@@ -163,6 +220,11 @@ Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
     for (const fs::path& p : alternate.Outputs()) outputs.push_back(p);
     outputs.push_back(cross_path);
   }
+  const fs::path root_pem = CertPath(plan.dir, kRootProfile);
+  std::error_code ignored;
+  SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> removed,
+                          RemoveInterrupted(plan, outputs, root_pem));
+  if (!fs::exists(fs::symlink_status(root_pem, ignored))) RemoveTempFiles(plan, outputs);
   for (const fs::path& p : outputs) {
     std::error_code ec;
     if (fs::exists(fs::symlink_status(p, ec)))
@@ -170,19 +232,33 @@ Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
                    p.string() + " exists; the ceremony never overwrites (move it away first)");
   }
   SIGNET_RETURN_IF_ERROR(EnsureDirectory(plan.dir));
+  std::string list;
+  for (const fs::path& p : outputs) list += p.string() + "\n";
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(plan.dir / kIncompleteList, list, 0600));
   std::vector<std::string> report;
-  SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report));
+  if (!removed.empty()) {
+    std::string names;
+    for (const std::string& r : removed) names += (names.empty() ? "" : ", ") + r;
+    report.push_back("removed what an interrupted ceremony left (no root.pem): " + names);
+  }
+  std::string root_cert_pem;  // written last: root.pem says the hierarchy is complete
+  SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report, &root_cert_pem));
   SIGNET_ASSIGN_OR_RETURN(Issuer intermediate_ca, intermediate.Run(&root_ca, &report));
   if (plan.alternate_chain) {
     SIGNET_ASSIGN_OR_RETURN(Issuer alternate_ca, alternate.Run(nullptr, &report));
     SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_ca, intermediate_ca.cert.get(),
                                                      Clock::now() - kBackdate));
     SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cross_path, CertToPem(cross.get()), 0644));
+    if (plan.after_write) plan.after_write(cross_path);
     report.push_back("cross-signed intermediate " + cross_path.string() + ": CN=" +
                      plan.name_prefix + kIntermediateProfile.cn_suffix + " issued by CN=" +
                      plan.name_prefix + kAlternateRootProfile.cn_suffix + ", valid until " +
                      Until(cross.get()));
   }
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(root_pem, root_cert_pem, 0644));
+  if (plan.after_write) plan.after_write(root_pem);
+  std::error_code ec;
+  fs::remove(plan.dir / kIncompleteList, ec);  // a stale list beside root.pem is ignored
   return report;
 }
 

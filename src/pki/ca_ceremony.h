@@ -15,6 +15,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,10 +42,18 @@ struct CeremonyPlan {
   // For token keys: the user PIN and the PKCS#11 module ("" = the engine's default).
   std::string pin;
   std::string pkcs11_module;
+  // Tests: called after each file is written (to simulate a crash there).
+  std::function<void(const std::filesystem::path&)> after_write;
 };
 
 // Runs the ceremony; returns one line per thing made ("root certificate
 // DIR/root.pem: CN=..., key DIR/root.key (EC P-384), valid until ...").
+// Crash-safe: DIR/ceremony-incomplete lists the files to be written before
+// any is, and root.pem (what signetd serve and the first-start check look
+// for) is written last, then the list removed. A run killed before
+// root.pem leaves files no hierarchy uses; the next run removes those the
+// list names (and this plan would write), says so in its first line, and
+// starts again, instead of refusing for ever.
 Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan);
 
 }  // namespace signet::pki

@@ -1,6 +1,8 @@
 #include "pki/ca_ceremony.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -55,6 +57,60 @@ TEST(Ceremony, RefusesToOverwriteAnything) {
     for (auto& e : fs::directory_iterator(tmp.path())) files += e.is_regular_file() ? 1 : 0;
     EXPECT_EQ(files, 1u) << existing;
   }
+}
+
+// Killed after each file it writes (a forked child dies there): the next
+// run completes a hierarchy that loads. It used to refuse for ever ("...
+// exists; the ceremony never overwrites") or, with root.pem written first,
+// leave a directory signetd serve could not load (found by the crash test:
+// a kill during signetd's first start).
+TEST(Ceremony, KilledAfterAnyFileTheNextRunCompletes) {
+  for (int die_after = 1; die_after <= 7; ++die_after) {
+    ScopedTempDir tmp;
+    CeremonyPlan plan;
+    plan.dir = tmp.path();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int written = 0;
+      plan.after_write = [&](const fs::path&) {
+        if (++written == die_after) ::_exit(42);
+      };
+      (void)RunCeremony(plan);
+      ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42) << die_after;
+    bool had_root = fs::exists(tmp.path() / "root.pem");
+    EXPECT_EQ(had_root, die_after == 7) << "root.pem is written last";
+    if (!had_root) {
+      auto again = RunCeremony(plan);
+      ASSERT_TRUE(again.ok()) << die_after << ": " << again.error().ToString();
+      EXPECT_NE((*again)[0].find("removed what an interrupted ceremony left (no root.pem): "),
+                std::string::npos)
+          << (*again)[0];
+    }
+    for (const char* f : kAllFiles) EXPECT_TRUE(fs::exists(tmp.path() / f)) << f;
+    for (auto& e : fs::directory_iterator(tmp.path()))
+      EXPECT_FALSE(IsTempFileName(e.path().filename().string())) << e.path();
+    auto loaded = CaHierarchy::Load(tmp.path());
+    EXPECT_TRUE(loaded.ok()) << die_after << ": " << loaded.error().ToString();
+  }
+}
+
+// A kill inside a write leaves "NAME.tmp.HEX" (a key, for a key file).
+TEST(Ceremony, RemovesTheTempFilesAKilledWriteLeft) {
+  ScopedTempDir tmp;
+  fs::create_directories(tmp.path());
+  const fs::path key_tmp = tmp.path() / "root.key.tmp.0123456789abcdef0123456789abcdef";
+  const fs::path other = tmp.path() / "notes.tmp.0123456789abcdef0123456789abcdef";
+  ASSERT_TRUE(WriteFileAtomic(key_tmp, "half a key", 0600).ok());
+  ASSERT_TRUE(WriteFileAtomic(other, "not the ceremony's", 0600).ok());
+  CeremonyPlan plan;
+  plan.dir = tmp.path();
+  ASSERT_TRUE(RunCeremony(plan).ok());
+  EXPECT_FALSE(fs::exists(key_tmp));
+  EXPECT_TRUE(fs::exists(other));
 }
 
 TEST(Ceremony, WithoutTheAlternateChainAndWithAnRsaIntermediate) {

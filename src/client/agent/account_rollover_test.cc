@@ -130,8 +130,10 @@ TEST_F(AccountRolloverTest, FinishesAChangeTheCaAcceptedBeforeARunDied) {
 }
 
 // Killed after the old account went and before regr.json: no account but a
-// staged key. signet refuses to register another account, and the next
-// --new-key finishes the change with the URL the CA gives.
+// staged key. The next run that opens the account (here register, which
+// then refuses a duplicate) finishes the change with the URL the CA gives,
+// as it finishes a registration killed before regr.json: it no longer
+// stops every command until update_account --new-key is run by hand.
 TEST_F(AccountRolloverTest, FinishesAChangeKilledAfterTheOldAccountWent) {
   auto staged = crypto::Key::Generate(crypto::KeyType::kEcP256);
   ASSERT_TRUE(staged.ok());
@@ -143,13 +145,29 @@ TEST_F(AccountRolloverTest, FinishesAChangeKilledAfterTheOldAccountWent) {
   again.new_account_key = false;
   EXPECT_EQ(Register(again), 1);
   EXPECT_EQ(AccountIds(), std::vector<std::string>{CertbotAccountId(*staged)});
+  EXPECT_TRUE(store_->StagedAccounts().empty());
 
-  ASSERT_EQ(RollOverAccountKey(o_, out_), 0);
   auto moved = store_->Load(CertbotAccountId(*staged));
   ASSERT_TRUE(moved.ok()) << moved.error().detail;
   EXPECT_EQ(moved->uri, first_.uri);
   EXPECT_EQ(moved->meta.creation_dt, first_.meta.creation_dt);
   EXPECT_EQ(ShowAccount(again), 0);
+}
+
+// A registration killed after the CA's answer and before regr.json (Save
+// writes it last): the next run finishes the account with the URL the CA
+// gives and uses it. It used to refuse every command, calling it an
+// interrupted key change.
+TEST_F(AccountRolloverTest, FinishesARegistrationKilledBeforeRegrJson) {
+  ASSERT_TRUE(fs::remove(store_->dir() / first_.id() / "regr.json"));
+  ASSERT_EQ(store_->LoadAll().size(), 0u);
+  o_.new_account_key = false;
+  ASSERT_EQ(ShowAccount(o_), 0);
+  EXPECT_EQ(AccountIds(), std::vector<std::string>{first_.id()});
+  auto account = store_->Load(first_.id());
+  ASSERT_TRUE(account.ok()) << account.error().detail;
+  EXPECT_EQ(account->uri, first_.uri);
+  EXPECT_EQ(account->meta.creation_dt, first_.meta.creation_dt);
 }
 
 TEST_F(AccountRolloverTest, DiscardsAKeyTheCaNeverSaw) {

@@ -54,15 +54,6 @@ Result<std::vector<StoreLock>> LockConfigDir(const AgentOptions& o) {
 }
 
 
-std::string FreeLineageName(const StoreLayout& layout, const std::string& base) {
-  std::string name = base;
-  for (int n = 1; std::filesystem::exists(layout.RenewalConfPath(name)) ||
-                  std::filesystem::exists(layout.LiveDir(name));
-       ++n)
-    name = LineageNameCandidate(base, n);
-  return name;
-}
-
 std::string ForceReason(const AgentOptions& o) {
   return o.force_renewal ? "--force-renewal" : "--dry-run";
 }
@@ -241,7 +232,7 @@ int CertonlyRun(const AgentOptions& options, const Output& out, std::vector<RunO
   auto plan = PlanFromOptions(opts);
   if (!plan.ok()) return out.Fail(plan.error().detail), 1;
   std::string name = lineage ? choice->name
-                             : FreeLineageName(layout, ChooseLineageName(opts.domains, o.cert_name));
+                             : Lineage::FreeName(layout, ChooseLineageName(opts.domains, o.cert_name));
   if (auto s = CheckLineageName(name); !s.ok()) return out.Fail(s.error().detail), 1;
   // certbot's renew_cert runs the deploy directory for a replaced lineage.
   if (lineage && o.directory_hooks)

@@ -104,11 +104,27 @@ Status Session::LoadOrRegister(const AgentOptions& options, const Output& out,
     acme_->SetAccountUrl(account_.uri);
     return OkStatus();
   }
-  if (!accounts_->StagedAccounts().empty())
-    return Error(ErrorCode::kAccountDoesNotExist,
-                 "an account key change was interrupted (a key without regr.json in " +
-                     accounts_->dir().string() + "); run 'signet update_account --new-key' to "
-                     "finish it");
+  // A key without regr.json: a registration or a key change killed between
+  // the CA's answer and regr.json (Save and Finish write it last). The CA
+  // tells which: it knows the key (the account is finished here and used)
+  // or not (the key is discarded: nothing at the CA depends on it).
+  for (StoredAccount staged : accounts_->StagedAccounts()) {
+    if (!wanted.empty() && staged.id() != wanted) continue;
+    make_client(staged.key);
+    Result<Account> known = acme_->NewAccount({}, false, /*only_return_existing=*/true);
+    if (!known.ok() && known.error().code == ErrorCode::kAccountDoesNotExist) {
+      SIGNET_RETURN_IF_ERROR(accounts_->DiscardStagedKey(staged.key));
+      continue;
+    }
+    if (!known.ok()) return known.error();
+    account_ = std::move(staged);
+    account_.uri = known->url;
+    account_.regr = boost::json::object{};
+    SIGNET_RETURN_IF_ERROR(accounts_->Save(account_));
+    acme_->SetAccountUrl(account_.uri);
+    out.Step("Finished saving the account an interrupted run left: " + account_.uri);
+    return OkStatus();
+  }
   if (!wanted.empty())
     return Error(ErrorCode::kAccountDoesNotExist, "no account " + wanted + " for " + server);
   if (!register_if_missing)

@@ -21,7 +21,9 @@ class Session {
   // Connects to `server` and loads the account to use: --account, else the
   // only (or first) stored one. With `register_if_missing`, registers a new
   // account (ES256 key) when there is none, under certbot's rules for
-  // --agree-tos, -m and --register-unsafely-without-email.
+  // --agree-tos, -m and --register-unsafely-without-email. A key an
+  // interrupted run left without regr.json (registration or key change) is
+  // finished first if the CA knows it, else discarded.
   static Result<std::unique_ptr<Session>> Open(const AgentOptions& options,
                                                const std::string& server, const Output& out,
                                                bool register_if_missing,

@@ -79,6 +79,13 @@ class Lineage {
   // Lineage names with a renewal conf, sorted (certbot's renewal_conf_files).
   static std::vector<std::string> ListNames(const StoreLayout& layout);
 
+  // The name a new lineage for `base` takes: the first of NAME, NAME-0001,
+  // NAME-0002... without a renewal conf whose live and archive directories
+  // are absent, empty, or hold only what an interrupted Create left (which
+  // Create then finishes): a run killed before its conf was written leaves
+  // the next run the same name, not NAME-0001.
+  static std::string FreeName(const StoreLayout& layout, std::string_view base);
+
   // certbot's delete_files: the renewal conf, the four live links, README
   // and the live directory if then empty, the archive directory.
   static Status Delete(const StoreLayout& layout, std::string_view name);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "client/store/lineage.h"
 #include "client/store/store_test_util.h"
 #include "crypto/key.h"
@@ -106,6 +107,31 @@ TEST_F(LineageCrashTest, KilledWhileWritingRecoveryLinksLeavesOldVersion) {
   ExpectUsable(l, v2_);
 }
 
+TEST_F(LineageCrashTest, NewLinksArePreparedBeforeTheFirstSwitch) {
+  // The switch itself is four renames back to back: every new link exists
+  // (under a temp name) before the first live link changes, so no write or
+  // directory sync runs while the live links mix two versions.
+  ASSERT_EQ(RunAndDieAt("links-prepared",
+                        [&](const WriteStepHook& hook) {
+                          Lineage l = Lineage::Open(layout_, "example.test").value();
+                          (void)l.AddVersion(v2_, {}, hook);
+                        }),
+            42);
+  const fs::path live = layout_.LiveDir("example.test");
+  int temp_links = 0;
+  for (const auto& entry : fs::directory_iterator(live))
+    if (entry.is_symlink() && IsTempFileName(entry.path().filename().string())) ++temp_links;
+  EXPECT_EQ(temp_links, 4);
+  // Nothing switched: the old version is whole, for a server and on open.
+  Lineage l = Lineage::Open(layout_, "example.test").value();
+  ExpectUsable(l, v1_);
+  // The next version goes in and the temp links are gone.
+  ASSERT_EQ(l.AddVersion(v2_, {}).value(), 3);
+  ExpectUsable(l, v2_);
+  for (const auto& entry : fs::directory_iterator(live))
+    EXPECT_FALSE(IsTempFileName(entry.path().filename().string())) << entry.path();
+}
+
 TEST_F(LineageCrashTest, KilledBeforeConfKeepsNewVersionLinked) {
   ASSERT_EQ(RunAndDieAt("links-switched",
                         [&](const WriteStepHook& hook) {
@@ -134,6 +160,22 @@ TEST_F(LineageCrashTest, KilledCreateIsInvisibleAndRetried) {
   ASSERT_TRUE(l.ok()) << l.error().ToString();
   EXPECT_EQ(l->name(), "new.test");
   ExpectUsable(*l, other);
+}
+
+TEST_F(LineageCrashTest, KilledCreateKeepsItsNameForTheNextRun) {
+  CertificateFiles other = issuer_.Issue({"new.test"});
+  ASSERT_EQ(RunAndDieAt("links-switched",
+                        [&](const WriteStepHook& hook) {
+                          (void)Lineage::Create(layout_, "new.test", other, {}, hook);
+                        }),
+            42);
+  // All four links and README, no conf: certonly picks this name again
+  // (it used to pick new.test-0001 because live/new.test existed).
+  EXPECT_EQ(Lineage::FreeName(layout_, "new.test"), "new.test");
+  // A lineage with a conf, or a directory holding anything else, is taken.
+  EXPECT_EQ(Lineage::FreeName(layout_, "example.test"), "example.test-0001");
+  ASSERT_TRUE(WriteFileAtomic(layout_.ArchiveDir("new.test") / "notes.txt", "mine", 0644).ok());
+  EXPECT_EQ(Lineage::FreeName(layout_, "new.test"), "new.test-0001");
 }
 
 }  // namespace

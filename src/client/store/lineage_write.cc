@@ -4,6 +4,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+#include <vector>
 
 #include "base/files.h"
 #include "client/store/fs_util.h"
@@ -146,6 +151,17 @@ std::string LiveReadmeText(bool base_dir) {
          "User Guide at https://certbot.eff.org/docs/using.html#where-are-my-certificates.\n";
 }
 
+std::string Lineage::FreeName(const StoreLayout& layout, std::string_view base) {
+  for (int n = 0;; ++n) {
+    std::string candidate = LineageNameCandidate(base, n);
+    if (LExists(layout.RenewalConfPath(candidate))) continue;
+    bool taken = false;
+    for (const fs::path& dir : {layout.ArchiveDir(candidate), layout.LiveDir(candidate)})
+      taken = taken || (DirHasFiles(dir) && !IsLeftoverOfCreate(layout, candidate));
+    if (!taken) return candidate;
+  }
+}
+
 Result<Lineage> Lineage::Create(const StoreLayout& layout, std::string_view requested,
                                 const CertificateFiles& files, const RenewalParams& params,
                                 const WriteStepHook& hook) {
@@ -262,13 +278,42 @@ Status Lineage::LinkVersion(int version, const WriteStepHook& hook) {
   }
   SIGNET_RETURN_IF_ERROR(FsyncDir(LivePath(LineageItem::kCert).parent_path()));
   Step(hook, "previous-links-written");
+  // The four new links first, under temp names; then four renames back to
+  // back with no I/O wait between them (one fsync after the last): a kill
+  // can leave cert and key of two versions for four system calls, not for
+  // the three directory syncs a switch-and-sync per link took. Temp links
+  // a kill leaves are removed by the next AddVersion.
+  std::vector<std::pair<fs::path, fs::path>> renames;  // temp link -> live link
+  Status prepared = OkStatus();
   for (LineageItem item : kLineageItems) {
     fs::path link = LivePath(item);
-    SIGNET_ASSIGN_OR_RETURN(fs::path current, ReadLink(link));
-    const std::string file = std::string(LineageItemName(item)) + std::to_string(version) + ".pem";
-    SIGNET_RETURN_IF_ERROR(ReplaceSymlink(link, current.parent_path() / file));
-    Step(hook, "link-switched:" + std::string(LineageItemName(item)));
+    auto current = ReadLink(link);
+    auto tmp = current.ok() ? TempPathBeside(link) : Result<fs::path>(current.error());
+    if (tmp.ok()) {
+      const std::string file = std::string(LineageItemName(item)) + std::to_string(version) + ".pem";
+      prepared = MakeSymlink(*tmp, current->parent_path() / file);
+    } else {
+      prepared = tmp.error();
+    }
+    if (!prepared.ok()) break;
+    renames.emplace_back(*tmp, link);
   }
+  if (!prepared.ok()) {
+    for (const auto& [tmp, link] : renames) (void)RemoveIfExists(tmp);
+    return prepared;
+  }
+  Step(hook, "links-prepared");
+  for (size_t i = 0; i < renames.size(); ++i) {
+    const auto& [tmp, link] = renames[i];
+    if (::rename(tmp.c_str(), link.c_str()) != 0) {
+      Error e(ErrorCode::kServerInternal, "cannot rename symlink onto " + link.string() + ": " +
+                                              std::strerror(errno));
+      for (size_t j = i; j < renames.size(); ++j) (void)RemoveIfExists(renames[j].first);
+      return e;  // the previous links stay: the next Open rolls back
+    }
+    Step(hook, "link-switched:" + std::string(LineageItemName(kLineageItems[i])));
+  }
+  SIGNET_RETURN_IF_ERROR(FsyncDir(LivePath(LineageItem::kCert).parent_path()));
   for (LineageItem item : kLineageItems)
     SIGNET_RETURN_IF_ERROR(RemoveIfExists(PreviousLink(LivePath(item), item)));
   SIGNET_RETURN_IF_ERROR(FsyncDir(LivePath(LineageItem::kCert).parent_path()));
