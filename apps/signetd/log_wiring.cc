@@ -35,7 +35,7 @@ http::Handler AccessLog(http::Handler inner) {
     if (!logging::Enabled(level)) return res;
     LogFields fields{Str("request_id", id), Str("method", req.method),
                      Str("path", std::string(req.Path())), logging::Num("status", res.status)};
-    for (const char* key : {"problem", "account"})
+    for (const char* key : {"problem", "account", "detail"})
       for (const auto& [k, v] : res.log_fields)
         if (k == key) fields.push_back(Str(k, v));
     fields.push_back(Decimal("latency_ms", took.count()));

@@ -22,6 +22,16 @@ Result<std::unique_ptr<dns::UnboundResolver>> MakeResolver(const CaConfig& confi
     spdlog::warn("DNSSEC is not validated ({})",
                  config.dnssec ? "testing without --dns-trust-anchor" : "--no-dnssec");
   }
+  // The operator's line when the DNS server stops answering, and when it is back.
+  options.on_server_state = [server = config.dns_resolver](bool answering,
+                                                           const std::string& detail) {
+    if (answering)
+      spdlog::info("the DNS server {} answers again; validations resume", server);
+    else
+      spdlog::error("the DNS server {} does not answer ({} lookups in a row failed, the last: {}); "
+                    "validations fail with a dns problem until it does",
+                    server, dns::kFailuresToReport, detail);
+  };
   return dns::UnboundResolver::Create(config.dns_resolver, std::chrono::seconds(5), options);
 }
 

@@ -23,10 +23,13 @@ namespace signet::dns::test_support {
 class SlowDnsServer {
  public:
   // `delay`: how long each answer waits; nullopt: queries are never answered.
-  explicit SlowDnsServer(std::optional<std::chrono::milliseconds> delay) : delay_(delay) {
+  // `port`: 0 for an ephemeral one.
+  explicit SlowDnsServer(std::optional<std::chrono::milliseconds> delay, uint16_t port = 0)
+      : delay_(delay) {
     fd_ = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
       socklen_t len = sizeof addr;

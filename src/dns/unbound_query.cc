@@ -98,6 +98,11 @@ std::vector<QueryOutcome> ResolveTypes(ub_ctx* ctx, const std::string& name,
   return out;
 }
 
+bool WantedAnAnswer(const QueryOutcome& outcome) {
+  if (!outcome.done || outcome.err != 0 || outcome.result == nullptr) return true;
+  return outcome.result->rcode == kRcodeServfail && !outcome.result->bogus;
+}
+
 Result<const ub_result*> CheckOutcome(const QueryOutcome& outcome, std::string_view type,
                                       const std::string& name, bool nxdomain_is_empty) {
   const std::string what = " looking up " + std::string(type) + " for " + name;

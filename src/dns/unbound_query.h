@@ -37,6 +37,10 @@ std::vector<QueryOutcome> ResolveTypes(ub_ctx* ctx, const std::string& name,
                                        std::initializer_list<int> types,
                                        std::chrono::milliseconds timeout);
 
+// Whether `outcome` is a failure to get an answer (timeout, a libunbound
+// error, SERVFAIL), as when the DNS server is down, rather than an answer.
+bool WantedAnAnswer(const QueryOutcome& outcome);
+
 // The answer of `outcome` if it can be read as data, else the kDns error it
 // stands for: "DNS problem: query timed out looking up TYPE for NAME",
 // "DNSSEC validation failure: WHY looking up ...", "DNS problem: SERVFAIL

@@ -110,6 +110,35 @@ Status Configure(ub_ctx* ctx, const std::string& forwarder, const UnboundOptions
                  "applying the configuration (trust anchors, modules)");
 }
 
+// The addresses of a host's A and AAAA outcomes, or the error they stand for.
+Result<std::vector<std::string>> HostAnswer(const std::vector<internal::QueryOutcome>& outcomes,
+                                            const std::string& name) {
+  Result<const ub_result*> a = internal::CheckOutcome(outcomes[0], "A", name, false);
+  Result<const ub_result*> aaaa = internal::CheckOutcome(outcomes[1], "AAAA", name, false);
+  std::vector<std::string> out;
+  if (a.ok()) out = Addresses(**a, AF_INET);
+  if (aaaa.ok()) {
+    std::vector<std::string> v6 = Addresses(**aaaa, AF_INET6);
+    out.insert(out.end(), v6.begin(), v6.end());
+  }
+  if (!out.empty()) return out;
+  if (!a.ok()) return std::move(a).error();
+  if (!aaaa.ok()) return std::move(aaaa).error();
+  return Error(ErrorCode::kDns, "No valid IP addresses found for " + name);
+}
+
+Result<TxtAnswer> TxtAnswerOf(const internal::QueryOutcome& outcome, const std::string& name) {
+  SIGNET_ASSIGN_OR_RETURN(const ub_result* r, internal::CheckOutcome(outcome, "TXT", name, true));
+  SIGNET_ASSIGN_OR_RETURN(TxtAnswer answer, ParseAnswer<std::string>(*r, name, ParseTxtRdata));
+  SIGNET_RETURN_IF_ERROR(CheckTxtLimits(answer.records, name));
+  return answer;
+}
+
+Result<CaaAnswer> CaaAnswerOf(const internal::QueryOutcome& outcome, const std::string& name) {
+  SIGNET_ASSIGN_OR_RETURN(const ub_result* r, internal::CheckOutcome(outcome, "CAA", name, true));
+  return ParseAnswer<CaaRecord>(*r, name, ParseCaaRdata);
+}
+
 }  // namespace
 
 Result<std::string> ToUnboundForwarder(const std::string& server) {
@@ -137,10 +166,43 @@ Result<std::string> ToUnboundForwarder(const std::string& server) {
   return host + "@" + std::to_string(port);
 }
 
-Result<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
-    const std::string& server, std::chrono::milliseconds timeout,
-    const UnboundOptions& options) {
-  SIGNET_ASSIGN_OR_RETURN(std::string forwarder, ToUnboundForwarder(server));
+struct UnboundResolver::Context {
+  Context(ub_ctx* c, int r, int w) : ctx(c), wake_read(r), wake_write(w) {
+    pump = std::thread([this] { Pump(); });
+  }
+  ~Context() {
+    const char byte = 1;
+    while (write(wake_write, &byte, 1) < 0 && errno == EINTR) {
+    }
+    pump.join();
+    ub_ctx_delete(ctx);
+    close(wake_read);
+    close(wake_write);
+  }
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // Delivers answers: ub_process runs the callbacks on this thread.
+  void Pump() {
+    pollfd fds[2] = {{ub_fd(ctx), POLLIN, 0}, {wake_read, POLLIN, 0}};
+    for (;;) {
+      if (poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        return;  // Lookups then end by their deadline.
+      }
+      if (fds[1].revents != 0) return;
+      if (fds[0].revents != 0) ub_process(ctx);
+    }
+  }
+
+  ub_ctx* ctx;
+  int wake_read;  // Pipe that tells the pump thread to stop.
+  int wake_write;
+  std::thread pump;
+};
+
+Result<std::shared_ptr<UnboundResolver::Context>> UnboundResolver::NewContext(
+    const std::string& forwarder, const UnboundOptions& options) {
   ub_ctx* ctx = ub_ctx_create();
   if (ctx == nullptr) return Error(ErrorCode::kServerInternal, "libunbound: ub_ctx_create failed");
   Status configured = Configure(ctx, forwarder, options);
@@ -153,36 +215,65 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
     ub_ctx_delete(ctx);
     return Error(ErrorCode::kServerInternal, "pipe2 failed for the DNS resolver");
   }
-  return std::unique_ptr<UnboundResolver>(new UnboundResolver(ctx, fds[0], fds[1], timeout));
+  return std::make_shared<Context>(ctx, fds[0], fds[1]);
 }
 
-UnboundResolver::UnboundResolver(ub_ctx* ctx, int wake_read, int wake_write,
-                                 std::chrono::milliseconds timeout)
-    : ctx_(ctx), wake_read_(wake_read), wake_write_(wake_write), timeout_(timeout) {
-  pump_ = std::thread([this] { Pump(); });
+Result<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
+    const std::string& server, std::chrono::milliseconds timeout,
+    const UnboundOptions& options) {
+  SIGNET_ASSIGN_OR_RETURN(std::string forwarder, ToUnboundForwarder(server));
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<Context> context, NewContext(forwarder, options));
+  return std::unique_ptr<UnboundResolver>(
+      new UnboundResolver(std::move(context), std::move(forwarder), options, timeout));
 }
 
-UnboundResolver::~UnboundResolver() {
-  const char byte = 1;
-  while (write(wake_write_, &byte, 1) < 0 && errno == EINTR) {
+UnboundResolver::UnboundResolver(std::shared_ptr<Context> context, std::string forwarder,
+                                 UnboundOptions options, std::chrono::milliseconds timeout)
+    : forwarder_(std::move(forwarder)),
+      options_(std::move(options)),
+      timeout_(timeout),
+      context_(std::move(context)) {}
+
+UnboundResolver::~UnboundResolver() = default;
+
+std::shared_ptr<UnboundResolver::Context> UnboundResolver::Current() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return context_;
+}
+
+void UnboundResolver::RenewAfterFailure(const std::shared_ptr<Context>& used) {
+  std::shared_ptr<Context> old;  // destroyed (its pump joined) outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (context_ != used || now - renewed_at_ < kRenewInterval) return;
+    renewed_at_ = now;
   }
-  pump_.join();
-  ub_ctx_delete(ctx_);
-  close(wake_read_);
-  close(wake_write_);
+  // Made outside the lock (it reads trust anchor files, starts a thread).
+  Result<std::shared_ptr<Context>> fresh = NewContext(forwarder_, options_);
+  if (!fresh.ok()) return;  // keep the old one: still a working configuration
+  std::lock_guard<std::mutex> lock(mu_);
+  old = std::exchange(context_, std::move(*fresh));
 }
 
-// Delivers answers: ub_process runs the callbacks on this thread.
-void UnboundResolver::Pump() {
-  pollfd fds[2] = {{ub_fd(ctx_), POLLIN, 0}, {wake_read_, POLLIN, 0}};
-  for (;;) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return;  // Lookups then end by their deadline.
+template <typename T>
+Result<T> UnboundResolver::Track(Result<T> result, bool wanted_an_answer) {
+  if (!options_.on_server_state) return result;
+  bool report = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (wanted_an_answer) {
+      report = ++failures_in_a_row_ == kFailuresToReport && !reported_down_;
+      if (report) reported_down_ = true;
+    } else {
+      failures_in_a_row_ = 0;
+      report = std::exchange(reported_down_, false);
     }
-    if (fds[1].revents != 0) return;
-    if (fds[0].revents != 0) ub_process(ctx_);
   }
+  if (report)
+    options_.on_server_state(!wanted_an_answer,
+                             result.ok() ? std::string() : result.error().detail);
+  return result;
 }
 
 std::chrono::milliseconds UnboundResolver::Wait(Deadline deadline) const {
@@ -195,38 +286,32 @@ std::chrono::milliseconds UnboundResolver::Wait(Deadline deadline) const {
 
 Result<std::vector<std::string>> UnboundResolver::DoLookupHost(const std::string& name,
                                                                Deadline deadline) {
+  std::shared_ptr<Context> context = Current();
   std::vector<internal::QueryOutcome> outcomes =
-      internal::ResolveTypes(ctx_, name, {kTypeA, kTypeAaaa}, Wait(deadline));
-  Result<const ub_result*> a = internal::CheckOutcome(outcomes[0], "A", name, false);
-  Result<const ub_result*> aaaa = internal::CheckOutcome(outcomes[1], "AAAA", name, false);
-  std::vector<std::string> out;
-  if (a.ok()) out = Addresses(**a, AF_INET);
-  if (aaaa.ok()) {
-    std::vector<std::string> v6 = Addresses(**aaaa, AF_INET6);
-    out.insert(out.end(), v6.begin(), v6.end());
-  }
-  if (!out.empty()) return out;
-  if (!a.ok()) return std::move(a).error();
-  if (!aaaa.ok()) return std::move(aaaa).error();
-  return Error(ErrorCode::kDns, "No valid IP addresses found for " + name);
+      internal::ResolveTypes(context->ctx, name, {kTypeA, kTypeAaaa}, Wait(deadline));
+  const bool failed =
+      internal::WantedAnAnswer(outcomes[0]) && internal::WantedAnAnswer(outcomes[1]);
+  if (internal::WantedAnAnswer(outcomes[0]) || internal::WantedAnAnswer(outcomes[1]))
+    RenewAfterFailure(context);
+  return Track(HostAnswer(outcomes, name), failed);
 }
 
 Result<TxtAnswer> UnboundResolver::DoLookupTxt(const std::string& name, Deadline deadline) {
+  std::shared_ptr<Context> context = Current();
   std::vector<internal::QueryOutcome> outcomes =
-      internal::ResolveTypes(ctx_, name, {kTypeTxt}, Wait(deadline));
-  SIGNET_ASSIGN_OR_RETURN(const ub_result* r,
-                          internal::CheckOutcome(outcomes[0], "TXT", name, true));
-  SIGNET_ASSIGN_OR_RETURN(TxtAnswer answer, ParseAnswer<std::string>(*r, name, ParseTxtRdata));
-  SIGNET_RETURN_IF_ERROR(CheckTxtLimits(answer.records, name));
-  return answer;
+      internal::ResolveTypes(context->ctx, name, {kTypeTxt}, Wait(deadline));
+  const bool failed = internal::WantedAnAnswer(outcomes[0]);
+  if (failed) RenewAfterFailure(context);
+  return Track(TxtAnswerOf(outcomes[0], name), failed);
 }
 
 Result<CaaAnswer> UnboundResolver::DoLookupCaa(const std::string& name, Deadline deadline) {
+  std::shared_ptr<Context> context = Current();
   std::vector<internal::QueryOutcome> outcomes =
-      internal::ResolveTypes(ctx_, name, {kTypeCaa}, Wait(deadline));
-  SIGNET_ASSIGN_OR_RETURN(const ub_result* r,
-                          internal::CheckOutcome(outcomes[0], "CAA", name, true));
-  return ParseAnswer<CaaRecord>(*r, name, ParseCaaRdata);
+      internal::ResolveTypes(context->ctx, name, {kTypeCaa}, Wait(deadline));
+  const bool failed = internal::WantedAnAnswer(outcomes[0]);
+  if (failed) RenewAfterFailure(context);
+  return Track(CaaAnswerOf(outcomes[0], name), failed);
 }
 
 }  // namespace signet::dns

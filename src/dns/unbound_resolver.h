@@ -2,8 +2,11 @@
 // server (never the root servers, never the system resolv.conf or hosts).
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,7 +27,13 @@ struct UnboundOptions {
   // Files of such records, e.g. a dnssec-keygen "K*.key" or dsset file
   // (ub_ctx_add_ta_file).
   std::vector<std::string> trust_anchor_files;
+  // Told when lookups start failing for want of an answer (answering=false,
+  // after kFailuresToReport in a row: the DNS server down or unreachable, not
+  // one broken zone) and when one succeeds again (true); `detail` is the last
+  // failure. For the operator's log. Called on a lookup's thread.
+  std::function<void(bool answering, const std::string& detail)> on_server_state;
 };
+inline constexpr int kFailuresToReport = 3;
 
 // Turns "127.0.0.1:8053", "[::1]:53", "127.0.0.1" or "::1" into libunbound's
 // forwarder syntax "IP@PORT" (port 53 when absent). kMalformed otherwise.
@@ -45,6 +54,13 @@ Result<std::string> ToUnboundForwarder(const std::string& server);
 // delivers answers, and each call waits for its own answers with a deadline,
 // cancelling the queries when it expires. Destroy it only when no call is in
 // flight.
+//
+// Outages: a lookup that fails for want of an answer (timeout, SERVFAIL, a
+// libunbound error) replaces the context with a fresh one (at most every
+// kRenewInterval), as libunbound has no way to flush what a failure left
+// behind: a SERVFAIL in its message cache and the retransmission backoff of
+// the forwarder it marked down kept a name failing for 10-20 s after the DNS
+// server came back. Lookups already on the old context finish there.
 class UnboundResolver : public Resolver {
  public:
   // Configures a context forwarding to `server` (see ToUnboundForwarder),
@@ -78,15 +94,31 @@ class UnboundResolver : public Resolver {
   // How long a lookup may wait: the configured timeout, cut to `deadline`.
   std::chrono::milliseconds Wait(Deadline deadline) const;
 
-  UnboundResolver(ub_ctx* ctx, int wake_read, int wake_write,
-                  std::chrono::milliseconds timeout);
-  void Pump();
+  // One configured libunbound context and the thread delivering its answers.
+  struct Context;
+  static Result<std::shared_ptr<Context>> NewContext(const std::string& forwarder,
+                                                     const UnboundOptions& options);
 
-  ub_ctx* ctx_;
-  int wake_read_;   // Pipe that tells the pump thread to stop.
-  int wake_write_;
-  std::chrono::milliseconds timeout_;
-  std::thread pump_;
+  UnboundResolver(std::shared_ptr<Context> context, std::string forwarder,
+                  UnboundOptions options, std::chrono::milliseconds timeout);
+  std::shared_ptr<Context> Current();
+  // After a lookup on `used` failed for want of an answer: a fresh context,
+  // unless `used` was already replaced or the last renewal was too recent.
+  void RenewAfterFailure(const std::shared_ptr<Context>& used);
+  // Counts failures in a row and reports state changes (on_server_state);
+  // returns `result`.
+  template <typename T>
+  Result<T> Track(Result<T> result, bool wanted_an_answer);
+
+  static constexpr std::chrono::milliseconds kRenewInterval{250};
+  const std::string forwarder_;
+  const UnboundOptions options_;
+  const std::chrono::milliseconds timeout_;
+  std::mutex mu_;
+  std::shared_ptr<Context> context_;                    // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point renewed_at_{};  // GUARDED_BY(mu_)
+  int failures_in_a_row_ = 0;                           // GUARDED_BY(mu_)
+  bool reported_down_ = false;                          // GUARDED_BY(mu_)
 };
 
 }  // namespace signet::dns

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -25,6 +26,7 @@ namespace signet::dns {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
 // Binds a loopback socket of `type` to `port` (0: any) and returns its fd.
@@ -312,6 +314,49 @@ TEST_F(UnboundResolverTest, FollowsCnameForTxt) {
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   EXPECT_EQ(got->records, (std::vector<std::string>{"via-cname"}));
   EXPECT_EQ(got->canonical_name, "_acme-challenge.target.test.");
+}
+
+// The DNS server down (nothing listening) while clients keep asking for a
+// name, then back: the name resolves again at once. libunbound kept the
+// failure (the retransmission backoff of the forwarder it marked down, then
+// a SERVFAIL in its message cache) and failed the name for another 10 s
+// after a 12 s outage; a fresh context after each failure forgets it.
+TEST(UnboundResolverOutageTest, ServerBackAfterAnOutageAnswersAtOnce) {
+  int probe = BindLoopback(SOCK_DGRAM, 0);
+  const uint16_t port = PortOf(probe);
+  close(probe);
+  std::mutex mu;
+  std::vector<std::pair<bool, std::string>> reports;
+  UnboundOptions options;
+  options.on_server_state = [&](bool answering, const std::string& detail) {
+    std::lock_guard<std::mutex> lock(mu);
+    reports.emplace_back(answering, detail);
+  };
+  auto resolver =
+      UnboundResolver::Create("127.0.0.1:" + std::to_string(port), milliseconds(1000), options);
+  ASSERT_TRUE(resolver.ok());
+  for (int i = 0; i < 12; ++i) {
+    auto down = (*resolver)->LookupCaa("up.test");
+    ASSERT_FALSE(down.ok());
+    EXPECT_EQ(down.error().code, ErrorCode::kDns);
+  }
+  test_support::SlowDnsServer server(milliseconds(0), port);
+  const auto start = Clock::now();
+  Result<CaaAnswer> up = Error(ErrorCode::kDns, "not asked");
+  while (Clock::now() - start < seconds(30)) {
+    up = (*resolver)->LookupCaa("up.test");
+    if (up.ok()) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ASSERT_TRUE(up.ok()) << up.error().ToString();
+  EXPECT_LT(Clock::now() - start, seconds(2));
+  // One report that the server stopped answering (after the third failure),
+  // one that it answers again.
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_FALSE(reports[0].first);
+  EXPECT_NE(reports[0].second.find("up.test"), std::string::npos) << reports[0].second;
+  EXPECT_TRUE(reports[1].first);
 }
 
 // The caller's deadline cuts a lookup short of the per-query timeout, for

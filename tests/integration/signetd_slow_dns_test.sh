@@ -6,7 +6,7 @@
 # whose DNS works, in about the time it takes without them. The hung
 # validations end with a DNS problem within the validation deadline.
 source "$(dirname "$0")/lib.sh"
-SLOW_DNS_PORT=8054
+SLOW_DNS_PORT=${SLOW_DNS_PORT:-8054}
 SLOW_CLIENTS=${SLOW_CLIENTS:-8}
 BOUND=${SLOW_DNS_CERT_BOUND:-15}  # seconds certbot may take meanwhile
 start_dns
@@ -58,3 +58,9 @@ for p in "${SLOW_PIDS[@]}"; do wait "$p" && fail "a slow lego client obtained a 
 grep -q "urn:ietf:params:acme:error:dns" "$T/lego1.log" \
   || fail "the slow validation did not fail with a dns problem: $(tail -3 "$T/lego1.log")"
 echo "ok: the hung validations failed with: $(grep -h -o 'DNS problem[^"]*' "$T/lego1.log" | head -1)"
+# No Retry-After to give: the order is invalid (a new order is the retry).
+# The operator's log has the failed validation with its problem and detail.
+grep '"msg":"validation"' "$T/signetd.log" | grep '"identifier":"slow1.example.test"' \
+  | grep '"outcome":"invalid"' | grep -q '"problem":"urn:ietf:params:acme:error:dns"' \
+  || fail "no validation log line with the dns problem for slow1.example.test"
+echo "ok: log: $(grep '"identifier":"slow1.example.test"' "$T/signetd.log" | grep -o '"detail":"[^"]*"' | head -1)"

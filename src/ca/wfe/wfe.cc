@@ -90,6 +90,8 @@ http::Response WebFrontEnd::Handle(const http::Request& req) {
     doc["status"] = res.status;
     res.body = json::serialize(doc);
     res.log_fields.emplace_back("problem", std::string(doc["type"].as_string()));
+    // The CA's own faults (storage, signing): the operator's log line says what failed.
+    if (res.status >= 500) res.log_fields.emplace_back("detail", e.detail);
   }
   if (!account_id.empty()) res.log_fields.emplace_back("account", account_id);
   // RFC 8555 6.5, 7.2: a fresh nonce on every response to a POST (so

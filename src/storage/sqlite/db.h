@@ -3,6 +3,7 @@
 // serialises access to one Db with its mutex.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -63,6 +64,23 @@ class Stmt {
   sqlite3_stmt* s_;
 };
 
+// How long a statement waits for a write lock held by another process
+// (another signetd on the same file, an operator's sqlite3 shell) before
+// giving up, and how long after such a give-up every other wait on this
+// connection gives up at once: callers queued behind the store's writer
+// mutex then fail in turn within milliseconds instead of each waiting the
+// full time (a queue of 16 handler threads x 5 s was a minute-long hang).
+inline constexpr std::chrono::milliseconds kBusyWait{1500};
+inline constexpr std::chrono::milliseconds kBusyFailFast{1000};
+// Retry-After of a storage fault (locked, full, read-only, I/O error).
+inline constexpr int kStorageRetryAfterSeconds = 5;
+
+// The Error for SQLite result code `rc` while doing `what`: every failure is
+// kServerInternal; the transient ones (the database locked, the disk full,
+// read-only or failing) say so in the detail and carry Retry-After, as the
+// service resumes by itself when the fault ends.
+Error StorageError(int rc, std::string_view what, std::string_view message);
+
 class Db {
  public:
   static Result<std::unique_ptr<Db>> Open(const std::string& path);
@@ -82,8 +100,14 @@ class Db {
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  static Result<std::unique_ptr<Db>> OpenUnchecked(const std::string& path);
   friend class Transaction;
+  // sqlite3_busy_handler: waits up to kBusyWait per statement, none while
+  // fail_fast_until_ is ahead.
+  static int OnBusy(void* self, int attempts);
   sqlite3* db_;
+  std::chrono::steady_clock::time_point busy_since_;
+  std::chrono::steady_clock::time_point fail_fast_until_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   uint64_t durable_commits_ = 0;
 };
