@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "base/files.h"
+#include "base/fuzz_record.h"
 #include "ct_options.h"
 #include "pause_options.h"
 #include "profile_config.h"
@@ -11,6 +13,9 @@
 namespace signet::app {
 
 Status LoadConfigFile(const std::string& path, CaConfig& c) {
+  if (!FuzzRecordDir().empty()) {
+    if (auto text = ReadFile(path); text.ok()) RecordFuzzInput("toml_config_fuzz", *text);
+  }
   toml::table t;
   try {
     t = toml::parse_file(path);

@@ -3,6 +3,8 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 
+#include "base/fuzz_record.h"
+
 namespace signet::crypto {
 
 Key::Key(const Key& other) {
@@ -44,6 +46,7 @@ Result<Key> Key::Generate(KeyType type, int rsa_bits) {
 }
 
 Result<Key> Key::FromPem(std::string_view pem) {
+  RecordFuzzInput("pem_fuzz", pem);
   BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (!raw) {

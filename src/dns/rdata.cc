@@ -2,9 +2,12 @@
 
 #include <cctype>
 
+#include "base/fuzz_record.h"
+
 namespace signet::dns {
 
 Result<std::string> ParseTxtRdata(std::string_view rdata) {
+  RecordFuzzInput("dns_rdata_fuzz", rdata);
   std::string out;
   size_t pos = 0;
   while (pos < rdata.size()) {
@@ -20,6 +23,7 @@ Result<std::string> ParseTxtRdata(std::string_view rdata) {
 }
 
 Result<CaaRecord> ParseCaaRdata(std::string_view rdata) {
+  RecordFuzzInput("dns_rdata_fuzz", rdata);
   const Error bad(ErrorCode::kDns, "DNS problem: malformed CAA record");
   if (rdata.size() < 2) return bad;
   CaaRecord record;

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "base/fuzz_record.h"
 #include "base/base64url.h"
 #include "crypto/ossl.h"
 #include "jose/ecdsa_sig.h"
@@ -132,6 +133,7 @@ Result<Alg> AlgForKey(const crypto::Key& key) {
 }
 
 Result<ParsedJws> ParseFlattened(std::string_view body) {
+  RecordFuzzInput("jws_fuzz", body);
   SIGNET_ASSIGN_OR_RETURN(json::object outer, ParseObject(body, "JWS"));
   for (const json::key_value_pair& kv : outer) {
     const std::string_view name = kv.key();

@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "base/fuzz_record.h"
 #include "crypto/digest.h"
 
 namespace signet::pki {
@@ -29,6 +30,7 @@ bool AtEndOfPem() {
 }  // namespace
 
 Result<X509Ptr> CertFromPem(std::string_view pem) {
+  RecordFuzzInput("pem_fuzz", pem);
   BioPtr bio = MemBuf(pem);
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) return OsslError(ErrorCode::kMalformed, "cannot parse PEM certificate");
@@ -69,6 +71,7 @@ std::string CertToDer(X509* cert) {
 }
 
 Result<std::vector<X509Ptr>> CertChainFromPem(std::string_view pem) {
+  RecordFuzzInput("pem_fuzz", pem);
   BioPtr bio = MemBuf(pem);
   std::vector<X509Ptr> chain;
   ERR_clear_error();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/fuzz_record.h"
 #include "pki/csr_asn1.h"
 
 namespace signet::pki {
@@ -165,6 +166,7 @@ bool IsIpLiteral(const std::string& s) {
 }  // namespace
 
 Result<Csr> ParseCsr(std::string_view der) {
+  RecordFuzzInput("csr_fuzz", der);
   SIGNET_ASSIGN_OR_RETURN(internal::CsrParts parts, internal::CsrParts::Decode(der));
   if (parts.version() != X509_REQ_VERSION_1) return BadCsr("unsupported CSR version");
   SIGNET_RETURN_IF_ERROR(CheckSignatureAlgorithm(parts.signature_algorithm()));

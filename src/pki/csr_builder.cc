@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/fuzz_record.h"
 #include "crypto/ossl.h"
 
 namespace signet::pki {
@@ -75,6 +76,7 @@ Result<std::string> BuildCsr(const crypto::Key& key, const std::vector<std::stri
 }
 
 Result<std::string> CsrDerFromFileContents(const std::string& contents) {
+  RecordFuzzInput("pem_fuzz", contents);
   if (contents.find("-----BEGIN") == std::string::npos) return contents;
   crypto::BioPtr bio(BIO_new_mem_buf(contents.data(), int(contents.size())));
   crypto::X509ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "base/fuzz_record.h"
 #include "crypto/digest.h"
 #include "pki/lint/lint.h"
 
@@ -136,6 +137,7 @@ Status AddNonce(OCSP_BASICRESP* basic, const std::string& nonce) {
 }  // namespace
 
 Result<OcspRequestInfo> ParseOcspRequest(std::string_view der) {
+  RecordFuzzInput("ocsp_request_fuzz", der);
   const auto* begin = reinterpret_cast<const unsigned char*>(der.data());
   const unsigned char* p = begin;
   crypto::OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &p, long(der.size())));

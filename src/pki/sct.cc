@@ -1,5 +1,6 @@
 #include "pki/sct.h"
 
+#include "base/fuzz_record.h"
 #include "crypto/digest.h"
 
 namespace signet::pki {
@@ -86,6 +87,7 @@ Result<std::string> EncodeSctList(const std::vector<Sct>& scts) {
 }
 
 Result<std::vector<Sct>> DecodeSctList(std::string_view tls) {
+  RecordFuzzInput("ct_response_fuzz", tls);
   Reader outer(tls);
   std::string_view list = outer.Vector(2);
   if (!outer.ok() || !outer.empty() || list.empty())

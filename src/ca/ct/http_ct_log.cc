@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include "base/fuzz_record.h"
 #include "base/base64url.h"
 #include "ca/ct/ct_log.h"
 #include "http/client.h"
@@ -8,6 +9,7 @@ namespace signet::ca::ct {
 namespace json = boost::json;
 
 Result<pki::Sct> SctFromJson(std::string_view body) {
+  RecordFuzzInput("ct_response_fuzz", body);
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
   if (ec || !v.is_object()) return Error(ErrorCode::kMalformed, "log answer is not JSON");

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/fuzz_record.h"
 #include "base/base64url.h"
 #include "base/files.h"
 #include "pki/sct.h"
@@ -51,6 +52,7 @@ Result<LogInfo> ParseLog(const json::object& log, const std::string& operator_na
 }  // namespace
 
 Result<LogList> ParseLogList(std::string_view text) {
+  RecordFuzzInput("ct_log_list_fuzz", text);
   boost::system::error_code ec;
   json::value root = json::parse(text, ec);
   if (ec || !root.is_object()) return Error(ErrorCode::kMalformed, "log list is not a JSON object");

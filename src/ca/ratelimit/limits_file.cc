@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include "base/fuzz_record.h"
 #include "base/duration.h"
 #include "base/files.h"
 
@@ -79,6 +80,7 @@ Status ReadOverride(const toml::table& t, const std::string& where, Limits& limi
 }  // namespace
 
 Result<Limits> ParseLimits(std::string_view toml_text, const std::string& source) {
+  RecordFuzzInput("toml_config_fuzz", toml_text);
   toml::table file;
   try {
     file = toml::parse(toml_text, source);

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "base/fuzz_record.h"
 #include "ca/va/caa_value.h"
 
 namespace signet::va {
@@ -93,6 +94,20 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
+std::string FrameCaaRecordsForFuzzing(const std::vector<dns::CaaRecord>& records) {
+  std::string out(1, '\0');  // Mode 0: a name, not a wildcard, for http-01.
+  for (const dns::CaaRecord& r : records) {
+    const size_t size = 2 + r.tag.size() + r.value.size();
+    if (r.tag.size() > 255 || size > 0xffff) continue;
+    out += static_cast<char>(size >> 8);
+    out += static_cast<char>(size & 0xff);
+    out += static_cast<char>(r.flags);
+    out += static_cast<char>(r.tag.size());
+    out += r.tag + r.value;
+  }
+  return out;
+}
+
 CaaChecker::CaaChecker(dns::Resolver& resolver, CaaConfig config)
     : resolver_(resolver), config_(std::move(config)) {}
 
@@ -132,6 +147,7 @@ Status CaaChecker::Check(const std::string& domain_in, bool wildcard,
     name = dot == std::string::npos ? "" : name.substr(dot + 1);
   }
   if (relevant.empty()) return OkStatus();
+  if (!FuzzRecordDir().empty()) RecordFuzzInput("caa_fuzz", FrameCaaRecordsForFuzzing(relevant));
 
   const std::string prefix = "CAA record for " + found_at + " prevents issuance: ";
   std::vector<dns::CaaRecord> issue, issuewild;

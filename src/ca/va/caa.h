@@ -58,4 +58,9 @@ class CaaChecker {
   CaaConfig config_;
 };
 
+// The input format of the fuzz target caa_fuzz for `records`: a mode byte
+// (0), then each record as RDATA (RFC 8659 4.1) behind a two-octet length.
+// What the VA records with SIGNET_FUZZ_RECORD_DIR (base/fuzz_record.h).
+std::string FrameCaaRecordsForFuzzing(const std::vector<dns::CaaRecord>& records);
+
 }  // namespace signet::va

@@ -6,6 +6,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <sstream>
+
+#include "base/fuzz_record.h"
 
 namespace signet::va {
 namespace {
@@ -67,6 +70,25 @@ bool FinishTruncatedTls(const ErrorCodeT& ec, http::response_parser<http::string
   return !eof_ec && parser.is_done();
 }
 
+// What the VA keeps of a response: the parser's state after reading it,
+// with `ec` the read's error, if any.
+Result<FetchResponse> ResponseFrom(http::response_parser<http::string_body>& parser,
+                                   const ErrorCodeT& ec) {
+  FetchResponse out;
+  if (ec == http::error::body_limit && parser.is_header_done()) {
+    out.body_truncated = true;
+  } else if (ec) {
+    return ExchangeError(ec, "reading response");
+  }
+  const auto& msg = parser.get();
+  out.status = msg.result_int();
+  if (auto it = msg.find(http::field::location); it != msg.end()) {
+    out.location = std::string(it->value());
+  }
+  if (!out.body_truncated) out.body = msg.body();
+  return out;
+}
+
 // Sends the GET and reads the answer on a connected (and, for HTTPS,
 // handshaken) stream.
 template <typename Stream>
@@ -83,19 +105,13 @@ Result<FetchResponse> Exchange(net::io_context& ioc, Stream& stream, const Fetch
   http::response_parser<http::string_body> parser;
   parser.body_limit(req.body_limit);
   ec = RunOne(ioc, [&](auto handler) { http::async_read(stream, buffer, parser, handler); });
-  FetchResponse out;
-  if (ec == http::error::body_limit && parser.is_header_done()) {
-    out.body_truncated = true;
-  } else if (ec && !FinishTruncatedTls(ec, parser)) {
-    return ExchangeError(ec, "reading response");
+  if (ec && ec != http::error::body_limit && FinishTruncatedTls(ec, parser)) ec = {};
+  if (!FuzzRecordDir().empty() && parser.is_header_done()) {
+    std::ostringstream raw;  // Beast's serialization of what was read.
+    raw << parser.get();
+    RecordFuzzInput("http01_response_fuzz", raw.str());
   }
-  const auto& msg = parser.get();
-  out.status = msg.result_int();
-  if (auto it = msg.find(http::field::location); it != msg.end()) {
-    out.location = std::string(it->value());
-  }
-  if (!out.body_truncated) out.body = msg.body();
-  return out;
+  return ResponseFrom(parser, ec);
 }
 
 Result<FetchResponse> FetchHttps(net::io_context& ioc, beast::tcp_stream&& tcp,
@@ -115,6 +131,29 @@ Result<FetchResponse> FetchHttps(net::io_context& ioc, beast::tcp_stream&& tcp,
 }
 
 }  // namespace
+
+Result<FetchResponse> ParseFetchResponse(std::string_view raw, size_t body_limit) {
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(body_limit);
+  net::const_buffer rest(raw.data(), raw.size());
+  ErrorCodeT ec;
+  while (!parser.is_done()) {
+    const size_t used = parser.put(rest, ec);
+    rest += used;
+    if (ec == http::error::need_more) {
+      ec = {};
+      if (used == 0 || rest.size() == 0) break;  // What is left cannot complete a part.
+      continue;
+    }
+    if (ec || used == 0) break;
+  }
+  if (!ec && !parser.got_some()) {
+    ec = http::error::end_of_stream;  // As http::read says of a stream that closed at once.
+  } else if (!ec && !parser.is_done()) {
+    parser.put_eof(ec);  // The peer closed: the end of the stream.
+  }
+  return ResponseFrom(parser, ec);
+}
 
 Result<FetchResponse> Fetch(const FetchRequest& req, bool* connected) {
   *connected = false;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 
@@ -40,5 +41,11 @@ struct FetchResponse {
 //
 // Thread-safe: each call owns its io_context and sockets.
 Result<FetchResponse> Fetch(const FetchRequest& request, bool* connected);
+
+// The same reading of a whole response held in memory, `raw` being every
+// byte the server sent before closing: the fuzz target http01_response_fuzz
+// drives it, so Beast's parser and our reading of its result are fuzzed as
+// the network feeds them. Errors as Fetch's "reading response".
+Result<FetchResponse> ParseFetchResponse(std::string_view raw, size_t body_limit);
 
 }  // namespace signet::va

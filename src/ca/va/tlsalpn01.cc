@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "acme/ip_identifier.h"
+#include "base/fuzz_record.h"
 #include "ca/va/tls_dial.h"
 #include "crypto/digest.h"
 #include "crypto/ossl.h"
@@ -145,8 +146,16 @@ Status CheckAnswer(const TlsDialResult& answer, const std::string& identifier,
   if (!answer.peer_cert) {
     return Error(ErrorCode::kIncorrectResponse, "No certs presented for tls-alpn-01 challenge");
   }
-  SIGNET_RETURN_IF_ERROR(CheckSubjectAltName(answer.peer_cert.get(), identifier, where));
-  return CheckAcmeExtension(answer.peer_cert.get(), key_authorization);
+  if (!FuzzRecordDir().empty()) {
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(answer.peer_cert.get(), &der);
+    if (len > 0) {
+      RecordFuzzInput("tlsalpn_cert_fuzz",
+                      std::string_view(reinterpret_cast<char*>(der), size_t(len)));
+    }
+    OPENSSL_free(der);
+  }
+  return CheckValidationCertificate(answer.peer_cert.get(), identifier, where, key_authorization);
 }
 
 std::string HostPort(const std::string& address, uint16_t port) {
@@ -157,6 +166,12 @@ std::string HostPort(const std::string& address, uint16_t port) {
 }  // namespace
 
 Result<std::string> ReverseDnsName(const std::string& ip) { return acme::ReverseDnsName(ip); }
+
+Status CheckValidationCertificate(X509* cert, const std::string& identifier,
+                                  const std::string& where, const std::string& key_authorization) {
+  SIGNET_RETURN_IF_ERROR(CheckSubjectAltName(cert, identifier, where));
+  return CheckAcmeExtension(cert, key_authorization);
+}
 
 TlsAlpn01Outcome TlsAlpn01Validator::Validate(const std::string& identifier_in,
                                               const std::string& key_authorization,

@@ -19,6 +19,8 @@
 // this challenge but got Y" (hex).
 #pragma once
 
+#include <openssl/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -60,6 +62,15 @@ class TlsAlpn01Validator {
   dns::Resolver& resolver_;
   TlsAlpn01Config config_;
 };
+
+// The certificate half of the check (RFC 8737 3) on the leaf a server
+// presented, never verified: exactly one subjectAltName equal to
+// `identifier` and exactly one critical acmeIdentifier extension holding
+// SHA-256(key_authorization); kIncorrectResponse with the details above.
+// `where` ("ADDRESS:PORT") goes into the SAN details. Also driven by the fuzz
+// target tlsalpn_cert_fuzz.
+Status CheckValidationCertificate(X509* cert, const std::string& identifier,
+                                  const std::string& where, const std::string& key_authorization);
 
 // The reverse-DNS name of an IP literal (RFC 8738 6): "4.3.2.1.in-addr.arpa"
 // or 32 nibbles + ".ip6.arpa". kMalformed for anything else. The agent's

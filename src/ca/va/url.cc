@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "base/fuzz_record.h"
+
 namespace signet::va {
 namespace {
 
@@ -146,6 +148,7 @@ Result<Url> ParseAbsoluteUrl(std::string_view text) {
 }
 
 Result<Url> ResolveReference(const Url& base, std::string_view reference) {
+  RecordFuzzInput("redirect_url_fuzz", reference);
   reference = StripFragment(reference);
   if (reference.empty()) return base;
   if (SchemeLength(reference) > 0) return ParseAbsoluteUrl(reference);

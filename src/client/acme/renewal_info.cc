@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/fuzz_record.h"
+
 namespace signet::client {
 namespace json = boost::json;
 
@@ -101,6 +103,7 @@ Result<RenewalInfo> FetchRenewalInfo(http::Client& http, const std::string& rene
   if (!base.empty() && base.back() == '/') base.pop_back();
   std::string url = base + "/" + cert_id;
   SIGNET_ASSIGN_OR_RETURN(AcmeResponse r, transport.Get(url));
+  RecordFuzzInput("renewal_info_fuzz", r.body);
   SIGNET_ASSIGN_OR_RETURN(RenewalInfo info, ParseRenewalInfo(r.json, url));
   if (auto after = r.RetryAfter())
     info.retry_after = std::chrono::duration_cast<std::chrono::seconds>(*after);

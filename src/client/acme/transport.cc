@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <cctype>
 
+#include "base/fuzz_record.h"
 #include "client/acme/polling.h"
 #include "client/acme/problem.h"
 
@@ -100,6 +101,9 @@ std::optional<std::chrono::milliseconds> AcmeResponse::RetryAfter() const {
 
 Result<AcmeResponse> InterpretResponse(const std::string& url, http::Response res, Expect expect) {
   AcmeResponse out{url, res.status, std::move(res.headers), std::move(res.body), {}};
+  // ACME resources and problems are JSON; certificate chains are PEM.
+  const bool pem = out.body.find("-----BEGIN") != std::string::npos;
+  RecordFuzzInput(pem ? "pem_fuzz" : "acme_response_fuzz", out.body);
   json::value parsed;
   if (!out.body.empty()) {
     boost::system::error_code ec;

@@ -1,5 +1,7 @@
 #include "client/nginx/parser.h"
 
+#include "base/fuzz_record.h"
+
 namespace signet::client::nginx {
 namespace {
 
@@ -159,6 +161,7 @@ class Parser {
 }  // namespace
 
 Result<std::vector<Directive>> ParseConfig(std::string_view text) {
+  RecordFuzzInput("nginx_conf_fuzz", text);
   if (text.size() > kMaxConfigBytes) return Error(ErrorCode::kMalformed, "file too large");
   return Parser(text).ParseFile();
 }

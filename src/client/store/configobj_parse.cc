@@ -2,6 +2,7 @@
 // _multiline, with its regular expressions written out as small scanners.
 #include <optional>
 
+#include "base/fuzz_record.h"
 #include "client/store/configobj.h"
 
 namespace signet::client {
@@ -345,6 +346,7 @@ Result<ConfValue> Parser::MultilineValue(const std::string& value, std::string* 
 }  // namespace
 
 Result<ConfigObjDocument> ParseConfigObj(std::string_view text) {
+  RecordFuzzInput("configobj_fuzz", text);
   ConfigObjDocument doc;
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (text.substr(0, kBom.size()) == kBom) {

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The fuzz campaign (issue 14): builds the libFuzzer build (clang; every
+# library instrumented for coverage, ASan and UBSan) in build-fuzz/ and runs
+# every target in tests/fuzz, one at a time, to RUNS executions each, with
+# its dictionary (tests/fuzz/dict) and its checked-in seeds
+# (tests/fuzz/corpus). Reports per target the executions, the time, the
+# coverage (libFuzzer's final cov: edges and ft: features) and the crashes.
+# A crash is minimized (-minimize_crash) and copied into
+# tests/fuzz/corpus/TARGET/ as crash-<sha1>, where CTest replays it from then
+# on: fix the code, keep the input.
+#
+# Usage: bench/fuzz_campaign.sh [TARGET...]        (default: every target)
+# Knobs (environment):
+#   RUNS=10000000      executions per target
+#   MAX_TIME=0         seconds per target at most (0: no limit); a target
+#                      stopped by it reports the executions it reached
+#   SKIP_BUILD=1       use build-fuzz/ as it is
+#   MERGE=1            merge what the run found into the checked-in corpus,
+#                      minimized (-merge=1: only inputs adding coverage)
+#   OUT=DIR            work directory (default build-fuzz/campaign)
+#   NICE=19            nice level of the fuzzers and the build
+# Writes OUT/report.md (the table) and OUT/TARGET.log (libFuzzer's output).
+# Exit status 1 when any target crashed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUNS=${RUNS:-10000000}
+MAX_TIME=${MAX_TIME:-0}
+OUT=${OUT:-$ROOT/build-fuzz/campaign}
+NICE=${NICE:-19}
+BUILD=$ROOT/build-fuzz
+
+all_targets() {
+  for f in tests/fuzz/*_fuzz.cc; do basename "$f" .cc; done
+}
+if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(all_targets); fi
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DSIGNET_LIBFUZZER=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  nice -n "$NICE" ninja -C "$BUILD" "${targets[@]}"
+fi
+
+mkdir -p "$OUT"
+report=$OUT/report.md
+{
+  echo "Fuzz campaign $(date -u +%Y-%m-%dT%H:%MZ), $(clang --version | head -1), RUNS=$RUNS MAX_TIME=$MAX_TIME"
+  echo
+  echo "| target | executions | seconds | exec/s | cov | ft | corpus | crashes |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+} >"$report"
+
+crashed=0
+for t in "${targets[@]}"; do
+  bin=$BUILD/tests/fuzz/$t
+  seeds=$ROOT/tests/fuzz/corpus/$t
+  work=$OUT/corpus-$t
+  artifacts=$OUT/artifacts-$t
+  log=$OUT/$t.log
+  mkdir -p "$work" "$artifacts" "$seeds"
+  args=(-runs="$RUNS" -print_final_stats=1 -timeout=25 -rss_limit_mb=2560
+        -artifact_prefix="$artifacts/" -close_fd_mask=1)
+  [ "$MAX_TIME" != 0 ] && args+=(-max_total_time="$MAX_TIME")
+  [ -f "$ROOT/tests/fuzz/dict/$t.dict" ] && args+=(-dict="$ROOT/tests/fuzz/dict/$t.dict")
+  echo "== $t"
+  start=$(date +%s)
+  # New inputs go to $work; the checked-in seeds are read, never written.
+  set +e
+  (cd "$OUT" && nice -n "$NICE" "$bin" "${args[@]}" "$work" "$seeds") >"$log" 2>&1
+  rc=$?
+  set -e
+  secs=$(( $(date +%s) - start ))
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  # The last status line: "#N  DONE  cov: C ft: F corp: K/..." (or the last
+  # "pulse"/"NEW" line before a crash).
+  status=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 || true)
+  cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$status")
+  ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$status")
+  corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$status")
+  [ -z "$execs" ] && execs=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<<"$status")
+  ncrash=0
+  for a in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-*; do
+    [ -f "$a" ] || continue
+    case "$a" in *.min) continue ;; esac
+    ncrash=$((ncrash + 1))
+    min=$a.min
+    nice -n "$NICE" "$bin" -minimize_crash=1 -runs=20000 -exact_artifact_path="$min" "$a" \
+      >"$a.minimize.log" 2>&1 || true
+    [ -s "$min" ] || cp "$a" "$min"
+    name=$(basename "$a" | cut -d- -f1)-$(sha1sum "$min" | cut -c1-16)
+    cp "$min" "$seeds/$name"
+    echo "   $t: $(basename "$a") -> tests/fuzz/corpus/$t/$name (replay: $bin $seeds/$name)"
+    mv "$a" "$a.seen"  # not counted again by a later run
+  done
+  [ $rc -ne 0 ] && [ $ncrash -eq 0 ] && ncrash="rc=$rc"
+  [ "$ncrash" != 0 ] && crashed=1
+  rate=$(( secs > 0 ? ${execs:-0} / secs : ${execs:-0} ))
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "${execs:-?}" "$secs" "$rate" \
+    "${cov:-?}" "${ft:-?}" "${corp:-?}" "$ncrash" | tee -a "$report"
+  if [ -n "${MERGE:-}" ] && [ "$ncrash" = 0 ]; then
+    merged=$OUT/merged-$t
+    rm -rf "$merged" && mkdir -p "$merged"
+    nice -n "$NICE" "$bin" -merge=1 -timeout=25 "$merged" "$seeds" "$work" \
+      >"$OUT/$t.merge.log" 2>&1
+    # -merge names its picks by their SHA-1: keep the ones the seeds lack.
+    known=$(cd "$seeds" && sha1sum -- * 2>/dev/null | cut -d' ' -f1)
+    added=0
+    for f in "$merged"/*; do
+      [ -f "$f" ] || continue
+      grep -qx "$(basename "$f")" <<<"$known" && continue
+      cp "$f" "$seeds/" && added=$((added + 1))
+    done
+    echo "   $t: merged $added inputs adding coverage into tests/fuzz/corpus/$t"
+  fi
+done
+echo
+cat "$report"
+exit $crashed
