@@ -10,6 +10,7 @@ cleanup() {
   local rc=$?
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  sanitizer_reports || rc=1
   if [ $rc -ne 0 ]; then
     echo "--- test failed (rc=$rc); logs from $T:"
     for f in "$T"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 40 "$f"; }; done
@@ -18,6 +19,21 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
+
+# In a sanitized build (SIGNET_SANITIZE) a finding aborts the process and is
+# written to its stderr, which the tests send to $T/*.log. A signetd that
+# died that way, or reported a leak at exit after every check passed, fails
+# the test here (at teardown, after every process has exited).
+SANITIZER_REPORT='ERROR: (Address|Leak)Sanitizer|runtime error: |WARNING: ThreadSanitizer|ThreadSanitizer: reported'
+sanitizer_reports() {
+  local files
+  files=$(grep -rlIE "$SANITIZER_REPORT" "$T" 2>/dev/null) || return 0
+  for f in $files; do
+    echo "--- sanitizer report in $f:"
+    grep -m1 -A60 -E "$SANITIZER_REPORT" "$f"
+  done
+  return 1
+}
 
 CA_PORT=${CA_PORT:-14000}
 DNS_PORT=${DNS_PORT:-8053}

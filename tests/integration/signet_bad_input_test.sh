@@ -36,10 +36,10 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(200); self.end_headers(); self.wfile.write(b'<html>not acme</html>')
     do_HEAD = do_GET
     def log_message(self, *a): pass
-http.server.HTTPServer(('127.0.0.1', 14099), H).serve_forever()" &
+http.server.HTTPServer(('127.0.0.1', $((CA_PORT + 99))), H).serve_forever()" &
 PIDS+=($!)
-wait_for_port 127.0.0.1 14099
-expect_error garbage_ca "$SIGNET" certonly --standalone --server http://127.0.0.1:14099/directory \
+wait_for_port 127.0.0.1 $((CA_PORT + 99))
+expect_error garbage_ca "$SIGNET" certonly --standalone --server http://127.0.0.1:$((CA_PORT + 99))/directory \
   --agree-tos -m ops@example.com -d x.example.test "${paths[@]}"
 # The CA refuses the name: its problem document in plain words.
 expect_error problem_document "$SIGNET" certonly --standalone --http-01-port "$HTTP01_PORT" \

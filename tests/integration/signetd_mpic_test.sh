@@ -74,7 +74,7 @@ MTLS=(--remote-va-ca "$M/ca.pem" --remote-va-cert "$M/primary.pem" --remote-va-k
 remotes() { for i in "$@"; do echo --remote-va "https://10.231.$i.2:15000"; done; }
 # Outside testing (no --allow-loopback-validation) the deployment must meet
 # BR 3.2.2.9: at least 5 remotes, declaring at least 2 RIRs.
-PROD=(serve --data-dir "$T/prod" --create-hierarchy --listen 127.0.0.1:14100 --http-listen 127.0.0.1:14180
+PROD=(serve --data-dir "$T/prod" --create-hierarchy --listen 127.0.0.1:$((CA_PORT + 100)) --http-listen 127.0.0.1:$((CA_PORT + 180))
       --dns-resolver "127.0.0.1:$DNS_PORT" "${MTLS[@]}")
 production() {  # OUT remote-numbers...: signetd serve outside testing, expected to refuse
   local out=$1; shift
@@ -89,7 +89,7 @@ grep -q "needs remote perspectives in at least 2 regional internet registries; 5
 "$SIGNETD" "${PROD[@]}" $(remotes 1 2 3 4 5) >"$T/prod5.log" 2>&1 &
 PROD_PID=$!
 PIDS+=($PROD_PID)
-wait_for_port 127.0.0.1 14100 || fail "5 remotes in 2 RIRs: the primary must start"
+wait_for_port 127.0.0.1 $((CA_PORT + 100)) || fail "5 remotes in 2 RIRs: the primary must start"
 kill "$PROD_PID"; wait "$PROD_PID" 2>/dev/null || true
 grep -q "remote perspective https://10.231.5.2:15000 declares RIR RIPE" "$T/prod5.log" \
   || { cat "$T/prod5.log"; fail "the start-up probe did not learn remote 5's RIR"; }

@@ -6,7 +6,7 @@
 # whose DNS works, in about the time it takes without them. The hung
 # validations end with a DNS problem within the validation deadline.
 source "$(dirname "$0")/lib.sh"
-SLOW_DNS_PORT=${SLOW_DNS_PORT:-8054}
+SLOW_DNS_PORT=${SLOW_DNS_PORT:-$((DNS_PORT + 1))}
 SLOW_CLIENTS=${SLOW_CLIENTS:-8}
 BOUND=${SLOW_DNS_CERT_BOUND:-15}  # seconds certbot may take meanwhile
 start_dns
