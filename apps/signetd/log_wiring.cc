@@ -63,6 +63,7 @@ Ra::Events LogEvents() {
                 Str("challenge", e.challenge_id),   Str("challenge_type", e.challenge_type),
                 Str("identifier_type", e.identifier.type), Str("identifier", e.identifier.value),
                 Str("outcome", e.error ? "invalid" : "valid")};
+    f.push_back(logging::Decimal("latency_ms", double(e.latency.count()) / 1000.0));
     if (e.error) {
       f.push_back(Str("problem", ca::ProblemType(e.error->code)));
       f.push_back(Str("detail", logging::MaskKeyAuthorizations(e.detail)));

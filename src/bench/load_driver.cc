@@ -155,7 +155,7 @@ class Driver {
     acme_.ResetSilenceClock();
     asio::co_spawn(ioc_, Sampler(), asio::detached);
     WaitGroup workers(ioc_);
-    OrderEnv env{acme_, responder_, config_, tag_, cert_keys_};
+    OrderEnv env{acme_, responder_, config_, tag_, cert_keys_, report_.validation};
     for (int i = 0; i < std::max(1, config_.concurrency); ++i) {
       workers.Add();
       asio::co_spawn(ioc_, Worker(env, workers), asio::detached);

@@ -77,6 +77,7 @@ asio::awaitable<Status> Authorize(const OrderEnv& env, const BenchAccount& accou
   const client::Challenge* ch = authz->FindChallenge("http-01");
   if (ch == nullptr) co_return FlowError("protocol", "no http-01 challenge in " + url);
   tokens.Add(ch->token, KeyAuthorization(ch->token, account.thumbprint));
+  const Clock::time_point challenged = Clock::now();
   r = co_await env.acme.Post(RequestType::kChallenge, account, ch->url, "{}");
   if (!r.ok()) co_return std::move(r).error();
   std::string retry_after;
@@ -87,7 +88,11 @@ asio::awaitable<Status> Authorize(const OrderEnv& env, const BenchAccount& accou
     if (!r.ok()) co_return std::move(r).error();
     authz = Parse(client::ParseAuthorization, *r, url);
     if (!authz.ok()) co_return std::move(authz).error();
-    if (authz->status == "valid") co_return OkStatus();
+    if (authz->status == "valid") {
+      env.validation.Record(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - challenged));
+      co_return OkStatus();
+    }
     if (authz->status != "pending") {
       const client::Challenge* c = authz->FindChallenge("http-01");
       std::string why = c && c->error ? c->error->ShortType() : authz->status;

@@ -30,6 +30,8 @@ struct OrderEnv {
   const BenchConfig& config;
   std::string tag;  // random per run, in every name
   const std::vector<CsrWriter>& cert_keys;  // the pool; empty when config.fresh_cert_keys
+  // Challenge POST sent to the poll that saw its authorization valid.
+  LatencyHistogram& validation;
 };
 
 // Runs order number `index` as `account`; gives up at `deadline` (an Error

@@ -90,6 +90,7 @@ json::object ReportToJson(const BenchReport& r) {
       {"orders_per_second", r.OrdersPerSecond()},
       {"latency", std::move(latency)},
       {"order_latency", SummaryJson(r.order_latency)},
+      {"validation_latency", SummaryJson(r.validation)},
       {"connect", SummaryJson(r.connect)},
       {"pool_wait", SummaryJson(r.pool_wait)},
       {"requests", json::object{{"total", r.RequestCount()},
@@ -143,6 +144,7 @@ std::string FormatReport(const BenchReport& r) {
   for (size_t i = 0; i < kRequestTypeCount; ++i)
     row(RequestTypeName(RequestType(i)), r.latency[i], true);
   row("(order)", r.order_latency, false);
+  row("(validation)", r.validation, false);
   row("(connect)", r.connect, false);
   row("(pool wait)", r.pool_wait, false);
   out += "errors: " + CountsLine(r.errors) +

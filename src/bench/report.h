@@ -71,6 +71,9 @@ struct BenchReport {
 
   std::array<LatencyHistogram, kRequestTypeCount> latency;
   LatencyHistogram order_latency;
+  // Challenge POST sent to the poll that saw the authorization valid (so
+  // at most one polling interval more than the server's validation).
+  LatencyHistogram validation;
   LatencyHistogram connect;
   LatencyHistogram pool_wait;
   // Every problem document and transport failure seen, by ACME short type

@@ -254,6 +254,11 @@ struct Server::Impl {
         socket.close(pec);  // over a limit: refuse at once, keep serving the others
         continue;
       }
+      // Every response is written as soon as it is complete: without this,
+      // Nagle holds a write back while an earlier segment (a TLS 1.3
+      // session ticket, a response's head) waits for the client's delayed
+      // ACK, up to 40 ms per request on a new connection.
+      socket.set_option(tcp::no_delay(true), pec);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, Session(std::move(socket), remote.address()), asio::detached);
     }

@@ -179,6 +179,9 @@ TEST_F(OperatorEventsTest, EverySubscriberHearsDetailedEvents) {
   EXPECT_EQ(validations[0].account_id, AccountId(kid_));
   EXPECT_FALSE(validations[0].authz_id.empty());
   EXPECT_EQ(validation_errors[0], "");
+  // From the challenge POST to the stored outcome: set, and not absurd.
+  EXPECT_GT(validations[0].latency.count(), 0);
+  EXPECT_LT(validations[0].latency, std::chrono::seconds(10));
   EXPECT_EQ(validations[1].identifier.value, "fail.events.example.test");
   EXPECT_NE(validation_errors[1], "") << "a failed validation carries its error";
   EXPECT_EQ(validations[1].detail.find(KeyAuthorization(token)), std::string::npos)

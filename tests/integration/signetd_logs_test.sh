@@ -129,6 +129,7 @@ assert not key_auth, f"a key authorization in the log: {key_auth.group(0)}"
 v = [l for l in val if l["identifier"] == "logs.example.test"][0]
 assert (v["identifier"], v["challenge_type"], v["outcome"], v["account"]) == \
     ("logs.example.test", "http-01", "valid", account), v
+assert 0 < v["latency_ms"] < 10000, v  # challenge POST to outcome stored
 issued = [l for l in lines if l["msg"] == "certificate issued"]
 assert len(issued) == 1, issued
 assert issued[0]["identifiers"] == "logs.example.test", issued

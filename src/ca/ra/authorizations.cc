@@ -109,6 +109,7 @@ Result<acme::Authorization> RegistrationAuthority::DeactivateAuthorization(
 Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Account& account,
                                                               const std::string& authz_id,
                                                               const std::string& challenge_id) {
+  const auto started = std::chrono::steady_clock::now();
   SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(authz_id));
   if (authz.account_id != account.id)
     return Error(ErrorCode::kUnauthorized, "challenge belongs to another account");
@@ -132,14 +133,15 @@ Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Accoun
   }
   std::string key_auth = chall->token + "." + account.thumbprint;
   queue_->Submit(std::move(*ticket), [this, authz_id, challenge_id, key_auth,
-                                      account_id = account.id] {
-    Validate(authz_id, challenge_id, key_auth, account_id);
+                                      account_id = account.id, started] {
+    Validate(authz_id, challenge_id, key_auth, account_id, started);
   });
   return *chall;
 }
 
 void RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,
-                                     std::string key_authorization, std::string account_id) {
+                                     std::string key_authorization, std::string account_id,
+                                     std::chrono::steady_clock::time_point started) {
   auto loaded = LoadAuthorization(authz_id);
   if (loaded.ok()) {
     acme::Authorization authz = std::move(*loaded);
@@ -174,7 +176,9 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       if (stored.ok() && *stored) {
         ValidationEvent event{account_id, authz.id, challenge_id, chall->type, authz.identifier,
                               chall->error ? &*chall->error : nullptr,
-                              chall->error ? chall->error->detail : "", authz.wildcard};
+                              chall->error ? chall->error->detail : "", authz.wildcard,
+                              std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - started)};
         for (size_t at; !key_authorization.empty() &&
                         (at = event.detail.find(key_authorization)) != std::string::npos;)
           event.detail.replace(at, key_authorization.size(), "[key authorization]");

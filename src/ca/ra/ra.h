@@ -230,6 +230,8 @@ class RegistrationAuthority {
     // error's detail with the key authorization it may quote masked.
     std::string detail;
     bool wildcard = false;
+    // From the challenge POST that started it to its outcome stored.
+    std::chrono::microseconds latency{0};
   };
   // An order moved to valid (a certificate issued: serial) or invalid (error).
   struct OrderEvent {
@@ -305,8 +307,11 @@ class RegistrationAuthority {
   Status CheckCsrMatchesOrder(const acme::Order& order, const pki::Csr& csr);
   bool CaaDue(const std::vector<acme::Authorization>& authzs) const;
   Status RecheckCaa(const acme::Order& order, const std::vector<acme::Authorization>& authzs);
+  // `started`: when the challenge POST started it (steady clock), for the
+  // event's latency.
   void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,
-                std::string account_id);
+                std::string account_id,
+                std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now());
   // The background path of a processing order (a finalize that needed a
   // CAA re-check, or one a restart interrupted): the checks, then Issue.
   void IssueProcessingOrder(const std::string& order_id);
