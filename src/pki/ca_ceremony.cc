@@ -1,7 +1,9 @@
 #include "pki/ca_ceremony.h"
 
+#include <cctype>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <system_error>
 
 #include "base/files.h"
@@ -10,6 +12,7 @@
 #include "pki/cert_builder.h"
 #include "pki/cross_certificate.h"
 #include "pki/issuer.h"
+#include "pki/ocsp_signing_cert.h"
 
 namespace signet::pki {
 
@@ -88,12 +91,38 @@ std::string KeyText(const crypto::Key& key) {
   return family + " " + std::to_string(key.Bits());
 }
 
+std::string CommonName(X509* cert) {
+  char cn[256] = {0};
+  int len =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+  return len > 0 ? std::string(cn, size_t(len)) : "";
+}
+
 std::string Until(X509* cert) {
   char buf[64] = {0};
   crypto::BioPtr bio(BIO_new(BIO_s_mem()));
   ASN1_TIME_print(bio.get(), X509_get0_notAfter(cert));
   int n = BIO_read(bio.get(), buf, sizeof(buf) - 1);
   return n > 0 ? std::string(buf, size_t(n)) : "";
+}
+
+struct MadeKey {
+  std::shared_ptr<const crypto::SigningKey> key;
+  std::string where;  // the key file's path, or the token key's URI
+};
+
+// A new key file at `path` (0600), or the token key `spec` names.
+Result<MadeKey> MakeKey(const CeremonyPlan& plan, const CeremonyKey& spec, const fs::path& path) {
+  if (OnToken(spec)) {
+    SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> key,
+                            crypto::OpenPkcs11SigningKey({spec.key, plan.pin, plan.pkcs11_module}));
+    std::string where = key->description();
+    return MadeKey{std::move(key), std::move(where)};
+  }
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key generated, crypto::Key::Generate(spec.type, spec.rsa_bits));
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path, generated.PrivatePem(), 0600));
+  return MadeKey{crypto::MemorySigningKey(std::move(generated), "file " + path.string()),
+                 path.string()};
 }
 
 // One CA of the ceremony: its key (new file or token) and certificate.
@@ -110,20 +139,9 @@ class CeremonyStep {
   }
 
   Result<Issuer> Run(const Issuer* parent, std::vector<std::string>* report) const {
-    std::shared_ptr<const crypto::SigningKey> key;
-    std::string where;
-    if (OnToken(spec_)) {
-      SIGNET_ASSIGN_OR_RETURN(key, crypto::OpenPkcs11SigningKey(
-                                       {spec_.key, plan_.pin, plan_.pkcs11_module}));
-      where = key->description();
-    } else {
-      SIGNET_ASSIGN_OR_RETURN(crypto::Key generated,
-                              crypto::Key::Generate(spec_.type, spec_.rsa_bits));
-      fs::path path = KeyPath(plan_.dir, profile_, spec_);
-      SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path, generated.PrivatePem(), 0600));
-      key = crypto::MemorySigningKey(std::move(generated), "file " + path.string());
-      where = path.string();
-    }
+    SIGNET_ASSIGN_OR_RETURN(MadeKey made, MakeKey(plan_, spec_, KeyPath(plan_.dir, profile_, spec_)));
+    std::shared_ptr<const crypto::SigningKey> key = std::move(made.key);
+    const std::string& where = made.where;
     SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CreateCaCert(profile_, plan_.name_prefix, *key, parent));
     fs::path cert_path = CertPath(plan_.dir, profile_);
     SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cert_path, CertToPem(cert.get()), 0644));
@@ -139,6 +157,55 @@ class CeremonyStep {
   const CeremonyKey& spec_;
 };
 
+// A delegated OCSP responder: its key (new file or token) and certificate.
+class ResponderStep {
+ public:
+  ResponderStep(const CeremonyPlan& plan, const CeremonyOcspResponder& spec)
+      : plan_(plan), spec_(spec) {}
+
+  fs::path CertFile() const { return plan_.dir / (spec_.name + ".pem"); }
+  fs::path KeyFile() const {
+    return spec_.key.key.empty() ? plan_.dir / (spec_.name + ".key") : fs::path(spec_.key.key);
+  }
+  std::vector<fs::path> Outputs() const {
+    std::vector<fs::path> out{CertFile()};
+    if (!OnToken(spec_.key)) out.push_back(KeyFile());
+    return out;
+  }
+
+  Status Check() const {
+    bool simple = !spec_.name.empty() && spec_.name[0] != '.';
+    for (char c : spec_.name) simple = simple && (std::isalnum(static_cast<unsigned char>(c)) ||
+                                                  c == '.' || c == '_' || c == '-');
+    if (!simple)
+      return Error(ErrorCode::kMalformed, "OCSP responder name \"" + spec_.name +
+                                              "\": use letters, digits, '.', '_' and '-' "
+                                              "(it names DIR/NAME.pem)");
+    if (spec_.validity.count() < 1)
+      return Error(ErrorCode::kMalformed,
+                   "OCSP responder " + spec_.name + ": validity must be at least one day");
+    return OkStatus();
+  }
+
+  Status Run(const Issuer& intermediate, std::vector<std::string>* report) const {
+    SIGNET_ASSIGN_OR_RETURN(MadeKey made, MakeKey(plan_, spec_.key, KeyFile()));
+    Clock::time_point now = Clock::now();
+    SIGNET_ASSIGN_OR_RETURN(X509Ptr cert,
+                            CertifyOcspResponder(intermediate, made.key->public_key(),
+                                                 now - kBackdate, now + spec_.validity));
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(CertFile(), CertToPem(cert.get()), 0644));
+    report->push_back("OCSP responder certificate " + CertFile().string() + ": CN=" +
+                      CommonName(cert.get()) + " issued by CN=" +
+                      CommonName(intermediate.cert.get()) + ", key " + made.where + " (" +
+                      KeyText(made.key->public_key()) + "), valid until " + Until(cert.get()));
+    return OkStatus();
+  }
+
+ private:
+  const CeremonyPlan& plan_;
+  const CeremonyOcspResponder& spec_;
+};
+
 Status EnsureDirectory(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return OkStatus();
@@ -150,39 +217,85 @@ Status EnsureDirectory(const fs::path& dir) {
   return OkStatus();
 }
 
-}  // namespace
-
-Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
-  const CeremonyStep root(plan, kRootProfile, plan.root);
-  const CeremonyStep intermediate(plan, kIntermediateProfile, plan.intermediate);
-  const CeremonyStep alternate(plan, kAlternateRootProfile, plan.alternate_root);
-  std::vector<fs::path> outputs = root.Outputs();
-  for (const fs::path& p : intermediate.Outputs()) outputs.push_back(p);
-  fs::path cross_path = plan.dir / "intermediate-cross.pem";
-  if (plan.alternate_chain) {
-    for (const fs::path& p : alternate.Outputs()) outputs.push_back(p);
-    outputs.push_back(cross_path);
-  }
+// Nothing the ceremony writes may exist, or be written twice.
+Status CheckOutputs(const std::vector<fs::path>& outputs) {
+  std::set<fs::path> seen;
   for (const fs::path& p : outputs) {
+    if (!seen.insert(p.lexically_normal()).second)
+      return Error(ErrorCode::kMalformed,
+                   p.string() + " would be written twice; give each key and certificate its own name");
     std::error_code ec;
     if (fs::exists(fs::symlink_status(p, ec)))
       return Error(ErrorCode::kServerInternal,
                    p.string() + " exists; the ceremony never overwrites (move it away first)");
   }
+  return OkStatus();
+}
+
+// hierarchy = false: DIR/intermediate.pem and the intermediate's existing key.
+Result<Issuer> LoadIntermediate(const CeremonyPlan& plan) {
+  fs::path cert_path = plan.dir / "intermediate.pem";
+  SIGNET_ASSIGN_OR_RETURN(std::string pem, ReadFile(cert_path));
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CertFromPem(pem));
+  std::string key = plan.intermediate.key.empty() ? (plan.dir / "intermediate.key").string()
+                                                  : plan.intermediate.key;
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> signer,
+                          crypto::OpenSigningKey(key, plan.pin, plan.pkcs11_module));
+  if (EVP_PKEY_eq(X509_get0_pubkey(cert.get()), signer->public_key().get()) != 1)
+    return Error(ErrorCode::kServerInternal,
+                 cert_path.string() + " does not certify the key " + signer->description());
+  return Issuer{std::move(cert), std::move(signer)};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
+  if (!plan.hierarchy && plan.ocsp_responders.empty())
+    return Error(ErrorCode::kMalformed,
+                 "nothing to make: no hierarchy (hierarchy = false) and no OCSP responder");
+  const CeremonyStep root(plan, kRootProfile, plan.root);
+  const CeremonyStep intermediate(plan, kIntermediateProfile, plan.intermediate);
+  const CeremonyStep alternate(plan, kAlternateRootProfile, plan.alternate_root);
+  std::vector<ResponderStep> responders;
+  for (const CeremonyOcspResponder& spec : plan.ocsp_responders) {
+    responders.emplace_back(plan, spec);
+    SIGNET_RETURN_IF_ERROR(responders.back().Check());
+  }
+  std::vector<fs::path> outputs;
+  auto add = [&outputs](const std::vector<fs::path>& paths) {
+    outputs.insert(outputs.end(), paths.begin(), paths.end());
+  };
+  fs::path cross_path = plan.dir / "intermediate-cross.pem";
+  if (plan.hierarchy) {
+    add(root.Outputs());
+    add(intermediate.Outputs());
+    if (plan.alternate_chain) {
+      add(alternate.Outputs());
+      add({cross_path});
+    }
+  }
+  for (const ResponderStep& r : responders) add(r.Outputs());
+  SIGNET_RETURN_IF_ERROR(CheckOutputs(outputs));
   SIGNET_RETURN_IF_ERROR(EnsureDirectory(plan.dir));
   std::vector<std::string> report;
-  SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report));
-  SIGNET_ASSIGN_OR_RETURN(Issuer intermediate_ca, intermediate.Run(&root_ca, &report));
-  if (plan.alternate_chain) {
-    SIGNET_ASSIGN_OR_RETURN(Issuer alternate_ca, alternate.Run(nullptr, &report));
-    SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_ca, intermediate_ca.cert.get(),
-                                                     Clock::now() - kBackdate));
-    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cross_path, CertToPem(cross.get()), 0644));
-    report.push_back("cross-signed intermediate " + cross_path.string() + ": CN=" +
-                     plan.name_prefix + kIntermediateProfile.cn_suffix + " issued by CN=" +
-                     plan.name_prefix + kAlternateRootProfile.cn_suffix + ", valid until " +
-                     Until(cross.get()));
+  Issuer intermediate_ca;
+  if (!plan.hierarchy) {
+    SIGNET_ASSIGN_OR_RETURN(intermediate_ca, LoadIntermediate(plan));
+  } else {
+    SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report));
+    SIGNET_ASSIGN_OR_RETURN(intermediate_ca, intermediate.Run(&root_ca, &report));
+    if (plan.alternate_chain) {
+      SIGNET_ASSIGN_OR_RETURN(Issuer alternate_ca, alternate.Run(nullptr, &report));
+      SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_ca, intermediate_ca.cert.get(),
+                                                       Clock::now() - kBackdate));
+      SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cross_path, CertToPem(cross.get()), 0644));
+      report.push_back("cross-signed intermediate " + cross_path.string() + ": CN=" +
+                       plan.name_prefix + kIntermediateProfile.cn_suffix + " issued by CN=" +
+                       plan.name_prefix + kAlternateRootProfile.cn_suffix + ", valid until " +
+                       Until(cross.get()));
+    }
   }
+  for (const ResponderStep& r : responders) SIGNET_RETURN_IF_ERROR(r.Run(intermediate_ca, &report));
   return report;
 }
 
