@@ -123,6 +123,8 @@ Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(auto hierarchy,
                           pki::CaHierarchy::Load(config.data_dir, std::move(intermediate_signer)));
   hierarchy_ = std::move(hierarchy);
+  // A ceremony-made OCSP responder, checked before anything is created.
+  SIGNET_ASSIGN_OR_RETURN(auto ocsp_responder, OcspResponderFrom(config, hierarchy_->intermediate()));
   config_ = config;
   SIGNET_ASSIGN_OR_RETURN(storage::StoreSpec store_spec,
                           storage::ParseStoreSpec(config.store, config.data_dir));
@@ -158,6 +160,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   SIGNET_RETURN_IF_ERROR(ra_config.key_policy.Validate());
   ca::PublisherConfig publisher_config = PublisherConfigFrom(config, publication.base_url);
   publisher_config.on_error = [](const Error& e) { spdlog::warn("publisher: {}", e.ToString()); };
+  publisher_config.ocsp_config.responder = ocsp_responder;
   publisher_ =
       std::make_unique<ca::Publisher>(*store_, hierarchy_->intermediate(), publisher_config);
   SIGNET_RETURN_IF_ERROR(publisher_->Start());

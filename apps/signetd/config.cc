@@ -42,6 +42,8 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("signer", c.signer);
   str("signer_pin_file", c.signer_pin_file);
   str("pkcs11_module", c.pkcs11_module);
+  str("ocsp_responder_cert", c.ocsp_responder_cert);
+  str("ocsp_responder_signer", c.ocsp_responder_signer);
   if (auto v = t["create_hierarchy"].value<bool>()) c.create_hierarchy = *v;
   if (auto v = t["threads"].value<int64_t>()) c.threads = int(*v);
   if (auto v = t["handler_threads"].value<int64_t>()) c.handler_threads = int(*v);

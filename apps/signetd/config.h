@@ -34,6 +34,11 @@ struct CaConfig {
   std::string signer;
   std::string signer_pin_file;
   std::string pkcs11_module;
+  // A ceremony-made OCSP responder (signer_options.h): its certificate, and
+  // its key ("" = the certificate's path with .key for .pem; a key file or a
+  // PKCS#11 URI, with the PIN and module above). "" = issue one at start.
+  std::string ocsp_responder_cert;
+  std::string ocsp_responder_signer;
   // Create a hierarchy in an empty data directory (implied in testing).
   bool create_hierarchy = false;
   int threads = 2;          // I/O threads of each listener

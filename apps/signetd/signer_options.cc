@@ -9,6 +9,8 @@
 #include "base/files.h"
 #include "crypto/pkcs11_signing_key.h"
 #include "pki/ca_ceremony.h"
+#include "pki/certificate.h"
+#include "pki/ocsp_signing_cert.h"
 
 namespace signet::app {
 
@@ -22,6 +24,12 @@ void AddSignerOptions(CLI::App& serve, CaConfig& config) {
                    "file holding the token's user PIN (0600; default: $SIGNETD_SIGNER_PIN)");
   serve.add_option("--pkcs11-module", config.pkcs11_module,
                    "PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so (default: p11-kit's proxy)");
+  serve.add_option("--ocsp-responder-cert", config.ocsp_responder_cert,
+                   "a delegated OCSP responder certificate made by `signetd ceremony` (needs "
+                   "--ocsp; default: serve issues one at start, its key in memory)");
+  serve.add_option("--ocsp-responder-signer", config.ocsp_responder_signer,
+                   "its key: a PEM key file (0600) or a PKCS#11 URI (default: the certificate's "
+                   "path with .key for .pem); PIN and module as for --signer");
   serve.add_flag("--create-hierarchy", config.create_hierarchy,
                  "create a CA hierarchy in an empty data directory (implied by "
                  "--allow-loopback-validation; for a real CA run `signetd ceremony`)");
@@ -46,6 +54,36 @@ Result<std::shared_ptr<const crypto::SigningKey>> IntermediateSigner(const CaCon
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> signer,
                           crypto::OpenSigningKey(key, pin, config.pkcs11_module));
   return std::shared_ptr<const crypto::SigningKey>(std::move(signer));
+}
+
+Result<std::shared_ptr<const pki::Issuer>> OcspResponderFrom(const CaConfig& config,
+                                                             const pki::Issuer& intermediate) {
+  if (config.ocsp_responder_cert.empty()) {
+    if (!config.ocsp_responder_signer.empty())
+      return Error(ErrorCode::kMalformed, "--ocsp-responder-signer needs --ocsp-responder-cert");
+    return std::shared_ptr<const pki::Issuer>();
+  }
+  if (!config.ocsp)
+    return Error(ErrorCode::kMalformed,
+                 "--ocsp-responder-cert is given but the OCSP responder is off (add --ocsp)");
+  const std::string& cert_path = config.ocsp_responder_cert;
+  std::string key = config.ocsp_responder_signer;
+  if (key.empty()) key = fs::path(cert_path).replace_extension(".key").string();
+  SIGNET_ASSIGN_OR_RETURN(std::string pem, ReadFile(cert_path));
+  SIGNET_ASSIGN_OR_RETURN(crypto::X509Ptr cert, pki::CertFromPem(pem));
+  SIGNET_ASSIGN_OR_RETURN(std::string pin, ReadPin(config.signer_pin_file));
+  auto signer = crypto::OpenSigningKey(key, pin, config.pkcs11_module);
+  if (!signer.ok() && config.ocsp_responder_signer.empty())
+    return Error(signer.error().code,
+                 signer.error().detail +
+                     " (the default key of --ocsp-responder-cert; name its key with "
+                     "--ocsp-responder-signer FILE|pkcs11:URI)");
+  if (!signer.ok()) return std::move(signer).error();
+  auto responder = std::make_shared<const pki::Issuer>(
+      pki::Issuer{std::move(cert), std::shared_ptr<const crypto::SigningKey>(std::move(*signer))});
+  Status ok = pki::CheckOcspResponder(*responder, intermediate.cert.get(), pki::Clock::now());
+  if (!ok.ok()) return Error(ok.error().code, cert_path + ": " + ok.error().detail);
+  return std::shared_ptr<const pki::Issuer>(std::move(responder));
 }
 
 Status EnsureHierarchy(const CaConfig& config) {
@@ -101,6 +139,45 @@ Status ReadKeySpec(const toml::table& t, const char* name, pki::CeremonyKey& spe
   return OkStatus();
 }
 
+// [[ocsp_responder]] (or one [ocsp_responder] table): name, key, type, validity_days.
+Status ReadResponder(const toml::table& t, pki::CeremonyOcspResponder& responder) {
+  for (const auto& [k, v] : t)
+    if (k != "name" && k != "key" && k != "type" && k != "validity_days")
+      return Error(ErrorCode::kMalformed,
+                   "[[ocsp_responder]]: unknown key \"" + std::string(k.str()) + "\"");
+  if (auto v = t["name"].value<std::string>()) responder.name = *v;
+  if (auto v = t["key"].value<std::string>()) responder.key.key = *v;
+  if (auto v = t["type"].value<std::string>()) {
+    SIGNET_ASSIGN_OR_RETURN(responder.key.type, KeyTypeFrom(*v, &responder.key.rsa_bits));
+  }
+  if (t.contains("validity_days")) {
+    auto days = t["validity_days"].value<int64_t>();
+    if (!days || *days < 1 || *days > 3650)
+      return Error(ErrorCode::kMalformed,
+                   "[[ocsp_responder]] " + responder.name + ": validity_days must be 1 to 3650");
+    responder.validity = std::chrono::days(*days);
+  }
+  return OkStatus();
+}
+
+Status ReadResponders(const toml::table& t, std::vector<pki::CeremonyOcspResponder>& out) {
+  const toml::node* node = t.get("ocsp_responder");
+  if (!node) return OkStatus();
+  std::vector<const toml::table*> tables;
+  if (const toml::table* one = node->as_table()) tables.push_back(one);
+  if (const toml::array* many = node->as_array())
+    for (const toml::node& n : *many) tables.push_back(n.as_table());
+  if (tables.empty())
+    return Error(ErrorCode::kMalformed, "ocsp_responder must be a table ([[ocsp_responder]])");
+  for (const toml::table* table : tables) {
+    if (!table)
+      return Error(ErrorCode::kMalformed, "ocsp_responder must be a table ([[ocsp_responder]])");
+    out.emplace_back();
+    SIGNET_RETURN_IF_ERROR(ReadResponder(*table, out.back()));
+  }
+  return OkStatus();
+}
+
 Result<pki::CeremonyPlan> PlanFrom(const std::string& path) {
   toml::table t;
   try {
@@ -109,7 +186,8 @@ Result<pki::CeremonyPlan> PlanFrom(const std::string& path) {
     return Error(ErrorCode::kMalformed, path + ": " + std::string(e.description()));
   }
   static const char* kKnown[] = {"dir", "name_prefix", "alternate_chain", "pkcs11_module",
-                                 "pin_file", "root", "intermediate", "alternate_root"};
+                                 "pin_file", "root", "intermediate", "alternate_root",
+                                 "hierarchy", "ocsp_responder"};
   for (const auto& [k, v] : t) {
     bool known = false;
     for (const char* name : kKnown) known = known || k == name;
@@ -122,6 +200,7 @@ Result<pki::CeremonyPlan> PlanFrom(const std::string& path) {
   plan.dir = *dir;
   if (auto v = t["name_prefix"].value<std::string>()) plan.name_prefix = *v;
   if (auto v = t["alternate_chain"].value<bool>()) plan.alternate_chain = *v;
+  if (auto v = t["hierarchy"].value<bool>()) plan.hierarchy = *v;
   if (auto v = t["pkcs11_module"].value<std::string>()) plan.pkcs11_module = *v;
   SIGNET_ASSIGN_OR_RETURN(plan.pin, ReadPin(t["pin_file"].value_or(std::string())));
   for (auto [name, spec] : {std::pair{"root", &plan.root},
@@ -130,6 +209,8 @@ Result<pki::CeremonyPlan> PlanFrom(const std::string& path) {
     Status s = ReadKeySpec(t, name, *spec);
     if (!s.ok()) return Error(ErrorCode::kMalformed, path + ": " + s.error().detail);
   }
+  Status responders = ReadResponders(t, plan.ocsp_responders);
+  if (!responders.ok()) return Error(ErrorCode::kMalformed, path + ": " + responders.error().detail);
   return plan;
 }
 
@@ -137,8 +218,8 @@ Result<pki::CeremonyPlan> PlanFrom(const std::string& path) {
 
 CeremonyCommand::CeremonyCommand(CLI::App& app) {
   cmd_ = app.add_subcommand("ceremony",
-                            "create the CA hierarchy (roots, intermediate, cross-certificate); "
-                            "never overwrites");
+                            "create the CA hierarchy (roots, intermediate, cross-certificate) "
+                            "and OCSP responder certificates; never overwrites");
   cmd_->add_option("--config", config_file_, "TOML file describing the hierarchy")->required();
 }
 

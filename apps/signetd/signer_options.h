@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "config.h"
 #include "crypto/signing_key.h"
+#include "pki/issuer.h"
 
 namespace signet::app {
 
@@ -25,6 +26,12 @@ Result<std::string> ReadPin(const std::string& pin_file);
 
 // The intermediate's key as configured: --signer, or DATA_DIR/intermediate.key.
 Result<std::shared_ptr<const crypto::SigningKey>> IntermediateSigner(const CaConfig& config);
+
+// The ceremony-made OCSP responder of --ocsp-responder-cert with its key
+// (--ocsp-responder-signer), checked against `intermediate`
+// (pki::CheckOcspResponder); nullptr without --ocsp-responder-cert.
+Result<std::shared_ptr<const pki::Issuer>> OcspResponderFrom(const CaConfig& config,
+                                                             const pki::Issuer& intermediate);
 
 // Creates the hierarchy in an empty data directory when serve may
 // (--allow-loopback-validation or --create-hierarchy), with the --signer

@@ -1,8 +1,10 @@
 #include "pki/ca_ceremony.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -12,6 +14,7 @@
 #include "pki/cert_builder.h"
 #include "pki/cross_certificate.h"
 #include "pki/issuer.h"
+#include "pki/ocsp_signing_cert.h"
 
 namespace signet::pki {
 
@@ -90,12 +93,39 @@ std::string KeyText(const crypto::Key& key) {
   return family + " " + std::to_string(key.Bits());
 }
 
+std::string CommonName(X509* cert) {
+  char cn[256] = {0};
+  int len =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+  return len > 0 ? std::string(cn, size_t(len)) : "";
+}
+
 std::string Until(X509* cert) {
   char buf[64] = {0};
   crypto::BioPtr bio(BIO_new(BIO_s_mem()));
   ASN1_TIME_print(bio.get(), X509_get0_notAfter(cert));
   int n = BIO_read(bio.get(), buf, sizeof(buf) - 1);
   return n > 0 ? std::string(buf, size_t(n)) : "";
+}
+
+struct MadeKey {
+  std::shared_ptr<const crypto::SigningKey> key;
+  std::string where;  // the key file's path, or the token key's URI
+};
+
+// A new key file at `path` (0600), or the token key `spec` names.
+Result<MadeKey> MakeKey(const CeremonyPlan& plan, const CeremonyKey& spec, const fs::path& path) {
+  if (OnToken(spec)) {
+    SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> key,
+                            crypto::OpenPkcs11SigningKey({spec.key, plan.pin, plan.pkcs11_module}));
+    std::string where = key->description();
+    return MadeKey{std::move(key), std::move(where)};
+  }
+  SIGNET_ASSIGN_OR_RETURN(crypto::Key generated, crypto::Key::Generate(spec.type, spec.rsa_bits));
+  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path, generated.PrivatePem(), 0600));
+  if (plan.after_write) plan.after_write(path);
+  return MadeKey{crypto::MemorySigningKey(std::move(generated), "file " + path.string()),
+                 path.string()};
 }
 
 // One CA of the ceremony: its key (new file or token) and certificate.
@@ -115,28 +145,16 @@ class CeremonyStep {
   // keeps the certificate's PEM there instead of writing it.
   Result<Issuer> Run(const Issuer* parent, std::vector<std::string>* report,
                      std::string* deferred_cert = nullptr) const {
-    std::shared_ptr<const crypto::SigningKey> key;
-    std::string where;
-    if (OnToken(spec_)) {
-      SIGNET_ASSIGN_OR_RETURN(key, crypto::OpenPkcs11SigningKey(
-                                       {spec_.key, plan_.pin, plan_.pkcs11_module}));
-      where = key->description();
-    } else {
-      SIGNET_ASSIGN_OR_RETURN(crypto::Key generated,
-                              crypto::Key::Generate(spec_.type, spec_.rsa_bits));
-      fs::path path = KeyPath(plan_.dir, profile_, spec_);
-      SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path, generated.PrivatePem(), 0600));
-      Written(path);
-      key = crypto::MemorySigningKey(std::move(generated), "file " + path.string());
-      where = path.string();
-    }
+    SIGNET_ASSIGN_OR_RETURN(MadeKey made, MakeKey(plan_, spec_, KeyPath(plan_.dir, profile_, spec_)));
+    std::shared_ptr<const crypto::SigningKey> key = std::move(made.key);
+    const std::string& where = made.where;
     SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CreateCaCert(profile_, plan_.name_prefix, *key, parent));
     fs::path cert_path = CertPath(plan_.dir, profile_);
     if (deferred_cert) {
       *deferred_cert = CertToPem(cert.get());
     } else {
       SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cert_path, CertToPem(cert.get()), 0644));
-      Written(cert_path);
+      if (plan_.after_write) plan_.after_write(cert_path);
     }
     report->push_back(std::string(profile_.file_stem) + " certificate " + cert_path.string() +
                       ": CN=" + plan_.name_prefix + profile_.cn_suffix + ", key " + where + " (" +
@@ -145,13 +163,59 @@ class CeremonyStep {
   }
 
  private:
-  void Written(const fs::path& path) const {
-    if (plan_.after_write) plan_.after_write(path);
-  }
-
   const CeremonyPlan& plan_;
   const CaProfile& profile_;
   const CeremonyKey& spec_;
+};
+
+// A delegated OCSP responder: its key (new file or token) and certificate.
+class ResponderStep {
+ public:
+  ResponderStep(const CeremonyPlan& plan, const CeremonyOcspResponder& spec)
+      : plan_(plan), spec_(spec) {}
+
+  fs::path CertFile() const { return plan_.dir / (spec_.name + ".pem"); }
+  fs::path KeyFile() const {
+    return spec_.key.key.empty() ? plan_.dir / (spec_.name + ".key") : fs::path(spec_.key.key);
+  }
+  std::vector<fs::path> Outputs() const {
+    std::vector<fs::path> out{CertFile()};
+    if (!OnToken(spec_.key)) out.push_back(KeyFile());
+    return out;
+  }
+
+  Status Check() const {
+    bool simple = !spec_.name.empty() && spec_.name[0] != '.';
+    for (char c : spec_.name) simple = simple && (std::isalnum(static_cast<unsigned char>(c)) ||
+                                                  c == '.' || c == '_' || c == '-');
+    if (!simple)
+      return Error(ErrorCode::kMalformed, "OCSP responder name \"" + spec_.name +
+                                              "\": use letters, digits, '.', '_' and '-' "
+                                              "(it names DIR/NAME.pem)");
+    if (spec_.validity.count() < 1)
+      return Error(ErrorCode::kMalformed,
+                   "OCSP responder " + spec_.name + ": validity must be at least one day");
+    return OkStatus();
+  }
+
+  Status Run(const Issuer& intermediate, std::vector<std::string>* report) const {
+    SIGNET_ASSIGN_OR_RETURN(MadeKey made, MakeKey(plan_, spec_.key, KeyFile()));
+    Clock::time_point now = Clock::now();
+    SIGNET_ASSIGN_OR_RETURN(X509Ptr cert,
+                            CertifyOcspResponder(intermediate, made.key->public_key(),
+                                                 now - kBackdate, now + spec_.validity));
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(CertFile(), CertToPem(cert.get()), 0644));
+    if (plan_.after_write) plan_.after_write(CertFile());
+    report->push_back("OCSP responder certificate " + CertFile().string() + ": CN=" +
+                      CommonName(cert.get()) + " issued by CN=" +
+                      CommonName(intermediate.cert.get()) + ", key " + made.where + " (" +
+                      KeyText(made.key->public_key()) + "), valid until " + Until(cert.get()));
+    return OkStatus();
+  }
+
+ private:
+  const CeremonyPlan& plan_;
+  const CeremonyOcspResponder& spec_;
 };
 
 Status EnsureDirectory(const fs::path& dir) {
@@ -163,6 +227,36 @@ Status EnsureDirectory(const fs::path& dir) {
     return Error(ErrorCode::kServerInternal,
                  "cannot create " + dir.string() + ": " + ec.message());
   return OkStatus();
+}
+
+// Nothing the ceremony writes may exist, or be written twice.
+Status CheckOutputs(const std::vector<fs::path>& outputs) {
+  std::set<fs::path> seen;
+  for (const fs::path& p : outputs) {
+    if (!seen.insert(p.lexically_normal()).second)
+      return Error(ErrorCode::kMalformed,
+                   p.string() + " would be written twice; give each key and certificate its own name");
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(p, ec)))
+      return Error(ErrorCode::kServerInternal,
+                   p.string() + " exists; the ceremony never overwrites (move it away first)");
+  }
+  return OkStatus();
+}
+
+// hierarchy = false: DIR/intermediate.pem and the intermediate's existing key.
+Result<Issuer> LoadIntermediate(const CeremonyPlan& plan) {
+  fs::path cert_path = plan.dir / "intermediate.pem";
+  SIGNET_ASSIGN_OR_RETURN(std::string pem, ReadFile(cert_path));
+  SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CertFromPem(pem));
+  std::string key = plan.intermediate.key.empty() ? (plan.dir / "intermediate.key").string()
+                                                  : plan.intermediate.key;
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> signer,
+                          crypto::OpenSigningKey(key, plan.pin, plan.pkcs11_module));
+  if (EVP_PKEY_eq(X509_get0_pubkey(cert.get()), signer->public_key().get()) != 1)
+    return Error(ErrorCode::kServerInternal,
+                 cert_path.string() + " does not certify the key " + signer->description());
+  return Issuer{std::move(cert), std::move(signer)};
 }
 
 constexpr char kIncompleteList[] = "ceremony-incomplete";
@@ -210,55 +304,77 @@ void RemoveTempFiles(const CeremonyPlan& plan, const std::vector<fs::path>& outp
 }  // namespace
 
 Result<std::vector<std::string>> RunCeremony(const CeremonyPlan& plan) {
+  if (!plan.hierarchy && plan.ocsp_responders.empty())
+    return Error(ErrorCode::kMalformed,
+                 "nothing to make: no hierarchy (hierarchy = false) and no OCSP responder");
   const CeremonyStep root(plan, kRootProfile, plan.root);
   const CeremonyStep intermediate(plan, kIntermediateProfile, plan.intermediate);
   const CeremonyStep alternate(plan, kAlternateRootProfile, plan.alternate_root);
-  std::vector<fs::path> outputs = root.Outputs();
-  for (const fs::path& p : intermediate.Outputs()) outputs.push_back(p);
+  std::vector<ResponderStep> responders;
+  for (const CeremonyOcspResponder& spec : plan.ocsp_responders) {
+    responders.emplace_back(plan, spec);
+    SIGNET_RETURN_IF_ERROR(responders.back().Check());
+  }
+  std::vector<fs::path> outputs;
+  auto add = [&outputs](const std::vector<fs::path>& paths) {
+    outputs.insert(outputs.end(), paths.begin(), paths.end());
+  };
   fs::path cross_path = plan.dir / "intermediate-cross.pem";
-  if (plan.alternate_chain) {
-    for (const fs::path& p : alternate.Outputs()) outputs.push_back(p);
-    outputs.push_back(cross_path);
+  if (plan.hierarchy) {
+    add(root.Outputs());
+    add(intermediate.Outputs());
+    if (plan.alternate_chain) {
+      add(alternate.Outputs());
+      add({cross_path});
+    }
   }
+  for (const ResponderStep& r : responders) add(r.Outputs());
+  // A hierarchy is crash-safe: DIR/ceremony-incomplete lists its files
+  // before any is written, and root.pem is written last (see the header).
   const fs::path root_pem = CertPath(plan.dir, kRootProfile);
-  std::error_code ignored;
-  SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> removed,
-                          RemoveInterrupted(plan, outputs, root_pem));
-  if (!fs::exists(fs::symlink_status(root_pem, ignored))) RemoveTempFiles(plan, outputs);
-  for (const fs::path& p : outputs) {
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(p, ec)))
-      return Error(ErrorCode::kServerInternal,
-                   p.string() + " exists; the ceremony never overwrites (move it away first)");
+  std::vector<std::string> removed;
+  if (plan.hierarchy) {
+    std::error_code ignored;
+    SIGNET_ASSIGN_OR_RETURN(removed, RemoveInterrupted(plan, outputs, root_pem));
+    if (!fs::exists(fs::symlink_status(root_pem, ignored))) RemoveTempFiles(plan, outputs);
   }
+  SIGNET_RETURN_IF_ERROR(CheckOutputs(outputs));
   SIGNET_RETURN_IF_ERROR(EnsureDirectory(plan.dir));
-  std::string list;
-  for (const fs::path& p : outputs) list += p.string() + "\n";
-  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(plan.dir / kIncompleteList, list, 0600));
   std::vector<std::string> report;
-  if (!removed.empty()) {
-    std::string names;
-    for (const std::string& r : removed) names += (names.empty() ? "" : ", ") + r;
-    report.push_back("removed what an interrupted ceremony left (no root.pem): " + names);
-  }
+  Issuer intermediate_ca;
   std::string root_cert_pem;  // written last: root.pem says the hierarchy is complete
-  SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report, &root_cert_pem));
-  SIGNET_ASSIGN_OR_RETURN(Issuer intermediate_ca, intermediate.Run(&root_ca, &report));
-  if (plan.alternate_chain) {
-    SIGNET_ASSIGN_OR_RETURN(Issuer alternate_ca, alternate.Run(nullptr, &report));
-    SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_ca, intermediate_ca.cert.get(),
-                                                     Clock::now() - kBackdate));
-    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cross_path, CertToPem(cross.get()), 0644));
-    if (plan.after_write) plan.after_write(cross_path);
-    report.push_back("cross-signed intermediate " + cross_path.string() + ": CN=" +
-                     plan.name_prefix + kIntermediateProfile.cn_suffix + " issued by CN=" +
-                     plan.name_prefix + kAlternateRootProfile.cn_suffix + ", valid until " +
-                     Until(cross.get()));
+  if (!plan.hierarchy) {
+    SIGNET_ASSIGN_OR_RETURN(intermediate_ca, LoadIntermediate(plan));
+  } else {
+    std::string list;
+    for (const fs::path& p : outputs) list += p.string() + "\n";
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(plan.dir / kIncompleteList, list, 0600));
+    if (!removed.empty()) {
+      std::string names;
+      for (const std::string& r : removed) names += (names.empty() ? "" : ", ") + r;
+      report.push_back("removed what an interrupted ceremony left (no root.pem): " + names);
+    }
+    SIGNET_ASSIGN_OR_RETURN(Issuer root_ca, root.Run(nullptr, &report, &root_cert_pem));
+    SIGNET_ASSIGN_OR_RETURN(intermediate_ca, intermediate.Run(&root_ca, &report));
+    if (plan.alternate_chain) {
+      SIGNET_ASSIGN_OR_RETURN(Issuer alternate_ca, alternate.Run(nullptr, &report));
+      SIGNET_ASSIGN_OR_RETURN(X509Ptr cross, CrossSign(alternate_ca, intermediate_ca.cert.get(),
+                                                       Clock::now() - kBackdate));
+      SIGNET_RETURN_IF_ERROR(WriteFileAtomic(cross_path, CertToPem(cross.get()), 0644));
+      if (plan.after_write) plan.after_write(cross_path);
+      report.push_back("cross-signed intermediate " + cross_path.string() + ": CN=" +
+                       plan.name_prefix + kIntermediateProfile.cn_suffix + " issued by CN=" +
+                       plan.name_prefix + kAlternateRootProfile.cn_suffix + ", valid until " +
+                       Until(cross.get()));
+    }
   }
-  SIGNET_RETURN_IF_ERROR(WriteFileAtomic(root_pem, root_cert_pem, 0644));
-  if (plan.after_write) plan.after_write(root_pem);
-  std::error_code ec;
-  fs::remove(plan.dir / kIncompleteList, ec);  // a stale list beside root.pem is ignored
+  for (const ResponderStep& r : responders) SIGNET_RETURN_IF_ERROR(r.Run(intermediate_ca, &report));
+  if (plan.hierarchy) {
+    SIGNET_RETURN_IF_ERROR(WriteFileAtomic(root_pem, root_cert_pem, 0644));
+    if (plan.after_write) plan.after_write(root_pem);
+    std::error_code ec;
+    fs::remove(plan.dir / kIncompleteList, ec);  // a stale list beside root.pem is ignored
+  }
   return report;
 }
 

@@ -10,6 +10,7 @@
 #include "crypto/pkcs11_signing_key.h"
 #include "crypto/softhsm_test_support.h"
 #include "pki/ca_hierarchy.h"
+#include "pki/ocsp_signing_cert.h"
 #include "pki/test_support.h"
 
 namespace signet::pki {
@@ -20,6 +21,19 @@ using testing_support::ScopedTempDir;
 
 const char* kAllFiles[] = {"root.pem", "root.key", "intermediate.pem", "intermediate.key",
                            "root-alt.pem", "root-alt.key", "intermediate-cross.pem"};
+
+// A responder certificate loaded as serve loads it (certificate file + key
+// file or token key), checked against the hierarchy's intermediate.
+std::string CheckResponder(const fs::path& dir, const std::string& name, const std::string& key,
+                           const std::string& pin = "", const std::string& module = "") {
+  auto cert = CertFromPem(*ReadFile(dir / (name + ".pem")));
+  auto signer = crypto::OpenSigningKey(key, pin, module);
+  auto intermediate = CertFromPem(*ReadFile(dir / "intermediate.pem"));
+  if (!cert.ok() || !signer.ok() || !intermediate.ok()) return "cannot load";
+  Issuer responder{std::move(*cert), std::move(*signer)};
+  Status s = CheckOcspResponder(responder, intermediate->get(), Clock::now());
+  return s.ok() ? "" : s.error().detail;
+}
 
 TEST(Ceremony, ReportsWhatItMadeAndServeLoadsIt) {
   ScopedTempDir tmp;
@@ -130,24 +144,34 @@ TEST(Ceremony, WithoutTheAlternateChainAndWithAnRsaIntermediate) {
 
 // The intermediate's key on a token (SoftHSM2), the roots' in files: the
 // intermediate certificate certifies the token key, and a hierarchy loaded
-// with the token signer issues.
-TEST(Ceremony, IntermediateKeyOnAToken) {
+// with the token signer issues. The OCSP responder's key on the token too.
+// (One test: the pkcs11 engine keeps the first token it saw per process.)
+TEST(Ceremony, IntermediateAndOcspResponderKeysOnAToken) {
   if (!crypto::testing_support::SoftHsmAvailable()) GTEST_SKIP() << "softhsm2 not installed";
   ScopedTempDir tmp;
   crypto::testing_support::SoftHsmToken token(tmp.path() / "hsm", "ceremony");
   std::string uri = token.Generate("intermediate", "EC:prime256v1", 1);
+  std::string ocsp_uri = token.Generate("ocsp", "EC:prime256v1", 2);
   ASSERT_TRUE(token.ok());
   CeremonyPlan plan;
   plan.dir = tmp.path() / "ca";
   plan.intermediate.key = uri;
   plan.pin = crypto::testing_support::kSoftHsmPin;
   plan.pkcs11_module = crypto::testing_support::kSoftHsmModule;
+  plan.ocsp_responders.emplace_back();
+  plan.ocsp_responders[0].key.key = ocsp_uri;
   auto made = RunCeremony(plan);
   ASSERT_TRUE(made.ok()) << made.error().ToString();
   EXPECT_NE((*made)[1].find("key pkcs11:token=ceremony;object=intermediate (EC P-256)"),
             std::string::npos)
       << (*made)[1];
+  EXPECT_NE(made->back().find(", key pkcs11:token=ceremony;object=ocsp (EC P-256)"),
+            std::string::npos)
+      << made->back();
   EXPECT_FALSE(fs::exists(plan.dir / "intermediate.key"));
+  EXPECT_FALSE(fs::exists(plan.dir / "ocsp-responder.key"));
+  EXPECT_EQ(CheckResponder(plan.dir, "ocsp-responder", ocsp_uri, plan.pin, plan.pkcs11_module),
+            "");
   auto signer = crypto::OpenSigningKey(uri, plan.pin, plan.pkcs11_module);
   ASSERT_TRUE(signer.ok()) << signer.error().ToString();
   auto ca = CaHierarchy::Load(plan.dir, std::move(*signer));
@@ -163,6 +187,112 @@ TEST(Ceremony, IntermediateKeyOnAToken) {
   auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
   ASSERT_TRUE(WriteFileAtomic(plan.dir / "intermediate.key", other->PrivatePem(), 0600).ok());
   EXPECT_FALSE(CaHierarchy::Load(plan.dir).ok());
+}
+
+TEST(Ceremony, OcspRespondersIssuedByTheIntermediate) {
+  ScopedTempDir tmp;
+  CeremonyPlan plan;
+  plan.dir = tmp.path();
+  plan.name_prefix = "Example";
+  plan.alternate_chain = false;
+  CeremonyOcspResponder rsa;
+  rsa.name = "ocsp-rsa";
+  rsa.key.type = crypto::KeyType::kRsa;
+  rsa.validity = std::chrono::days(400);
+  plan.ocsp_responders = {CeremonyOcspResponder{}, rsa};
+  plan.ocsp_responders[0].validity = std::chrono::days(30);
+  auto made = RunCeremony(plan);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  ASSERT_EQ(made->size(), 4u);
+  EXPECT_EQ((*made)[2].find("OCSP responder certificate " +
+                            (tmp.path() / "ocsp-responder.pem").string() +
+                            ": CN=Example Intermediate CA OCSP Responder issued by CN=Example "
+                            "Intermediate CA, key " +
+                            (tmp.path() / "ocsp-responder.key").string() +
+                            " (EC P-256), valid until "),
+            0u)
+      << (*made)[2];
+  EXPECT_NE((*made)[3].find("ocsp-rsa.key (RSA 2048)"), std::string::npos) << (*made)[3];
+  for (const char* key : {"ocsp-responder.key", "ocsp-rsa.key"})
+    EXPECT_EQ(fs::status(tmp.path() / key).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << key;
+  EXPECT_EQ(CheckResponder(tmp.path(), "ocsp-responder",
+                           (tmp.path() / "ocsp-responder.key").string()),
+            "");
+  EXPECT_EQ(CheckResponder(tmp.path(), "ocsp-rsa", (tmp.path() / "ocsp-rsa.key").string()), "");
+  auto cert = CertFromPem(*ReadFile(tmp.path() / "ocsp-responder.pem"));
+  auto life = NotAfter(cert->get()) - Clock::now();
+  EXPECT_GT(life, std::chrono::days(30) - std::chrono::minutes(5));
+  EXPECT_LE(life, std::chrono::days(30));
+}
+
+TEST(Ceremony, OcspResponderFilesAreNeverOverwrittenOrWrittenTwice) {
+  ScopedTempDir tmp;
+  fs::create_directories(tmp.path());
+  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "ocsp-responder.key", "precious", 0600).ok());
+  CeremonyPlan plan;
+  plan.dir = tmp.path();
+  plan.ocsp_responders.emplace_back();
+  auto made = RunCeremony(plan);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().detail, (tmp.path() / "ocsp-responder.key").string() +
+                                     " exists; the ceremony never overwrites (move it away first)");
+  EXPECT_FALSE(fs::exists(tmp.path() / "root.pem"));  // refused before making anything
+
+  plan.dir = tmp.path() / "twice";
+  plan.ocsp_responders[0].name = "intermediate";
+  made = RunCeremony(plan);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().detail, (plan.dir / "intermediate.pem").string() +
+                                     " would be written twice; give each key and certificate "
+                                     "its own name");
+  plan.ocsp_responders[0].name = "../escape";
+  made = RunCeremony(plan);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().detail,
+            "OCSP responder name \"../escape\": use letters, digits, '.', '_' and '-' (it names "
+            "DIR/NAME.pem)");
+  EXPECT_FALSE(fs::exists(plan.dir));
+}
+
+// hierarchy = false: a new responder for the hierarchy a first ceremony
+// made, with the intermediate's existing key; nothing else is touched.
+TEST(Ceremony, OcspRespondersForAnExistingHierarchy) {
+  ScopedTempDir tmp;
+  CeremonyPlan first;
+  first.dir = tmp.path();
+  first.alternate_chain = false;
+  ASSERT_TRUE(RunCeremony(first).ok());
+  std::string intermediate_pem = *ReadFile(tmp.path() / "intermediate.pem");
+
+  CeremonyPlan renew;
+  renew.dir = tmp.path();
+  renew.hierarchy = false;
+  auto made = RunCeremony(renew);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().detail,
+            "nothing to make: no hierarchy (hierarchy = false) and no OCSP responder");
+  renew.ocsp_responders.emplace_back();
+  renew.ocsp_responders[0].name = "ocsp-2027";
+  made = RunCeremony(renew);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  ASSERT_EQ(made->size(), 1u);
+  EXPECT_EQ((*made)[0].find("OCSP responder certificate " + (tmp.path() / "ocsp-2027.pem").string()),
+            0u);
+  EXPECT_EQ(*ReadFile(tmp.path() / "intermediate.pem"), intermediate_pem);
+  EXPECT_EQ(CheckResponder(tmp.path(), "ocsp-2027", (tmp.path() / "ocsp-2027.key").string()), "");
+
+  // The intermediate's key must be the one its certificate certifies.
+  auto other = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(WriteFileAtomic(tmp.path() / "other.key", other->PrivatePem(), 0600).ok());
+  renew.intermediate.key = (tmp.path() / "other.key").string();
+  renew.ocsp_responders[0].name = "ocsp-wrong";
+  made = RunCeremony(renew);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().detail, (tmp.path() / "intermediate.pem").string() +
+                                     " does not certify the key file " +
+                                     (tmp.path() / "other.key").string());
 }
 
 }  // namespace

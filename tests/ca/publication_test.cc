@@ -12,6 +12,7 @@
 #include "crypto/digest.h"
 #include "pki/certificate.h"
 #include "pki/crl.h"
+#include "pki/ocsp_signing_cert.h"
 
 namespace signet::testing {
 namespace {
@@ -355,6 +356,64 @@ TEST(OcspResponderTest, SigningCertificateIsRenewedBeforeItExpires) {
   EXPECT_EQ(responder.SignerPem(), first);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past half its life
   EXPECT_NE(responder.SignerPem(), first);
+  std::filesystem::remove_all(dir);
+}
+
+// A ceremony-made responder (config.responder) signs every answer, with its
+// own certificate in the response; it is never replaced, answers' nextUpdate
+// stops at its notAfter, and once it has expired answers are internalError.
+TEST(OcspResponderTest, CeremonyResponderSignsUntilItExpires) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("signet-ocsp-" + crypto::HexEncode(crypto::RandomBytes(4)));
+  auto hierarchy = pki::CaHierarchy::LoadOrCreate(dir);
+  ASSERT_TRUE(hierarchy.ok());
+  auto store = storage::SqliteStore::Open((dir / "db.sqlite3").string());
+  ASSERT_TRUE(store.ok());
+  const pki::Issuer& intermediate = hierarchy->intermediate();
+  auto key = crypto::Key::Generate(crypto::KeyType::kEcP256);
+  ASSERT_TRUE(key.ok());
+  auto now = pki::Clock::now();
+  auto cert = pki::CertifyOcspResponder(intermediate, *key, now - std::chrono::hours(1),
+                                        now + std::chrono::seconds(2));
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  auto ceremony = std::make_shared<const pki::Issuer>(
+      pki::Issuer{std::move(*cert), crypto::MemorySigningKey(std::move(*key), "file ocsp.key")});
+  ca::OcspResponderConfig config;
+  config.responder = ceremony;
+  config.signer_lifetime = std::chrono::seconds(2);  // would renew at once if it issued its own
+  ca::OcspResponder responder(**store, intermediate, config);
+  ASSERT_TRUE(responder.Init().ok());
+  EXPECT_EQ(responder.SignerPem(), pki::CertToPem(ceremony->cert.get()));
+
+  crypto::OcspRequestPtr request(OCSP_REQUEST_new());
+  crypto::Asn1IntegerPtr serial(ASN1_INTEGER_new());
+  ASN1_INTEGER_set(serial.get(), 4242);
+  X509* issuer = intermediate.cert.get();
+  OCSP_CERTID* id = OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(issuer),
+                                     X509_get0_pubkey_bitstr(issuer), serial.get());
+  ASSERT_TRUE(id && OCSP_request_add0_id(request.get(), id));
+  std::string request_der = ToDer(request.get(), i2d_OCSP_REQUEST);
+
+  ca::OcspAnswer answer = responder.Respond(request_der);
+  ASSERT_TRUE(answer.successful);
+  EXPECT_EQ(answer.next_update, std::chrono::floor<std::chrono::seconds>(
+                                    pki::NotAfter(ceremony->cert.get())));
+  const auto* p = reinterpret_cast<const unsigned char*>(answer.der.data());
+  crypto::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, long(answer.der.size())));
+  ASSERT_TRUE(response);
+  crypto::OcspBasicRespPtr basic(OCSP_response_get1_basic(response.get()));
+  ASSERT_TRUE(basic);
+  const STACK_OF(X509)* certs = OCSP_resp_get0_certs(basic.get());
+  ASSERT_EQ(sk_X509_num(certs), 1);
+  EXPECT_EQ(X509_cmp(sk_X509_value(certs, 0), ceremony->cert.get()), 0);
+  EXPECT_EQ(OCSP_basic_verify(basic.get(), nullptr, nullptr, OCSP_NOVERIFY), 1);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past its notAfter
+  // (The cached answer is not served past its nextUpdate either.)
+  answer = responder.Respond(request_der);
+  EXPECT_FALSE(answer.successful);
+  EXPECT_EQ(answer.der, pki::OcspErrorResponse(pki::kOcspInternalError));
+  EXPECT_EQ(responder.SignerPem(), "");
   std::filesystem::remove_all(dir);
 }
 

@@ -80,7 +80,10 @@ hsm_setup() {
 
 start_signetd() {  # signetd-binary [extra flags]
   local bin=$1; shift
-  if [ "${SIGNETD_HSM:-}" = 1 ]; then hsm_setup; set -- "${HSM_ARGS[@]}" "$@"; fi
+  # (A test that passes its own --signer keeps it.)
+  if [ "${SIGNETD_HSM:-}" = 1 ] && [[ " $* " != *" --signer "* ]]; then
+    hsm_setup; set -- "${HSM_ARGS[@]}" "$@"
+  fi
   "$bin" serve --data-dir "$DATA" --listen "127.0.0.1:$CA_PORT" \
     --dns-resolver "127.0.0.1:$DNS_PORT" --http01-port "$HTTP01_PORT" --tlsalpn01-port "$TLSALPN01_PORT" \
     --allow-loopback-validation "$@" >>"$T/signetd.log" 2>&1 &

@@ -30,8 +30,15 @@ Status OcspResponder::Init() {
 }
 
 Result<std::shared_ptr<const pki::Issuer>> OcspResponder::CurrentSigner() {
-  std::lock_guard<std::mutex> lock(mu_);
   auto now = acme::Clock::now();
+  if (config_.responder) {
+    if (now >= pki::NotAfter(config_.responder->cert.get()))
+      return Error(ErrorCode::kServerInternal,
+                   "the OCSP responder certificate has expired; make a new one with signetd "
+                   "ceremony");
+    return config_.responder;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
   if (signer_ && now < signer_renew_at_) return signer_;
   SIGNET_ASSIGN_OR_RETURN(pki::Issuer fresh,
                           pki::IssueOcspSigningCert(intermediate_, config_.signer_lifetime));
@@ -78,22 +85,27 @@ OcspAnswer OcspResponder::Respond(std::string_view request_der) {
     std::lock_guard<std::mutex> lock(mu_);
     generation = invalidations_;
     auto it = cache_.find(key);
-    if (it != cache_.end() && now < it->second.this_update + config_.validity / 2)
+    if (it != cache_.end() && now < it->second.this_update + config_.validity / 2 &&
+        now < it->second.next_update)
       cached = it->second;
   }
   if (cached && !request->nonce)
     return OcspAnswer{cached->der, true, true, cached->this_update, cached->next_update};
 
+  auto signer = CurrentSigner();
+  if (!signer.ok()) return Failure(pki::kOcspInternalError);
   Entry entry;
   if (cached) {
     entry = *cached;
   } else {
     auto status = StatusOf(request->serial);
     if (!status.ok()) return Failure(pki::kOcspInternalError);
-    entry = Entry{*status, now, now + config_.validity, ""};
+    // No answer outlives the certificate that signs it.
+    auto next_update = std::min<acme::TimePoint>(
+        now + config_.validity,
+        std::chrono::floor<std::chrono::seconds>(pki::NotAfter((*signer)->cert.get())));
+    entry = Entry{*status, now, next_update, ""};
   }
-  auto signer = CurrentSigner();
-  if (!signer.ok()) return Failure(pki::kOcspInternalError);
   auto build = [&](bool nonce) {
     return pki::BuildOcspResponse(**signer, intermediate_.cert.get(), *request, entry.status,
                                   entry.this_update, entry.next_update, nonce);

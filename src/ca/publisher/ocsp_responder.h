@@ -31,6 +31,9 @@ struct OcspResponderConfig {
   // so no answer outlives the certificate that signed it.
   std::chrono::seconds signer_lifetime = std::chrono::hours(24 * 4);
   size_t max_cached = 100000;  // the cache is emptied when it grows past this
+  // A ceremony-made responder (checked with pki::CheckOcspResponder by the
+  // caller); nullptr: issue one at start and renew it (signer_lifetime).
+  std::shared_ptr<const pki::Issuer> responder;
 };
 
 struct OcspAnswer {
@@ -46,7 +49,7 @@ class OcspResponder {
   OcspResponder(storage::ReadOnlyStore& store, const pki::Issuer& intermediate,
                 OcspResponderConfig config);
 
-  // Issues the first signing certificate.
+  // Issues the first signing certificate (or checks the configured one is in date).
   Status Init();
   // Never fails: a malformed request gets malformedRequest, a request for
   // another issuer unauthorized, a storage failure internalError.
