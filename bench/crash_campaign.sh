@@ -24,7 +24,7 @@ run() {  # NAME COMMAND...: keeps the command's "ok: " summary line
   shift
   start=$(date +%s)
   out=$("$@" 2>&1 | grep -v '^{') || { echo "$out" | tail -40; echo "FAIL: $name"; exit 1; }
-  results+=("$name ($(( $(date +%s) - start )) s): $(echo "$out" | grep '^ok: ' | cut -c5- | paste -sd';' | sed 's/;/; /g')")
+  results+=("$name ($(( $(date +%s) - start )) s): $(echo "$out" | grep '^ok: ' | cut -c5- | paste -sd'|' | sed 's/|/; /g')")
   echo "${results[-1]}"
 }
 run "signetd, SQLite" bash "$IT/signetd_crash_test.sh" "$SIGNETD" sqlite "$ROUNDS" "$CLIENTS"

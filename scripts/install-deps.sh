@@ -16,7 +16,8 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config git
        libengine-pkcs11-openssl softhsm2 opensc)
 # Real peers the integration tests talk to on loopback.
 PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-linux ca-certificates bind9 bind9-utils bind9-dnsutils
-       python3-certbot-dns-rfc2136 python3-certbot-nginx prometheus chromium postgresql-15 systemd)
+       python3-certbot-dns-rfc2136 python3-certbot-nginx prometheus chromium postgresql-15 systemd
+       python3-cryptography sqlite3)
 
 # Issue 11: certspotter (a CT monitor) reads signet-ctlog in the ctlog test.
 PEERS+=(certspotter)

@@ -172,10 +172,13 @@ agent_crash_campaign() {
                   --logs-dir "$ACFG-logs" --non-interactive)
     agent_run "$(agent_kill_delay "$t_certonly")" certonly "${how[@]}" --agree-tos \
       -m crash@example.com -d "$name"
-    [ -d "$ACFG/live" ] && agent_check_raw "$name"
+    if [ -d "$ACFG/live" ]; then
+      agent_check_raw "$name"
+      agent_check_certbot "$name" "$name"
+    fi
     agent_run "" certonly "${how[@]}" --agree-tos -m crash@example.com -d "$name" \
       || fail "certonly after a kill during the first run: $(tail -5 "$T/agent.log")"
-    agent_check_certbot "$name" "$name"
+    agent_verify_lineage "$name" "$name"
   done
   ACFG=$main_cfg
   agent_crash_common
@@ -185,7 +188,8 @@ agent_crash_campaign() {
     agent_check_raw "$name"
     agent_check_certbot "$name" "$name"
     agent_run "" certonly "${how[@]}" -d "$name" || fail "certonly after a kill: $(tail -5 "$T/agent.log")"
-    agent_check_certbot "$name" "$name"
+    agent_verify_lineage "$name" "$name"
+    [ ! -e "$ACFG/live/$name-0001" ] || fail "certonly after a kill made a second lineage $name-0001"
   done
   local serial before
   for r in $(seq "$renew_rounds"); do

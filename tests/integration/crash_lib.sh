@@ -128,6 +128,16 @@ crash_campaign() {
   if [ "$CRASH_SQL" = crash_sql_sqlite ]; then
     [ "$(crash_sql_sqlite 'PRAGMA integrity_check')" = ok ] || fail "PRAGMA integrity_check failed"
     [ "$(crash_sql_sqlite 'PRAGMA foreign_key_check')" = "" ] || fail "PRAGMA foreign_key_check failed"
+  else
+    # PostgreSQL's amcheck: every B-tree index of the schema against its
+    # table (heapallindexed: each row is in the index).
+    crash_sql_pg "CREATE EXTENSION IF NOT EXISTS amcheck" >/dev/null
+    local checked
+    checked=$(crash_sql_pg "SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.amname = 'btree' AND n.nspname = 'public'") || fail "amcheck found a damaged index"
+    [ "$checked" -gt 0 ] || fail "amcheck checked no index"
   fi
   CRASH_MAX_ORDERS=1 "$CRASH_PY" "$CRASH_DIR/crash_driver.py" "$DIRECTORY" "$DATA/root.pem" \
     "$HTTP01_PORT" "$T/fresh" 1 1 "$T/fresh-stop" fresh- >"$T/fresh.log" 2>&1 \

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <utility>
 #include <vector>
 
 #include "base/files.h"
@@ -124,6 +123,17 @@ Status WriteVersionFiles(const fs::path& archive_dir, int version, const Certifi
   SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path(LineageItem::kCert), files.cert, kPublicFileMode));
   SIGNET_RETURN_IF_ERROR(WriteFileAtomic(path(LineageItem::kChain), files.chain, kPublicFileMode));
   return WriteFileAtomic(path(LineageItem::kFullchain), files.fullchain(), kPublicFileMode);
+}
+
+// The live link `link` to version `version` of `item`, made under a temp
+// name beside it (in the directory the live link points into, as certbot's
+// _update_link_to keeps it); returns the temp name.
+Result<fs::path> PrepareLink(const fs::path& link, LineageItem item, int version) {
+  SIGNET_ASSIGN_OR_RETURN(fs::path current, ReadLink(link));
+  SIGNET_ASSIGN_OR_RETURN(fs::path tmp, TempPathBeside(link));
+  const std::string file = std::string(LineageItemName(item)) + std::to_string(version) + ".pem";
+  SIGNET_RETURN_IF_ERROR(MakeSymlink(tmp, current.parent_path() / file));
+  return tmp;
 }
 
 }  // namespace
@@ -283,32 +293,22 @@ Status Lineage::LinkVersion(int version, const WriteStepHook& hook) {
   // can leave cert and key of two versions for four system calls, not for
   // the three directory syncs a switch-and-sync per link took. Temp links
   // a kill leaves are removed by the next AddVersion.
-  std::vector<std::pair<fs::path, fs::path>> renames;  // temp link -> live link
-  Status prepared = OkStatus();
+  std::vector<fs::path> prepared;  // in kLineageItems order
   for (LineageItem item : kLineageItems) {
-    fs::path link = LivePath(item);
-    auto current = ReadLink(link);
-    auto tmp = current.ok() ? TempPathBeside(link) : Result<fs::path>(current.error());
-    if (tmp.ok()) {
-      const std::string file = std::string(LineageItemName(item)) + std::to_string(version) + ".pem";
-      prepared = MakeSymlink(*tmp, current->parent_path() / file);
-    } else {
-      prepared = tmp.error();
+    Result<fs::path> tmp = PrepareLink(LivePath(item), item, version);
+    if (!tmp.ok()) {
+      for (const fs::path& p : prepared) (void)RemoveIfExists(p);
+      return tmp.error();
     }
-    if (!prepared.ok()) break;
-    renames.emplace_back(*tmp, link);
-  }
-  if (!prepared.ok()) {
-    for (const auto& [tmp, link] : renames) (void)RemoveIfExists(tmp);
-    return prepared;
+    prepared.push_back(*tmp);
   }
   Step(hook, "links-prepared");
-  for (size_t i = 0; i < renames.size(); ++i) {
-    const auto& [tmp, link] = renames[i];
-    if (::rename(tmp.c_str(), link.c_str()) != 0) {
-      Error e(ErrorCode::kServerInternal, "cannot rename symlink onto " + link.string() + ": " +
-                                              std::strerror(errno));
-      for (size_t j = i; j < renames.size(); ++j) (void)RemoveIfExists(renames[j].first);
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    const fs::path link = LivePath(kLineageItems[i]);
+    if (::rename(prepared[i].c_str(), link.c_str()) != 0) {
+      Error e(ErrorCode::kServerInternal,
+              "cannot rename symlink onto " + link.string() + ": " + std::strerror(errno));
+      for (size_t j = i; j < prepared.size(); ++j) (void)RemoveIfExists(prepared[j]);
       return e;  // the previous links stay: the next Open rolls back
     }
     Step(hook, "link-switched:" + std::string(LineageItemName(kLineageItems[i])));
