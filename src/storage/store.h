@@ -316,6 +316,10 @@ class Store : public ReadOnlyStore {
   virtual Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) = 0;
   // Forgets redemptions of nonces expired before `now`; how many.
   virtual Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) = 0;
+  // Their MAC key, the same for every instance (migration 0013): the stored
+  // one, or `candidate` (fresh random, from the caller) stored first when
+  // there is none, so the first instance to start makes it.
+  virtual Result<std::string> SharedNonceKey(const std::string& candidate) = 0;
 };
 
 }  // namespace signet::storage

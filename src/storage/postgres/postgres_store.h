@@ -116,6 +116,7 @@ class PostgresStore : public Store {
   // Shared replay nonces.
   Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) override;
   Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) override;
+  Result<std::string> SharedNonceKey(const std::string& candidate) override;
 
  private:
   explicit PostgresStore(std::string conninfo, pg::Pool::Options options)
