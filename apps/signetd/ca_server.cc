@@ -11,7 +11,7 @@
 #include "ca/va/va.h"
 #include "ca/wfe/shared_nonce.h"
 #include "ca/wfe/wfe.h"
-#include "crypto/hmac.h"
+#include "crypto/digest.h"
 #include "dns/unbound_resolver.h"
 #include "http/server.h"
 #include "pki/ca_hierarchy.h"
@@ -32,16 +32,15 @@ namespace {
 
 // Replay nonces: in memory for one instance on SQLite; on a shared
 // (PostgreSQL) store, authenticated nonces redeemed in the store, so any
-// instance accepts another's, once. Their MAC key derives from the
-// intermediate's key file, which every instance of the CA holds.
+// instance accepts another's, once. Their MAC key is kept in the store (the
+// first instance makes it): no key of the CA is read for it, so it works as
+// well with the intermediate's key on a token.
 Result<std::unique_ptr<ca::NonceService>> MakeNonceService(const storage::StoreSpec& spec,
-                                                           const std::string& data_dir,
                                                            storage::Store& store) {
   if (spec.kind != storage::StoreSpec::Kind::kPostgres)
     return std::unique_ptr<ca::NonceService>(std::make_unique<ca::MemoryNonceService>());
-  SIGNET_ASSIGN_OR_RETURN(std::string secret, ReadFile(data_dir + "/intermediate.key"));
   SIGNET_ASSIGN_OR_RETURN(std::string key,
-                          crypto::Hmac(EVP_sha256(), secret, "signet replay nonce key v1"));
+                          store.SharedNonceKey(crypto::HexEncode(crypto::RandomBytes(32))));
   return std::unique_ptr<ca::NonceService>(
       std::make_unique<ca::SharedNonceService>(store, std::move(key)));
 }
@@ -172,7 +171,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_ = std::make_unique<ca::RegistrationAuthority>(*store_, *signer_, *va_, ra_config);
   ra_->SetRevocationObserver([p = publisher_.get()](const std::string&, int) { p->Notify(); });
 
-  SIGNET_ASSIGN_OR_RETURN(nonces_, MakeNonceService(store_spec, config.data_dir, *store_));
+  SIGNET_ASSIGN_OR_RETURN(nonces_, MakeNonceService(store_spec, *store_));
   ca::WfeConfig wfe_config;
   wfe_config.terms_of_service = config.terms_of_service;
   wfe_config.caa_identities = config.caa_identities;

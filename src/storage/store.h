@@ -366,6 +366,10 @@ class Store : public ReadOnlyStore {
                                 const std::string& owner) = 0;
   // Ends every lease `owner` holds at once (a graceful stop leaving work).
   virtual Status ReleaseWorkItems(const std::string& owner) = 0;
+  // Their MAC key, the same for every instance (migration 0014): the stored
+  // one, or `candidate` (fresh random, from the caller) stored first when
+  // there is none, so the first instance to start makes it.
+  virtual Result<std::string> SharedNonceKey(const std::string& candidate) = 0;
 };
 
 }  // namespace signet::storage

@@ -153,6 +153,26 @@ TEST_P(StoreRacesTest, ANonceIsRedeemedOnce) {
   EXPECT_EQ(*pruned, 1);
 }
 
+// Instances starting at once each offer a nonce MAC key: one is kept, and
+// every instance (then and later) gets that one.
+TEST_P(StoreRacesTest, OneSharedNonceKey) {
+  std::mutex mu;
+  std::set<std::string> got;
+  int ok = Race([&](int i) {
+    auto key = store_->SharedNonceKey("candidate-" + std::to_string(i));
+    if (!key.ok()) return false;
+    std::lock_guard<std::mutex> lock(mu);
+    got.insert(*key);
+    return true;
+  });
+  EXPECT_EQ(ok, kRacers);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got.begin()->starts_with("candidate-")) << *got.begin();
+  auto later = store_->SharedNonceKey("latecomer");
+  ASSERT_TRUE(later.ok()) << later.error().ToString();
+  EXPECT_EQ(*later, *got.begin());
+}
+
 SIGNET_STORE_BACKENDS(StoreRacesTest);
 
 }  // namespace

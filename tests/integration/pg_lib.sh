@@ -37,4 +37,6 @@ pg_cleanup() {
   [ -f "$PG_DIR/data/postmaster.pid" ] && stop_pg_server
   rm -rf "$PG_DIR"
 }
-trap 'rc=$?; pg_cleanup || true; (exit $rc); cleanup' EXIT
+# set +e: under set -e, `(exit $rc)` would end the trap before cleanup (the
+# temp dir left behind, and the failed test's logs never shown).
+trap 'rc=$?; pg_cleanup || true; set +e; (exit $rc); cleanup' EXIT

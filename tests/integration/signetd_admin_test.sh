@@ -166,7 +166,7 @@ expect_misuse empty-search "needs --id, --contact or --thumbprint" admin account
 expect_misuse bad-serial "not hex" admin certificates search --data-dir "$DATA" --serial zz
 expect_misuse zero-limit "--limit must be" admin accounts list --data-dir "$DATA" --limit 0
 expect_misuse no-db "no signetd database" admin counts --data-dir "$T/nowhere"
-expect_misuse bad-span "pause_min_span" serve --data-dir "$T/other" --listen 127.0.0.1:$((CA_PORT + 999)) \
+expect_misuse bad-span "pause_min_span" serve --data-dir "$T/other" --listen "127.0.0.1:$((CA_PORT + 999))" \
   --pause-min-span 7x
 admin counts-after counts
 expect_line counts-after "^paused_pairs: 0$"

@@ -50,7 +50,8 @@ dig +dnssec +noall +answer -p "$DNS_PORT" @127.0.0.1 signed.test CAA | grep -q "
 # The trust anchor options' start-up errors: one line, non-zero exit.
 expect_start_error() {  # MESSAGE FLAGS...
   local want=$1; shift
-  "$SIGNETD" serve --data-dir "$T/bad" --listen 127.0.0.1:$((CA_PORT + 100)) --http-listen 127.0.0.1:$((CA_PORT + 180)) \
+  "$SIGNETD" serve --data-dir "$T/bad" --listen "127.0.0.1:$((CA_PORT + 100))" \
+    --http-listen "127.0.0.1:$((CA_PORT + 180))" \
     --dns-resolver "127.0.0.1:$DNS_PORT" --allow-loopback-validation "$@" >"$T/bad.log" 2>&1 \
     && fail "signetd started with $*"
   [ "$(wc -l <"$T/bad.log")" -eq 1 ] && grep -qF "signetd: $want" "$T/bad.log" \

@@ -13,6 +13,9 @@
 # Usage: signetd_mpic_test.sh SIGNETD SIGNET
 source "$(dirname "$0")/lib.sh"
 SIGNETD=$1 SIGNET=$2
+# The host-wide names (veths, their subnet) follow CA_PORT, so two runs on
+# different ports do not collide: 10.214.x.x and sg214v* under the test contract.
+NET=$((200 + (CA_PORT / 1000) % 50))
 NS=()
 netns_cleanup() {
   for n in "${NS[@]:-}"; do
@@ -20,7 +23,7 @@ netns_cleanup() {
     ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
-  for i in 1 2 3 4 5; do ip link del "sgv$i" 2>/dev/null || true; done
+  for i in 1 2 3 4 5; do ip link del "sg${NET}v$i" 2>/dev/null || true; done
 }
 # set +e: under -e, (exit $rc) of a failed run would end the trap before cleanup.
 trap 'rc=$?; netns_cleanup; set +e; (exit $rc); cleanup' EXIT
@@ -34,7 +37,7 @@ issue() { mtls_issue "$M" "$@"; }  # name san eku
 issue primary "DNS:primary.va.test" clientAuth
 
 start_dns
-# Perspective N: namespace sg-pN, veth sgvN (10.231.N.1) <-> sgvNp (10.231.N.2);
+# Perspective N: namespace sg-pN, veth sgNETvN (10.NET.N.1) <-> sgNETvNp (10.NET.N.2);
 # 1-4 in ARIN's region, 5 in RIPE's.
 rir_of() { [ "$1" = 5 ] && echo RIPE || echo ARIN; }
 for i in 1 2 3 4 5; do
@@ -42,16 +45,16 @@ for i in 1 2 3 4 5; do
   NS+=("$ns")
   ip netns add "$ns"
   ip -n "$ns" link set lo up
-  ip link add "sgv$i" type veth peer name "sgv${i}p"
-  ip link set "sgv${i}p" netns "$ns"
-  ip addr add "10.231.$i.1/30" dev "sgv$i"
-  ip link set "sgv$i" up
-  ip -n "$ns" addr add "10.231.$i.2/30" dev "sgv${i}p"
-  ip -n "$ns" link set "sgv${i}p" up
-  issue "remote$i" "IP:10.231.$i.2" serverAuth
+  ip link add "sg${NET}v$i" type veth peer name "sg${NET}v${i}p"
+  ip link set "sg${NET}v${i}p" netns "$ns"
+  ip addr add "10.$NET.$i.1/30" dev "sg${NET}v$i"
+  ip link set "sg${NET}v$i" up
+  ip -n "$ns" addr add "10.$NET.$i.2/30" dev "sg${NET}v${i}p"
+  ip -n "$ns" link set "sg${NET}v${i}p" up
+  issue "remote$i" "IP:10.$NET.$i.2" serverAuth
   # This perspective's own DNS view: every name -> the host's side of its veth.
   ip netns exec "$ns" pebble-challtestsrv -dns01 127.0.0.1:8053 -http01 "" -https01 "" \
-    -tlsalpn01 "" -management 127.0.0.1:8055 -defaultIPv4 "10.231.$i.1" -defaultIPv6 "" \
+    -tlsalpn01 "" -management 127.0.0.1:8055 -defaultIPv4 "10.$NET.$i.1" -defaultIPv6 "" \
     >"$T/dns$i.log" 2>&1 &
   PIDS+=($!)
   # A "hijacker" inside the namespace: answers 404 for everything.
@@ -60,21 +63,23 @@ for i in 1 2 3 4 5; do
     >"$T/hijack$i.log" 2>&1 &
   PIDS+=($!)
   sleep 0.3
-  ip netns exec "$ns" "$SIGNETD" remote-va --listen "10.231.$i.2:15000" \
+  ip netns exec "$ns" "$SIGNETD" remote-va --listen "10.$NET.$i.2:15000" \
     --dns-resolver 127.0.0.1:8053 --http01-port "$HTTP01_PORT" --allow-loopback-validation \
     --tls-cert "$M/remote$i.pem" --tls-key "$M/remote$i.key" --client-ca "$M/ca.pem" \
     --rir "$(rir_of "$i")" >"$T/remote$i.log" 2>&1 &
   eval "REMOTE_PID_$i=$!"
   PIDS+=($!)
 done
-for i in 1 2 3 4 5; do wait_for_port "10.231.$i.2" 15000; done
+for i in 1 2 3 4 5; do wait_for_port "10.$NET.$i.2" 15000; done
 
 MTLS=(--remote-va-ca "$M/ca.pem" --remote-va-cert "$M/primary.pem" --remote-va-key "$M/primary.key"
       --remote-va-timeout-ms 3000)
-remotes() { for i in "$@"; do echo --remote-va "https://10.231.$i.2:15000"; done; }
+remotes() { for i in "$@"; do echo --remote-va "https://10.$NET.$i.2:15000"; done; }
 # Outside testing (no --allow-loopback-validation) the deployment must meet
 # BR 3.2.2.9: at least 5 remotes, declaring at least 2 RIRs.
-PROD=(serve --data-dir "$T/prod" --create-hierarchy --listen 127.0.0.1:$((CA_PORT + 100)) --http-listen 127.0.0.1:$((CA_PORT + 180))
+PROD_PORT=$((CA_PORT + 100))  # 14100 under the test contract's ports
+PROD=(serve --data-dir "$T/prod" --create-hierarchy --listen "127.0.0.1:$PROD_PORT"
+      --http-listen "127.0.0.1:$((PROD_PORT + 80))"
       --dns-resolver "127.0.0.1:$DNS_PORT" "${MTLS[@]}")
 production() {  # OUT remote-numbers...: signetd serve outside testing, expected to refuse
   local out=$1; shift
@@ -89,9 +94,9 @@ grep -q "needs remote perspectives in at least 2 regional internet registries; 5
 "$SIGNETD" "${PROD[@]}" $(remotes 1 2 3 4 5) >"$T/prod5.log" 2>&1 &
 PROD_PID=$!
 PIDS+=($PROD_PID)
-wait_for_port 127.0.0.1 $((CA_PORT + 100)) || fail "5 remotes in 2 RIRs: the primary must start"
+wait_for_port 127.0.0.1 "$PROD_PORT" || fail "5 remotes in 2 RIRs: the primary must start"
 kill "$PROD_PID"; wait "$PROD_PID" 2>/dev/null || true
-grep -q "remote perspective https://10.231.5.2:15000 declares RIR RIPE" "$T/prod5.log" \
+grep -q "remote perspective https://10.$NET.5.2:15000 declares RIR RIPE" "$T/prod5.log" \
   || { cat "$T/prod5.log"; fail "the start-up probe did not learn remote 5's RIR"; }
 echo "ok: outside testing, 4 remotes or one RIR refused; 5 remotes in ARIN and RIPE start"
 
@@ -99,7 +104,7 @@ start_signetd "$SIGNETD" $(remotes 1 2 3 4 5) "${MTLS[@]}"
 export REQUESTS_CA_BUNDLE="$DATA/root.pem"
 
 hijack() {  # N on|off: point perspective N's DNS at its local hijacker, or back
-  local ip="10.231.$1.1"
+  local ip="10.$NET.$1.1"
   [ "$2" = on ] && ip=127.0.0.1
   ip netns exec "sg-p$1-$$" curl -sf -X POST -d "{\"ip\":\"$ip\"}" \
     http://127.0.0.1:8055/set-default-ipv4 >/dev/null || fail "cannot change perspective $1's DNS"

@@ -4,8 +4,8 @@
 //
 // A nonce is authenticated, so issuing one needs no shared state: it carries
 // its expiry and 16 random bytes, and a MAC over both under a key every
-// instance holds (derived from the CA's own key material, which the
-// instances share anyway). Redeeming checks the MAC and the expiry locally,
+// instance holds (kept in the store: Store::SharedNonceKey, made by the
+// first instance to start). Redeeming checks the MAC and the expiry locally,
 // then records the random part in the store (Store::RedeemNonce, one INSERT
 // on its primary key): the first redemption anywhere wins, a replay to any
 // instance finds the row. Records go once their nonce has expired.

@@ -294,4 +294,18 @@ Result<int64_t> PostgresStore::PruneRedeemedNonces(acme::TimePoint now) {
   });
 }
 
+Result<std::string> PostgresStore::SharedNonceKey(const std::string& candidate) {
+  return pg::WithConn(pool_, [&](pg::Conn& c) -> Result<std::string> {
+    // Two instances starting at once: the primary key keeps the first.
+    SIGNET_ASSIGN_OR_RETURN(
+        pg::Rows inserted,
+        c.Exec("INSERT INTO nonce_key (id, key) VALUES (1, $1) ON CONFLICT DO NOTHING",
+               pg::Params().Add(candidate)));
+    (void)inserted;
+    SIGNET_ASSIGN_OR_RETURN(pg::Rows r, c.Exec("SELECT key FROM nonce_key WHERE id = 1"));
+    if (r.empty()) return Error(ErrorCode::kServerInternal, "the nonce key was not stored");
+    return r.Text(0, 0);
+  });
+}
+
 }  // namespace signet::storage

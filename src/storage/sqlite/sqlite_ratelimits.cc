@@ -130,4 +130,17 @@ Result<int64_t> SqliteStore::PruneRedeemedNonces(acme::TimePoint now) {
   return int64_t(db_->Changes());
 }
 
+Result<std::string> SqliteStore::SharedNonceKey(const std::string& candidate) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt insert, db_->Prepare(
+      "INSERT INTO nonce_key (id, key) VALUES (1, ?) ON CONFLICT DO NOTHING"));
+  insert.Bind(1, candidate);
+  SIGNET_RETURN_IF_ERROR(db_->StepDone(insert, "store the nonce key"));
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt select,
+                          db_->Prepare("SELECT key FROM nonce_key WHERE id = 1"));
+  if (select.Step() != SQLITE_ROW)
+    return Error(ErrorCode::kServerInternal, "the nonce key was not stored");
+  return select.Text(0);
+}
+
 }  // namespace signet::storage

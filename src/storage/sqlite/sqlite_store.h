@@ -113,6 +113,7 @@ class SqliteStore : public Store {
   // Shared replay nonces.
   Result<bool> RedeemNonce(const std::string& id, acme::TimePoint expires_at) override;
   Result<int64_t> PruneRedeemedNonces(acme::TimePoint now) override;
+  Result<std::string> SharedNonceKey(const std::string& candidate) override;
 
   // Work in flight (sqlite_work_items.cc).
   Status AddWorkItem(const std::string& kind, const std::string& object_id,
