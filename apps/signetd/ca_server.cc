@@ -184,6 +184,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   wfe_ = std::make_unique<ca::WebFrontEnd>(*ra_, *nonces_, wfe_config);
 
   http::ServerConfig server_config = ListenerConfig(config, listen.first, listen.second);
+  server_config.limit_response = &ca::WebFrontEnd::OversizedRequest;
   if (!config.tls_cert.empty()) {
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));

@@ -154,6 +154,32 @@ struct Server::Impl {
     }
   }
 
+  // Answers a request over a size limit (413 or 431), then reads and drops
+  // what the client still sends, for at most kLingerTime and kLingerBytes:
+  // closing with unread data would reset the connection, and a client still
+  // uploading its body would see the reset, not the answer.
+  template <typename Stream>
+  asio::awaitable<void> RefuseOversized(Stream& stream, beast::tcp_stream& lowest, bool body) {
+    int status = body ? 413 : 431;
+    std::string reason =
+        body ? "request body larger than " + std::to_string(config.max_body_bytes) + " bytes"
+             : "request header larger than " + std::to_string(config.max_header_bytes) + " bytes";
+    Response r = config.limit_response ? config.limit_response(status, reason)
+                                       : PlainError(status, reason + "\n");
+    auto res = ToBeast(std::move(r), 11, false, false);
+    lowest.expires_after(config.idle_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    if (wec) co_return;
+    lowest.expires_after(kLingerTime);
+    std::vector<char> scratch(16 * 1024);
+    for (size_t drained = 0; drained < kLingerBytes;) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(scratch),
+                                                      asio::as_tuple(asio::use_awaitable));
+      if (rec) break;
+      drained += n;
+    }
+  }
+
   // Reads requests and writes responses on one connection until it closes.
   template <typename Stream>
   asio::awaitable<void> Serve(Stream& stream, beast::tcp_stream& lowest, bool tls) {
@@ -169,12 +195,7 @@ struct Server::Impl {
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser,
                                                 asio::as_tuple(asio::use_awaitable));
       if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
-        bool body = ec == bhttp::error::body_limit;
-        auto res = ToBeast(PlainError(body ? 413 : 431, body ? "request body too large\n"
-                                                             : "request header too large\n"),
-                           11, false, false);
-        lowest.expires_after(config.idle_timeout);
-        co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        co_await RefuseOversized(stream, lowest, ec == bhttp::error::body_limit);
         co_return;
       }
       if (ec) co_return;

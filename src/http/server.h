@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -42,7 +43,16 @@ struct ServerConfig {
   // Open connections from one client address at most (0: no limit). Behind
   // a load balancer every connection comes from its address: set 0 there.
   size_t max_connections_per_address = 1000;
+  // The answer to a request over max_header_bytes (431) or max_body_bytes
+  // (413), given the status and a one-line reason; unset: text/plain. (The
+  // ACME listener answers a problem document.) The connection is then
+  // closed, after reading what the client still sends for up to
+  // kLingerTime, so that a client still uploading sees the answer instead of
+  // a reset.
+  std::function<Response(int status, const std::string& reason)> limit_response;
 };
+inline constexpr std::chrono::seconds kLingerTime{2};
+inline constexpr size_t kLingerBytes = 16 * 1024 * 1024;
 
 // Thread-safe Start/Stop; the handler may be called from several threads.
 class Server {

@@ -104,6 +104,17 @@ http::Response WebFrontEnd::Handle(const http::Request& req) {
   return res;
 }
 
+http::Response WebFrontEnd::OversizedRequest(int status, const std::string& reason) {
+  http::Response res;
+  res.status = status;
+  res.Set("Content-Type", "application/problem+json");
+  json::object doc{{"type", ProblemType(ErrorCode::kMalformed)},
+                   {"detail", reason + "; send a smaller request"},
+                   {"status", status}};
+  res.body = json::serialize(doc);
+  return res;
+}
+
 Result<WebFrontEnd::Reply> WebFrontEnd::Directory(const http::Request&, const Urls& urls,
                                                   const std::string&) {
   json::array caa;

@@ -55,6 +55,10 @@ class WebFrontEnd {
         issuer_domain_names_(va::IssuerDomainNames(config_.caa_identities)) {}
 
   http::Response Handle(const http::Request& request);
+  // The answer to a request over the listener's header (431) or body (413)
+  // limit (http::ServerConfig::limit_response): a malformed problem
+  // document (RFC 8555 6.7) saying which limit.
+  static http::Response OversizedRequest(int status, const std::string& reason);
 
   struct Reply;  // a handler's result before the envelope; see reply.h
 
