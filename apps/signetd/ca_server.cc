@@ -148,6 +148,7 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.allow_test_names = config.allow_loopback_validation;
   ra_config.validation_workers = config.validation_workers;
   ra_config.validation_queue_capacity = config.validation_queue_capacity;
+  ra_config.challenge_answer_wait = std::chrono::milliseconds(config.challenge_answer_wait_ms);
   ra_config.account_url_prefix = base + "/acme/acct/";
   ra_config.blocklist = config.blocklist;
   SIGNET_ASSIGN_OR_RETURN(ra_config.profiles, ProfilesFrom(config));

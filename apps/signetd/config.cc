@@ -51,6 +51,8 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   if (auto v = t["max_connections_per_address"].value<int64_t>())
     c.max_connections_per_address = size_t(*v);
   if (auto v = t["validation_workers"].value<int64_t>()) c.validation_workers = int(*v);
+  if (auto v = t["challenge_answer_wait_ms"].value<int64_t>())
+    c.challenge_answer_wait_ms = int(std::clamp<int64_t>(*v, 0, 10000));
   if (auto v = t["validation_queue_capacity"].value<int64_t>())
     c.validation_queue_capacity = size_t(*v);
   str("log_level", c.log_level);

@@ -49,6 +49,9 @@ struct CaConfig {
   // Validations and background issuances waiting for a worker, at most;
   // past it challenge and finalize requests are rateLimited with Retry-After.
   size_t validation_queue_capacity = 10000;
+  // A challenge POST waits this long for its validation to end, to answer
+  // valid/invalid at once (ca::RaConfig::challenge_answer_wait); 0: never.
+  int challenge_answer_wait_ms = 25;
   std::string log_level = "info";  // reloaded on SIGHUP (from --config)
   std::string log_format = "json";  // or "logfmt" (log_wiring.h)
   std::string log_file;             // "": standard error; reopened on SIGHUP

@@ -132,11 +132,32 @@ Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Accoun
     return *current;
   }
   std::string key_auth = chall->token + "." + account.thumbprint;
+  // Waiting is worth it only when a worker takes the validation at once.
+  const bool wait = config_.challenge_answer_wait.count() > 0 && queue_->waiting() == 0;
+  auto done = wait ? std::make_shared<Completion>() : nullptr;
   queue_->Submit(std::move(*ticket), [this, authz_id, challenge_id, key_auth,
-                                      account_id = account.id, started] {
+                                      account_id = account.id, started, done] {
     Validate(authz_id, challenge_id, key_auth, account_id, started);
+    if (done) done->Signal();
   });
-  return *chall;
+  if (!done || !done->WaitFor(config_.challenge_answer_wait)) return *chall;
+  SIGNET_ASSIGN_OR_RETURN(acme::Authorization now, LoadAuthorization(authz_id));
+  const acme::Challenge* current = now.FindChallenge(challenge_id);
+  if (!current) return NotFound("challenge");
+  return *current;
+}
+
+void RegistrationAuthority::Completion::Signal() {
+  {
+    std::lock_guard lock(mu_);
+    done_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool RegistrationAuthority::Completion::WaitFor(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return done_; });
 }
 
 void RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,12 @@ struct RaConfig {
   // with Retry-After: busy_retry_after.
   size_t validation_queue_capacity = 10000;
   std::chrono::seconds busy_retry_after = std::chrono::seconds(10);
+  // How long a challenge POST waits for its validation, so that the answer
+  // is already valid or invalid: clients that poll once at once and then
+  // sleep 5 s (uacme) or skip polling on a final answer (lego) get their
+  // certificate without the sleep. Only when no other validation is waiting
+  // for a worker (under load the answer is "processing" at once). 0: never.
+  std::chrono::milliseconds challenge_answer_wait{0};
   // A valid authorization of the same account for the same identifier is
   // reused by new orders when it was validated within this window.
   std::chrono::seconds authz_reuse_window = std::chrono::hours(24 * 30);
@@ -173,7 +180,8 @@ class RegistrationAuthority {
   Result<acme::Authorization> DeactivateAuthorization(const acme::Account& account,
                                                       const std::string& authz_id);
   // RFC 8555 7.5.1: marks the challenge processing and validates it in the
-  // background. Returns the challenge as it now stands.
+  // background. Returns the challenge as it now stands: processing, or its
+  // outcome when the validation ended within challenge_answer_wait.
   Result<acme::Challenge> StartChallenge(const acme::Account& account, const std::string& authz_id,
                                          const std::string& challenge_id);
   // RFC 8555 7.4: checks the CSR against the order and issues. A key that
@@ -307,6 +315,19 @@ class RegistrationAuthority {
   Status CheckCsrMatchesOrder(const acme::Order& order, const pki::Csr& csr);
   bool CaaDue(const std::vector<acme::Authorization>& authzs) const;
   Status RecheckCaa(const acme::Order& order, const std::vector<acme::Authorization>& authzs);
+  // A validation's end, for the challenge POST that waits for it
+  // (RaConfig::challenge_answer_wait). Thread-safe.
+  class Completion {
+   public:
+    void Signal();
+    // True once signalled; false after `timeout` without.
+    bool WaitFor(std::chrono::milliseconds timeout);
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;  // GUARDED_BY(mu_)
+  };
   // `started`: when the challenge POST started it (steady clock), for the
   // event's latency.
   void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,

@@ -51,7 +51,8 @@ class ValidationQueue {
   // Waits until no task waits or runs (graceful shutdown: nothing new is
   // being submitted), or until `deadline`; true when drained.
   bool Drain(std::chrono::steady_clock::time_point deadline);
-  // Tasks waiting for a worker now (the operator's gauge).
+  // Tasks waiting for a worker now (the operator's gauge; also whether a
+  // new task would start at once).
   size_t waiting() {
     std::lock_guard lock(mu_);
     return tasks_.size();

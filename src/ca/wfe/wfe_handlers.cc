@@ -235,8 +235,10 @@ Result<WebFrontEnd::Reply> WebFrontEnd::Challenge(const http::Request& req, cons
   Reply r = Reply::Json(200, RenderChallenge(*chall, authz_id, urls, ChallengeContextOf(authz)));
   r.location = urls.Challenge(authz_id, chall->id);
   r.links.push_back("<" + urls.Authz(authz_id) + ">;rel=\"up\"");
-  // No Retry-After while processing: validations finish in milliseconds, and
-  // clients that honour the header would otherwise sleep a whole second.
+  // Still processing (the validation outlasted the RA's answer wait): lego
+  // polls after Retry-After, or 5 s without one; certbot and uacme ignore
+  // it here. Not on authorizations, which signet's agent polls at 50 ms.
+  if (chall->status == ObjStatus::kProcessing) r.retry_after = 1;
   return r;
 }
 
