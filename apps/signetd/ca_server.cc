@@ -123,7 +123,8 @@ Status CaServerImpl::Init(const CaConfig& config) {
                           pki::CaHierarchy::Load(config.data_dir, std::move(intermediate_signer)));
   hierarchy_ = std::move(hierarchy);
   // A ceremony-made OCSP responder, checked before anything is created.
-  SIGNET_ASSIGN_OR_RETURN(auto ocsp_responder, OcspResponderFrom(config, hierarchy_->intermediate()));
+  SIGNET_ASSIGN_OR_RETURN(auto ocsp_responder,
+                          OcspResponderFrom(config, hierarchy_->intermediate()));
   config_ = config;
   SIGNET_ASSIGN_OR_RETURN(storage::StoreSpec store_spec,
                           storage::ParseStoreSpec(config.store, config.data_dir));

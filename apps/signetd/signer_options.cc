@@ -210,7 +210,8 @@ Result<pki::CeremonyPlan> PlanFrom(const std::string& path) {
     if (!s.ok()) return Error(ErrorCode::kMalformed, path + ": " + s.error().detail);
   }
   Status responders = ReadResponders(t, plan.ocsp_responders);
-  if (!responders.ok()) return Error(ErrorCode::kMalformed, path + ": " + responders.error().detail);
+  if (!responders.ok())
+    return Error(ErrorCode::kMalformed, path + ": " + responders.error().detail);
   return plan;
 }
 

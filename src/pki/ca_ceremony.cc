@@ -145,7 +145,8 @@ class CeremonyStep {
   // keeps the certificate's PEM there instead of writing it.
   Result<Issuer> Run(const Issuer* parent, std::vector<std::string>* report,
                      std::string* deferred_cert = nullptr) const {
-    SIGNET_ASSIGN_OR_RETURN(MadeKey made, MakeKey(plan_, spec_, KeyPath(plan_.dir, profile_, spec_)));
+    SIGNET_ASSIGN_OR_RETURN(MadeKey made,
+                            MakeKey(plan_, spec_, KeyPath(plan_.dir, profile_, spec_)));
     std::shared_ptr<const crypto::SigningKey> key = std::move(made.key);
     const std::string& where = made.where;
     SIGNET_ASSIGN_OR_RETURN(X509Ptr cert, CreateCaCert(profile_, plan_.name_prefix, *key, parent));
@@ -234,8 +235,8 @@ Status CheckOutputs(const std::vector<fs::path>& outputs) {
   std::set<fs::path> seen;
   for (const fs::path& p : outputs) {
     if (!seen.insert(p.lexically_normal()).second)
-      return Error(ErrorCode::kMalformed,
-                   p.string() + " would be written twice; give each key and certificate its own name");
+      return Error(ErrorCode::kMalformed, p.string() + " would be written twice; give each key "
+                                                       "and certificate its own name");
     std::error_code ec;
     if (fs::exists(fs::symlink_status(p, ec)))
       return Error(ErrorCode::kServerInternal,

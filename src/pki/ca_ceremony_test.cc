@@ -278,8 +278,9 @@ TEST(Ceremony, OcspRespondersForAnExistingHierarchy) {
   made = RunCeremony(renew);
   ASSERT_TRUE(made.ok()) << made.error().ToString();
   ASSERT_EQ(made->size(), 1u);
-  EXPECT_EQ((*made)[0].find("OCSP responder certificate " + (tmp.path() / "ocsp-2027.pem").string()),
-            0u);
+  EXPECT_EQ(
+      (*made)[0].find("OCSP responder certificate " + (tmp.path() / "ocsp-2027.pem").string()),
+      0u);
   EXPECT_EQ(*ReadFile(tmp.path() / "intermediate.pem"), intermediate_pem);
   EXPECT_EQ(CheckResponder(tmp.path(), "ocsp-2027", (tmp.path() / "ocsp-2027.key").string()), "");
 
