@@ -150,6 +150,9 @@ Status CaServerImpl::Init(const CaConfig& config) {
   ra_config.validation_workers = config.validation_workers;
   ra_config.validation_queue_capacity = config.validation_queue_capacity;
   ra_config.challenge_answer_wait = std::chrono::milliseconds(config.challenge_answer_wait_ms);
+  // One signetd per SQLite store: a restart takes over all work at once.
+  // PostgreSQL may be shared: work is taken over once its lease runs out.
+  ra_config.work.single_instance = store_spec.kind == storage::StoreSpec::Kind::kSqlite;
   ra_config.account_url_prefix = base + "/acme/acct/";
   ra_config.blocklist = config.blocklist;
   SIGNET_ASSIGN_OR_RETURN(ra_config.profiles, ProfilesFrom(config));

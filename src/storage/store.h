@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -131,6 +132,31 @@ inline constexpr const char* kIssuanceWork = "issue";
 enum class WorkClaim {
   kExpired,  // those whose lease ran out (or never had one): several instances
   kAll,      // every one (a single instance's restart: no other holds a lease)
+};
+
+// A CRL as published (migration 0014): with several instances, the elected
+// one keeps each shard's latest in the store and the others serve it.
+struct StoredCrl {
+  int shard = 0;
+  int64_t number = 0;  // cRLNumber
+  std::string der;
+  acme::TimePoint this_update;
+  acme::TimePoint next_update;
+  int64_t entries = 0;
+};
+
+// The right to run a singleton duty (CRL publication) among the instances
+// sharing a store: one holds it at a time, and when it dies (or loses the
+// store) another can take it. Not thread-safe: one owner calls Hold.
+class LeaderLock {
+ public:
+  virtual ~LeaderLock() = default;
+  // Takes the lock if it is free, or confirms it is still held (a round
+  // trip): false while another instance holds it. An error (the store
+  // unreachable) means not held: a leader that cannot confirm steps down.
+  virtual Result<bool> Hold() = 0;
+  // True when no other instance can share this store (SQLite): always held.
+  virtual bool exclusive() const = 0;
 };
 
 // What ChangeAccountKey did.
@@ -366,10 +392,19 @@ class Store : public ReadOnlyStore {
                                 const std::string& owner) = 0;
   // Ends every lease `owner` holds at once (a graceful stop leaving work).
   virtual Status ReleaseWorkItems(const std::string& owner) = 0;
-  // Their MAC key, the same for every instance (migration 0014): the stored
+  // Their MAC key, the same for every instance (migration 0015): the stored
   // one, or `candidate` (fresh random, from the caller) stored first when
   // there is none, so the first instance to start makes it.
   virtual Result<std::string> SharedNonceKey(const std::string& candidate) = 0;
+
+  // Singleton duties (LeaderLock): a lock named `duty`, not yet held.
+  virtual std::unique_ptr<LeaderLock> NewLeaderLock(const std::string& duty) = 0;
+  // Published CRLs (migration 0014). Keeps `crl` as its shard's unless the
+  // stored one has a number as high.
+  virtual Status SaveCrl(const StoredCrl& crl) = 0;
+  // The number of each shard's stored CRL.
+  virtual Result<std::map<int, int64_t>> StoredCrlNumbers() = 0;
+  virtual Result<std::optional<StoredCrl>> GetStoredCrl(int shard) = 0;
 };
 
 }  // namespace signet::storage

@@ -58,11 +58,16 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   auto h = pki::CaHierarchy::LoadOrCreate(dir);
   EXPECT_TRUE(h.ok()) << h.error().ToString();
   hierarchy = std::move(*h);
-  auto s = storage::SqliteStore::Open((dir / "signetd.sqlite3").string());
-  EXPECT_TRUE(s.ok()) << s.error().ToString();
-  store = std::move(*s);
+  if (options.shared_store) {
+    db = options.shared_store;
+  } else {
+    auto s = storage::SqliteStore::Open((dir / "signetd.sqlite3").string());
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    store = std::move(*s);
+    db = store.get();
+  }
   if (options.rate_limits)
-    rate_limiter = std::make_unique<ca::ratelimit::RateLimiter>(*store, *options.rate_limits);
+    rate_limiter = std::make_unique<ca::ratelimit::RateLimiter>(*db, *options.rate_limits);
   va::LocalVaConfig vc;
   vc.http01.http_port = http01_port;
   vc.http01.allow_loopback = true;
@@ -87,7 +92,7 @@ CaUnderTest::CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
   if (options.tune_ra) options.tune_ra(rc);
   if (options.wrap_va) wrapped_va = options.wrap_va(*va);
   ra = std::make_unique<ca::RegistrationAuthority>(
-      *store, *signer, wrapped_va ? *wrapped_va : static_cast<va::ValidationAuthority&>(*va), rc);
+      *db, *signer, wrapped_va ? *wrapped_va : static_cast<va::ValidationAuthority&>(*va), rc);
   EXPECT_TRUE(ra->Recover().ok());
   ca::WfeConfig wc;
   wc.issuer_der = pki::CertToDer(hierarchy->intermediate().cert.get());

@@ -60,6 +60,9 @@ struct CaOptions {
   bool eab_required = false;
   // Rate limits (signetd --rate-limits): none when unset.
   std::optional<ca::ratelimit::Limits> rate_limits;
+  // A store to use instead of the data directory's SQLite one (several
+  // instances on one PostgreSQL); not owned. CaUnderTest::store stays null.
+  storage::Store* shared_store = nullptr;
 };
 
 // The CA's parts, built over a data directory; destroy and rebuild to
@@ -68,7 +71,8 @@ struct CaUnderTest {
   explicit CaUnderTest(const std::filesystem::path& dir, uint16_t http01_port,
                        const CaOptions& options = {});
   std::optional<pki::CaHierarchy> hierarchy;
-  std::unique_ptr<storage::SqliteStore> store;
+  std::unique_ptr<storage::SqliteStore> store;  // null with CaOptions::shared_store
+  storage::Store* db = nullptr;                  // the store in use
   std::unique_ptr<ca::ratelimit::RateLimiter> rate_limiter;  // CaOptions::rate_limits
   dns::StaticResolver resolver;
   std::unique_ptr<va::LocalValidationAuthority> va;

@@ -18,7 +18,7 @@ start_pg_server() {
     -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top" start \
     || fail "PostgreSQL did not start: $(tail -5 "$PG_DIR/server.log")"
 }
-stop_pg_server() { pg_ctl_ -w -t 30 -m fast stop; }
+stop_pg_server() { pg_ctl_ -w -t 30 -m "${1:-fast}" stop; }  # stop_pg_server [immediate]
 start_pg() {
   "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C \
     >"$T/initdb.log" 2>&1 || fail "initdb failed: $(tail -5 "$T/initdb.log")"

@@ -40,7 +40,7 @@ db_serial=$(echo "$serial" | sed 's/^0*//')
 grep -q "^$db_serial	valid	" "$T/admin.out" || fail "admin does not list $db_serial: $(cat "$T/admin.out")"
 echo "ok: issued $serial on PostgreSQL; admin --store lists it"
 
-# PostgreSQL restarts under the running signetd; the next issuance (a new
+# PostgreSQL crashes (stop -m immediate) under the running signetd; the next issuance (a new
 # name: a new order, authorization and HTTP-01 validation) works.
 # While PostgreSQL is down, a request that reads the store (renewalInfo, a
 # GET) fails fast with serverInternal and Retry-After; then it serves again.
@@ -53,7 +53,8 @@ cert_id() {  # RFC 9773 4.1: base64url(AKI keyIdentifier) "." base64url(serial D
 }
 ari="https://127.0.0.1:$CA_PORT/acme/renewal-info/$(cert_id "$live/cert.pem")"
 curl -sf --cacert "$DATA/root.pem" "$ari" >/dev/null || fail "GET renewalInfo"
-stop_pg_server
+# As a crash: no checkpoint, connections cut (what was committed must survive).
+stop_pg_server immediate
 start=$(date +%s%N)
 code=$(curl -s --cacert "$DATA/root.pem" -D "$T/down.headers" -o "$T/down.json" -w '%{http_code}' \
   --max-time 20 "$ari")
@@ -64,17 +65,38 @@ grep -q 'database is unreachable' "$T/down.json" || fail "detail does not say wh
 grep -qi '^Retry-After: ' "$T/down.headers" || fail "no Retry-After with the database down"
 [ "$ms" -lt 3000 ] || fail "renewalInfo took $ms ms with the database down"
 echo "ok: database down: serverInternal with Retry-After in $ms ms"
+# A JWS request (newAccount) while it is down: the same, bounded.
+start=$(date +%s%N)
+certbot --non-interactive --server "$DIRECTORY" --config-dir "$T/cb-down" --work-dir "$T/cb-work" \
+  --logs-dir "$T/cb-logs" register --agree-tos -m down@example.com --no-eff-email \
+  >"$T/down-register.log" 2>&1 \
+  && fail "certbot registered with the database down"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+grep -q 'database is unreachable' "$T/down-register.log" \
+  || fail "certbot's refusal does not say why: $(tail -3 "$T/down-register.log")"
+[ "$ms" -lt 10000 ] || fail "certbot register took $ms ms with the database down"
+echo "ok: database down: a JWS request fails in $ms ms (certbot's retries included), saying why"
 start_pg_server
 curl -sf --cacert "$DATA/root.pem" "$ari" >/dev/null || fail "renewalInfo after PostgreSQL came back"
+# The crash lost nothing acknowledged: the first certificate and its serial.
+[ "$(psql_ signet -c "SELECT count(*) FROM certificates WHERE serial = '$db_serial'")" = 1 ] \
+  || fail "certificate $db_serial lost in the crash"
+[ "$(psql_ signet -c "SELECT count(*) FROM work_items")" = 0 ] || fail "work left in flight"
 psql_ signet -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 psql_ signet -c "SELECT pg_stat_statements_reset()" >/dev/null
 cb certonly --standalone --http-01-port "$HTTP01_PORT" --http-01-address 127.0.0.1 \
   -d after-restart.pg.example.test >"$T/after.log" 2>&1 \
   || fail "issuance after a PostgreSQL restart failed: $(tail -5 "$T/after.log")"
-# signetd's statements since the reset, but the publisher's background poll
-# of the revocation feed (time-driven, not per certificate).
+# signetd's statements since the reset, but the time-driven ones (not per
+# certificate): the publisher's poll of the revocation feed, its leader lock
+# and the CRLs it publishes on taking the lead back after the restart, and
+# the poll for work whose lease ran out.
 stats="FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'signet' \
-  AND s.query NOT LIKE '%pg_stat_statements%' AND s.query NOT LIKE '%FROM revocation_log%'"
+  AND s.query NOT LIKE '%pg_stat_statements%' AND s.query NOT LIKE '%FROM revocation_log%' \
+  AND s.query NOT LIKE '%pg_try_advisory_lock%' AND s.query <> 'SELECT \$1' \
+  AND s.query NOT LIKE '%published_crls%' AND s.query NOT LIKE '%crl_numbers%' \
+  AND s.query NOT LIKE '%MAX(crl_shard)%' AND s.query NOT LIKE '%WHERE crl_shard = \$1 AND revoked_at%' \
+  AND s.query NOT LIKE 'UPDATE work_items w SET owner%'"
 trips=$(psql_ signet -c "SELECT sum(calls) $stats")
 psql_ signet -c "SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 100) $stats \
   ORDER BY calls DESC" >"$T/round_trips.txt"

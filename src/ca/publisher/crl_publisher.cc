@@ -26,9 +26,35 @@ Status CrlPublisher::Publish(int shard) {
   crl->this_update = tmpl.this_update;
   crl->next_update = tmpl.next_update;
   crl->entries = entries.size();
+  if (share_)
+    SIGNET_RETURN_IF_ERROR(store_.SaveCrl({shard, crl->number, crl->der, crl->this_update,
+                                           crl->next_update, int64_t(crl->entries)}));
+  Install(std::move(crl));
+  return OkStatus();
+}
+
+void CrlPublisher::Install(std::shared_ptr<PublishedCrl> crl) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = crls_[shard];
+  auto& slot = crls_[crl->shard];
   if (!slot || slot->number < crl->number) slot = std::move(crl);  // never go back
+}
+
+Status CrlPublisher::SyncFromStore() {
+  SIGNET_ASSIGN_OR_RETURN(auto numbers, store_.StoredCrlNumbers());
+  for (const auto& [shard, number] : numbers) {
+    auto held = Get(shard);
+    if (held && held->number >= number) continue;
+    SIGNET_ASSIGN_OR_RETURN(auto stored, store_.GetStoredCrl(shard));
+    if (!stored) continue;
+    auto crl = std::make_shared<PublishedCrl>();
+    crl->shard = shard;
+    crl->number = stored->number;
+    crl->der = std::move(stored->der);
+    crl->this_update = stored->this_update;
+    crl->next_update = stored->next_update;
+    crl->entries = size_t(stored->entries);
+    Install(std::move(crl));
+  }
   return OkStatus();
 }
 

@@ -45,8 +45,15 @@ class CrlPublisher {
   CrlPublisher(storage::Store& store, const pki::Issuer& issuer, CrlPublisherConfig config)
       : store_(store), issuer_(issuer), config_(std::move(config)) {}
 
-  // Builds, signs and publishes a new CRL for `shard`.
+  // Builds, signs and publishes a new CRL for `shard`; with `share` it is
+  // also kept in the store, for the instances that do not publish.
   Status Publish(int shard);
+  // Instances sharing the store (issue 10): Publish keeps each CRL in the
+  // store. REQUIRES: set before publishing.
+  void set_share(bool share) { share_ = share; }
+  // What a non-publishing instance serves: the CRLs the store keeps that
+  // are newer than those held (one round trip when none is).
+  Status SyncFromStore();
   // Publishes every shard: [0, shards) and any shard a certificate was
   // issued into under an earlier, larger shard count.
   Status PublishAll();
@@ -58,6 +65,9 @@ class CrlPublisher {
   storage::Store& store_;
   const pki::Issuer& issuer_;
   const CrlPublisherConfig config_;
+  bool share_ = false;
+  // Installs `crl` unless the one held for its shard is as new.
+  void Install(std::shared_ptr<PublishedCrl> crl);
   mutable std::mutex mu_;
   std::map<int, std::shared_ptr<const PublishedCrl>> crls_;  // GUARDED_BY(mu_)
 };

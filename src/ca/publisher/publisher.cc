@@ -14,7 +14,19 @@ Publisher::Publisher(storage::Store& store, const pki::Issuer& intermediate, Pub
       crls_(store, intermediate, config_.crl),
       ocsp_(config_.ocsp ? std::make_unique<OcspResponder>(store, intermediate, config_.ocsp_config)
                          : nullptr),
-      front_end_(crls_, ocsp_.get(), config_.crl_interval) {}
+      front_end_(crls_, ocsp_.get(), config_.crl_interval),
+      leader_(store.NewLeaderLock("crl-publication")) {
+  crls_.set_share(!leader_->exclusive());
+}
+
+bool Publisher::Lead() {
+  auto held = leader_->Hold();
+  if (!held.ok()) Report(held.error());
+  const bool leading = held.ok() && *held;
+  std::lock_guard<std::mutex> lock(mu_);
+  leading_ = leading;
+  return leading;
+}
 
 Publisher::~Publisher() { Stop(); }
 
@@ -24,7 +36,10 @@ Status Publisher::Start() {
   // then read again by the worker rather than missed.
   SIGNET_ASSIGN_OR_RETURN(std::set<int> ignored, ReadFeed());
   (void)ignored;
-  SIGNET_RETURN_IF_ERROR(crls_.PublishAll());
+  if (Lead())
+    SIGNET_RETURN_IF_ERROR(crls_.PublishAll());
+  else
+    SIGNET_RETURN_IF_ERROR(crls_.SyncFromStore());  // the leader's
   worker_ = std::thread([this] { Run(); });
   return OkStatus();
 }
@@ -82,10 +97,16 @@ void Publisher::Run() {
     notified_ = false;
     ++rounds_started_;
     lock.unlock();
-    auto shards = ReadFeed();
+    auto shards = ReadFeed();  // every instance: its OCSP answers
     if (!shards.ok()) Report(shards.error());
+    const bool was_leading = leading();
+    const bool leads = Lead();
     Status published = OkStatus();
-    if (std::chrono::steady_clock::now() >= next_full) {
+    if (!leads) {
+      published = crls_.SyncFromStore();
+    } else if (!was_leading || std::chrono::steady_clock::now() >= next_full) {
+      // A new leader publishes at once: the one before may have died with
+      // revocations not yet in a CRL.
       published = crls_.PublishAll();
       next_full = std::chrono::steady_clock::now() + config_.crl_interval;
     } else if (shards.ok()) {

@@ -7,6 +7,14 @@
 // Publication never runs on an ACME request's thread, so issuance and
 // revocation never wait for a CRL to be built.
 //
+// With several instances on one store (issue 10), CRL publication is a
+// singleton: only the instance holding the store's leader lock
+// (storage::LeaderLock "crl-publication") builds and signs CRLs, and keeps
+// them in the store; the others serve those. The lock is tried (or
+// confirmed) every round, so when the leader dies another takes over
+// within a round or two and publishes at once. OCSP is answered by every
+// instance from the store (each with its own delegated signer).
+//
 // Thread-safe. Start once, Stop (or destroy) once.
 #pragma once
 
@@ -53,12 +61,19 @@ class Publisher {
   http::Response Handle(const http::Request& request) const { return front_end_.Handle(request); }
   const CrlPublisher& crls() const { return crls_; }
   OcspResponder* ocsp() { return ocsp_.get(); }
+  // True while this instance publishes the CRLs (always, alone on a store).
+  bool leading() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return leading_;
+  }
 
  private:
   void Run();
   void Report(const Error& error) const;
   // Reads the feed past `feed_position_`; returns the shards to republish.
   Result<std::set<int>> ReadFeed();
+  // Holds (or tries for) the leader lock; records and returns the outcome.
+  bool Lead();
 
   storage::Store& store_;
   const PublisherConfig config_;
@@ -66,7 +81,9 @@ class Publisher {
   std::unique_ptr<OcspResponder> ocsp_;
   PublicationFrontEnd front_end_;
 
-  std::mutex mu_;
+  std::unique_ptr<storage::LeaderLock> leader_;  // worker thread only (after Start)
+  mutable std::mutex mu_;
+  bool leading_ = false;         // GUARDED_BY(mu_)
   std::condition_variable wake_;
   bool stop_ = false;            // GUARDED_BY(mu_)
   bool notified_ = false;        // GUARDED_BY(mu_)

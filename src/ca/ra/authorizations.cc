@@ -124,7 +124,13 @@ Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Accoun
   AuthorizationExpectation expected;  // pending, this challenge pending, no other one started
   expected.challenge_id = challenge_id;
   expected.no_other_processing = true;
-  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateAuthorizationIf(authz, expected));
+  // The work item first (work_items.cc): once the challenge is processing,
+  // some instance must finish it even if this one dies now.
+  const std::string work_id = authz_id + "/" + challenge_id;
+  SIGNET_RETURN_IF_ERROR(work_->Begin(storage::kValidationWork, work_id));
+  auto updated = store_.UpdateAuthorizationIf(authz, expected);
+  if (!updated.ok() || !*updated) work_->Done(storage::kValidationWork, work_id);
+  SIGNET_ASSIGN_OR_RETURN(bool moved, std::move(updated));
   if (!moved) {  // another request started a challenge or changed the authorization first
     SIGNET_ASSIGN_OR_RETURN(acme::Authorization now, LoadAuthorization(authz_id));
     const acme::Challenge* current = now.FindChallenge(challenge_id);
@@ -135,9 +141,12 @@ Result<acme::Challenge> RegistrationAuthority::StartChallenge(const acme::Accoun
   // Waiting is worth it only when a worker takes the validation at once.
   const bool wait = config_.challenge_answer_wait.count() > 0 && queue_->waiting() == 0;
   auto done = wait ? std::make_shared<Completion>() : nullptr;
-  queue_->Submit(std::move(*ticket), [this, authz_id, challenge_id, key_auth,
+  queue_->Submit(std::move(*ticket), [this, authz_id, challenge_id, key_auth, work_id,
                                       account_id = account.id, started, done] {
-    Validate(authz_id, challenge_id, key_auth, account_id, started);
+    if (Validate(authz_id, challenge_id, key_auth, account_id, started))
+      work_->Done(storage::kValidationWork, work_id);
+    else
+      work_->Retry(storage::kValidationWork, work_id);  // the store failed: later
     if (done) done->Signal();
   });
   if (!done || !done->WaitFor(config_.challenge_answer_wait)) return *chall;
@@ -160,10 +169,12 @@ bool RegistrationAuthority::Completion::WaitFor(std::chrono::milliseconds timeou
   return cv_.wait_for(lock, timeout, [this] { return done_; });
 }
 
-void RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,
+bool RegistrationAuthority::Validate(std::string authz_id, std::string challenge_id,
                                      std::string key_authorization, std::string account_id,
                                      std::chrono::steady_clock::time_point started) {
+  bool settled = true;
   auto loaded = LoadAuthorization(authz_id);
+  if (!loaded.ok()) settled = loaded.error().code == ErrorCode::kNotFound;
   if (loaded.ok()) {
     acme::Authorization authz = std::move(*loaded);
     acme::Challenge* chall = authz.FindChallenge(challenge_id);
@@ -194,6 +205,7 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       expected.challenge_id = challenge_id;
       expected.challenge_status = ObjStatus::kProcessing;
       auto stored = store_.UpdateAuthorizationIf(authz, expected);
+      settled = stored.ok();
       if (stored.ok() && *stored) {
         ValidationEvent event{account_id, authz.id, challenge_id, chall->type, authz.identifier,
                               chall->error ? &*chall->error : nullptr,
@@ -216,6 +228,7 @@ void RegistrationAuthority::Validate(std::string authz_id, std::string challenge
     }
   }
   if (observer_) observer_();
+  return settled;
 }
 
 }  // namespace signet::ca

@@ -129,13 +129,35 @@ Result<acme::Order> RegistrationAuthority::Finalize(const acme::Account& account
   // restart before FinishIssuance can resume the issuance.
   order.status = ObjStatus::kProcessing;
   order.csr_der = Base64Encode(csr_der);
-  SIGNET_ASSIGN_OR_RETURN(bool moved, store_.UpdateOrderIf(order, ObjStatus::kReady));
-  if (!moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
+  // The work item first (work_items.cc): once the order is processing, some
+  // instance must finish it even if this one dies now.
+  SIGNET_RETURN_IF_ERROR(work_->Begin(storage::kIssuanceWork, order_id));
+  auto moved = store_.UpdateOrderIf(order, ObjStatus::kReady);
+  if (!moved.ok() || !*moved) work_->Done(storage::kIssuanceWork, order_id);
+  if (!moved.ok()) return std::move(moved).error();
+  if (!*moved) return Error(ErrorCode::kOrderNotReady, "order is already being finalized");
   if (ticket) {
-    queue_->Submit(std::move(*ticket), [this, order_id] { IssueProcessingOrder(order_id); });
+    queue_->Submit(std::move(*ticket), [this, order_id] {
+      IssueProcessingOrder(order_id);
+      FinishIssuanceWork(order_id);
+    });
     return order;  // processing: the client polls (the front end adds Retry-After)
   }
-  return Issue(std::move(order), csr);
+  auto issued = Issue(std::move(order), csr);
+  if (issued.ok() && issued->status != ObjStatus::kProcessing)
+    work_->Done(storage::kIssuanceWork, order_id);
+  else
+    work_->Retry(storage::kIssuanceWork, order_id);  // the store failed: later, by any instance
+  return issued;
+}
+
+void RegistrationAuthority::FinishIssuanceWork(const std::string& order_id) {
+  // Still processing: the store failed under the issuance; another try later.
+  auto after = store_.GetOrder(order_id);
+  if (after.ok() && after->has_value() && (*after)->status == ObjStatus::kProcessing)
+    work_->Retry(storage::kIssuanceWork, order_id);
+  else if (after.ok())
+    work_->Done(storage::kIssuanceWork, order_id);
 }
 
 void RegistrationAuthority::IssueProcessingOrder(const std::string& order_id) {
@@ -190,6 +212,12 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
                                prepared->tbs_der(),
                                std::chrono::time_point_cast<std::chrono::seconds>(
                                    acme::Clock::now())};
+  // Only while this instance holds the order's work: one that lost its
+  // lease (paused past it, cut off from the store) leaves the order to the
+  // instance that took it over, and signs no second serial for it.
+  auto held = work_->StillHeld(storage::kIssuanceWork, order.id);
+  if (!held.ok()) return std::move(held).error();
+  if (!*held) return order;  // still processing: another instance's now
   Status recorded = store_.AddSerial(serial);
   if (!recorded.ok()) {
     SIGNET_RETURN_IF_ERROR(FailOrder(
@@ -217,9 +245,12 @@ Result<acme::Order> RegistrationAuthority::Issue(acme::Order order, const pki::C
   order.status = ObjStatus::kValid;
   order.certificate_serial = issued->serial_hex;
   order.csr_der.clear();
-  // On failure the order stays processing: a restart signs again under a
-  // new serial; this one stays in the serials table.
-  SIGNET_RETURN_IF_ERROR(store_.FinishIssuance(record, order));
+  // On failure the order stays processing: its work item is tried again
+  // (a new serial; this one stays in the serials table). Recorded only if
+  // the order is still processing: of two finishers one records.
+  SIGNET_ASSIGN_OR_RETURN(bool finished,
+                          store_.FinishIssuanceIf(record, order, ObjStatus::kProcessing));
+  if (!finished) return Require(store_.GetOrder(order.id), "order");
   if (config_.ct) config_.ct->SubmitFinal(record.der);  // as Let's Encrypt does
   OrderEvent event{order.account_id, order.id, order.profile, record.serial, &order.identifiers,
                    nullptr, record.not_after};

@@ -41,32 +41,13 @@ RegistrationAuthority::RegistrationAuthority(storage::Store& store, const Signer
                                              va::ValidationAuthority& va, RaConfig config)
     : store_(store), signer_(signer), va_(va), config_(config),
       policy_{config.allow_test_names, true, config.blocklist},
+      work_(std::make_unique<WorkLeases>(store, config.work)),
       queue_(std::make_unique<ValidationQueue>(config.validation_workers,
                                                config.validation_queue_capacity)) {
   // AuthorizationFor reuses within this window; AuthorizationUnder narrows
   // it to each order's profile.
   config_.authz_reuse_window = config_.profiles.LongestReuseWindow();
   profiles_ = std::make_shared<const ProfileSet>(config_.profiles);
-}
-
-Status RegistrationAuthority::Recover() {
-  SIGNET_ASSIGN_OR_RETURN(auto authz_ids, store_.ListAuthorizationsBeingValidated());
-  for (const auto& id : authz_ids) {
-    SIGNET_ASSIGN_OR_RETURN(acme::Authorization authz, LoadAuthorization(id));
-    SIGNET_ASSIGN_OR_RETURN(acme::Account account, GetAccount(authz.account_id));
-    for (const auto& c : authz.challenges) {
-      if (c.status != ObjStatus::kProcessing) continue;
-      std::string key_auth = c.token + "." + account.thumbprint;
-      queue_->Submit([this, id, cid = c.id, key_auth, aid = account.id] {
-        Validate(id, cid, key_auth, aid);
-      });
-    }
-  }
-  // Interrupted issuances: the same background path as a finalize that
-  // re-checks CAA, which checks everything again before it signs.
-  SIGNET_ASSIGN_OR_RETURN(auto order_ids, store_.ListOrdersWithStatus(ObjStatus::kProcessing));
-  for (const auto& id : order_ids) queue_->Submit([this, id] { IssueProcessingOrder(id); });
-  return OkStatus();
 }
 
 Result<acme::Account> RegistrationAuthority::NewAccount(const std::string& jwk_json,

@@ -25,6 +25,7 @@
 #include "ca/ra/identifier_policy.h"
 #include "ca/ra/pausing.h"
 #include "ca/ra/validation_queue.h"
+#include "ca/ra/work_leases.h"
 #include "ca/ratelimit/rate_limiter.h"
 #include "ca/signer/profile.h"
 #include "ca/signer/signer.h"
@@ -88,6 +89,10 @@ struct RaConfig {
   // on a request thread). nullptr: no CT, certificates are signed at once.
   // Not owned; must outlive the RA.
   ct::CtSubmitter* ct = nullptr;
+  // Work in flight (work_items.cc): each validation and issuance is a row in
+  // the store leased to this instance while it works on it; another
+  // instance (or this one after a restart) finishes what a dead one left.
+  WorkConfig work;
 };
 
 // What a newOrder request may add to its identifiers.
@@ -113,12 +118,24 @@ class RegistrationAuthority {
  public:
   RegistrationAuthority(storage::Store& store, const Signer& signer,
                         va::ValidationAuthority& va, RaConfig config);
+  // Stops claiming work; leases of work left undone are given up at once,
+  // for another instance (or the next start) to take.
+  ~RegistrationAuthority();
 
-  // Re-queues validations and issuance interrupted by a restart. Call once
-  // at start-up, before serving. An interrupted issuance runs every check
-  // again before it signs, and fails the order (with the reason) if one no
-  // longer holds.
+  // Takes over validations and issuances left unfinished (work_items.cc):
+  // on a single instance every one left by the previous run, on several
+  // those whose lease ran out; then keeps looking for work other instances
+  // leave (WorkConfig::poll). Call once at start-up, before serving. An
+  // interrupted issuance runs every check again before it signs, and fails
+  // the order (with the reason) if one no longer holds.
   Status Recover();
+  // Claims work whose lease ran out and queues it; how many were claimed
+  // (the poll's step; tests call it directly).
+  Result<size_t> PollWork();
+  // This instance's owner id in the work items (logs, tests).
+  const std::string& instance_id() const { return work_->owner(); }
+  // Test hook: this instance stops renewing its leases, as a dead one.
+  void StopRenewingWorkForTest() { work_->StopRenewingForTest(); }
 
   // RFC 8555 7.3. The account id and thumbprint come from the key, which
   // must pass CheckAccountKey. With `eab` (RFC 8555 7.3.4, eab.h) the binding
@@ -328,14 +345,22 @@ class RegistrationAuthority {
     std::condition_variable cv_;
     bool done_ = false;  // GUARDED_BY(mu_)
   };
-  // `started`: when the challenge POST started it (steady clock), for the
-  // event's latency.
-  void Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,
+  // Validates a processing challenge and stores the outcome. False when the
+  // store failed (the work is worth another try), true when the outcome is
+  // stored or there was nothing to validate. `started`: when the challenge
+  // POST started it (steady clock), for the event's latency.
+  bool Validate(std::string authz_id, std::string challenge_id, std::string key_authorization,
                 std::string account_id,
                 std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now());
   // The background path of a processing order (a finalize that needed a
   // CAA re-check, or one a restart interrupted): the checks, then Issue.
   void IssueProcessingOrder(const std::string& order_id);
+  // Runs a claimed work item (work_items.cc), or fails its object when it
+  // was claimed more than WorkConfig::max_attempts times.
+  void RunWorkItem(const storage::WorkItem& item);
+  // After a background issuance: its work item done, or left for another
+  // try when the order is still processing (the store failed under it).
+  void FinishIssuanceWork(const std::string& order_id);
   // Records the serial durably, signs and records the certificate for a
   // processing order whose CSR passed CheckBeforeSigning; a failure is
   // recorded on the order, which is returned.
@@ -389,6 +414,7 @@ class RegistrationAuthority {
   void Emit(F&& f) const {
     for (const Events& e : events_) f(e);
   }
+  std::unique_ptr<WorkLeases> work_;
   std::unique_ptr<ValidationQueue> queue_;  // last: joins before the rest is destroyed
 };
 

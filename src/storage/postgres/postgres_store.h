@@ -132,12 +132,17 @@ class PostgresStore : public Store {
   Status FinishWorkItem(const std::string& kind, const std::string& object_id,
                         const std::string& owner) override;
   Status ReleaseWorkItems(const std::string& owner) override;
+  // Leadership and published CRLs (postgres_leader.cc).
+  std::unique_ptr<LeaderLock> NewLeaderLock(const std::string& duty) override;
+  Status SaveCrl(const StoredCrl& crl) override;
+  Result<std::map<int, int64_t>> StoredCrlNumbers() override;
+  Result<std::optional<StoredCrl>> GetStoredCrl(int shard) override;
   Result<bool> FinishIssuanceIf(const acme::CertificateRecord& cert, const acme::Order& order,
                                 acme::ObjStatus expected) override;
 
  private:
   explicit PostgresStore(std::string conninfo, pg::Pool::Options options)
-      : pool_(std::move(conninfo), options) {}
+      : conninfo_(conninfo), options_(options), pool_(std::move(conninfo), options) {}
   Status Migrate();
   // The INSERT of CreateAccount, in the caller's transaction.
   static Status InsertAccount(pg::Conn& c, const acme::Account& account);
@@ -156,6 +161,8 @@ class PostgresStore : public Store {
   Result<bool> FinishIssuanceWrite(const acme::CertificateRecord& cert, const acme::Order& order,
                                    std::optional<acme::ObjStatus> expected);
 
+  const std::string conninfo_;  // LeaderLock's dedicated sessions
+  const pg::Pool::Options options_;
   pg::Pool pool_;
 };
 

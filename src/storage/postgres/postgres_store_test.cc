@@ -146,7 +146,7 @@ TEST_F(PostgresStoreTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->ExecScript("DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
                                  "DROP TABLE issued_name_sets; DROP TABLE paused; DROP TABLE redeemed_nonces; DROP TABLE work_items; "
-                                 "DROP TABLE nonce_key; "
+                                 "DROP TABLE nonce_key; DROP TABLE published_crls; "
                                  "ALTER TABLE serials DROP COLUMN precertificate_der; "
                                  "UPDATE signet_schema_version SET version = 8;").ok());
   }

@@ -129,14 +129,14 @@ TEST_P(SqliteRateLimitsTest, IssuedNameSetsMakeRenewalsPerAccountUntilExpiry) {
 TEST_P(SqliteRateLimitsTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
   if (!sqlite()) GTEST_SKIP() << "postgres_store_test.cc has PostgreSQL's";
   IssueFor({{"dns", "b.example.com"}, {"dns", "a.example.com"}});
-  // Back to version 8, as a store written before this version (and 0010-0014).
+  // Back to version 8, as a store written before this version (and 0010-0015).
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "ca.db").string().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE rate_limits; DROP TABLE rate_limit_overrides; "
                          "DROP TABLE issued_name_sets; DROP TABLE paused; DROP TABLE redeemed_nonces; DROP TABLE work_items; "
-                         "DROP TABLE nonce_key; "
+                         "DROP TABLE nonce_key; DROP TABLE published_crls; "
                          "ALTER TABLE serials DROP COLUMN precertificate_der; "
                          "PRAGMA user_version = 8;",
                          nullptr, nullptr, nullptr),

@@ -129,6 +129,11 @@ class SqliteStore : public Store {
   Status FinishWorkItem(const std::string& kind, const std::string& object_id,
                         const std::string& owner) override;
   Status ReleaseWorkItems(const std::string& owner) override;
+  // Leadership and published CRLs (sqlite_leader.cc).
+  std::unique_ptr<LeaderLock> NewLeaderLock(const std::string& duty) override;
+  Status SaveCrl(const StoredCrl& crl) override;
+  Result<std::map<int, int64_t>> StoredCrlNumbers() override;
+  Result<std::optional<StoredCrl>> GetStoredCrl(int shard) override;
   Result<bool> FinishIssuanceIf(const acme::CertificateRecord& cert, const acme::Order& order,
                                 acme::ObjStatus expected) override;
 
