@@ -20,6 +20,9 @@ PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-lin
 
 # Issue 11: certspotter (a CT monitor) reads signet-ctlog in the ctlog test.
 PEERS+=(certspotter)
+# Issue 14: the storage-faults test locks the database with the sqlite3 shell;
+# its ACME probe signs JWS with python3-cryptography.
+PEERS+=(sqlite3 python3-cryptography)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do
