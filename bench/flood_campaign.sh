@@ -16,25 +16,29 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null 2>&1
 ninja -C build signetd signet-ctlog >/dev/null
 SIGNETD="$PWD/build/apps/signetd/signetd"
 export SIGNET_CTLOG="$PWD/build/apps/signet-ctlog/signet-ctlog"
-REPORT=$(mktemp /tmp/flood-campaign.XXXXXX)
-trap 'rm -f "$REPORT"' EXIT
+OUT=$(mktemp -d /tmp/flood-campaign.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
 IT=tests/integration
 
 echo "== connection flood: ${FLOOD_IDLE:-15000} idle + ${FLOOD_SLOW:-2000} slowloris for ${FLOOD_HOLD:-90}s"
 FLOOD_IDLE=${FLOOD_IDLE:-15000} FLOOD_SLOW=${FLOOD_SLOW:-2000} FLOOD_HOLD=${FLOOD_HOLD:-90} \
-  bash "$IT/signetd_flood_test.sh" "$SIGNETD" 2>&1 | grep -E "^(flood|certificate|signetd|ok|FAIL)" \
-  | tee -a "$REPORT"
+  bash "$IT/signetd_flood_test.sh" "$SIGNETD" >"$OUT/connections.log" 2>&1 || true
+grep -E "^(flood|certificate|signetd|ok|FAIL)" "$OUT/connections.log" >"$OUT/1.txt" || true
+cat "$OUT/1.txt"
 
 echo "== request floods: ${REQ_FLOOD_CONNS:-200} connections for ${SECS}s per listener"
 REQ_FLOOD_CONNS=${REQ_FLOOD_CONNS:-200} REQ_FLOOD_SECONDS=$SECS REQ_FLOOD_CERT_BOUND=60 \
-  REQ_FLOOD_REPORT="$REPORT" bash "$IT/signetd_request_flood_test.sh" "$SIGNETD" 2>&1 \
-  | grep -E "^(ok|FAIL|certificate|good|ACME|remote-VA|CT-log)"
+  REQ_FLOOD_REPORT="$OUT/2.txt" bash "$IT/signetd_request_flood_test.sh" "$SIGNETD" \
+  >"$OUT/requests.log" 2>&1 || true
+grep -E "^(ok|FAIL|certificate|good|ACME|remote-VA|CT-log)" "$OUT/requests.log" || true
 
 echo "== faults: storage (locked, full, read-only) and DNS (down, slow)"
 for t in signetd_storage_faults signetd_dns_outage signetd_slow_dns; do
-  bash "$IT/${t}_test.sh" "$SIGNETD" 2>&1 | grep -E "^(ok|FAIL|certificate|directory|16 )" \
-    | tee -a "$REPORT"
+  bash "$IT/${t}_test.sh" "$SIGNETD" >"$OUT/$t.log" 2>&1 || true
+  grep -E "^(ok|FAIL|certificate|directory|16 )" "$OUT/$t.log" >>"$OUT/3.txt" || true
 done
+cat "$OUT/3.txt"
 
 echo "== summary ($(date -u +%Y-%m-%d), $(nproc) cores)"
-cat "$REPORT"
+cat "$OUT/1.txt" "$OUT/2.txt" "$OUT/3.txt" 2>/dev/null
+! grep -q "^FAIL" "$OUT"/*.txt "$OUT"/requests.log

@@ -23,6 +23,9 @@ PEERS=(openssl certbot lego uacme pebble nginx curl bc iproute2 python3 util-lin
 PEERS+=(certspotter)
 # Issue 10: HAProxy balances scripts/cluster.sh's signetd instances.
 PEERS+=(haproxy)
+# Issue 14: the storage-faults test locks the database with the sqlite3 shell;
+# its ACME probe signs JWS with python3-cryptography.
+PEERS+=(sqlite3 python3-cryptography)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do

@@ -3,8 +3,9 @@
 signetd's listeners (ACME, remote VA) or signet-ctlog's. Loopback only.
 
 usage: request_flood.py limits MODE PORT CA_PEM [CERT KEY]   (CA_PEM "-": plain HTTP)
-         one request with an oversized header and one with an oversized body
-         (Content-Length, the body sent in full); prints one JSON line each:
+         one request with an oversized header and two with an oversized body
+         (by Content-Length, and chunked; each sent in full); prints one JSON
+         line each:
          {"what", "status", "content_type", "body"}
        request_flood.py flood MODE PORT CA_PEM CONNS SECONDS [CERT KEY]
          CONNS keep-alive connections sending MODE's unauthenticated mix
@@ -44,11 +45,17 @@ def context(ca, cert=None, key=None):
     return ctx
 
 
-async def exchange(reader, writer, method, path, body, extra=b""):
+async def exchange(reader, writer, method, path, body, extra=b"", chunked=False):
     ctype = b"application/jose+json" if path.startswith("/acme") else b"application/json"
     head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + extra +
-            b"Content-Type: " + ctype + b"\r\n" +
-            f"Content-Length: {len(body)}\r\n\r\n".encode())
+            b"Content-Type: " + ctype + b"\r\n")
+    if chunked:  # 64 KiB chunks: no length known up front
+        step = 1 << 16
+        body = b"".join(f"{len(body[i:i + step]):x}\r\n".encode() + body[i:i + step] + b"\r\n"
+                        for i in range(0, len(body), step)) + b"0\r\n\r\n"
+        head += b"Transfer-Encoding: chunked\r\n\r\n"
+    else:
+        head += f"Content-Length: {len(body)}\r\n\r\n".encode()
     writer.write(head + body)
     await writer.drain()
     status_line = await reader.readline()
@@ -69,12 +76,13 @@ async def exchange(reader, writer, method, path, body, extra=b""):
 
 async def limits(mode, port, ctx):
     tests = [("header", "GET", "/x", b"", b"X-Big: " + b"a" * 20000 + b"\r\n"),
-             ("body", "POST", POST_PATH[mode], b"a" * OVERSIZED_BODY[mode], b"")]
+             ("body", "POST", POST_PATH[mode], b"a" * OVERSIZED_BODY[mode], b""),
+             ("chunked", "POST", POST_PATH[mode], b"a" * OVERSIZED_BODY[mode], b"")]
     for what, method, path, body, extra in tests:
         reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=ctx)
         try:
             status, headers, data = await asyncio.wait_for(
-                exchange(reader, writer, method, path, body, extra), 20)
+                exchange(reader, writer, method, path, body, extra, what == "chunked"), 20)
             out = {"what": what, "status": status, "content_type": headers.get("content-type"),
                    "body": data.decode(errors="replace")[:300]}
         except (OSError, ConnectionError, asyncio.TimeoutError, ValueError) as e:

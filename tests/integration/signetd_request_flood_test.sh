@@ -62,9 +62,12 @@ check_limits() {
     || fail "limits probe failed on $mode"
   python3 - "$T/limits-$mode.json" "$kind" <<'EOF' || fail "$mode: wrong answers to oversized requests: $(cat "$T/limits-$mode.json")"
 import json, sys
-want = {"header": (431, "request header larger than"), "body": (413, "request body larger than")}
+want = {"header": (431, "request header larger than"), "body": (413, "request body larger than"),
+        "chunked": (413, "request body larger than")}
+seen = set()
 for line in open(sys.argv[1]):
     r = json.loads(line)
+    seen.add(r["what"])
     status, text = want[r["what"]]
     assert r["status"] == status, r
     assert text in r["body"], r
@@ -73,8 +76,9 @@ for line in open(sys.argv[1]):
         assert json.loads(r["body"])["type"] == "urn:ietf:params:acme:error:malformed", r
     else:
         assert r["content_type"] == "text/plain", r
+assert seen == set(want), seen
 EOF
-  echo "ok: $mode oversized header -> 431, body -> 413 ($kind)"
+  echo "ok: $mode oversized header -> 431, body (Content-Length or chunked) -> 413 ($kind)"
 }
 # start_flood MODE PORT [CERT KEY]: in the background; end_flood MODE then
 start_flood() {

@@ -49,7 +49,7 @@ for line in open(path):
     assert cause in r["detail"], r
     assert r["secs"] < bound, r
 EOF
-  grep '"level":"error"' "$T/signetd.log" | grep -q "$cause" || fail "no error log line naming '$cause'"
+  grep '"level":"error"' "$T/signetd.log" | grep -F "$cause" >/dev/null || fail "no error log line naming '$cause'"
   echo "ok: $(wc -l <"$file") requests got serverInternal, Retry-After 5, '$cause', worst $(
     python3 -c 'import json,sys; print(max(json.loads(l)["secs"] for l in open(sys.argv[1])))' "$file")s"
 }
