@@ -43,13 +43,20 @@ Result<std::chrono::system_clock::time_point> ReadWhen(const toml::node* node) {
   auto day = [](const toml::date& d) {
     return sys_days(year(d.year) / unsigned(d.month) / unsigned(d.day));
   };
-  if (auto d = node->value<toml::date>()) return system_clock::time_point(day(*d));
+  // system_clock counts nanoseconds in 64 bits: a date it cannot hold would
+  // overflow (the fuzz target toml_config_fuzz found it).
+  auto in_range = [](sys_seconds t) -> Result<system_clock::time_point> {
+    constexpr seconds kLimit = duration_cast<seconds>(system_clock::duration::max());
+    if (t.time_since_epoch() >= kLimit || t.time_since_epoch() <= -kLimit)
+      return Error(ErrorCode::kMalformed, "from must be a date between 1678 and 2261");
+    return system_clock::time_point(t);
+  };
+  if (auto d = node->value<toml::date>()) return in_range(day(*d));
   if (auto dt = node->value<toml::date_time>()) {
     if (!dt->offset)
       return Error(ErrorCode::kMalformed, "from needs a UTC offset (e.g. 2027-02-10T00:00:00Z)");
-    auto t = day(dt->date) + hours(dt->time.hour) + minutes(dt->time.minute) +
-             seconds(dt->time.second) - minutes(dt->offset->minutes);
-    return system_clock::time_point(t);
+    return in_range(day(dt->date) + hours(dt->time.hour) + minutes(dt->time.minute) +
+                    seconds(dt->time.second) - minutes(dt->offset->minutes));
   }
   return Error(ErrorCode::kMalformed, "from must be a TOML date or date-time");
 }

@@ -101,6 +101,10 @@ TEST(ProfileScheduleTest, BadSchedulesAreRefusedWithTheReason) {
        "bad duration"},
       {"[profiles.classic]\nschedule = [ { from = 2027-02-10, life = \"64d\" } ]\n",
        "unknown key \"life\""},
+      // Found by toml_config_fuzz: dates system_clock cannot hold (UBSan overflow).
+      {"[[profiles.classic.schedule]]\nfrom=3816-02-10\n", "between 1678 and 2261"},
+      {"[profiles.classic]\nschedule = [ { from = 1000-01-01T00:00:00Z } ]\n",
+       "between 1678 and 2261"},
   };
   for (const Case& c : cases) {
     auto config = Load(c.toml);

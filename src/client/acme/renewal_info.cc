@@ -66,8 +66,14 @@ std::optional<SystemTime> ParseRfc3339Time(std::string_view s) {
   tm.tm_hour = hour;
   tm.tm_min = min;
   tm.tm_sec = sec;
-  std::time_t t = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(t - offset);
+  const std::time_t t = timegm(&tm) - offset;
+  // system_clock counts nanoseconds in 64 bits (years 1678 to 2261): a time
+  // outside that would overflow (the fuzz target renewal_info_fuzz found it).
+  using std::chrono::seconds;
+  constexpr auto kMin = std::chrono::duration_cast<seconds>(SystemTime::duration::min()).count();
+  constexpr auto kMax = std::chrono::duration_cast<seconds>(SystemTime::duration::max()).count();
+  if (t <= kMin || t >= kMax) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(t);
 }
 
 std::string FormatRfc3339Time(SystemTime t) {

@@ -39,7 +39,8 @@ Result<RenewalInfo> FetchRenewalInfo(http::Client& http, const std::string& rene
                                      const std::string& cert_id, const Logger& log = nullptr);
 
 // RFC 3339 date-time ("2025-01-02T03:04:05Z", fractions and offsets
-// allowed); nullopt when `text` is not one.
+// allowed); nullopt when `text` is not one, or names a time system_clock
+// cannot hold (before 1678 or after 2261).
 std::optional<SystemTime> ParseRfc3339Time(std::string_view text);
 // UTC, whole seconds: "2025-01-02T03:04:05Z".
 std::string FormatRfc3339Time(SystemTime t);

@@ -224,5 +224,15 @@ TEST(Rfc3339, ParsesAndFormats) {
     EXPECT_FALSE(ParseRfc3339Time(bad)) << bad;
 }
 
+// Found by renewal_info_fuzz (UBSan: signed overflow converting to
+// nanoseconds): years system_clock cannot hold are refused, not wrapped.
+TEST(Rfc3339, TimesSystemClockCannotHoldAreRefused) {
+  for (const char* far : {"4052-12-01T00:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z",
+                          "1677-01-01T00:00:00Z", "2262-06-01T00:00:00Z"})
+    EXPECT_FALSE(ParseRfc3339Time(far)) << far;
+  EXPECT_EQ(FormatRfc3339Time(At("2261-12-31T23:59:59Z")), "2261-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339Time(At("1700-01-01T00:00:00Z")), "1700-01-01T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace signet::client
