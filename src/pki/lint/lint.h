@@ -98,9 +98,10 @@ Result<crypto::X509CrlPtr> ParseTbsCertList(std::string_view tbs, std::string_vi
 
 // Signs `response` with a throwaway key and responder certificate (made
 // once per process) and lints it: OCSP_basic_sign is what sets producedAt and
-// the responder ID, so a response can only be linted signed. The caller then
-// signs it for real, which replaces producedAt, the responder ID and the
-// signature; the throwaway signature never leaves this process.
+// the responder ID, so a response can only be linted signed. The caller
+// signs a fresh copy for real and drops this one (signing one response twice
+// leaks its first responder ID in OpenSSL); the throwaway signature never
+// leaves this process.
 Findings LintOcspBeforeSigning(OCSP_BASICRESP* response);
 
 }  // namespace signet::pki::lint
