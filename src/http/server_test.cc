@@ -24,7 +24,10 @@
 #include <thread>
 #include <vector>
 
+#include <openssl/ssl.h>
+
 #include "base/files.h"
+#include "crypto/ossl.h"
 #include "crypto/digest.h"
 #include "http/client.h"
 #include "pki/ca_hierarchy.h"
@@ -341,6 +344,66 @@ TEST_F(ServerTest, OversizedBodyIs413EvenWhileTheClientIsStillSending) {
     EXPECT_NE(got.find("request body larger than 65536 bytes"), std::string::npos) << got;
     if (hooked) EXPECT_NE(got.find("application/problem+json"), std::string::npos) << got;
   }
+}
+
+// One visit of a raw OpenSSL client: a TLS 1.3 handshake (offering
+// `session` when given), one GET, the answer read to the end.
+struct TlsVisit {
+  bool answered = false;
+  bool resumed = false;
+  int tickets = 0;  // session tickets the server sent
+  crypto::SslSessionPtr session;
+};
+
+int CountTicket(SSL* ssl, SSL_SESSION*) {
+  ++*static_cast<int*>(SSL_get_app_data(ssl));
+  return 0;  // the session is not kept by the callback
+}
+
+TlsVisit VisitTls(uint16_t port, const std::string& root_pem_file, SSL_SESSION* session) {
+  TlsVisit out;
+  crypto::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION);
+  SSL_CTX_load_verify_file(ctx.get(), root_pem_file.c_str());
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+  SSL_CTX_sess_set_new_cb(ctx.get(), CountTicket);
+  int fd = Connect(port);
+  if (fd < 0) return out;
+  crypto::SslPtr ssl(SSL_new(ctx.get()));
+  SSL_set_app_data(ssl.get(), &out.tickets);
+  SSL_set_fd(ssl.get(), fd);
+  if (session) SSL_set_session(ssl.get(), session);
+  if (SSL_connect(ssl.get()) == 1) {
+    std::string req = "GET /t HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    SSL_write(ssl.get(), req.data(), int(req.size()));
+    std::string got;
+    char buf[4096];
+    for (int n; (n = SSL_read(ssl.get(), buf, sizeof buf)) > 0;) got.append(buf, size_t(n));
+    out.answered = got.find("ok /t") != std::string::npos;
+    out.resumed = SSL_session_reused(ssl.get()) == 1;
+    SSL_shutdown(ssl.get());  // a session is resumable only after a clean close
+    out.session.reset(SSL_get1_session(ssl.get()));
+  }
+  ::close(fd);
+  return out;
+}
+
+// Clients resume with the ticket of their previous connection (no
+// certificate signature on the server's side), and each full handshake
+// costs one ticket, not OpenSSL's default two.
+TEST_F(ServerTest, OneSessionTicketPerHandshakeAndItResumes) {
+  auto server = Start(ServerConfig{}, true);
+  ASSERT_TRUE(server);
+  const std::string root = (*dir_ / "root.pem").string();
+  TlsVisit first = VisitTls(server->port(), root, nullptr);
+  ASSERT_TRUE(first.answered);
+  EXPECT_FALSE(first.resumed);
+  EXPECT_EQ(first.tickets, 1);
+  ASSERT_TRUE(first.session);
+  TlsVisit second = VisitTls(server->port(), root, first.session.get());
+  EXPECT_TRUE(second.answered);
+  EXPECT_TRUE(second.resumed);
 }
 
 // A handler blocked on storage, signing or DNS occupies a handler thread,
