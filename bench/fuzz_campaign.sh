@@ -42,6 +42,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 
 mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
 report=$OUT/report.md
 {
   echo "Fuzz campaign $(date -u +%Y-%m-%dT%H:%MZ), $(clang --version | head -1), RUNS=$RUNS MAX_TIME=$MAX_TIME"
@@ -81,7 +82,7 @@ for t in "${targets[@]}"; do
   ncrash=0
   for a in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-*; do
     [ -f "$a" ] || continue
-    case "$a" in *.min) continue ;; esac
+    case "$a" in *.min | *.seen | *.log) continue ;; esac  # ours, from earlier runs
     ncrash=$((ncrash + 1))
     min=$a.min
     nice -n "$NICE" "$bin" -minimize_crash=1 -runs=20000 -exact_artifact_path="$min" "$a" \
