@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   app.add_option("--rate", c.rate, "orders started per second at most (0: closed loop)");
   app.add_option("--connections", c.connections, "keep-alive connections (0: min(C, 64))");
   app.add_option("--names", c.names_per_order, "DNS names (authorizations) per order");
+  bool per_request = false;
+  app.add_flag("--connection-per-request", per_request,
+               "a new connection (Connection: close) per request, as uacme and curl scripts");
   app.add_option("--http01-address", c.http01_address, "address of the built-in HTTP-01 responder");
   app.add_option("--http01-port", c.http01_port, "port the CA validates HTTP-01 against");
   app.add_option("--cert-keys", cert_keys, "CSR keys: pooled or fresh (P-256)")
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_path, "write the report as JSON to FILE");
   CLI11_PARSE(app, argc, argv);
   c.fresh_cert_keys = cert_keys == "fresh";
+  c.keep_alive = !per_request;
   c.request_timeout = std::chrono::milliseconds(request_timeout_ms);
   c.order_timeout = std::chrono::milliseconds(order_timeout_ms);
   c.poll_initial = std::chrono::milliseconds(poll_ms);

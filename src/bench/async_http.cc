@@ -287,6 +287,7 @@ struct HttpPool::Impl {
     req.version(11);
     req.set(bhttp::field::host, u.HostHeader());
     req.set(bhttp::field::user_agent, config.user_agent);
+    if (!config.keep_alive) req.keep_alive(false);
     for (const auto& [name, value] : headers) req.insert(name, value);
     req.body() = std::move(body);
     req.prepare_payload();
@@ -329,7 +330,7 @@ struct HttpPool::Impl {
         out = co_await Exchange(*conn->plain, *conn, req, url, deadline);
       if (out.result.ok()) {
         if (timing) timing->exchange = Since(sent);
-        Release(pool, out.keep_alive ? std::move(conn) : nullptr);
+        Release(pool, out.keep_alive && config.keep_alive ? std::move(conn) : nullptr);
         co_return std::move(out.result);
       }
       conn.reset();

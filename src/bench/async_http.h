@@ -37,6 +37,10 @@ struct HttpPoolConfig {
   std::chrono::milliseconds timeout{30000};  // per request, queueing and connecting included
   std::string user_agent = "signet-bench/0.1";
   size_t max_body_bytes = 1 << 20;
+  // false: "Connection: close" and a new connection (TCP + TLS, resumed
+  // when the server gave a ticket) for every request, as uacme and
+  // curl-based shell clients do.
+  bool keep_alive = true;
 };
 
 // Where one request's time went.

@@ -14,6 +14,7 @@ struct BenchConfig {
   int accounts = 10;         // A: orders are spread round-robin over them
   int concurrency = 50;      // C: orders in flight at once
   int connections = 0;       // keep-alive connections to the CA; 0 = min(C, 64)
+  bool keep_alive = true;    // false: a new connection per request (uacme, curl scripts)
   int64_t orders = 1000;     // N: stop after this many orders (0 = no limit)
   double duration_s = 0;     // D: start no order after this many seconds (0 = no limit)
   double rate = 0;           // orders started per second at most (0 = closed loop)

@@ -56,7 +56,8 @@ class Driver {
       : config_(config),
         http_(ioc_, HttpPoolConfig{.ca_file = config.ca_file,
                                    .max_connections = Connections(config),
-                                   .timeout = config.request_timeout}),
+                                   .timeout = config.request_timeout,
+                                   .keep_alive = config.keep_alive}),
         responder_(ioc_),
         acme_(http_, report_),
         tag_(RandomTag(6)) {}

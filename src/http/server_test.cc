@@ -283,23 +283,6 @@ TEST_F(ServerTest, OversizedHeadersAre431AndTheConnectionCloses) {
   ::close(fd);
 }
 
-// Clients that open a connection per request (uacme, curl-based scripts)
-// get the answer as soon as it is ready. Without TCP_NODELAY, the response
-// waited behind the TLS 1.3 session tickets for the client's delayed ACK:
-// 40 ms or more on every new connection.
-TEST_F(ServerTest, AnswersANewTlsConnectionWithoutWaitingForAnAck) {
-  auto server = Start(ServerConfig{}, true);
-  ASSERT_TRUE(server);
-  std::vector<double> ms;
-  for (int i = 0; i < 7; ++i) {
-    auto start = SteadyClock::now();
-    EXPECT_EQ(HttpsGet(server->port(), "/x"), "ok /x");
-    ms.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  EXPECT_LT(ms[3], 30.0) << "median of a handshake and one request, ms";
-}
-
 // A body over the limit announced by Content-Length: the client, still
 // sending its 8 MiB, reads the 413 (from limit_response when set). The
 // server used to close at once with the body unread: the client's writes
@@ -352,6 +335,7 @@ struct TlsVisit {
   bool answered = false;
   bool resumed = false;
   int tickets = 0;  // session tickets the server sent
+  double answer_ms = 0;  // from the request written to the answer read
   crypto::SslSessionPtr session;
 };
 
@@ -376,11 +360,13 @@ TlsVisit VisitTls(uint16_t port, const std::string& root_pem_file, SSL_SESSION* 
   if (session) SSL_set_session(ssl.get(), session);
   if (SSL_connect(ssl.get()) == 1) {
     std::string req = "GET /t HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    const auto sent = SteadyClock::now();
     SSL_write(ssl.get(), req.data(), int(req.size()));
     std::string got;
     char buf[4096];
     for (int n; (n = SSL_read(ssl.get(), buf, sizeof buf)) > 0;) got.append(buf, size_t(n));
     out.answered = got.find("ok /t") != std::string::npos;
+    out.answer_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - sent).count();
     out.resumed = SSL_session_reused(ssl.get()) == 1;
     SSL_shutdown(ssl.get());  // a session is resumable only after a clean close
     out.session.reset(SSL_get1_session(ssl.get()));
@@ -404,6 +390,25 @@ TEST_F(ServerTest, OneSessionTicketPerHandshakeAndItResumes) {
   TlsVisit second = VisitTls(server->port(), root, first.session.get());
   EXPECT_TRUE(second.answered);
   EXPECT_TRUE(second.resumed);
+}
+
+// Clients that open a connection per request (uacme, curl-based scripts)
+// get the answer as soon as it is ready. Without TCP_NODELAY, the response
+// waited behind the TLS 1.3 session ticket for the client's delayed ACK:
+// 40 ms or more on every new connection. Timed from the request written
+// to the whole answer read, so a slow handshake (a sanitizer) is not counted.
+TEST_F(ServerTest, AnswersANewTlsConnectionWithoutWaitingForAnAck) {
+  auto server = Start(ServerConfig{}, true);
+  ASSERT_TRUE(server);
+  const std::string root = (*dir_ / "root.pem").string();
+  std::vector<double> ms;
+  for (int i = 0; i < 7; ++i) {
+    TlsVisit visit = VisitTls(server->port(), root, nullptr);
+    EXPECT_TRUE(visit.answered);
+    ms.push_back(visit.answer_ms);
+  }
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[3], 30.0) << "median, request written to answer read, ms";
 }
 
 // A handler blocked on storage, signing or DNS occupies a handler thread,

@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 #include "acme/challenge_types.h"
+#include "ca/va/dns01.h"
 #include "ca/va/remote/remote_va_server.h"
 #include "ca/va/remote/wire.h"
 #include "dns/static_resolver.h"
@@ -73,6 +76,45 @@ TEST_F(LocalVaTest, DnsPersistIsForDnsNamesOnly) {
   ValidationResult got = va_.Validate(r);
   ASSERT_FALSE(got.status.ok());
   EXPECT_EQ(got.status.error().code, ErrorCode::kMalformed);
+}
+
+// A resolver whose TXT lookups take `txt_delay` and CAA lookups `caa_delay`.
+class SlowResolver : public dns::Resolver {
+ public:
+  SlowResolver(std::chrono::milliseconds txt_delay, std::chrono::milliseconds caa_delay,
+               std::string txt)
+      : txt_delay_(txt_delay), caa_delay_(caa_delay), txt_(std::move(txt)) {}
+
+ private:
+  Result<std::vector<std::string>> DoLookupHost(const std::string&, dns::Deadline) override {
+    return Error(ErrorCode::kDns, "no addresses in this test");
+  }
+  Result<dns::TxtAnswer> DoLookupTxt(const std::string&, dns::Deadline) override {
+    std::this_thread::sleep_for(txt_delay_);
+    return dns::TxtAnswer{{txt_}, false, ""};
+  }
+  Result<dns::CaaAnswer> DoLookupCaa(const std::string&, dns::Deadline) override {
+    std::this_thread::sleep_for(caa_delay_);
+    return dns::CaaAnswer{};
+  }
+  std::chrono::milliseconds txt_delay_, caa_delay_;
+  std::string txt_;
+};
+
+// The CAA climb (a.b.example.test, b.example.test, example.test, test: four
+// lookups) runs beside the DNS-01 lookup instead of after it.
+TEST(LocalVaTimingTest, CaaRunsBesideTheChallenge) {
+  using std::chrono::milliseconds;
+  const std::string key_authorization = "token.thumbprint";
+  SlowResolver resolver(milliseconds(600), milliseconds(150), Dns01TxtValue(key_authorization));
+  LocalValidationAuthority va(resolver, Config());
+  const auto start = std::chrono::steady_clock::now();
+  ValidationResult got = va.Validate({"dns", "a.b.example.test", false, "dns-01", "token",
+                                      key_authorization, kAccount});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(got.status.ok()) << got.status.error().ToString();
+  // One after the other: 600 (TXT) + 4 x 150 (CAA) = 1200 ms; beside: 600.
+  EXPECT_LT(elapsed, milliseconds(900));
 }
 
 // What a remote perspective does with the primary's request: the wire
