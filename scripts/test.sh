@@ -5,7 +5,7 @@
 # The tests run on an AddressSanitizer + UndefinedBehaviorSanitizer build
 # (./build-asan): a memory error, undefined behaviour or a leak in any test
 # binary, or in a signetd, signet or signet-ctlog an integration test runs,
-# fails that test. Then signetd and signet-bench are built with
+# fails that test. Then signetd, signet-bench and http_server_test are built with
 # ThreadSanitizer (./build-tsan) and signetd is raced under concurrent load
 # (tests/integration/signetd_race_test.sh). Arguments go to the first CTest
 # run; with arguments (a filtered run) the race test is skipped.
@@ -17,7 +17,7 @@ BUILD_DIR=build-asan SIGNET_SANITIZE=address,undefined scripts/build.sh
 rc=0
 ctest --test-dir build-asan --output-on-failure -j2 "$@" || rc=$?
 if [ $# -eq 0 ]; then
-  BUILD_DIR=build-tsan SIGNET_SANITIZE=thread scripts/build.sh signetd signet-bench
+  BUILD_DIR=build-tsan SIGNET_SANITIZE=thread scripts/build.sh signetd signet-bench http_server_test
   ctest --test-dir build-tsan --output-on-failure -L race || rc=$?
 fi
 exit $rc

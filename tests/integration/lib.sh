@@ -35,6 +35,13 @@ sanitizer_reports() {
   return 1
 }
 
+# The sanitizer BINARY was built with (asan or tsan; empty for none), for the
+# few bounds on memory a sanitized signetd cannot meet (ASan's redzones and
+# its 256 MB quarantine).
+sanitizer_of() {
+  ldd "$1" 2>/dev/null | grep -o -E 'lib(asan|tsan)' | head -1 | sed 's/^lib//'
+}
+
 CA_PORT=${CA_PORT:-14000}
 DNS_PORT=${DNS_PORT:-8053}
 HTTP01_PORT=${HTTP01_PORT:-5002}

@@ -48,8 +48,12 @@ closed=$(sed -n 's/.*slow_closed_by_server=\([0-9]*\).*/\1/p' "$T/flood.log")
 opened=$(sed -n 's/.*tls_open=\([0-9]*\).*/\1/p' "$T/flood.log")
 [ "$opened" -gt 0 ] && [ "$closed" -eq "$opened" ] \
   || fail "signetd closed $closed of $opened slowloris connections"
-echo "signetd peak RSS during the flood: $((rss_kb / 1024)) MiB"
-[ "$rss_kb" -lt $((512 * 1024)) ] || fail "signetd used ${rss_kb} kB during the flood"
+# 512 MiB; twice that for an AddressSanitizer build (CI's), which measured
+# 746 MiB where the plain build stays under 512.
+rss_bound_mb=512
+[ "$(sanitizer_of "$1")" = asan ] && rss_bound_mb=1024
+echo "signetd peak RSS during the flood: $((rss_kb / 1024)) MiB (bound ${rss_bound_mb} MiB)"
+[ "$rss_kb" -lt $((rss_bound_mb * 1024)) ] || fail "signetd used ${rss_kb} kB during the flood"
 
 took=$(obtain after.example.test)
 echo "certificate after the flood in ${took}s"

@@ -2,7 +2,8 @@
 # Issue 14: signetd under concurrent load, for a ThreadSanitizer build
 # (SIGNET_SANITIZE=thread; scripts/test.sh builds one and runs this): while
 # signet-bench keeps 16 HTTP-01 orders in flight from 4 accounts for
-# RACE_SECONDS, three certbots obtain DNS-01 certificates (a name and its
+# RACE_ORDERS orders (1000) or RACE_SECONDS (30), whichever ends first,
+# three certbots obtain DNS-01 certificates (a name and its
 # wildcard, TXT records set through pebble-challtestsrv's API), lego one by
 # TLS-ALPN-01, the operator listener is scraped (/metrics, /health/ready, the
 # operator view), the CRL and `signetd admin counts` are read, and certbot
@@ -11,7 +12,7 @@
 # Usage: signetd_race_test.sh SIGNETD SIGNET_BENCH
 source "$(dirname "$0")/lib.sh"
 SIGNETD=$1 BENCH=$2
-RACE_SECONDS=${RACE_SECONDS:-30}
+RACE_SECONDS=${RACE_SECONDS:-30} RACE_ORDERS=${RACE_ORDERS:-1000}
 start_ca "$SIGNETD"
 OP="http://127.0.0.1:$((CA_PORT + 90))"
 wait_for_port 127.0.0.1 "$((CA_PORT + 90))"
@@ -40,7 +41,7 @@ dns01() {  # I: a DNS-01 certificate for dnsI.race.example.test and its wildcard
 }
 
 "$BENCH" "$DIRECTORY" --ca-file "$DATA/root.pem" --http01-port "$HTTP01_PORT" -A 4 -C 16 \
-  -D "$RACE_SECONDS" --request-timeout-ms 60000 --json "$T/bench.json" \
+  -N "$RACE_ORDERS" -D "$RACE_SECONDS" --request-timeout-ms 60000 --json "$T/bench.json" \
   >"$T/bench.out" 2>"$T/bench.err" &
 BENCH_PID=$!
 PIDS+=($BENCH_PID)
