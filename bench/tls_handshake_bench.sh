@@ -10,11 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  ninja -C build signetd >/dev/null
-fi
-SIGNETD=${SIGNETD:-$PWD/build/apps/signetd/signetd}
+source bench/signetd_build.sh
 source tests/integration/lib.sh
 start_ca "$SIGNETD"
 SSERVER_PORT=$((CA_PORT + 100))
