@@ -48,7 +48,7 @@ class SqliteStoreTest : public SqliteStoreFixture {
     c.serial = serial;
     c.account_id = "acct1";
     c.order_id = "order1";
-    c.der = std::string("\x30\x82\x00\x00der", 7);
+    c.der = std::string("\x30\x82\x00\x00" "der", 7);
     c.not_before = c.issued_at = acme::Clock::now();
     c.not_after = not_after;
     return c;
