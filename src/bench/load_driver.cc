@@ -219,8 +219,12 @@ class Driver {
   int64_t NextOrder() {
     if (report_.stalled) return -1;
     if (config_.orders > 0 && next_order_ >= config_.orders) return -1;
-    if (config_.duration_s > 0 && SecondsSince(phase_start_) >= config_.duration_s) return -1;
+    if (PastDuration()) return -1;
     return next_order_++;
+  }
+
+  bool PastDuration() const {
+    return config_.duration_s > 0 && SecondsSince(phase_start_) >= config_.duration_s;
   }
 
   // With --rate, the time this worker may start its order.
@@ -235,13 +239,17 @@ class Driver {
   asio::awaitable<void> Worker(const OrderEnv& env, WaitGroup& wg) {
     asio::steady_timer pacer(ioc_);
     for (;;) {
+      // The order first, then its slot: a worker with no order left must
+      // not hold a slot (with --rate, C idle workers would otherwise keep
+      // the run open C/rate seconds past its last order).
+      int64_t index = NextOrder();
+      if (index < 0) break;
       Clock::time_point slot = StartSlot();
       if (slot > Clock::now()) {
         pacer.expires_at(slot);
         co_await pacer.async_wait(kUse);
+        if (report_.stalled || PastDuration()) break;
       }
-      int64_t index = NextOrder();
-      if (index < 0) break;
       ++report_.orders_started;
       const Clock::time_point start = Clock::now();
       Status s = co_await AccountAndOrder(env, index, start + config_.order_timeout);
