@@ -16,7 +16,7 @@
 #include <optional>
 #include <unordered_set>
 
-#include "bench/url.h"
+#include "http/url.h"
 #include "crypto/ossl.h"
 
 namespace signet::bench {
@@ -28,6 +28,8 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using ErrorCodeT = beast::error_code;
+
+using http::Url;
 
 namespace {
 
@@ -197,11 +199,11 @@ struct HttpPool::Impl {
       ErrorCodeT ec;
       auto addr = asio::ip::make_address(u.host, ec);
       if (!ec) {
-        pool.endpoints.emplace_back(addr, u.port);
+        pool.endpoints.emplace_back(addr, u.EffectivePort());
       } else {
         tcp::resolver resolver(ioc);
         auto [rec, results] =
-            co_await resolver.async_resolve(u.host, std::to_string(u.port), kUse);
+            co_await resolver.async_resolve(u.host, std::to_string(u.EffectivePort()), kUse);
         if (rec) co_return NetError(url, rec);
         for (const auto& r : results) pool.endpoints.push_back(r.endpoint());
       }
@@ -215,7 +217,7 @@ struct HttpPool::Impl {
     ErrorCodeT ignored;
     c->plain->socket().set_option(tcp::no_delay(true), ignored);
     ++opened;
-    if (!u.https) co_return std::move(c);
+    if (!u.https()) co_return std::move(c);
     c->tls.emplace(std::move(*c->plain), *tls_ctx);
     c->plain.reset();
     SSL* s = c->tls->native_handle();
@@ -285,7 +287,7 @@ struct HttpPool::Impl {
       req.method(verb);
     req.target(u.target);
     req.version(11);
-    req.set(bhttp::field::host, u.HostHeader());
+    req.set(bhttp::field::host, u.Authority());
     req.set(bhttp::field::user_agent, config.user_agent);
     if (!config.keep_alive) req.keep_alive(false);
     for (const auto& [name, value] : headers) req.insert(name, value);
@@ -297,10 +299,12 @@ struct HttpPool::Impl {
   asio::awaitable<Result<http::Response>> Send(
       std::string method, std::string url, std::vector<std::pair<std::string, std::string>> headers,
       std::string body, ExchangeTiming* timing) {
-    auto parsed = ParseUrl(url);
+    auto parsed = http::ParseUrl(url);
     if (!parsed.ok()) co_return std::move(parsed).error();
+    if (parsed->scheme != "http" && parsed->scheme != "https")
+      co_return Error(ErrorCode::kMalformed, "not an http(s) URL: " + url);
     const Url& u = *parsed;
-    if (u.https && !tls_ctx) co_return Error(ErrorCode::kTls, "HttpPool::Init() was not called");
+    if (u.https() && !tls_ctx) co_return Error(ErrorCode::kTls, "HttpPool::Init() was not called");
     const Clock::time_point start = Clock::now(), deadline = start + config.timeout;
     OriginPool& pool = pools[u.Origin()];
     bhttp::request<bhttp::string_body> req = MakeRequest(method, u, headers, std::move(body));

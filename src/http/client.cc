@@ -19,6 +19,8 @@
 #include <map>
 #include <optional>
 
+#include "http/url.h"
+
 namespace signet::http {
 
 namespace asio = boost::asio;
@@ -33,96 +35,13 @@ namespace {
 
 constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
 
-// An absolute URL, split into what a request needs.
-struct Target {
-  bool https = false;
-  std::string host;  // lower-case; an IPv6 literal without brackets
-  bool ip_literal = false;
-  uint16_t port = 0;
-  std::string authority;  // host (IPv6 in brackets) and ":port" unless default
-  std::string path;       // origin form: "/path?query"
-
-  std::string PoolKey() const {
-    std::string h = host.find(':') == std::string::npos ? host : "[" + host + "]";
-    return (https ? "https://" : "http://") + h + ":" + std::to_string(port);
-  }
-};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IsNameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
-}
-
-// RFC 3986 3: scheme "://" [host | "[" v6 "]"] [":" port] [path] ["?" query].
-Result<Target> ParseUrl(std::string_view url) {
-  auto bad = [url](std::string_view why) {
+// An absolute http:// or https:// URL.
+Result<Url> ParseHttpUrl(const std::string& url) {
+  SIGNET_ASSIGN_OR_RETURN(Url u, ParseUrl(url));
+  if (u.scheme != "http" && u.scheme != "https")
     return Error(ErrorCode::kMalformed,
-                 "invalid URL \"" + std::string(url) + "\": " + std::string(why));
-  };
-  size_t sep = url.find("://");
-  if (sep == std::string_view::npos) return bad("not an absolute URL");
-  Target t;
-  std::string scheme = Lower(url.substr(0, sep));
-  if (scheme == "https")
-    t.https = true;
-  else if (scheme != "http")
-    return bad("the scheme must be http or https");
-  std::string_view rest = url.substr(sep + 3);
-  size_t end = std::min(rest.find_first_of("/?#"), rest.size());
-  std::string_view authority = rest.substr(0, end), tail = rest.substr(end);
-  if (authority.find('@') != std::string_view::npos)
-    return bad("user information is not supported");
-  std::string_view host, port;
-  bool bracketed = !authority.empty() && authority[0] == '[';
-  if (bracketed) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unterminated IPv6 literal");
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after[0] != ':') return bad("junk after the IPv6 literal");
-    if (!after.empty()) port = after.substr(1);
-  } else {
-    size_t colon = authority.find(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return bad("no host");
-  t.host = Lower(host);
-  ErrorCodeT ec;
-  if (bracketed) {
-    (void)asio::ip::make_address_v6(t.host, ec);
-    if (ec) return bad("bad IPv6 literal");
-    t.ip_literal = true;
-  } else {
-    for (char c : t.host)
-      if (!IsNameChar(c)) return bad("bad character in the host name");
-    (void)asio::ip::make_address_v4(t.host, ec);
-    t.ip_literal = !ec;
-  }
-  t.port = t.https ? 443 : 80;
-  if (!port.empty()) {
-    if (port.size() > 5) return bad("bad port");
-    unsigned p = 0;
-    for (char c : port) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) return bad("bad port");
-      p = p * 10 + unsigned(c - '0');
-    }
-    if (p == 0 || p > 65535) return bad("bad port");
-    t.port = static_cast<uint16_t>(p);
-  }
-  t.authority = bracketed ? "[" + t.host + "]" : t.host;
-  if (t.port != (t.https ? 443 : 80)) t.authority += ":" + std::to_string(t.port);
-  tail = tail.substr(0, tail.find('#'));
-  for (char c : tail)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
-      return bad("space or control character");
-  t.path = tail.empty() ? "/" : (tail[0] == '?' ? "/" + std::string(tail) : std::string(tail));
-  return t;
+                 "invalid URL \"" + url + "\": the scheme must be http or https");
+  return u;
 }
 
 // Starts one asynchronous operation and runs the io_context until it is done.
@@ -198,7 +117,7 @@ struct Client::Impl {
   ClientConfig config;
   asio::io_context ioc;
   std::optional<ssl::context> tls_ctx;
-  std::map<std::string, std::unique_ptr<Connection>> pool;  // by Target::PoolKey()
+  std::map<std::string, std::unique_ptr<Connection>> pool;  // by Url::Origin()
   int opened = 0;
 
   explicit Impl(ClientConfig c) : config(std::move(c)) {}
@@ -230,14 +149,14 @@ struct Client::Impl {
     return &*tls_ctx;
   }
 
-  Result<std::vector<tcp::endpoint>> Resolve(const Target& t, const std::string& url,
+  Result<std::vector<tcp::endpoint>> Resolve(const Url& t, const std::string& url,
                                              Deadline deadline) {
-    if (t.ip_literal) return std::vector<tcp::endpoint>{{asio::ip::make_address(t.host), t.port}};
+    if (t.HostIsIpLiteral()) return std::vector<tcp::endpoint>{{asio::ip::make_address(t.host), t.EffectivePort()}};
     tcp::resolver resolver(ioc);
     bool done = false;
     ErrorCodeT ec;
     std::vector<tcp::endpoint> out;
-    resolver.async_resolve(t.host, std::to_string(t.port),
+    resolver.async_resolve(t.host, std::to_string(t.EffectivePort()),
                            [&](ErrorCodeT e, const tcp::resolver::results_type& results) {
                              done = true;
                              ec = e;
@@ -257,12 +176,12 @@ struct Client::Impl {
     return out;
   }
 
-  Status Handshake(Connection& c, const Target& t, const std::string& url, Deadline deadline) {
+  Status Handshake(Connection& c, const Url& t, const std::string& url, Deadline deadline) {
     SIGNET_ASSIGN_OR_RETURN(ssl::context * ctx, TlsContext());
     c.tls.emplace(std::move(*c.plain), *ctx);
     c.plain.reset();
     SSL* ssl = c.tls->native_handle();
-    bool named = t.ip_literal
+    bool named = t.HostIsIpLiteral()
                      ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t.host.c_str()) == 1
                      : SSL_set_tlsext_host_name(ssl, t.host.c_str()) == 1 &&
                            SSL_set1_host(ssl, t.host.c_str()) == 1;
@@ -281,9 +200,9 @@ struct Client::Impl {
                  "cannot connect to " + url + ": TLS handshake failed: " + ec.message());
   }
 
-  Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::string& url,
+  Result<std::unique_ptr<Connection>> Connect(const Url& t, const std::string& url,
                                               Deadline deadline) {
-    if (t.https) SIGNET_RETURN_IF_ERROR(TlsContext());  // a bad CA file fails before connecting
+    if (t.https()) SIGNET_RETURN_IF_ERROR(TlsContext());  // a bad CA file fails before connecting
     SIGNET_ASSIGN_OR_RETURN(std::vector<tcp::endpoint> endpoints, Resolve(t, url, deadline));
     auto c = std::make_unique<Connection>();
     c->plain.emplace(ioc);
@@ -293,7 +212,7 @@ struct Client::Impl {
     if (ec) return NetError(url, ec, config.timeout);
     ++opened;
     c->plain->socket().set_option(tcp::no_delay(true), ec);
-    if (t.https) SIGNET_RETURN_IF_ERROR(Handshake(*c, t, url, deadline));
+    if (t.https()) SIGNET_RETURN_IF_ERROR(Handshake(*c, t, url, deadline));
     return c;
   }
 
@@ -341,7 +260,7 @@ struct Client::Impl {
   Result<Response> Send(const std::string& method, const std::string& url,
                         std::vector<std::pair<std::string, std::string>>& headers,
                         std::string& body) {
-    SIGNET_ASSIGN_OR_RETURN(Target t, ParseUrl(url));
+    SIGNET_ASSIGN_OR_RETURN(Url t, ParseHttpUrl(url));
     const Deadline deadline = std::chrono::steady_clock::now() + config.timeout;
     bhttp::request<bhttp::string_body> req;
     bhttp::verb verb = bhttp::string_to_verb(method);
@@ -349,9 +268,9 @@ struct Client::Impl {
       req.method_string(method);
     else
       req.method(verb);
-    req.target(t.path);
+    req.target(t.target);
     req.version(11);
-    req.set(bhttp::field::host, t.authority);
+    req.set(bhttp::field::host, t.Authority());
     bool has_agent = false;
     for (const auto& [name, value] : headers) {
       has_agent = has_agent || EqualsIgnoreCase(name, "User-Agent");
@@ -361,7 +280,7 @@ struct Client::Impl {
     req.body() = std::move(body);
     req.prepare_payload();
 
-    const std::string key = t.PoolKey();
+    const std::string key = t.Origin();
     for (int attempt = 0;; ++attempt) {
       std::unique_ptr<Connection> conn;
       if (auto it = pool.find(key); it != pool.end()) {
