@@ -267,7 +267,7 @@ asio::awaitable<std::optional<NetError>> ClientConnection::Handshake(TlsClientCo
   }
   NetError error = Fail(NetStage::kHandshake, ec);
   long verify = SSL_get_verify_result(s);
-  if (error.fault != NetFault::kTimeout && verify != X509_V_OK) {
+  if (tls.impl_->verify && error.fault != NetFault::kTimeout && verify != X509_V_OK) {
     error.fault = NetFault::kCertificate;
     error.message = X509_verify_cert_error_string(verify);
   }
