@@ -70,10 +70,11 @@ struct Client::Impl {
 
   Result<TlsClientContext*> TlsContext() {
     if (!tls_ctx) {
-      SIGNET_ASSIGN_OR_RETURN(tls_ctx,
-                              TlsClientContext::Create({.ca_file = config.ca_file,
-                                                        .client_cert_pem = config.client_cert_pem,
-                                                        .client_key_pem = config.client_key_pem}));
+      TlsClientOptions options;
+      options.ca_file = config.ca_file;
+      options.client_cert_pem = config.client_cert_pem;
+      options.client_key_pem = config.client_key_pem;
+      SIGNET_ASSIGN_OR_RETURN(tls_ctx, TlsClientContext::Create(options));
     }
     return tls_ctx.get();
   }
@@ -134,7 +135,8 @@ struct Client::Impl {
     const Deadline deadline = Clock::now() + config.timeout;
     const ClientRequest req{method,      t.target,           t.Authority(), config.user_agent,
                             std::move(headers), std::move(body), true};
-    const ReadLimits limits{.max_body_bytes = config.max_body_bytes};
+    ReadLimits limits;
+    limits.max_body_bytes = config.max_body_bytes;
     const std::string key = t.Origin();
     for (int attempt = 0;; ++attempt) {
       std::unique_ptr<ClientConnection> conn;

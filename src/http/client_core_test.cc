@@ -44,8 +44,10 @@ TEST(ClientCoreTest, ReadsResponsesHeldInMemory) {
   EXPECT_TRUE(ok.keep_alive);
 
   ClientResponse big;
+  ReadLimits small;
+  small.max_body_bytes = 4;
   ASSERT_FALSE(ParseResponseBytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
-                                  {.max_body_bytes = 4}, big));
+                                  small, big));
   EXPECT_TRUE(big.body_truncated);
   EXPECT_EQ(big.response.status, 200);
   EXPECT_TRUE(big.response.body.empty());
@@ -104,7 +106,9 @@ class TruncatingTlsServer {
 };
 
 std::optional<NetError> FetchOverTls(uint16_t port, ClientResponse& out) {
-  auto tls = TlsClientContext::Create({.verify_peer = false});
+  TlsClientOptions options;
+  options.verify_peer = false;
+  auto tls = TlsClientContext::Create(options);
   EXPECT_TRUE(tls.ok());
   asio::io_context ioc;
   const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -154,7 +158,9 @@ TEST(ClientCoreTest, VerifyingContextRefusesAnUntrustedCertificate) {
     std::fputs(other->RootPem().c_str(), f);
     std::fclose(f);
   }
-  auto tls = TlsClientContext::Create({.ca_file = ca_file});
+  TlsClientOptions options;
+  options.ca_file = ca_file;
+  auto tls = TlsClientContext::Create(options);
   ASSERT_TRUE(tls.ok()) << tls.error().detail;
   asio::io_context ioc;
   const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -173,7 +179,9 @@ TEST(ClientCoreTest, VerifyingContextRefusesAnUntrustedCertificate) {
 }
 
 TEST(ClientCoreTest, MissingCaFileIsATlsError) {
-  auto tls = TlsClientContext::Create({.ca_file = "/nonexistent/ca.pem"});
+  TlsClientOptions options;
+  options.ca_file = "/nonexistent/ca.pem";
+  auto tls = TlsClientContext::Create(options);
   ASSERT_FALSE(tls.ok());
   EXPECT_EQ(tls.error().code, ErrorCode::kTls);
   EXPECT_EQ(tls.error().detail, "cannot read the CA file /nonexistent/ca.pem");

@@ -69,8 +69,11 @@ Result<FetchResponse> ResponseFrom(const std::optional<NetError>& e,
 }
 
 http::ReadLimits Limits(size_t body_limit, std::string_view fuzz_target) {
-  return {.max_body_bytes = body_limit, .max_header_bytes = kMaxHeaderBytes,
-          .fuzz_target = fuzz_target};
+  http::ReadLimits limits;
+  limits.max_body_bytes = body_limit;
+  limits.max_header_bytes = kMaxHeaderBytes;
+  limits.fuzz_target = fuzz_target;
+  return limits;
 }
 
 }  // namespace
@@ -95,7 +98,9 @@ Result<FetchResponse> Fetch(const FetchRequest& req, bool* connected) {
     if (e) return ConnectError(*e);
     *connected = true;
     if (req.https) {  // HTTP-01 redirects to HTTPS: no PKI check.
-      SIGNET_ASSIGN_OR_RETURN(auto tls, http::TlsClientContext::Create({.verify_peer = false}));
+      http::TlsClientOptions no_pki;
+      no_pki.verify_peer = false;
+      SIGNET_ASSIGN_OR_RETURN(auto tls, http::TlsClientContext::Create(no_pki));
       e = http::RunSync(ioc, conn->Handshake(*tls, req.sni, req.deadline));
       if (e) return HandshakeError(*e, req.sni);
     }
