@@ -126,8 +126,8 @@ def p99_row(out, name):
              "(%.1f)" % lat[t]["p99_ms"] if lat[t]["count"] else "-" for t in TYPES]
     worst = max(p99.values()) if p99 else float("nan")
     return [name, "%.1f (%d)" % (m["orders_per_second"], m["workload"]["concurrency"]),
-            "%.1f" % h["orders_per_second"]] + shown + [
-        "%.1f" % worst, "yes" if worst < P99_TARGET_MS else "NO"]
+            "%.1f" % h["orders_per_second"]] + shown + (
+        ["%.1f" % worst, "yes" if worst < P99_TARGET_MS else "NO"] if p99 else ["-", "too few"])
 
 
 def table(head, rows, md):

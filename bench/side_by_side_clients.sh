@@ -54,6 +54,7 @@ profile_bench() {  # name pid profile [flags]: one signet-bench run into $OUT/pr
 
 profiles_pebble() {
   local p c attempt
+  PEBBLE_PID=  # a fresh Pebble (the throughput part's is stopped)
   for p in $PROFILES; do
     c=$(profile_c "$p" "$PROFILE_C")
     for attempt in 1 2 3; do
