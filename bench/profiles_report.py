@@ -24,6 +24,7 @@ import sys
 TYPES = ["newNonce", "newAccount", "newOrder", "authz", "challenge", "poll", "finalize", "cert"]
 HS_FULL_MS = float(os.environ.get("HS_FULL_MS", "0.15"))
 P99_TARGET_MS = 50
+MIN_P99_SAMPLES = 100
 CPU_TARGET = 1 / 3
 
 
@@ -117,11 +118,16 @@ def p99_row(out, name):
     if not (os.path.exists(mp) and os.path.exists(hp)):
         return None
     m, h = load(mp), load(hp)
-    p99 = {t: h["latency"][t]["p99_ms"] for t in TYPES if h["latency"][t]["count"]}
+    lat = h["latency"]
+    # A p99 of fewer than MIN_P99_SAMPLES is the maximum of a handful (the
+    # setup's newNonce and newAccount): shown in parentheses, not judged.
+    p99 = {t: lat[t]["p99_ms"] for t in TYPES if lat[t]["count"] >= MIN_P99_SAMPLES}
+    shown = ["%.1f" % lat[t]["p99_ms"] if t in p99 else
+             "(%.1f)" % lat[t]["p99_ms"] if lat[t]["count"] else "-" for t in TYPES]
     worst = max(p99.values()) if p99 else float("nan")
     return [name, "%.1f (%d)" % (m["orders_per_second"], m["workload"]["concurrency"]),
-            "%.1f" % h["orders_per_second"]] + ["%.1f" % p99[t] if t in p99 else "-" for t in TYPES] + [
-        "%.1f" % worst, "yes" if worst < P99_TARGET_MS else "NO"]
+            "%.1f" % h["orders_per_second"]] + shown + (
+        ["%.1f" % worst, "yes" if worst < P99_TARGET_MS else "NO"] if p99 else ["-", "too few"])
 
 
 def table(head, rows, md):
@@ -174,7 +180,8 @@ def main():
     rows = [r for r in (p99_row(out, n) for n in names) if r]
     if rows:
         lines.append("signetd at half of its maximum orders/s (closed loop at the in-flight count shown), "
-                     "p99 ms per request type (target < %d ms):" % P99_TARGET_MS)
+                     "p99 ms per request type (target < %d ms; in parentheses: fewer than %d samples, "
+                     "not judged):" % (P99_TARGET_MS, MIN_P99_SAMPLES))
         lines += table(["profile", "max orders/s (in flight)", "orders/s at half"] + TYPES +
                        ["worst", "< 50 ms"], rows, md)
         lines.append("")

@@ -54,6 +54,7 @@ profile_bench() {  # name pid profile [flags]: one signet-bench run into $OUT/pr
 
 profiles_pebble() {
   local p c attempt
+  PEBBLE_PID=  # a fresh Pebble (the throughput part's is stopped)
   for p in $PROFILES; do
     c=$(profile_c "$p" "$PROFILE_C")
     for attempt in 1 2 3; do
@@ -154,6 +155,7 @@ client_batch() {  # ca pid client challenge: CLIENT_N processes, CLIENT_C at onc
   local dir="$T/clients/$name" i running=0 ok=0 perf cpu0 cpu1 t0 t1 accepts
   mkdir -p "$dir"
   echo "=== $name: $CLIENT_N certificates, $CLIENT_C at once"
+  command -v perf >/dev/null || { echo "needs perf (scripts/install-deps.sh)"; exit 1; }
   perf stat -x, -e syscalls:sys_exit_accept4 --filter 'ret >= 0' \
     -e syscalls:sys_exit_accept --filter 'ret >= 0' -p "$pid" -o "$dir/accepts.csv" &
   perf=$!
