@@ -102,6 +102,8 @@ class Db {
   uint64_t commits() const { return commits_; }
   // Inside BEGIN ... COMMIT (false once SQLite rolled a failed one back).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  // The connection, for hooks (sqlite/checkpointer.h).
+  sqlite3* handle() const { return db_; }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

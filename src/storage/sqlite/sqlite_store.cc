@@ -25,6 +25,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   SIGNET_ASSIGN_OR_RETURN(auto reads, sqlite::ReadPool::Open(path, kReaders));
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(reads)));
   SIGNET_RETURN_IF_ERROR(store->Migrate());
+  SIGNET_ASSIGN_OR_RETURN(store->checkpointer_, sqlite::Checkpointer::Start(*store->db_, path));
   return store;
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/writer_queue.h"
@@ -183,6 +184,7 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite::Db> db_;  // GUARDED_BY(mu_)
   std::unique_ptr<sqlite::ReadPool> reads_;  // lookups only
   sqlite::WriterQueue writes_;               // most writes; takes mu_ to run them
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // the writer's WAL checkpoints
 };
 
 }  // namespace signet::storage

@@ -193,9 +193,9 @@ TEST(SqliteStoreGroupCommitTest, ConcurrentWritesShareCommitsAndKeepTheirResults
       threads.emplace_back([&, t] {
         for (int i = 0; i < kEach; ++i) {
           std::string serial = std::to_string(t) + "-" + std::to_string(i);
-          if (!st.AddSerial({serial, "o", "a", "tbs", acme::Clock::now()}).ok()) ++failures[t];
+          if (!st.AddSerial({serial, "o", "a", "tbs", acme::Clock::now(), {}}).ok()) ++failures[t];
           // The same serial again: refused (primary key), alone.
-          if (i == 0 && st.AddSerial({serial, "o", "a", "tbs", acme::Clock::now()}).ok())
+          if (i == 0 && st.AddSerial({serial, "o", "a", "tbs", acme::Clock::now(), {}}).ok())
             ++failures[t];
           auto first = st.RedeemNonce("n" + serial, expires);
           auto again = st.RedeemNonce("n" + serial, expires);
