@@ -201,6 +201,20 @@ struct ClientConnection::Impl {
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;  // bytes read past the previous response
   bool resumed = false;
+  bool ended_cleanly = false;  // the last exchange read a whole response, no error
+
+  // OpenSSL marks the session of an SSL freed without a TLS shutdown as not
+  // resumable (a truncation attack could have cut it). After a whole
+  // response that is not so: mark the shutdown done, without sending the
+  // alert (the socket closes at once), so that a TlsSessionSlot's ticket
+  // stays usable.
+  ~Impl() {
+    if (tls && ended_cleanly) {
+      SSL* s = tls->native_handle();
+      SSL_set_quiet_shutdown(s, 1);
+      SSL_shutdown(s);
+    }
+  }
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
@@ -217,7 +231,9 @@ struct ClientConnection::Impl {
     SetUp(parser, limits, req.method() == bhttp::verb::head);
     auto [rec, read] = co_await bhttp::async_read(stream, buffer, parser, kUse);
     lowest().expires_never();
-    co_return Finish(parser, rec, limits, out);
+    std::optional<NetError> error = Finish(parser, rec, limits, out);
+    ended_cleanly = !error && !rec;
+    co_return error;
   }
 };
 

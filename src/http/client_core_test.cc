@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "crypto/digest.h"
+#include "http/server.h"
 #include "pki/ca_hierarchy.h"
 
 namespace signet::http {
@@ -176,6 +177,51 @@ TEST(ClientCoreTest, VerifyingContextRefusesAnUntrustedCertificate) {
   EXPECT_EQ(e->stage, NetStage::kHandshake);
   EXPECT_EQ(e->fault, NetFault::kCertificate);
   EXPECT_NE(e->message.find("unable to get local issuer"), std::string::npos) << e->message;
+}
+
+// The load generator resumes TLS sessions per origin: the slot keeps the
+// ticket the server sent on a connection and offers it on the next, also
+// when the first was closed before the next opened (connection per
+// request): OpenSSL marks the session of an SSL freed without shutdown
+// as not resumable, so a connection that ended cleanly says it did.
+TEST(ClientCoreTest, SessionSlotResumesTheNextHandshake) {
+  fs::path dir = fs::temp_directory_path() /
+                 ("signet-core-res-" + crypto::HexEncode(crypto::RandomBytes(6)));
+  auto ca = pki::CaHierarchy::LoadOrCreate(dir);
+  ASSERT_TRUE(ca.ok());
+  auto cert = ca->IssueTlsServerCert({"tls.test"});
+  fs::remove_all(dir);
+  ASSERT_TRUE(cert.ok());
+  ServerConfig sc;
+  sc.threads = 1;
+  sc.tls_chain_pem = cert->first;
+  sc.tls_key_pem = cert->second;
+  Server server(sc, [](const Request&) { return Response{}; });
+  ASSERT_TRUE(server.Start().ok());
+  TlsClientOptions options;
+  options.verify_peer = false;
+  options.resume_sessions = true;
+  auto tls = TlsClientContext::Create(options);
+  ASSERT_TRUE(tls.ok());
+  TlsSessionSlot slot;
+  asio::io_context ioc;
+  std::vector<bool> resumed;
+  for (int i = 0; i < 3; ++i) {
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    std::unique_ptr<ClientConnection> conn;
+    ASSERT_FALSE(RunSync(
+        ioc, ClientConnection::Open(
+                 ioc.get_executor(),
+                 {tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port())}, deadline,
+                 conn)));
+    ASSERT_FALSE(RunSync(ioc, conn->Handshake(**tls, "tls.test", deadline, &slot)));
+    ClientRequest req{"GET", "/", "tls.test", "test", {}, "", false};
+    ClientResponse out;
+    ASSERT_FALSE(RunSync(ioc, conn->Exchange(req, {}, deadline, out)));  // reads the ticket
+    EXPECT_EQ(out.response.status, 200);
+    resumed.push_back(conn->tls_resumed());
+  }  // each connection is gone before the next opens
+  EXPECT_EQ(resumed, (std::vector<bool>{false, true, true}));
 }
 
 TEST(ClientCoreTest, MissingCaFileIsATlsError) {
