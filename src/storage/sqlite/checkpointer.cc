@@ -25,15 +25,11 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* name, int pages)
   if (pages >= kInlineCheckpointPages) {  // the thread is behind: as SQLite's default would
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   } else if (pages >= kCheckpointPages) {
-    // While readers keep the WAL from starting over, every commit finds it
-    // past the threshold: ask again only when a quarter more was written
-    // (each checkpoint syncs the WAL and the database file).
-    std::lock_guard<std::mutex> lock(c.mu_);
-    if (pages < c.requested_at_ || pages >= c.requested_at_ + kCheckpointPages / 4) {
-      c.requested_at_ = pages;
+    {
+      std::lock_guard<std::mutex> lock(c.mu_);
       c.due_ = true;
-      c.wake_.notify_one();
     }
+    c.wake_.notify_one();
   }
   return SQLITE_OK;
 }

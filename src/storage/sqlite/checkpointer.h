@@ -58,7 +58,6 @@ class Checkpointer {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool due_ = false;           // GUARDED_BY(mu_)
-  int requested_at_ = 0;       // GUARDED_BY(mu_): the WAL's pages at the last request
   bool stop_ = false;          // GUARDED_BY(mu_)
   uint64_t checkpoints_ = 0;   // GUARDED_BY(mu_)
   std::thread thread_;
