@@ -55,6 +55,11 @@ struct Challenge {
   std::optional<TimePoint> validated_at;
   std::optional<Error> error;
   std::vector<ValidationRecord> records;
+  // When CAA (RFC 8659) was last found to permit issuance for this
+  // validation: as the validation started, then as each re-check before
+  // signing started (whole seconds, rounded down). Unset on records from
+  // before it was kept: validated_at stands for it.
+  std::optional<TimePoint> caa_checked_at;
 };
 
 struct Authorization {

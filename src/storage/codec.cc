@@ -120,6 +120,7 @@ std::string EncodeChallenges(const std::vector<acme::Challenge>& v) {
     json::object o{{"id", c.id}, {"type", c.type}, {"token", c.token},
                    {"status", std::string(acme::StatusName(c.status))}};
     if (c.validated_at) o["validated"] = ToUnix(*c.validated_at);
+    if (c.caa_checked_at) o["caa_checked"] = ToUnix(*c.caa_checked_at);
     if (c.error) o["error"] = ErrorToJson(*c.error);
     json::array recs;
     for (const auto& r : c.records) {
@@ -148,6 +149,8 @@ Result<std::vector<acme::Challenge>> DecodeChallenges(const std::string& text) {
     c.status = acme::ParseStatus(Str(o, "status")).value_or(acme::ObjStatus::kInvalid);
     if (const json::value* t = o.if_contains("validated"); t && t->is_int64())
       c.validated_at = FromUnix(t->get_int64());
+    if (const json::value* t = o.if_contains("caa_checked"); t && t->is_int64())
+      c.caa_checked_at = FromUnix(t->get_int64());
     if (const json::value* err = o.if_contains("error"); err && err->is_object())
       c.error = ErrorFromJson(err->get_object());
     if (const json::value* recs = o.if_contains("records"); recs && recs->is_array()) {

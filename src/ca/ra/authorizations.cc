@@ -182,6 +182,9 @@ bool RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       va::ValidationRequest request{authz.identifier.type, authz.identifier.value, authz.wildcard,
                                     chall->type, chall->token, key_authorization,
                                     AccountUrl(account_id)};
+      // CAA is checked during the validation: from this moment at the earliest.
+      const acme::TimePoint started_at =
+          std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
       va::ValidationResult outcome = va_.Validate(request);
       chall->records.clear();
       for (const auto& r : outcome.records)
@@ -189,6 +192,7 @@ bool RegistrationAuthority::Validate(std::string authz_id, std::string challenge
       if (outcome.status.ok()) {
         chall->status = ObjStatus::kValid;
         chall->validated_at = std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
+        chall->caa_checked_at = started_at;
         authz.status = ObjStatus::kValid;
         authz.expires = *chall->validated_at + config_.valid_authz_lifetime;
       } else {

@@ -13,6 +13,7 @@ namespace signet::ca {
 
 using acme::ObjStatus;
 using internal::Require;
+using storage::AuthorizationExpectation;
 
 Status RegistrationAuthority::CheckAuthorizationsValid(const acme::Order& order,
                                                        std::vector<acme::Authorization>* authzs) {
@@ -48,23 +49,34 @@ Status RegistrationAuthority::CheckCsrMatchesOrder(const acme::Order& order, con
   return OkStatus();
 }
 
+namespace {
+
+// When CAA was last checked for a valid challenge (at its validation or a
+// later re-check); nullopt when it never validated.
+std::optional<acme::TimePoint> CaaCheckedAt(const acme::Challenge& c) {
+  if (c.status != ObjStatus::kValid || !c.validated_at) return std::nullopt;
+  return c.caa_checked_at ? c.caa_checked_at : c.validated_at;
+}
+
+}  // namespace
+
 bool RegistrationAuthority::CaaDue(const std::vector<acme::Authorization>& authzs) const {
   auto now = acme::Clock::now();
   for (const auto& authz : authzs)
     for (const auto& c : authz.challenges)
-      if (c.status == ObjStatus::kValid && c.validated_at &&
-          *c.validated_at + config_.caa_recheck_after <= now)
+      if (auto checked = CaaCheckedAt(c); checked && *checked + config_.caa_recheck_after <= now)
         return true;
   return false;
 }
 
 Status RegistrationAuthority::RecheckCaa(const acme::Order& order,
                                          const std::vector<acme::Authorization>& authzs) {
-  auto now = acme::Clock::now();
   for (const auto& authz : authzs) {
     for (const auto& c : authz.challenges) {
-      if (c.status != ObjStatus::kValid || !c.validated_at) continue;
-      if (*c.validated_at + config_.caa_recheck_after > now) continue;
+      auto checked = CaaCheckedAt(c);
+      if (!checked || *checked + config_.caa_recheck_after > acme::Clock::now()) continue;
+      const acme::TimePoint started_at =
+          std::chrono::time_point_cast<std::chrono::seconds>(acme::Clock::now());
       Status s = va_.CheckCaa(authz.identifier.value, authz.wildcard,
                               config_.account_url_prefix + order.account_id, c.type);
       if (!s.ok()) {
@@ -73,9 +85,25 @@ Status RegistrationAuthority::RecheckCaa(const acme::Order& order,
         e.identifier_value = authz.identifier.value;
         return e;
       }
+      RecordCaaCheck(authz, c.id, started_at);
     }
   }
   return OkStatus();
+}
+
+void RegistrationAuthority::RecordCaaCheck(acme::Authorization authz,
+                                           const std::string& challenge_id,
+                                           acme::TimePoint checked_at) {
+  acme::Challenge* c = authz.FindChallenge(challenge_id);
+  if (c == nullptr) return;
+  c->caa_checked_at = checked_at;
+  // Only onto the same valid authorization and challenge (not one
+  // deactivated meanwhile). Best effort: unrecorded, the next finalize
+  // checks again.
+  AuthorizationExpectation expected = AuthorizationExpectation::InStatus(ObjStatus::kValid);
+  expected.challenge_id = challenge_id;
+  expected.challenge_status = ObjStatus::kValid;
+  (void)store_.UpdateAuthorizationIf(authz, expected);
 }
 
 RegistrationAuthority::SigningCheck RegistrationAuthority::CheckBeforeSigning(

@@ -96,6 +96,29 @@ TEST_P(SqliteStoreTest, OrderAndAuthorizationRoundTrip) {
   EXPECT_EQ((*order)->authorization_ids, std::vector<std::string>{"authz1"});
 }
 
+// The time of a challenge's last CAA check (finalize reuses it) is kept;
+// records written before it was are read without it.
+TEST_P(SqliteStoreTest, ChallengesKeepTheirLastCaaCheck) {
+  MakeAccount("acct1");
+  MakeOrder("acct1");
+  acme::Authorization a = **store_->GetAuthorization("authz1");
+  const acme::TimePoint validated{std::chrono::seconds(1'800'000'000)};
+  a.challenges[0].status = ObjStatus::kValid;
+  a.challenges[0].validated_at = validated;
+  a.challenges[0].caa_checked_at = validated - std::chrono::seconds(3);
+  a.status = ObjStatus::kValid;
+  ASSERT_TRUE(store_->UpdateAuthorization(a).ok());
+  Reopen();
+  acme::Challenge c = (**store_->GetAuthorization("authz1")).challenges[0];
+  EXPECT_EQ(c.validated_at, validated);
+  EXPECT_EQ(c.caa_checked_at, validated - std::chrono::seconds(3));
+  auto before = DecodeChallenges(
+      R"([{"id":"c","type":"http-01","token":"t","status":"valid","validated":1800000000}])");
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ((*before)[0].validated_at, validated);
+  EXPECT_FALSE((*before)[0].caa_checked_at.has_value());
+}
+
 TEST_P(SqliteStoreTest, ValidAuthorizationLookupsMatchTheIdentifierType) {
   MakeAccount("acct1");
   MakeOrder("acct1");
