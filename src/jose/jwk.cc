@@ -113,6 +113,11 @@ Status CheckKey(const crypto::Key& key, bool pair) {
 Result<crypto::Key> RsaFromJwk(const json::object& jwk, bool with_private) {
   SIGNET_ASSIGN_OR_RETURN(std::string n, BytesMember(jwk, "n"));
   SIGNET_ASSIGN_OR_RETURN(std::string e, BytesMember(jwk, "e"));
+  // No RSA operation works with an even modulus (Montgomery arithmetic needs
+  // it odd), so a signature could never be checked with it: say why here.
+  // The key policy (pki/key_policy.h) runs the rest of SP 800-89's checks.
+  if ((static_cast<unsigned char>(n.back()) & 1) == 0)
+    return Error(ErrorCode::kBadPublicKey, "RSA modulus is even; generate a new key");
   KeyParams params;
   if (!params.PushBn(OSSL_PKEY_PARAM_RSA_N, n) || !params.PushBn(OSSL_PKEY_PARAM_RSA_E, e))
     return crypto::OsslError(ErrorCode::kServerInternal, "cannot build RSA parameters");
