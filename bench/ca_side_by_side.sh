@@ -59,7 +59,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   ninja -C build signetd signet-bench store_fill >/dev/null
 fi
-SIGNETD=$ROOT/build/apps/signetd/signetd
+SIGNETD=${SIGNETD:-$ROOT/build/apps/signetd/signetd}  # SIGNETD=PATH: another build (before/after runs)
 BENCH=$ROOT/build/apps/signet-bench/signet-bench
 STORE_FILL=$ROOT/build/bench/store_fill
 mkdir -p "$OUT" "$OUT/profiles" "$OUT/clients"

@@ -14,6 +14,8 @@
 #                  (lego, uacme or certbot; CHALLENGE=http-01|dns-01, C at
 #                  once; bench/side_by_side_clients.sh)
 #   STRACE=0       skip the system call count
+# Also prints the requests per certificate by type from signetd's request
+# log (bench/request_mix.py).
 # Loopback only (CA 14300, DNS 8353, HTTP-01 5302); everything started is
 # killed at exit.
 set -euo pipefail
@@ -58,8 +60,12 @@ perf record -q -e cpu-clock -F 999 --call-graph dwarf,32768 -p "$SIGNETD_PID" \
   -o "$T/perf.data" 2>/dev/null &
 PERF=$!
 sleep 0.5
+LOG_SKIP=$(wc -l <"$T/signetd.log")
 load "$N"
 kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true
+echo
+echo "== requests per certificate (signetd's request log; latency is the handler's)"
+python3 bench/request_mix.py "$T/signetd.log" "$N" "$LOG_SKIP"
 [ -n "$PERF_DATA" ] && cp "$T/perf.data" "$PERF_DATA"
 
 echo

@@ -96,12 +96,17 @@ class KeyParams {
   std::deque<std::string> octets_;  // deque: stable addresses
 };
 
-// Runs OpenSSL's validation: the public key alone (EC: point on the curve and
-// in the right subgroup), or the key pair (private part matches the public).
+// Runs OpenSSL's validation: the public key alone (EC: the point is not
+// infinity, its coordinates are in range and it is on the curve), or the key
+// pair (private part matches the public). Every curve a JWK may name
+// (ec_curve.h: P-256, P-384, P-521) has cofactor 1, so the quick public
+// check is full validation (NIST SP 800-56A 5.6.2.3.4); the full check would
+// add a point multiplication by the group order, as costly as a signature
+// check, on every JWS that carries a "jwk".
 Status CheckKey(const crypto::Key& key, bool pair) {
   crypto::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!ctx) return crypto::OsslError(ErrorCode::kServerInternal, "cannot check key");
-  int rc = pair ? EVP_PKEY_pairwise_check(ctx.get()) : EVP_PKEY_public_check(ctx.get());
+  int rc = pair ? EVP_PKEY_pairwise_check(ctx.get()) : EVP_PKEY_public_check_quick(ctx.get());
   if (rc != 1) {
     return crypto::OsslError(ErrorCode::kMalformed,
                              pair ? "invalid JWK: private key does not match the public key"
@@ -113,6 +118,11 @@ Status CheckKey(const crypto::Key& key, bool pair) {
 Result<crypto::Key> RsaFromJwk(const json::object& jwk, bool with_private) {
   SIGNET_ASSIGN_OR_RETURN(std::string n, BytesMember(jwk, "n"));
   SIGNET_ASSIGN_OR_RETURN(std::string e, BytesMember(jwk, "e"));
+  // No RSA operation works with an even modulus (Montgomery arithmetic needs
+  // it odd), so a signature could never be checked with it: say why here.
+  // The key policy (pki/key_policy.h) runs the rest of SP 800-89's checks.
+  if ((static_cast<unsigned char>(n.back()) & 1) == 0)
+    return Error(ErrorCode::kBadPublicKey, "RSA modulus is even; generate a new key");
   KeyParams params;
   if (!params.PushBn(OSSL_PKEY_PARAM_RSA_N, n) || !params.PushBn(OSSL_PKEY_PARAM_RSA_E, e))
     return crypto::OsslError(ErrorCode::kServerInternal, "cannot build RSA parameters");

@@ -149,6 +149,31 @@ TEST(KeyFromJwkTest, EcPointNotOnCurveRejected) {
   EXPECT_EQ(key.error().code, ErrorCode::kMalformed);
 }
 
+// The quick public check (all JWK curves have cofactor 1) still refuses a
+// point off each curve, and the point at infinity's stand-in (0, 0).
+TEST(KeyFromJwkTest, EcPointsOffEachCurveRejected) {
+  for (auto type : {crypto::KeyType::kEcP256, crypto::KeyType::kEcP384, crypto::KeyType::kEcP521}) {
+    Result<crypto::Key> key = crypto::Key::Generate(type);
+    ASSERT_TRUE(key.ok());
+    json::object jwk = PublicJwk(*key);
+    ASSERT_TRUE(KeyFromJwk(jwk).ok());
+    Result<std::string> y = Base64UrlDecode(jwk.at("y").as_string());
+    ASSERT_TRUE(y.ok());
+    std::string off = *y;
+    off.back() ^= 1;
+    jwk["y"] = Base64UrlEncode(off);
+    Result<crypto::Key> bad = KeyFromJwk(jwk);
+    ASSERT_FALSE(bad.ok()) << key->CurveName();
+    EXPECT_EQ(bad.error().code, ErrorCode::kMalformed);
+    std::string zero(y->size(), '\0');
+    jwk["x"] = Base64UrlEncode(zero);
+    jwk["y"] = Base64UrlEncode(zero);
+    Result<crypto::Key> origin = KeyFromJwk(jwk);
+    ASSERT_FALSE(origin.ok()) << key->CurveName();
+    EXPECT_EQ(origin.error().code, ErrorCode::kMalformed);
+  }
+}
+
 TEST(KeyFromJwkTest, EcWrongCoordinateLengthRejected) {
   json::object jwk = ParseObject(testing::kRfc7515EcJwk);
   // 31 bytes: the x coordinate without its first byte.

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "pki/rsa_modulus.h"
 #include "pki/weak_rsa.h"
 
 namespace signet::pki {
@@ -26,19 +27,34 @@ std::string AlgorithmName(const crypto::Key& key) {
   return sn ? sn : "unknown";
 }
 
-// Rejects keys whose encoding is well formed but mathematically invalid
-// (an EC point off the curve, an RSA modulus that is even or prime, ...).
-// `prime_order_curve`: the key is on P-256 or P-384, whose cofactor is 1, so
-// the quick check (not infinity, coordinates in range, on the curve) is full
-// validation (NIST SP 800-56A 5.6.2.3.4); the full check would add a point
-// multiplication by the group order that costs as much as a signature.
-Status CheckPublicKeyMath(const crypto::Key& key, KeyUse use, bool prime_order_curve = false) {
+// Rejects an EC key whose point is not on its curve. P-256 and P-384 have
+// cofactor 1, so the quick check (not infinity, coordinates in range, on the
+// curve) is full validation (NIST SP 800-56A 5.6.2.3.4); the full check
+// would add a point multiplication by the group order that costs as much as
+// a signature.
+Status CheckEcPoint(const crypto::Key& key, KeyUse use) {
   crypto::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-  int ok = !ctx ? 0
-           : prime_order_curve ? EVP_PKEY_public_check_quick(ctx.get())
-                               : EVP_PKEY_public_check(ctx.get());
-  if (ok != 1) return Reject(use, "public key fails validity checks");
+  if (!ctx || EVP_PKEY_public_check_quick(ctx.get()) != 1)
+    return Reject(use, "public key fails validity checks");
   return OkStatus();
+}
+
+// SP 800-89 5.3.3 on the modulus (rsa_modulus.h), the reason named.
+Status CheckRsaModulusMath(const BIGNUM* n, KeyUse use) {
+  SIGNET_ASSIGN_OR_RETURN(ModulusVerdict verdict, CheckRsaModulus(n));
+  switch (verdict.flaw) {
+    case ModulusFlaw::kNone: return OkStatus();
+    case ModulusFlaw::kEven: return Reject(use, "RSA modulus is even; generate a new key");
+    case ModulusFlaw::kSmallFactor:
+      return Reject(use, "RSA modulus has the small prime factor " +
+                             std::to_string(verdict.factor) + "; generate a new key");
+    case ModulusFlaw::kPrime:
+      return Reject(use, "RSA modulus is prime, not a product of two primes; generate a new key");
+    case ModulusFlaw::kPrimePower:
+      return Reject(use, "RSA modulus is a prime power or a factor of it follows from the "
+                         "public key; generate a new key");
+  }
+  return Reject(use, "public key fails validity checks");
 }
 
 std::string RsaSizes(const KeyPolicy& policy) {
@@ -76,10 +92,11 @@ Status CheckRsa(const crypto::Key& key, KeyUse use, const KeyPolicy& policy) {
   if (HasRocaFingerprint(n.get()))
     return Reject(use, "key is vulnerable to ROCA (an Infineon-generated RSA modulus, "
                        "CVE-2017-15361); generate a new key with other software");
+  SIGNET_RETURN_IF_ERROR(CheckRsaModulusMath(n.get(), use));
   if (IsFermatFactorable(n.get()))
     return Reject(use, "modulus is Fermat-factorable (its prime factors are too close "
                        "together); generate a new key");
-  return CheckPublicKeyMath(key, use);
+  return OkStatus();
 }
 
 Status CheckEc(const crypto::Key& key, KeyUse use) {
@@ -87,7 +104,7 @@ Status CheckEc(const crypto::Key& key, KeyUse use) {
   if (curve != "P-256" && curve != "P-384")
     return Reject(use, "ECDSA curve " + (curve.empty() ? std::string("unknown") : curve) +
                            " is not supported (use P-256 or P-384)");
-  return CheckPublicKeyMath(key, use, /*prime_order_curve=*/true);
+  return CheckEcPoint(key, use);
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 //   RSA     modulus of 2048 to KeyPolicy::max_rsa_bits bits (4096 by
 //           default) and a multiple of 8; public exponent exactly 65537;
 //           no ROCA fingerprint and not Fermat-factorable (weak_rsa.h);
-//           OpenSSL's public-key validation (odd, no factor below 752, not
-//           a prime power).
+//           SP 800-89 5.3.3 on the modulus (rsa_modulus.h: odd, no factor
+//           below 752, composite and not a prime power).
 //   ECDSA   P-256 or P-384, the point on the curve.
 //   Ed25519 account keys only: a CSR with an Ed25519 key is refused (no
 //           browser accepts such certificates; nor does Let's Encrypt).

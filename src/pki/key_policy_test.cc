@@ -172,3 +172,43 @@ TEST(CheckSubscriberKeyEncoding, RejectsACompressedPoint) {
 
 }  // namespace
 }  // namespace signet::pki
+
+namespace signet::pki {
+namespace {
+
+// SP 800-89 5.3.3 (rsa_modulus.h), for account and certificate keys alike.
+TEST(CheckKey, RejectsModuliSp80089RefusesNamingTheFlaw) {
+  using namespace testing_support;
+  crypto::BnCtxPtr ctx(BN_CTX_new());
+  crypto::BignumPtr even = PlausibleModulus(2048), prime(BN_new()), half(BN_new()),
+                    square(BN_new());
+  BN_sub_word(even.get(), 1);
+  BN_generate_prime_ex(prime.get(), 2048, 0, nullptr, nullptr, nullptr);
+  BN_generate_prime_ex(half.get(), 1024, 0, nullptr, nullptr, nullptr);
+  BN_sqr(square.get(), half.get(), ctx.get());
+  struct Case {
+    Key key;
+    std::string reason;
+  } cases[] = {
+      {RsaPublicKey(even.get()), "RSA modulus is even; generate a new key"},
+      {SmallFactorKey(3), "RSA modulus has the small prime factor 3; generate a new key"},
+      {RsaPublicKey(prime.get()),
+       "RSA modulus is prime, not a product of two primes; generate a new key"},
+      {RsaPublicKey(square.get()),
+       "RSA modulus is a prime power or a factor of it follows from the public key; "
+       "generate a new key"},
+  };
+  for (const Case& c : cases) {
+    Status csr = CheckSubscriberKey(c.key);
+    ASSERT_FALSE(csr.ok()) << c.reason;
+    EXPECT_EQ(csr.error().code, ErrorCode::kBadCsr);
+    EXPECT_EQ(csr.error().detail, c.reason);
+    Status account = CheckAccountKey(c.key);
+    ASSERT_FALSE(account.ok()) << c.reason;
+    EXPECT_EQ(account.error().code, ErrorCode::kBadPublicKey);
+    EXPECT_EQ(account.error().detail, c.reason);
+  }
+}
+
+}  // namespace
+}  // namespace signet::pki

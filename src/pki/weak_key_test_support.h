@@ -134,6 +134,65 @@ inline crypto::BignumPtr RocaFormNumber(int bits) {
   return n;
 }
 
+// A key pair (n, 65537, d) that signs although n is not a product of two
+// distinct primes: d = 65537^-1 mod `phi` (Euler's phi of n), no CRT
+// factors. For the moduli SP 800-89 refuses: a prime (phi = p - 1) or one
+// with a small factor s (phi = (s - 1)(q - 1)).
+// REQUIRES: n odd, 65537 prime to phi.
+inline crypto::Key RsaKeyFromModulus(const BIGNUM* n, const BIGNUM* phi) {
+  crypto::BnCtxPtr ctx(BN_CTX_new());
+  crypto::BignumPtr e = Bn(65537), d(BN_new());
+  EXPECT_NE(BN_mod_inverse(d.get(), e.get(), phi, ctx.get()), nullptr);
+  return RsaFromNumbers({{OSSL_PKEY_PARAM_RSA_N, n},
+                         {OSSL_PKEY_PARAM_RSA_E, e.get()},
+                         {OSSL_PKEY_PARAM_RSA_D, d.get()}},
+                        EVP_PKEY_KEYPAIR);
+}
+
+// A signing key whose 2048-bit modulus is prime.
+inline crypto::Key PrimeModulusKey() {
+  crypto::BignumPtr x(BN_new());
+  EXPECT_EQ(BN_rand(x.get(), 2048, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD), 1);
+  crypto::BignumPtr p = NextRsaPrime(x.get()), phi(BN_dup(p.get()));
+  BN_sub_word(phi.get(), 1);
+  return RsaKeyFromModulus(p.get(), phi.get());
+}
+
+// A signing key whose 2048-bit modulus is `small` (an odd prime) times a
+// large prime.
+inline crypto::Key SmallFactorKey(unsigned long small) {
+  crypto::BnCtxPtr ctx(BN_CTX_new());
+  crypto::BignumPtr x(BN_new()), n(BN_new()), phi(BN_new()), s = Bn(small), s1 = Bn(small - 1);
+  for (;;) {
+    EXPECT_EQ(BN_rand(x.get(), 2048 - BN_num_bits(s.get()) + 1, BN_RAND_TOP_ONE,
+                      BN_RAND_BOTTOM_ODD), 1);
+    crypto::BignumPtr q = NextRsaPrime(x.get());
+    BN_mul(n.get(), q.get(), s.get(), ctx.get());
+    if (BN_num_bits(n.get()) != 2048) continue;
+    BN_sub_word(q.get(), 1);
+    BN_mul(phi.get(), q.get(), s1.get(), ctx.get());
+    return RsaKeyFromModulus(n.get(), phi.get());
+  }
+}
+
+// A real key pair of two 1024-bit primes of Infineon's form: its modulus
+// has the ROCA fingerprint and it signs.
+inline crypto::Key RocaKey() {
+  crypto::BnCtxPtr ctx(BN_CTX_new());
+  auto roca_prime = [&] {
+    for (;;) {
+      crypto::BignumPtr p = RocaFormNumber(1024);
+      if (BN_mod_word(p.get(), 65537) != 1 && BN_check_prime(p.get(), ctx.get(), nullptr) == 1)
+        return p;
+    }
+  };
+  for (;;) {
+    crypto::BignumPtr p = roca_prime(), q = roca_prime(), n(BN_new());
+    BN_mul(n.get(), p.get(), q.get(), ctx.get());
+    if (BN_num_bits(n.get()) == 2048) return RsaKeyFromPrimes(p.get(), q.get());
+  }
+}
+
 // A random odd `bits`-bit number with no prime factor below 752, as
 // OpenSSL's RSA public-key check wants: composite, no prime power, no factor
 // below 752, and no factor revealed by its Miller-Rabin witnesses. Stands in
