@@ -5,9 +5,11 @@
 # targets (signetd at most 1/3 of Pebble's). All servers run at once; the
 # load runs against one at a time, ROUNDS times in turn (so a burst of other
 # load on the machine hits each alike), and the median per server is printed.
-# PERF=1: `perf record -g` on the new signetd during its runs of each
-# profile (build/server_cpu/perf-PROFILE.data; perf costs it CPU, so the
-# figures of that run are not comparable).
+# A run that fails (Pebble 2.4 deadlocks now and then under concurrent
+# load; signet-bench gives up after 15 s without an answer) is left out.
+# PERF=1: `perf record -g` on each signetd during its runs of each profile
+# (build/server_cpu/perf-SERVER-PROFILE.data; perf costs it CPU, so the
+# figures of that run are not comparable with Pebble's).
 #
 # Usage: bench/server_cpu.sh   (from the repository root)
 # Knobs: A C N_KA N_CPR ROUNDS OLD_SIGNETD SKIP_BUILD=1 OUT=DIR PERF=1;
@@ -49,14 +51,14 @@ sleep 1
 run() {  # server profile round [flags]
   local s=$1 p=$2 r=$3; shift 3
   local perf_pid=
-  if [ "${PERF:-0}" = 1 ] && [ "$s" = signetd ]; then
-    perf record -g -o "$OUT/perf-$p.data" -p "${PID[$s]}" 2>/dev/null >/dev/null &
+  if [ "${PERF:-0}" = 1 ] && [ "$s" != pebble ]; then
+    perf record -g -o "$OUT/perf-$s-$p.data" -p "${PID[$s]}" 2>/dev/null >/dev/null &
     perf_pid=$!
   fi
   "$BENCH" "${DIR[$s]}" --ca-file "${TRUSTS[$s]}" --http01-port "$HTTP01_PORT" \
     --server-pid "${PID[$s]}" --request-timeout-ms 20000 -A "$A" -C "$C" \
-    --json "$OUT/$s-$p-$r.json" "$@" >"$OUT/$s-$p-$r.txt" 2>"$T/bench.log" \
-    || { tail -n 5 "$T/bench.log"; exit 1; }
+    --stall-ms 15000 --json "$OUT/$s-$p-$r.json" "$@" >"$OUT/$s-$p-$r.txt" 2>"$T/bench.log" \
+    || { echo "($s $p round $r failed: left out)"; tail -n 3 "$T/bench.log"; rm -f "$OUT/$s-$p-$r.json"; }
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 }
 for r in $(seq "$ROUNDS"); do

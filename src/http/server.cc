@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <map>
@@ -311,6 +312,12 @@ struct Server::Impl {
     }
   }
 };
+
+int DefaultHandlerThreads(unsigned cores, bool waits_on_network) {
+  constexpr int kMost = 16;
+  if (waits_on_network || cores == 0) return kMost;
+  return std::clamp(2 * int(std::min(cores, 64u)), 4, kMost);
+}
 
 Server::Server(ServerConfig config, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(handler))) {}

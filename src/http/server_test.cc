@@ -447,6 +447,18 @@ TEST_F(ServerTest, InlineRequestsAreAnsweredWhileEveryHandlerThreadIsBusy) {
   slow.join();
 }
 
+// The handler pool's default size: two threads per core between 4 and 16
+// for handlers that only compute and commit locally; 16 for those that wait
+// on the network, and when the core count is unknown.
+TEST(DefaultHandlerThreadsTest, TwoPerCoreForLocalWorkSixteenForNetworkWaits) {
+  EXPECT_EQ(DefaultHandlerThreads(1, false), 4);
+  EXPECT_EQ(DefaultHandlerThreads(2, false), 4);
+  EXPECT_EQ(DefaultHandlerThreads(4, false), 8);
+  EXPECT_EQ(DefaultHandlerThreads(64, false), 16);
+  EXPECT_EQ(DefaultHandlerThreads(2, true), 16);
+  EXPECT_EQ(DefaultHandlerThreads(0, false), 16);
+}
+
 // Out of file descriptors, accept() fails with EMFILE at once, every time:
 // the server must pause instead of spinning, and accept again once
 // descriptors are free.
