@@ -17,16 +17,31 @@
 #      bench/store_fill, signetd restarted on it, and the HIGH_C workload
 #      again, to compare with the fresh store; the store's bytes per
 #      certificate. SCALE_N=0 skips it.
-#   4. `openssl speed ecdsap256` for the crypto floor.
+#   4. profiles: each signet-bench client profile (--profile: keepalive,
+#      keepalive-poll1s, per-request, dns01, dns01-caa, fresh-account)
+#      against Pebble and a fresh signetd, then signetd's maximum orders/s
+#      per profile and its p99 per request type at half of it.
+#   5. clients: lego, uacme and certbot themselves, CLIENT_C at once, one
+#      certificate per process, HTTP-01 and DNS-01, against both CAs.
+#      (4 and 5: bench/side_by_side_clients.sh.)
+#   6. `openssl speed ecdsap256 ecdhx25519` for the crypto floor.
 # Prints each run's table, then the rows, the ratios, the floor and which
-# targets are met (bench/side_by_side_report.py). Every run's JSON stays in
-# $OUT (default build/ca_side_by_side).
+# targets are met (bench/side_by_side_report.py for 1-3,
+# bench/profiles_report.py for 4-5). Every run's JSON stays in $OUT
+# (default build/ca_side_by_side).
 #
 # Usage: bench/ca_side_by_side.sh      (from a clean checkout: installs deps,
-#        builds signetd + signet-bench; a few minutes on 2 cores)
-# Knobs (environment): A C N HIGH_C HIGH_N BIG_C BIG_N SCALE_N MAX_RUN_S, SKIP_BUILD=1,
-# OUT=DIR. Loopback only, on ports apart from the integration tests' (CA
-# 14300, DNS 8353, HTTP-01 5302); every process started is killed at exit.
+#        builds signetd + signet-bench; 1-3 take about ten minutes on 2
+#        cores, 4-5 about as long again)
+#        PARTS=profiles,clients bench/ca_side_by_side.sh   (4 and 5 only)
+# Knobs (environment): PARTS (throughput,profiles,clients: any of them; all
+# by default), A C N HIGH_C HIGH_N BIG_C BIG_N SCALE_N MAX_RUN_S; PROFILES
+# PROFILE_C PROFILE_N MAX_C RATE_N CLIENTS CLIENT_CHALLENGES CLIENT_C
+# CLIENT_N (see side_by_side_clients.sh); SKIP_BUILD=1, OUT=DIR. Loopback
+# only, on ports apart from the integration tests' (CA 14300, DNS 8353,
+# HTTP-01 5302, management 8355; CA_PORT DNS_PORT HTTP01_PORT MGMT_PORT
+# PEBBLE_MGMT_PORT override them); every process started is killed at exit.
+# Part 5 counts the server's accepted connections with `perf stat`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -36,6 +51,8 @@ BIG_C=${BIG_C:-1000} BIG_N=${BIG_N:-5000}
 SCALE_N=${SCALE_N:-1000000}
 MAX_RUN_S=${MAX_RUN_S:-240}   # no run starts orders for longer than this
 OUT=${OUT:-$ROOT/build/ca_side_by_side}
+PARTS=${PARTS:-throughput,profiles,clients}
+part() { [[ ",$PARTS," == *",$1,"* ]]; }
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   scripts/install-deps.sh >/dev/null
@@ -45,13 +62,14 @@ fi
 SIGNETD=$ROOT/build/apps/signetd/signetd
 BENCH=$ROOT/build/apps/signet-bench/signet-bench
 STORE_FILL=$ROOT/build/bench/store_fill
-mkdir -p "$OUT"
-rm -f "$OUT"/*.json
+mkdir -p "$OUT" "$OUT/profiles" "$OUT/clients"
+rm -f "$OUT"/*.json "$OUT"/profiles/*.json "$OUT"/clients/*.json "$OUT/loadavg.txt"
 
 CA_PORT=${CA_PORT:-14300} DNS_PORT=${DNS_PORT:-8353} HTTP01_PORT=${HTTP01_PORT:-5302}
 MGMT_PORT=${MGMT_PORT:-8355} PEBBLE_MGMT_PORT=${PEBBLE_MGMT_PORT:-15300}
 source tests/integration/lib.sh
 source tests/integration/agent_lib.sh
+source bench/side_by_side_clients.sh
 trap - EXIT
 finish() {
   local rc=$?
@@ -87,9 +105,13 @@ bench() {  # name trust pid [extra flags]: one signet-bench run
 }
 
 start_dns
+loadavg_sampler &
+PIDS+=($!)
+RUN_TAG=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 
 stalled() { python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["stalled"] else 1)' "$1"; }
 
+if part throughput; then
 # 1. Pebble: the common workload (retried on a fresh Pebble if it deadlocks),
 # then HIGH_C in flight once.
 for attempt in 1 2 3; do
@@ -136,8 +158,23 @@ if [ "$SCALE_N" -gt 0 ]; then
   bench signetd_scale "$TRUST" "$SIGNETD_PID" -A "$A" -C "$HIGH_C" -N "$HIGH_N"
 fi
 
-# 4. The crypto floor on this machine.
-openssl speed -seconds 2 ecdsap256 2>/dev/null >"$OUT/openssl_speed.txt"
+stop_pid "$SIGNETD_PID"
+fi
+
+# 4 and 5: the client profiles and the real clients, on a fresh signetd.
+if part profiles || part clients; then
+  part profiles && profiles_pebble
+  part clients && clients_pebble
+  DATA="$T/ca-clients"
+  start_signetd_ca "$SIGNETD"
+  part profiles && profiles_signetd
+  part clients && clients_signetd
+  stop_pid "$SIGNETD_PID"
+fi
+
+# 6. The crypto floor on this machine.
+openssl speed -seconds 2 ecdsap256 ecdhx25519 2>/dev/null >"$OUT/openssl_speed.txt"
 
 echo
-python3 bench/side_by_side_report.py "$OUT"
+if part throughput; then python3 bench/side_by_side_report.py "$OUT"; fi
+if part profiles || part clients; then python3 bench/profiles_report.py "$OUT"; fi

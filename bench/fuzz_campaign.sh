@@ -19,6 +19,10 @@
 #                      minimized (-merge=1: only inputs adding coverage)
 #   OUT=DIR            work directory (default build-fuzz/campaign)
 #   NICE=19            nice level of the fuzzers and the build
+# Since the fuzzers run at nice 19 and get only the CPU others leave, the
+# report also gives each fuzzer's CPU seconds and executions per CPU second
+# (the rate of a quiet core) and the machine's load average during the run
+# (1-minute, sampled every 10 s: min-max).
 # Writes OUT/report.md (the table) and OUT/TARGET.log (libFuzzer's output).
 # Exit status 1 when any target crashed.
 set -euo pipefail
@@ -32,6 +36,20 @@ BUILD=$ROOT/build-fuzz
 
 all_targets() {
   for f in tests/fuzz/*_fuzz.cc; do basename "$f" .cc; done
+}
+# Prints "min-max" of the 1-minute load average sampled while PID runs.
+sample_load() {
+  local pid=$1 min="" max="" tick=0 l
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $((tick++ % 10)) = 0 ]; then
+      l=$(cut -d' ' -f1 /proc/loadavg)
+      [ -z "$min" ] && min=$l max=$l
+      awk -v a="$l" -v b="$min" 'BEGIN{exit !(a<b)}' && min=$l
+      awk -v a="$l" -v b="$max" 'BEGIN{exit !(a>b)}' && max=$l
+    fi
+    sleep 1
+  done
+  echo "${min:-?}-${max:-?}"
 }
 if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(all_targets); fi
 
@@ -47,8 +65,8 @@ report=$OUT/report.md
 {
   echo "Fuzz campaign $(date -u +%Y-%m-%dT%H:%MZ), $(clang --version | head -1), RUNS=$RUNS MAX_TIME=$MAX_TIME"
   echo
-  echo "| target | executions | seconds | exec/s | cov | ft | corpus | crashes |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | executions | seconds | exec/s | CPU s | exec/CPU s | cov | ft | corpus | crashes | load |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$report"
 
 crashed=0
@@ -67,7 +85,13 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   # New inputs go to $work; the checked-in seeds are read, never written.
   set +e
-  (cd "$OUT" && nice -n "$NICE" "$bin" "${args[@]}" "$work" "$seeds") >"$log" 2>&1
+  # `times` after the fuzzer: its CPU seconds (user and system), which give
+  # the executions per CPU second, what a quiet core would run.
+  (cd "$OUT" && nice -n "$NICE" "$bin" "${args[@]}" "$work" "$seeds"
+   r=$?; times >"$OUT/$t.cpu"; exit $r) >"$log" 2>&1 &
+  fuzzer=$!
+  load=$(sample_load $fuzzer)
+  wait $fuzzer
   rc=$?
   set -e
   secs=$(( $(date +%s) - start ))
@@ -93,11 +117,18 @@ for t in "${targets[@]}"; do
     echo "   $t: $(basename "$a") -> tests/fuzz/corpus/$t/$name (replay: $bin $seeds/$name)"
     mv "$a" "$a.seen"  # not counted again by a later run
   done
-  [ $rc -ne 0 ] && [ $ncrash -eq 0 ] && ncrash="rc=$rc"
+  # 72: libFuzzer stopped by SIGINT (a campaign cut short), not a crash.
+  [ $rc -ne 0 ] && [ $rc -ne 72 ] && [ $ncrash -eq 0 ] && ncrash="rc=$rc"
+  [ $rc -eq 72 ] && execs="${execs:-?} (interrupted)"
   [ "$ncrash" != 0 ] && crashed=1
-  rate=$(( secs > 0 ? ${execs:-0} / secs : ${execs:-0} ))
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "${execs:-?}" "$secs" "$rate" \
-    "${cov:-?}" "${ft:-?}" "${corp:-?}" "$ncrash" | tee -a "$report"
+  rate=$(( secs > 0 ? ${execs%% *} / secs : ${execs%% *} ))
+  # The second line, "0m12.345s 0m0.678s": the fuzzer's user and system time.
+  read -r cpu cpu_rate < <(awk -v n="${execs%% *}" 'NR == 2 { t = 0
+      for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+      printf "%.1f %.0f\n", t, (t > 0 ? n / t : 0) }' "$OUT/$t.cpu" 2>/dev/null || echo "? ?")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "${execs:-?}" "$secs" \
+    "$rate" "$cpu" "$cpu_rate" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$ncrash" "$load" |
+    tee -a "$report"
   if [ -n "${MERGE:-}" ] && [ "$ncrash" = 0 ]; then
     merged=$OUT/merged-$t
     rm -rf "$merged" && mkdir -p "$merged"

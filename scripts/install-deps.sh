@@ -26,6 +26,10 @@ PEERS+=(haproxy)
 # Issue 14: the storage-faults test locks the database with the sqlite3 shell;
 # its ACME probe signs JWS with python3-cryptography.
 PEERS+=(sqlite3 python3-cryptography)
+# Issue 13: bench/ca_side_by_side.sh counts the CA's accepted connections
+# with `perf stat`; bench/profile_signetd.sh samples signetd with perf and
+# counts its system calls with strace.
+PEERS+=(linux-perf strace)
 
 missing=()
 for p in "${BUILD[@]}" "${PEERS[@]}"; do

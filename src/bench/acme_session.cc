@@ -4,7 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/parse.hpp>
 
-#include "bench/url.h"
+#include "http/url.h"
 #include "client/acme/problem.h"
 
 namespace signet::bench {
@@ -125,7 +125,7 @@ asio::awaitable<Result<AcmeReply>> AcmeSession::Post(RequestType type, const Ben
       AcmeReply reply;
       reply.status = r->status;
       std::string location = HeaderOf(*r, "Location");
-      if (!location.empty()) reply.location = ResolveReference(url, location);
+      if (!location.empty()) reply.location = http::ResolveReferenceText(url, location);
       reply.retry_after = HeaderOf(*r, "Retry-After");
       if (obj) reply.json = std::move(*obj);
       reply.body = std::move(r->body);

@@ -1,67 +1,63 @@
-// The only translation unit of signet-bench that includes Boost.Beast and
-// TLS: the pooled asynchronous HTTP/1.1 client (see async_http.h).
+// The load generator's pooled asynchronous HTTP/1.1 client (see
+// async_http.h): a thin layer over the HTTP client core
+// (http/client_core.h) that adds per-origin pools with FIFO waiters, cached
+// name resolution, TLS session resumption per origin and timings.
 #include "bench/async_http.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-
 #include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <filesystem>
 #include <list>
 #include <map>
 #include <optional>
 #include <unordered_set>
 
-#include "bench/url.h"
-#include "crypto/ossl.h"
+#include "http/client_core.h"
+#include "http/url.h"
 
 namespace signet::bench {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using ErrorCodeT = beast::error_code;
+using http::NetError;
+using http::NetFault;
+using http::Url;
 
 namespace {
 
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
-constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
-using SslSessionPtr = std::unique_ptr<SSL_SESSION, crypto::OsslDeleter<SSL_SESSION_free>>;
 
 std::chrono::microseconds Since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
 }
 
-Error NetError(const std::string& url, const ErrorCodeT& ec) {
-  if (ec == beast::error::timeout || ec == asio::error::timed_out)
+Error Failed(const std::string& url, const NetError& e) {
+  if (e.fault == NetFault::kTimeout || e.fault == NetFault::kSystemTimeout)
     return Error(ErrorCode::kConnection, "timeout: no answer from " + url + " in time");
-  return Error(ErrorCode::kConnection, url + ": " + ec.message());
+  if (e.stage == http::NetStage::kHandshake) {
+    if (e.fault == NetFault::kCertificate)
+      return Error(ErrorCode::kTls, url + ": TLS certificate verification failed: " + e.message);
+    if (e.fault == NetFault::kTlsName) return Error(ErrorCode::kTls, url + ": bad TLS server name");
+    return Error(ErrorCode::kTls, url + ": TLS handshake failed: " + e.message);
+  }
+  return Error(ErrorCode::kConnection, url + ": " + e.message);
 }
 
-// One kept-alive connection: plain TCP, or TLS over it.
-// Registers itself in `live` so that AbortAll() can reach busy connections.
-// (Shared: a connection in a coroutine frame may outlive the pool.)
+// One kept-alive connection. Registers itself in `live` so that AbortAll()
+// can reach busy connections. (Shared: a connection in a coroutine frame
+// may outlive the pool.)
 struct Conn;
 using ConnRegistry = std::shared_ptr<std::unordered_set<Conn*>>;
 struct Conn {
-  explicit Conn(ConnRegistry registry) : live(std::move(registry)) { live->insert(this); }
+  Conn(ConnRegistry registry, std::unique_ptr<http::ClientConnection> c)
+      : live(std::move(registry)), conn(std::move(c)) {
+    live->insert(this);
+  }
   ~Conn() { live->erase(this); }
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
 
   ConnRegistry live;
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buffer;
-
-  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+  std::unique_ptr<http::ClientConnection> conn;
 };
 using ConnPtr = std::unique_ptr<Conn>;
 
@@ -80,32 +76,15 @@ struct OriginPool {
   int open = 0;
   std::list<Waiter*> waiters;
   std::vector<tcp::endpoint> endpoints;  // resolved on first use
-  SslSessionPtr session;                 // the newest TLS session, for resumption
+  http::TlsSessionSlot session;          // the newest TLS session, for resumption
 };
-
-struct Outcome {
-  Result<http::Response> result = Error();
-  bool nothing_received = false;  // safe to resend on a new connection
-  bool keep_alive = false;
-};
-
-// A TLS peer that closed without close_notify after a body delimited by the
-// end of the stream still delivered a whole message.
-bool FinishTruncatedTls(const ErrorCodeT& ec, bhttp::response_parser<bhttp::string_body>& parser) {
-  if (ec != ssl::error::stream_truncated || !parser.is_header_done()) return false;
-  if (parser.is_done()) return true;
-  if (parser.chunked() || parser.content_length()) return false;
-  ErrorCodeT eof_ec;
-  parser.put_eof(eof_ec);
-  return !eof_ec && parser.is_done();
-}
 
 }  // namespace
 
 struct HttpPool::Impl {
   asio::io_context& ioc;
   HttpPoolConfig config;
-  std::optional<ssl::context> tls_ctx;
+  std::unique_ptr<http::TlsClientContext> tls_ctx;
   ConnRegistry live = std::make_shared<std::unordered_set<Conn*>>();  // idle or busy
   std::map<std::string, OriginPool> pools;  // by Url::Origin()
   bool aborted = false;
@@ -114,39 +93,13 @@ struct HttpPool::Impl {
 
   Impl(asio::io_context& io, HttpPoolConfig c) : ioc(io), config(std::move(c)) {}
 
-  // OpenSSL calls this with each new client session (TLS 1.3: per ticket);
-  // we keep the newest per origin. Returning 1 takes ownership.
-  // Our ex_data slot on each SSL: its OriginPool. (Asio owns SSL app data.)
-  static int PoolIndex() {
-    static const int kIndex = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-    return kIndex;
-  }
-
-  static int OnNewSession(SSL* ssl, SSL_SESSION* session) {
-    auto* pool = static_cast<OriginPool*>(SSL_get_ex_data(ssl, PoolIndex()));
-    if (pool == nullptr) return 0;
-    pool->session.reset(session);
-    return 1;
-  }
-
   Status Init() {
-    ssl::context ctx(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-    SSL_CTX_set_session_cache_mode(ctx.native_handle(),
-                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
-    SSL_CTX_sess_set_new_cb(ctx.native_handle(), &Impl::OnNewSession);
-    ErrorCodeT ec;
-    ctx.set_verify_mode(ssl::verify_peer, ec);
-    if (config.ca_file.empty()) {
-      ctx.set_default_verify_paths(ec);
-    } else {
-      std::error_code fec;
-      if (!std::filesystem::is_regular_file(config.ca_file, fec))
-        return Error(ErrorCode::kTls, "cannot read the CA file " + config.ca_file);
-      ctx.load_verify_file(config.ca_file, ec);
-    }
-    if (ec) return Error(ErrorCode::kTls, "cannot load the trust store: " + ec.message());
-    tls_ctx.emplace(std::move(ctx));
+    http::TlsClientOptions options;
+    options.ca_file = config.ca_file;
+    options.resume_sessions = true;
+    auto ctx = http::TlsClientContext::Create(options);
+    if (!ctx.ok()) return std::move(ctx).error();
+    tls_ctx = std::move(*ctx);
     return OkStatus();
   }
 
@@ -194,116 +147,48 @@ struct HttpPool::Impl {
   asio::awaitable<Result<ConnPtr>> Connect(OriginPool& pool, const Url& u, const std::string& url,
                                            Clock::time_point deadline) {
     if (pool.endpoints.empty()) {
-      ErrorCodeT ec;
+      boost::system::error_code ec;
       auto addr = asio::ip::make_address(u.host, ec);
       if (!ec) {
-        pool.endpoints.emplace_back(addr, u.port);
+        pool.endpoints.emplace_back(addr, u.EffectivePort());
       } else {
         tcp::resolver resolver(ioc);
         auto [rec, results] =
-            co_await resolver.async_resolve(u.host, std::to_string(u.port), kUse);
-        if (rec) co_return NetError(url, rec);
+            co_await resolver.async_resolve(u.host, std::to_string(u.EffectivePort()), kUse);
+        if (rec) co_return Error(ErrorCode::kConnection, url + ": " + rec.message());
         for (const auto& r : results) pool.endpoints.push_back(r.endpoint());
       }
     }
     if (aborted) co_return Error(ErrorCode::kConnection, url + ": the run was aborted");
-    auto c = std::make_unique<Conn>(live);
-    c->plain.emplace(ioc);
-    c->plain->expires_at(deadline);
-    auto [cec, ep] = co_await c->plain->async_connect(pool.endpoints, kUse);
-    if (cec) co_return NetError(url, cec);
-    ErrorCodeT ignored;
-    c->plain->socket().set_option(tcp::no_delay(true), ignored);
+    std::unique_ptr<http::ClientConnection> c;
+    std::optional<NetError> e =
+        co_await http::ClientConnection::Open(ioc.get_executor(), pool.endpoints, deadline, c);
+    if (e) co_return Failed(url, *e);
     ++opened;
-    if (!u.https) co_return std::move(c);
-    c->tls.emplace(std::move(*c->plain), *tls_ctx);
-    c->plain.reset();
-    SSL* s = c->tls->native_handle();
-    ErrorCodeT aec;
-    (void)asio::ip::make_address(u.host, aec);
-    const bool literal = !aec;
-    bool named = literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s), u.host.c_str()) == 1
-                         : SSL_set_tlsext_host_name(s, u.host.c_str()) == 1 &&
-                               SSL_set1_host(s, u.host.c_str()) == 1;
-    if (!named) co_return Error(ErrorCode::kTls, url + ": bad TLS server name");
-    SSL_set_ex_data(s, PoolIndex(), &pool);
-    if (pool.session) SSL_set_session(s, pool.session.get());
-    auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, kUse);
-    if (hec) {
-      long verify = SSL_get_verify_result(s);
-      if (verify != X509_V_OK)
-        co_return Error(ErrorCode::kTls, url + ": TLS certificate verification failed: " +
-                                             X509_verify_cert_error_string(verify));
-      if (hec == beast::error::timeout) co_return NetError(url, hec);
-      co_return Error(ErrorCode::kTls, url + ": TLS handshake failed: " + hec.message());
-    }
-    if (SSL_session_reused(s)) ++resumed;
-    co_return std::move(c);
-  }
-
-  template <typename Stream>
-  asio::awaitable<Outcome> Exchange(Stream& stream, Conn& c, bhttp::request<bhttp::string_body>& req,
-                                    const std::string& url, Clock::time_point deadline) {
-    Outcome out;
-    c.lowest().expires_at(deadline);
-    auto [wec, wn] = co_await bhttp::async_write(stream, req, kUse);
-    if (wec) {
-      out.nothing_received = wec != beast::error::timeout;
-      out.result = NetError(url, wec);
-      co_return out;
-    }
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(config.max_body_bytes);
-    parser.header_limit(kMaxHeaderBytes);
-    if (req.method() == bhttp::verb::head) parser.skip(true);
-    auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, kUse);
-    c.lowest().expires_never();
-    if (rec && !FinishTruncatedTls(rec, parser)) {
-      out.nothing_received = rec != beast::error::timeout && !parser.got_some();
-      out.result = NetError(url, rec);
-      co_return out;
-    }
-    auto msg = parser.release();
-    out.keep_alive = !rec && msg.keep_alive();
-    http::Response res;
-    res.status = int(msg.result_int());
-    for (const auto& f : msg)
-      res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    res.body = std::move(msg.body());
-    out.result = std::move(res);
-    co_return out;
-  }
-
-  bhttp::request<bhttp::string_body> MakeRequest(
-      const std::string& method, const Url& u,
-      const std::vector<std::pair<std::string, std::string>>& headers, std::string body) {
-    bhttp::request<bhttp::string_body> req;
-    bhttp::verb verb = bhttp::string_to_verb(method);
-    if (verb == bhttp::verb::unknown)
-      req.method_string(method);
-    else
-      req.method(verb);
-    req.target(u.target);
-    req.version(11);
-    req.set(bhttp::field::host, u.HostHeader());
-    req.set(bhttp::field::user_agent, config.user_agent);
-    if (!config.keep_alive) req.keep_alive(false);
-    for (const auto& [name, value] : headers) req.insert(name, value);
-    req.body() = std::move(body);
-    req.prepare_payload();
-    return req;
+    auto conn = std::make_unique<Conn>(live, std::move(c));
+    if (!u.https()) co_return std::move(conn);
+    e = co_await conn->conn->Handshake(*tls_ctx, u.host, deadline, &pool.session);
+    if (e) co_return Failed(url, *e);
+    if (conn->conn->tls_resumed()) ++resumed;
+    co_return std::move(conn);
   }
 
   asio::awaitable<Result<http::Response>> Send(
       std::string method, std::string url, std::vector<std::pair<std::string, std::string>> headers,
       std::string body, ExchangeTiming* timing) {
-    auto parsed = ParseUrl(url);
+    auto parsed = http::ParseUrl(url);
     if (!parsed.ok()) co_return std::move(parsed).error();
+    if (parsed->scheme != "http" && parsed->scheme != "https")
+      co_return Error(ErrorCode::kMalformed, "not an http(s) URL: " + url);
     const Url& u = *parsed;
-    if (u.https && !tls_ctx) co_return Error(ErrorCode::kTls, "HttpPool::Init() was not called");
+    if (u.https() && !tls_ctx) co_return Error(ErrorCode::kTls, "HttpPool::Init() was not called");
     const Clock::time_point start = Clock::now(), deadline = start + config.timeout;
     OriginPool& pool = pools[u.Origin()];
-    bhttp::request<bhttp::string_body> req = MakeRequest(method, u, headers, std::move(body));
+    const http::ClientRequest req{std::move(method), u.target,      u.Authority(),
+                                  config.user_agent, std::move(headers), std::move(body),
+                                  config.keep_alive};
+    http::ReadLimits limits;
+    limits.max_body_bytes = config.max_body_bytes;
     auto lease = co_await Acquire(pool, deadline);
     if (!lease.ok()) co_return std::move(lease).error();
     ConnPtr conn = std::move(*lease);
@@ -321,32 +206,28 @@ struct HttpPool::Impl {
         if (timing) timing->connect += Since(connect_start);
       }
       const Clock::time_point sent = Clock::now();
-      // (No ?: here: GCC 12 destroys the temporary of a co_await inside a
-      // conditional expression twice.)
-      Outcome out;
-      if (conn->tls)
-        out = co_await Exchange(*conn->tls, *conn, req, url, deadline);
-      else
-        out = co_await Exchange(*conn->plain, *conn, req, url, deadline);
-      if (out.result.ok()) {
+      http::ClientResponse out;
+      std::optional<NetError> e = co_await conn->conn->Exchange(req, limits, deadline, out);
+      if (!e && out.body_truncated) {
+        Release(pool, nullptr);
+        co_return Error(ErrorCode::kConnection, url + ": body limit exceeded");
+      }
+      if (!e) {
         if (timing) timing->exchange = Since(sent);
         Release(pool, out.keep_alive && config.keep_alive ? std::move(conn) : nullptr);
-        co_return std::move(out.result);
+        co_return std::move(out.response);
       }
       conn.reset();
       // The server closed a kept-alive connection as we reused it: once more, fresh.
-      if (reused && out.nothing_received && attempt == 0) continue;
+      if (reused && e->nothing_received && attempt == 0) continue;
       Release(pool, nullptr);
-      co_return std::move(out.result).error();
+      co_return Failed(url, *e);
     }
   }
 
   void AbortAll() {
     aborted = true;
-    for (Conn* c : *live) {
-      ErrorCodeT ignored;
-      c->lowest().socket().close(ignored);
-    }
+    for (Conn* c : *live) c->conn->Close();
   }
 
   void Close() {

@@ -8,6 +8,8 @@
 //
 // Why not http::Client: it is synchronous (one request blocks its thread),
 // and the generator must keep hundreds of requests in flight on one thread.
+// Both are thin layers over the same core (http/client_core.h): this one
+// runs the core's coroutines directly.
 //
 // NOT thread-safe: construct, Send and Close from the io_context's single
 // thread. The io_context must outlive the pool.

@@ -7,6 +7,9 @@
 
 namespace signet::bench {
 
+// The challenge each authorization is answered with (RFC 8555 8.3, 8.4).
+enum class ChallengeKind { kHttp01, kDns01 };
+
 struct BenchConfig {
   std::string directory_url;  // the ACME directory (RFC 8555 7.1.1)
   std::string ca_file;        // PEM to trust for the server's HTTPS; "" = system store
@@ -23,11 +26,28 @@ struct BenchConfig {
   std::string http01_address = "127.0.0.1";  // the built-in HTTP-01 responder
   uint16_t http01_port = 5002;
 
+  // The profile that set the defaults below ("" = none); see profiles.h.
+  std::string profile;
+  ChallengeKind challenge = ChallengeKind::kHttp01;
+  // pebble-challtestsrv's management API: DNS-01 TXT records and the CAA
+  // record are set there (POST /set-txt, /clear-txt, /add-caa, /clear-caa).
+  std::string dns_management_url = "http://127.0.0.1:8055";
+  // A CAA record "0 issue <caa_issuer>" at caa_domain for the whole run
+  // (RFC 8659), so the CA's tree climb from each name finds it one label up.
+  bool caa = false;
+  std::string caa_domain = "bench.test";
+  std::string caa_issuer = "signet.invalid";  // signetd's default --caa-identity
+  // A new account (key and newAccount) for every order, as one client
+  // process per certificate does; else orders share `accounts`.
+  bool account_per_order = false;
+
   bool fresh_cert_keys = false;  // a new P-256 key per CSR, else one from a pool
   int key_pool_size = 32;
 
   std::chrono::milliseconds poll_initial{25};  // first wait before polling; x1.5 after
-  std::chrono::milliseconds poll_max{1000};    // longest wait, Retry-After included
+  std::chrono::milliseconds poll_max{1000};    // longest wait without Retry-After
+  // Longest Retry-After honoured (0 = poll_max).
+  std::chrono::milliseconds retry_after_max{0};
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds order_timeout{120000};
   // No response at all for this long while orders are in flight: the server

@@ -7,6 +7,7 @@
 #include "bench/acme_session.h"
 #include "bench/async_http.h"
 #include "bench/challenge_responder.h"
+#include "bench/mock_dns_client.h"
 #include "bench/order_flow.h"
 #include "bench/proc_stats.h"
 
@@ -59,6 +60,7 @@ class Driver {
                                    .timeout = config.request_timeout,
                                    .keep_alive = config.keep_alive}),
         responder_(ioc_),
+        dns_(ioc_, config.dns_management_url),
         acme_(http_, report_),
         tag_(RandomTag(6)) {}
 
@@ -88,6 +90,12 @@ class Driver {
     report_.duration_limit_s = config_.duration_s;
     report_.cert_keys = config_.fresh_cert_keys ? "fresh" : "pooled";
     report_.names_per_order = config_.names_per_order;
+    report_.profile = config_.profile;
+    report_.challenge = config_.challenge == ChallengeKind::kDns01 ? "dns-01" : "http-01";
+    report_.caa = config_.caa;
+    report_.account_per_order = config_.account_per_order;
+    report_.keep_alive = config_.keep_alive;
+    report_.poll_initial_ms = config_.poll_initial.count();
     report_.started_at = UtcNow();
   }
 
@@ -95,8 +103,9 @@ class Driver {
     Status s = http_.Init();
     if (s.ok()) s = responder_.Listen(config_.http01_address, config_.http01_port);
     if (s.ok()) s = co_await acme_.LoadDirectory(config_.directory_url);
+    if (s.ok() && config_.caa) s = co_await dns_.AddCaa(config_.caa_domain, config_.caa_issuer);
     if (!s.ok()) co_return s;
-    for (int i = 0; i < config_.accounts; ++i) {
+    for (int i = 0; i < (config_.account_per_order ? 0 : config_.accounts); ++i) {
       Result<BenchAccount> a = NewBenchAccount();
       if (!a.ok()) co_return std::move(a).error();
       accounts_.push_back(std::move(*a));
@@ -122,13 +131,32 @@ class Driver {
   }
 
   asio::awaitable<void> Register(BenchAccount& account, Status& first, WaitGroup& wg) {
+    Status s = co_await RegisterAccount(account);
+    if (!s.ok() && first.ok()) first = std::move(s);
+    wg.Done();
+  }
+
+  // newAccount (RFC 8555 7.3) for `account`, which then has its kid.
+  asio::awaitable<Status> RegisterAccount(BenchAccount& account) {
     Result<AcmeReply> r = co_await acme_.Post(RequestType::kNewAccount, account,
                                               acme_.directory().new_account, NewAccountPayload());
-    if (!r.ok() && first.ok()) first = Error(r.error().code, "newAccount: " + r.error().detail);
-    if (r.ok() && r->location.empty() && first.ok())
-      first = Error(ErrorCode::kServerInternal, "newAccount answered without Location");
-    if (r.ok()) account.kid = r->location;
-    wg.Done();
+    if (!r.ok()) co_return Error(r.error().code, "newAccount: " + r.error().detail);
+    if (r->location.empty())
+      co_return Error(ErrorCode::kServerInternal, "protocol: newAccount answered without Location");
+    account.kid = r->location;
+    co_return OkStatus();
+  }
+
+  // An order as its own new account (--account-per-order), or as one of
+  // the shared accounts.
+  asio::awaitable<Status> AccountAndOrder(const OrderEnv& env, int64_t index,
+                                          Clock::time_point deadline) {
+    if (!config_.account_per_order)
+      co_return co_await RunOrder(env, accounts_[size_t(index) % accounts_.size()], index, deadline);
+    Result<BenchAccount> fresh = NewBenchAccount();
+    if (!fresh.ok()) co_return Error(ErrorCode::kServerInternal, "client: " + fresh.error().detail);
+    if (Status s = co_await RegisterAccount(*fresh); !s.ok()) co_return s;
+    co_return co_await RunOrder(env, *fresh, index, deadline);
   }
 
   asio::awaitable<Status> Main() {
@@ -156,7 +184,7 @@ class Driver {
     acme_.ResetSilenceClock();
     asio::co_spawn(ioc_, Sampler(), asio::detached);
     WaitGroup workers(ioc_);
-    OrderEnv env{acme_, responder_, config_, tag_, cert_keys_, report_.validation};
+    OrderEnv env{acme_, responder_, dns_, config_, tag_, cert_keys_, report_.validation};
     for (int i = 0; i < std::max(1, config_.concurrency); ++i) {
       workers.Add();
       asio::co_spawn(ioc_, Worker(env, workers), asio::detached);
@@ -178,6 +206,11 @@ class Driver {
     report_.tls_resumed = http_.tls_resumed();
     report_.challenges_served = responder_.served();
     responder_.Stop();
+    if (config_.caa) {
+      if (Status cleared = co_await dns_.ClearCaa(config_.caa_domain); !cleared.ok())
+        std::fprintf(stderr, "signet-bench: %s\n", cleared.error().detail.c_str());
+    }
+    dns_.Close();
     http_.Close();
     co_return OkStatus();
   }
@@ -186,8 +219,12 @@ class Driver {
   int64_t NextOrder() {
     if (report_.stalled) return -1;
     if (config_.orders > 0 && next_order_ >= config_.orders) return -1;
-    if (config_.duration_s > 0 && SecondsSince(phase_start_) >= config_.duration_s) return -1;
+    if (PastDuration()) return -1;
     return next_order_++;
+  }
+
+  bool PastDuration() const {
+    return config_.duration_s > 0 && SecondsSince(phase_start_) >= config_.duration_s;
   }
 
   // With --rate, the time this worker may start its order.
@@ -202,17 +239,20 @@ class Driver {
   asio::awaitable<void> Worker(const OrderEnv& env, WaitGroup& wg) {
     asio::steady_timer pacer(ioc_);
     for (;;) {
+      // The order first, then its slot: a worker with no order left must
+      // not hold a slot (with --rate, C idle workers would otherwise keep
+      // the run open C/rate seconds past its last order).
+      int64_t index = NextOrder();
+      if (index < 0) break;
       Clock::time_point slot = StartSlot();
       if (slot > Clock::now()) {
         pacer.expires_at(slot);
         co_await pacer.async_wait(kUse);
+        if (report_.stalled || PastDuration()) break;
       }
-      int64_t index = NextOrder();
-      if (index < 0) break;
       ++report_.orders_started;
       const Clock::time_point start = Clock::now();
-      const BenchAccount& account = accounts_[size_t(index) % accounts_.size()];
-      Status s = co_await RunOrder(env, account, index, start + config_.order_timeout);
+      Status s = co_await AccountAndOrder(env, index, start + config_.order_timeout);
       if (s.ok()) {
         ++report_.orders_completed;
         report_.order_latency.Record(
@@ -275,6 +315,7 @@ class Driver {
   BenchReport report_;
   HttpPool http_;
   ChallengeResponder responder_;
+  MockDnsClient dns_;
   AcmeSession acme_;
   std::string tag_;
   std::vector<BenchAccount> accounts_;

@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 
 #include "base/files.h"
+#include "bench/mock_dns.h"
 #include "client/acme/polling.h"
 #include "client/acme/resources.h"
 
@@ -44,7 +45,8 @@ asio::awaitable<bool> WaitToPoll(const BenchConfig& config, int attempt,
   client::PollPolicy policy;
   policy.initial = config.poll_initial;
   policy.max = config.poll_max;
-  policy.max_retry_after = config.poll_max;
+  policy.max_retry_after =
+      config.retry_after_max.count() > 0 ? config.retry_after_max : config.poll_max;
   std::optional<milliseconds> hint;
   if (!retry_after.empty())
     hint = client::ParseRetryAfter(retry_after, std::chrono::system_clock::now());
@@ -64,8 +66,42 @@ Result<T> Parse(Result<T> (*parser)(const boost::json::object&, const std::strin
   return r;
 }
 
-// Fetches one authorization, answers its HTTP-01 challenge, polls it to a
-// final status. Returns the authorization's URL-independent outcome.
+const char* ChallengeName(ChallengeKind kind) {
+  return kind == ChallengeKind::kDns01 ? "dns-01" : "http-01";
+}
+
+// POSTs the challenge and polls its authorization to a final status.
+asio::awaitable<Status> RespondAndPoll(const OrderEnv& env, const BenchAccount& account,
+                                       const std::string& url, const client::Challenge& ch,
+                                       Clock::time_point deadline) {
+  const Clock::time_point challenged = Clock::now();
+  Result<AcmeReply> r = co_await env.acme.Post(RequestType::kChallenge, account, ch.url, "{}");
+  if (!r.ok()) co_return std::move(r).error();
+  std::string retry_after;
+  for (int attempt = 0;; ++attempt) {
+    if (!co_await WaitToPoll(env.config, attempt, retry_after, deadline))
+      co_return FlowError("timeout", "authorization " + url + " still pending");
+    r = co_await env.acme.Post(RequestType::kPoll, account, url, "");
+    if (!r.ok()) co_return std::move(r).error();
+    Result<client::Authorization> authz = Parse(client::ParseAuthorization, *r, url);
+    if (!authz.ok()) co_return std::move(authz).error();
+    if (authz->status == "valid") {
+      env.validation.Record(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - challenged));
+      co_return OkStatus();
+    }
+    if (authz->status != "pending") {
+      const client::Challenge* c = authz->FindChallenge(ch.type);
+      std::string why = c && c->error ? c->error->ShortType() : authz->status;
+      co_return FlowError("authz-" + why, url + " is " + authz->status);
+    }
+    retry_after = r->retry_after;
+  }
+}
+
+// Fetches one authorization, answers its challenge of the configured type
+// (HTTP-01 by the responder, DNS-01 by a TXT record cleared afterwards),
+// polls it to a final status.
 asio::awaitable<Status> Authorize(const OrderEnv& env, const BenchAccount& account,
                                   const std::string& url, TokenScope& tokens,
                                   Clock::time_point deadline) {
@@ -74,32 +110,21 @@ asio::awaitable<Status> Authorize(const OrderEnv& env, const BenchAccount& accou
   Result<client::Authorization> authz = Parse(client::ParseAuthorization, *r, url);
   if (!authz.ok()) co_return std::move(authz).error();
   if (authz->status == "valid") co_return OkStatus();
-  const client::Challenge* ch = authz->FindChallenge("http-01");
-  if (ch == nullptr) co_return FlowError("protocol", "no http-01 challenge in " + url);
-  tokens.Add(ch->token, KeyAuthorization(ch->token, account.thumbprint));
-  const Clock::time_point challenged = Clock::now();
-  r = co_await env.acme.Post(RequestType::kChallenge, account, ch->url, "{}");
-  if (!r.ok()) co_return std::move(r).error();
-  std::string retry_after;
-  for (int attempt = 0;; ++attempt) {
-    if (!co_await WaitToPoll(env.config, attempt, retry_after, deadline))
-      co_return FlowError("timeout", "authorization " + url + " still pending");
-    r = co_await env.acme.Post(RequestType::kPoll, account, url, "");
-    if (!r.ok()) co_return std::move(r).error();
-    authz = Parse(client::ParseAuthorization, *r, url);
-    if (!authz.ok()) co_return std::move(authz).error();
-    if (authz->status == "valid") {
-      env.validation.Record(
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - challenged));
-      co_return OkStatus();
-    }
-    if (authz->status != "pending") {
-      const client::Challenge* c = authz->FindChallenge("http-01");
-      std::string why = c && c->error ? c->error->ShortType() : authz->status;
-      co_return FlowError("authz-" + why, url + " is " + authz->status);
-    }
-    retry_after = r->retry_after;
+  const char* type = ChallengeName(env.config.challenge);
+  const client::Challenge* ch = authz->FindChallenge(type);
+  if (ch == nullptr) co_return FlowError("protocol", std::string("no ") + type + " challenge in " + url);
+  const client::Challenge challenge = *ch;
+  std::string key_authorization = KeyAuthorization(challenge.token, account.thumbprint);
+  if (env.config.challenge == ChallengeKind::kHttp01) {
+    tokens.Add(challenge.token, std::move(key_authorization));
+    co_return co_await RespondAndPoll(env, account, url, challenge, deadline);
   }
+  const std::string record = Dns01RecordName(authz->identifier.value);
+  if (Status s = co_await env.dns.SetTxt(record, Dns01TxtValue(key_authorization)); !s.ok())
+    co_return s;
+  Status outcome = co_await RespondAndPoll(env, account, url, challenge, deadline);
+  Status cleared = co_await env.dns.ClearTxt(record);
+  co_return outcome.ok() ? cleared : outcome;
 }
 
 Result<std::string> MakeCsr(const OrderEnv& env, int64_t index,

@@ -81,7 +81,13 @@ json::object ReportToJson(const BenchReport& r) {
                                 {"orders_limit", r.orders_limit},
                                 {"duration_limit_s", r.duration_limit_s},
                                 {"cert_keys", r.cert_keys},
-                                {"names_per_order", r.names_per_order}}},
+                                {"names_per_order", r.names_per_order},
+                                {"profile", r.profile},
+                                {"challenge", r.challenge},
+                                {"caa", r.caa},
+                                {"account_per_order", r.account_per_order},
+                                {"keep_alive", r.keep_alive},
+                                {"poll_initial_ms", r.poll_initial_ms}}},
       {"setup_seconds", r.setup_seconds},
       {"wall_seconds", r.wall_seconds},
       {"orders", json::object{{"started", r.orders_started},
@@ -130,6 +136,12 @@ std::string FormatReport(const BenchReport& r) {
   std::string out = Format("signet-bench %s\n", r.directory_url.c_str());
   out += Format("workload: %d accounts, %d orders in flight, %d connections, %s certificate keys\n",
                 r.accounts, r.concurrency, r.connections, r.cert_keys.c_str());
+  out += Format("profile %s: %s, CAA %s, %s, %s, first poll after %lld ms\n",
+                r.profile.empty() ? "(none)" : r.profile.c_str(), r.challenge.c_str(),
+                r.caa ? "present" : "absent",
+                r.account_per_order ? "an account per order" : "shared accounts",
+                r.keep_alive ? "kept-alive connections" : "a connection per request",
+                (long long)r.poll_initial_ms);
   out += Format("orders: %lld completed, %lld failed in %.2f s = %.1f orders/s (setup %.2f s)\n",
                 (long long)r.orders_completed, (long long)r.orders_failed, r.wall_seconds,
                 r.OrdersPerSecond(), r.setup_seconds);

@@ -60,6 +60,12 @@ struct BenchReport {
   double duration_limit_s = 0;   // 0 = none
   std::string cert_keys;         // "pooled" or "fresh"
   int names_per_order = 1;
+  std::string profile;           // --profile ("" = none)
+  std::string challenge = "http-01";  // or "dns-01"
+  bool caa = false;              // a CAA record permitting the CA was published
+  bool account_per_order = false;
+  bool keep_alive = true;        // false: a connection per request
+  int64_t poll_initial_ms = 0;
   std::string started_at;        // UTC, RFC 3339
 
   // Outcome of the order phase (account registration excluded).

@@ -70,6 +70,25 @@ TEST(Report, JsonCarriesWhatScriptsRead) {
   EXPECT_EQ(o.at("workload").at("concurrency").as_int64(), 50);
 }
 
+TEST(Report, WorkloadNamesTheClientProfile) {
+  BenchReport r = Sample();
+  r.profile = "dns01-caa";
+  r.challenge = "dns-01";
+  r.caa = true;
+  r.keep_alive = true;
+  r.poll_initial_ms = 25;
+  json::object o = ReportToJson(r);
+  const json::value& w = o.at("workload");
+  EXPECT_EQ(w.at("profile").as_string(), "dns01-caa");
+  EXPECT_EQ(w.at("challenge").as_string(), "dns-01");
+  EXPECT_TRUE(w.at("caa").as_bool());
+  EXPECT_FALSE(w.at("account_per_order").as_bool());
+  EXPECT_TRUE(w.at("keep_alive").as_bool());
+  EXPECT_EQ(w.at("poll_initial_ms").as_int64(), 25);
+  std::string t = FormatReport(r);
+  EXPECT_NE(t.find("profile dns01-caa: dns-01, CAA present"), std::string::npos) << t;
+}
+
 TEST(Report, NoServerNoCertificates) {
   BenchReport r;
   json::object o = ReportToJson(r);

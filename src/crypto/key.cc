@@ -47,10 +47,22 @@ Result<Key> Key::Generate(KeyType type, int rsa_bits) {
 
 Result<Key> Key::FromPem(std::string_view pem) {
   RecordFuzzInput("pem_fuzz", pem);
-  BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
-  EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-  if (!raw) {
-    bio.reset(BIO_new_mem_buf(pem.data(), int(pem.size())));
+  // OpenSSL reads keys only from blocks labelled "... PRIVATE KEY" ("PRIVATE
+  // KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", ...) and "... PUBLIC
+  // KEY". Each PEM_read_bio_* call builds a decoder chain for every key type
+  // before it looks at the text (OpenSSL 3.0: about a millisecond), so
+  // text without such a label (a certificate, a CSR) is refused up front.
+  const bool private_block = pem.find("PRIVATE KEY-----") != std::string_view::npos;
+  const bool public_block = pem.find("PUBLIC KEY-----") != std::string_view::npos;
+  if (!private_block && !public_block)
+    return Error(ErrorCode::kMalformed, "cannot parse PEM key: no PRIVATE KEY or PUBLIC KEY block");
+  EVP_PKEY* raw = nullptr;
+  if (private_block) {
+    BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
+    raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  }
+  if (!raw && public_block) {
+    BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
     raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   }
   if (!raw) return OsslError(ErrorCode::kMalformed, "cannot parse PEM key");

@@ -1,8 +1,11 @@
 #include "crypto/key.h"
 
 #include <gtest/gtest.h>
+#include <openssl/encoder.h>
+#include <openssl/pem.h>
 
 #include "crypto/digest.h"
+#include "crypto/ossl.h"
 
 namespace signet::crypto {
 namespace {
@@ -31,6 +34,59 @@ TEST(Key, PemRoundTripKeepsTheKey) {
   ASSERT_TRUE(pub.ok());
   EXPECT_TRUE(pub->SamePublicKey(*k));
   EXPECT_FALSE(Key::FromPem("not a key").ok());
+}
+
+// Key::FromPem asks OpenSSL only when the text has a "... PRIVATE KEY" or
+// "... PUBLIC KEY" block: every label OpenSSL reads keys from still works,
+// wherever the block sits in the file, and anything else is refused.
+TEST(Key, FromPemReadsEveryKeyLabelAndRefusesOtherText) {
+  auto ec = Key::Generate(KeyType::kEcP256);
+  auto rsa = Key::Generate(KeyType::kRsa, 2048);
+  ASSERT_TRUE(ec.ok() && rsa.ok());
+  // PKCS#8 "PRIVATE KEY", after a certificate-like block and text.
+  auto pkcs8 = Key::FromPem("junk\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" +
+                            ec->PrivatePem());
+  ASSERT_TRUE(pkcs8.ok()) << pkcs8.error().detail;
+  EXPECT_TRUE(pkcs8->SamePublicKey(*ec));
+  // "EC PRIVATE KEY" and "RSA PRIVATE KEY" (traditional forms).
+  for (const Key* k : {&*ec, &*rsa}) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    ASSERT_EQ(PEM_write_bio_PrivateKey_traditional(bio.get(), k->get(), nullptr, nullptr, 0,
+                                                   nullptr, nullptr),
+              1);
+    std::string traditional = BioToString(bio.get());
+    ASSERT_TRUE(traditional.find(k == &*ec ? "EC PRIVATE KEY" : "RSA PRIVATE KEY") !=
+                std::string::npos);
+    auto back = Key::FromPem(traditional);
+    ASSERT_TRUE(back.ok()) << back.error().detail;
+    EXPECT_TRUE(back->SamePublicKey(*k));
+  }
+  // "PUBLIC KEY" and "RSA PUBLIC KEY".
+  auto pub = Key::FromPem(ec->PublicPem());
+  ASSERT_TRUE(pub.ok()) << pub.error().detail;
+  EXPECT_TRUE(pub->SamePublicKey(*ec));
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  OSSL_ENCODER_CTX* enc = OSSL_ENCODER_CTX_new_for_pkey(rsa->get(), EVP_PKEY_PUBLIC_KEY, "PEM",
+                                                        "type-specific", nullptr);
+  ASSERT_NE(enc, nullptr);
+  ASSERT_EQ(OSSL_ENCODER_to_bio(enc, bio.get()), 1);
+  OSSL_ENCODER_CTX_free(enc);
+  std::string pkcs1_pem = BioToString(bio.get());
+  ASSERT_NE(pkcs1_pem.find("RSA PUBLIC KEY"), std::string::npos);
+  auto pkcs1 = Key::FromPem(pkcs1_pem);
+  ASSERT_TRUE(pkcs1.ok()) << pkcs1.error().detail;
+  EXPECT_TRUE(pkcs1->SamePublicKey(*rsa));
+  // No key label: refused, saying so.
+  auto cert_only =
+      Key::FromPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  ASSERT_FALSE(cert_only.ok());
+  EXPECT_EQ(cert_only.error().code, ErrorCode::kMalformed);
+  EXPECT_EQ(cert_only.error().detail, "cannot parse PEM key: no PRIVATE KEY or PUBLIC KEY block");
+  // A key block under another label is not a key, as OpenSSL has it.
+  std::string relabelled = ec->PrivatePem();
+  for (size_t at; (at = relabelled.find("PRIVATE KEY")) != std::string::npos;)
+    relabelled.replace(at, 11, "SECRET THING");
+  EXPECT_FALSE(Key::FromPem(relabelled).ok());
 }
 
 TEST(Key, SignatureVerifiesOnlyForTheSignedData) {

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,13 @@ using CaaAnswer = Answer<CaaRecord>;
 // timeout.
 using Deadline = std::chrono::steady_clock::time_point;
 inline constexpr Deadline kNoDeadline = Deadline::max();
+
+// The answers of a batch of CAA lookups (Resolver::LookupCaaAll), one per
+// name in the order asked; nullopt for a lookup abandoned unanswered.
+using CaaAnswers = std::vector<std::optional<Result<CaaAnswer>>>;
+// Whether the answers in so far settle the caller's question, so that the
+// lookups still outstanding can be abandoned.
+using CaaEnough = std::function<bool(const CaaAnswers& so_far)>;
 
 // Limits on a TXT answer; beyond them the lookup is an error, not a partial
 // answer (a DNS-01 check never scans an attacker-sized set).
@@ -76,12 +85,33 @@ class Resolver {
   // timeout, bogus), which is an error. Malformed RDATA is an error.
   Result<CaaAnswer> LookupCaa(const std::string& name, Deadline deadline = kNoDeadline);
 
+  // The CAA records at each of `names` (each as LookupCaa would answer),
+  // all queried at once: every query is sent before any answer is awaited,
+  // so a batch takes the time of its slowest needed answer, not the sum.
+  // After each answer arrives, `enough(answers so far)` is asked (on the
+  // calling thread, one call at a time); once it says true the lookups
+  // still outstanding are abandoned (left nullopt) and this returns. Else
+  // it returns when every name has its answer; one not in by `deadline`
+  // (or the per-query timeout) is QueryTimedOut. On return, either
+  // `enough` said true or every answer is set. For the CAA tree climb
+  // (RFC 8659 3), which needs the closest non-empty RRset and nothing above.
+  CaaAnswers LookupCaaAll(const std::vector<std::string>& names, Deadline deadline,
+                          const CaaEnough& enough);
+
  private:
   // The implementations: called only with a deadline still in the future.
   virtual Result<std::vector<std::string>> DoLookupHost(const std::string& name,
                                                         Deadline deadline) = 0;
   virtual Result<TxtAnswer> DoLookupTxt(const std::string& name, Deadline deadline) = 0;
   virtual Result<CaaAnswer> DoLookupCaa(const std::string& name, Deadline deadline) = 0;
+  // The batch, called with a deadline still in the future and at least one
+  // name. The default runs DoLookupCaa for each name on a thread of its own
+  // and returns when `enough` says so or every answer is in, once all its
+  // threads have finished (an abandoned lookup still runs to its end, its
+  // answer dropped): fine for tables and test fakes. A resolver with
+  // asynchronous queries overrides it to return at once (UnboundResolver).
+  virtual CaaAnswers DoLookupCaaAll(const std::vector<std::string>& names, Deadline deadline,
+                                    const CaaEnough& enough);
 };
 
 // The error of a lookup whose deadline passed: kDns "DNS problem: query timed

@@ -1,7 +1,9 @@
 // Test-only: a tiny DNS server on 127.0.0.1 (UDP, ephemeral port) that
 // answers every query late, or never, with an empty answer (NOERROR, no
 // records: NODATA). For tests of deadlines: a resolver forwarding to it
-// sees a slow but working server. Header-only; used by dns_test and va_test.
+// sees a slow but working server. A name can be given its own delay, a
+// SERVFAIL, or one CAA record (0 issue "VALUE") for CAA queries. Header-only;
+// used by dns_test and va_test.
 #pragma once
 
 #include <arpa/inet.h>
@@ -10,10 +12,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cctype>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,27 +57,87 @@ class SlowDnsServer {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // Queries received so far (retransmissions included).
   int queries() const { return queries_; }
+  // Distinct names asked about so far (any type).
+  size_t names_asked() const {
+    std::lock_guard lock(mu_);
+    return names_asked_.size();
+  }
+
+  // The most queries ever waiting for their answer at once (those never to
+  // be answered included): how many a client had in flight together.
+  size_t max_in_flight() const { return max_in_flight_; }
+
+  // Per-name behaviour, for names given lower-case without a trailing dot;
+  // call before queries for the name arrive.
+  // `name` answers after `delay` (nullopt: never) instead of the default.
+  void SetDelay(const std::string& name, std::optional<std::chrono::milliseconds> delay) {
+    std::lock_guard lock(mu_);
+    rules_[name].delay = delay;
+  }
+  // CAA queries for `name` are answered with one record: 0 issue "VALUE".
+  void SetCaaIssue(const std::string& name, const std::string& value) {
+    std::lock_guard lock(mu_);
+    rules_[name].caa_issue = value;
+  }
+  // Queries for `name` are answered SERVFAIL.
+  void SetServfail(const std::string& name) {
+    std::lock_guard lock(mu_);
+    rules_[name].servfail = true;
+  }
 
  private:
   using Clock = std::chrono::steady_clock;
+  struct Rule {
+    std::optional<std::optional<std::chrono::milliseconds>> delay;  // Unset: the default.
+    std::optional<std::string> caa_issue;
+    bool servfail = false;
+  };
   struct Pending {
     Clock::time_point due;
     std::string reply;
     sockaddr_in to;
   };
 
-  // The reply to `query`: its ID and question, QR and RA set, NOERROR, no
-  // records. Empty if the query is too short to carry a question.
-  static std::string Reply(const std::string& query) {
-    size_t end = 12;
-    while (end < query.size() && query[end] != 0) end += 1 + static_cast<unsigned char>(query[end]);
-    end += 1 + 4;  // The root label, QTYPE, QCLASS.
-    if (query.size() < 12 || end > query.size()) return "";
+  // The question's name (lower case, no trailing dot) and its end offset
+  // (past QTYPE and QCLASS); end 0 if the query is too short.
+  static std::pair<std::string, size_t> Question(const std::string& query) {
+    std::string name;
+    size_t at = 12;
+    while (at < query.size() && query[at] != 0) {
+      const size_t len = static_cast<unsigned char>(query[at]);
+      if (at + 1 + len > query.size()) return {"", 0};
+      if (!name.empty()) name += '.';
+      for (size_t i = 0; i < len; ++i)
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(query[at + 1 + i])));
+      at += 1 + len;
+    }
+    const size_t end = at + 1 + 4;  // The root label, QTYPE, QCLASS.
+    if (query.size() < 12 || end > query.size()) return {"", 0};
+    return {name, end};
+  }
+
+  // The reply to `query`: its ID and question, QR and RA set, NOERROR and no
+  // records unless `rule` says otherwise. Empty if the query is too short to
+  // carry a question.
+  static std::string Reply(const std::string& query, const Rule& rule) {
+    const size_t end = Question(query).second;
+    if (end == 0) return "";
     std::string reply = query.substr(0, end);
-    reply[2] = static_cast<char>(0x80 | (query[2] & 0x01));  // QR, RD as asked.
-    reply[3] = static_cast<char>(0x80);                      // RA, RCODE 0.
-    const char counts[8] = {0, 1, 0, 0, 0, 0, 0, 0};          // QD=1, AN=NS=AR=0.
+    reply[2] = static_cast<char>(0x80 | (query[2] & 0x01));       // QR, RD as asked.
+    reply[3] = static_cast<char>(rule.servfail ? 0x82 : 0x80);    // RA, RCODE.
+    const bool caa = static_cast<unsigned char>(query[end - 4]) == 1 &&
+                     static_cast<unsigned char>(query[end - 3]) == 1;  // QTYPE 257.
+    const char answers = caa && rule.caa_issue && !rule.servfail ? 1 : 0;
+    const char counts[8] = {0, 1, 0, answers, 0, 0, 0, 0};  // QD=1, AN, NS=AR=0.
     reply.replace(4, 8, counts, 8);
+    if (answers == 1) {
+      const std::string rdata = std::string(1, '\0') + '\x05' + "issue" + *rule.caa_issue;
+      // The question's name by pointer, CAA IN, TTL 0, RDATA.
+      reply += std::string("\xc0\x0c\x01\x01\x00\x01\x00\x00\x00\x00", 10);
+      reply += static_cast<char>(rdata.size() >> 8);
+      reply += static_cast<char>(rdata.size() & 0xff);
+      reply += rdata;
+    }
     return reply;
   }
 
@@ -96,9 +163,23 @@ class SlowDnsServer {
                                  &from_len);
       if (n <= 0) continue;
       ++queries_;
-      if (!delay_) continue;  // Never answered.
-      std::string reply = Reply(std::string(buf, static_cast<size_t>(n)));
-      if (!reply.empty()) pending.push_back({Clock::now() + *delay_, std::move(reply), from});
+      const std::string query(buf, static_cast<size_t>(n));
+      Rule rule;
+      {
+        std::lock_guard lock(mu_);
+        const std::string name = Question(query).first;
+        names_asked_.insert(name);
+        if (auto it = rules_.find(name); it != rules_.end()) rule = it->second;
+      }
+      const std::optional<std::chrono::milliseconds> delay = rule.delay ? *rule.delay : delay_;
+      if (!delay) {  // Never answered.
+        ++never_;
+        max_in_flight_ = std::max<size_t>(max_in_flight_, pending.size() + never_);
+        continue;
+      }
+      std::string reply = Reply(query, rule);
+      if (!reply.empty()) pending.push_back({Clock::now() + *delay, std::move(reply), from});
+      max_in_flight_ = std::max<size_t>(max_in_flight_, pending.size() + never_);
     }
   }
 
@@ -107,6 +188,11 @@ class SlowDnsServer {
   uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<int> queries_{0};
+  std::atomic<size_t> max_in_flight_{0};
+  size_t never_ = 0;  // Queries left unanswered for good (server thread only).
+  mutable std::mutex mu_;
+  std::map<std::string, Rule> rules_;         // GUARDED_BY(mu_)
+  std::set<std::string> names_asked_;         // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

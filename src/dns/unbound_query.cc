@@ -15,85 +15,114 @@ constexpr int kRcodeRefused = 5;
 
 struct Slot {
   bool done = false;
+  bool taken = false;
   int err = 0;
   UbResultPtr result;
   int async_id = 0;
 };
 
-// Shared by ResolveTypes and the callbacks, which may outlive a timed-out
-// call (their ub_result is then freed with the state).
-struct LookupState {
+}  // namespace
+
+// Shared by the batch and the callbacks, which may outlive a destroyed batch
+// (their ub_result is then freed with the state).
+struct QueryBatch::State {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<Slot> slots;
 };
 
-// The callback argument. Deleted by the callback, or by ResolveTypes when
+// The callback argument. Deleted by the callback, or by ~QueryBatch when
 // ub_cancel succeeds (then libunbound never calls the callback).
-struct Ticket {
-  std::shared_ptr<LookupState> state;
+struct QueryBatch::Ticket {
+  std::shared_ptr<State> state;
   size_t slot;
-};
 
-void OnAnswer(void* arg, int err, ub_result* result) {
-  auto* ticket = static_cast<Ticket*>(arg);
-  {
-    std::lock_guard lock(ticket->state->mu);
-    Slot& slot = ticket->state->slots[ticket->slot];
-    slot.done = true;
-    slot.err = err;
-    slot.result.reset(result);
+  static void OnAnswer(void* arg, int err, ub_result* result) {
+    auto* ticket = static_cast<Ticket*>(arg);
+    {
+      std::lock_guard lock(ticket->state->mu);
+      Slot& slot = ticket->state->slots[ticket->slot];
+      slot.done = true;
+      slot.err = err;
+      slot.result.reset(result);
+    }
+    ticket->state->cv.notify_all();
+    delete ticket;
   }
-  ticket->state->cv.notify_all();
-  delete ticket;
-}
-
-}  // namespace
+};
 
 void UbResultDeleter::operator()(ub_result* r) const {
   if (r != nullptr) ub_resolve_free(r);
 }
 
+QueryBatch::QueryBatch(ub_ctx* ctx, const std::vector<Query>& queries)
+    : ctx_(ctx),
+      state_(std::make_shared<State>()),
+      tickets_(queries.size(), nullptr),
+      outstanding_(queries.size()) {
+  state_->slots.resize(queries.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    tickets_[i] = new Ticket{state_, i};
+    int id = 0;
+    int rc = ub_resolve_async(ctx, queries[i].name.c_str(), queries[i].type, kClassIn,
+                              tickets_[i], &Ticket::OnAnswer, &id);
+    std::lock_guard lock(state_->mu);
+    state_->slots[i].async_id = id;
+    if (rc != 0) {  // Never registered: record the error, free the ticket.
+      delete tickets_[i];
+      tickets_[i] = nullptr;
+      state_->slots[i].done = true;
+      state_->slots[i].err = rc;
+    }
+  }
+}
+
+QueryBatch::~QueryBatch() {
+  std::lock_guard lock(state_->mu);
+  for (size_t i = 0; i < state_->slots.size(); ++i) {
+    // A successful cancel means the callback will never run: free its ticket.
+    // Otherwise the callback has run or is about to, and frees it itself.
+    if (!state_->slots[i].done && ub_cancel(ctx_, state_->slots[i].async_id) == 0)
+      delete tickets_[i];
+  }
+}
+
+std::vector<std::pair<size_t, QueryOutcome>> QueryBatch::TakeAnswered(
+    std::chrono::steady_clock::time_point until) {
+  std::vector<std::pair<size_t, QueryOutcome>> out;
+  if (outstanding_ == 0) return out;
+  std::unique_lock lock(state_->mu);
+  state_->cv.wait_until(lock, until, [&] {
+    for (const Slot& s : state_->slots)
+      if (s.done && !s.taken) return true;
+    return false;
+  });
+  for (size_t i = 0; i < state_->slots.size(); ++i) {
+    Slot& slot = state_->slots[i];
+    if (!slot.done || slot.taken) continue;
+    slot.taken = true;
+    --outstanding_;
+    QueryOutcome outcome;
+    outcome.done = true;
+    outcome.err = slot.err;
+    outcome.result = std::move(slot.result);
+    out.emplace_back(i, std::move(outcome));
+  }
+  return out;
+}
+
 std::vector<QueryOutcome> ResolveTypes(ub_ctx* ctx, const std::string& name,
                                        std::initializer_list<int> types,
                                        std::chrono::milliseconds timeout) {
-  auto state = std::make_shared<LookupState>();
-  state->slots.resize(types.size());
-  std::vector<Ticket*> tickets(types.size(), nullptr);
-  size_t i = 0;
-  for (int type : types) {
-    tickets[i] = new Ticket{state, i};
-    int id = 0;
-    int rc = ub_resolve_async(ctx, name.c_str(), type, kClassIn, tickets[i], OnAnswer, &id);
-    std::lock_guard lock(state->mu);
-    state->slots[i].async_id = id;
-    if (rc != 0) {  // Never registered: record the error, free the ticket.
-      delete tickets[i];
-      tickets[i] = nullptr;
-      state->slots[i].done = true;
-      state->slots[i].err = rc;
-    }
-    ++i;
-  }
-  std::unique_lock lock(state->mu);
-  state->cv.wait_for(lock, timeout, [&] {
-    for (const Slot& s : state->slots) {
-      if (!s.done) return false;
-    }
-    return true;
-  });
-  std::vector<QueryOutcome> out(types.size());
-  for (i = 0; i < state->slots.size(); ++i) {
-    Slot& slot = state->slots[i];
-    // A successful cancel means the callback will never run: free its ticket.
-    // Otherwise the callback has run or is about to, and frees it itself.
-    if (!slot.done) {
-      if (ub_cancel(ctx, slot.async_id) == 0) delete tickets[i];
-      continue;
-    }
-    out[i].done = true;
-    out[i].err = slot.err;
-    out[i].result = std::move(slot.result);
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  std::vector<QueryBatch::Query> queries;
+  for (int type : types) queries.push_back({name, type});
+  QueryBatch batch(ctx, queries);
+  std::vector<QueryOutcome> out(types.size());  // Not done unless answered.
+  while (batch.outstanding() > 0) {
+    std::vector<std::pair<size_t, QueryOutcome>> answered = batch.TakeAnswered(until);
+    if (answered.empty()) break;
+    for (auto& [i, outcome] : answered) out[i] = std::move(outcome);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -27,6 +28,40 @@ struct QueryOutcome {
   bool done = false;   // False: the deadline passed first (query cancelled).
   int err = 0;         // A libunbound error code (ub_strerror), 0 if none.
   UbResultPtr result;  // Set when done and err == 0.
+};
+
+// Queries started together on a context in threaded async mode (someone
+// calling ub_process), their answers taken as they come. Destroying the
+// batch cancels the queries still unanswered. Used by one thread at a time;
+// the answers are delivered by libunbound's callbacks on another.
+class QueryBatch {
+ public:
+  struct Query {
+    std::string name;
+    int type = 0;
+  };
+  // Sends every query (class IN) before returning; a query libunbound
+  // refuses is answered at once with its error code.
+  QueryBatch(ub_ctx* ctx, const std::vector<Query>& queries);
+  ~QueryBatch();
+  QueryBatch(const QueryBatch&) = delete;
+  QueryBatch& operator=(const QueryBatch&) = delete;
+
+  // Waits until some query not taken yet has its answer, or `until`, and
+  // takes every answered one: (index in the queries, outcome). Empty when
+  // `until` passed first or nothing is left.
+  std::vector<std::pair<size_t, QueryOutcome>> TakeAnswered(
+      std::chrono::steady_clock::time_point until);
+  // Queries whose answers have not been taken.
+  size_t outstanding() const { return outstanding_; }
+
+ private:
+  struct State;
+  struct Ticket;
+  ub_ctx* ctx_;
+  std::shared_ptr<State> state_;
+  std::vector<Ticket*> tickets_;  // Each freed by its callback or by a successful cancel.
+  size_t outstanding_;
 };
 
 // Starts one query per type for `name` (class IN) on `ctx`, which must be in

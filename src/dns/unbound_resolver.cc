@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <optional>
 
 #include "dns/rdata.h"
 #include "dns/unbound_query.h"
@@ -20,6 +21,8 @@ constexpr int kTypeA = 1;
 constexpr int kTypeTxt = 16;
 constexpr int kTypeAaaa = 28;
 constexpr int kTypeCaa = 257;
+// Queries in flight at once on one context (libunbound's outgoing-range).
+constexpr char kOutgoingPorts[] = "512";
 
 bool IsIpLiteral(const std::string& s, int family) {
   unsigned char buf[16];
@@ -88,6 +91,12 @@ Status Configure(ub_ctx* ctx, const std::string& forwarder, const UnboundOptions
   // not honoured by libunbound 1.17's set_option path.)
   SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_set_option(ctx, "local-zone:", "test. transparent"),
                                  "local-zone test. transparent"));
+  // libunbound's default of 16 outgoing ports is 16 queries in flight for
+  // the whole context (every validation shares it): a CAA climb asks every
+  // label at once, and concurrent validations add up. kOutgoingPorts
+  // sockets at most, opened as needed.
+  SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_set_option(ctx, "outgoing-range:", kOutgoingPorts),
+                                 "outgoing-range"));
   // Every validation must see the current DNS: keep nothing in the cache.
   SIGNET_RETURN_IF_ERROR(CheckUb(ub_ctx_set_option(ctx, "cache-max-ttl:", "0"),
                                  "cache-max-ttl"));
@@ -312,6 +321,40 @@ Result<CaaAnswer> UnboundResolver::DoLookupCaa(const std::string& name, Deadline
   const bool failed = internal::WantedAnAnswer(outcomes[0]);
   if (failed) RenewAfterFailure(context);
   return Track(CaaAnswerOf(outcomes[0], name), failed);
+}
+
+CaaAnswers UnboundResolver::DoLookupCaaAll(const std::vector<std::string>& names,
+                                           Deadline deadline, const CaaEnough& enough) {
+  std::shared_ptr<Context> context = Current();
+  const auto until = std::chrono::steady_clock::now() + Wait(deadline);
+  std::vector<internal::QueryBatch::Query> queries;
+  for (const std::string& name : names) queries.push_back({name, kTypeCaa});
+  internal::QueryBatch batch(context->ctx, queries);
+  CaaAnswers answers(names.size());
+  bool any_failed = false;
+  bool settled = false;
+  while (!settled && batch.outstanding() > 0) {
+    std::vector<std::pair<size_t, internal::QueryOutcome>> answered = batch.TakeAnswered(until);
+    if (answered.empty()) break;  // The wait is over.
+    for (auto& [i, outcome] : answered) {
+      const bool failed = internal::WantedAnAnswer(outcome);
+      any_failed |= failed;
+      answers[i] = Track(CaaAnswerOf(outcome, names[i]), failed);
+    }
+    settled = enough(answers);
+  }
+  if (!settled && batch.outstanding() > 0) {  // The wait ran out: one failure for the batch.
+    any_failed = true;
+    std::optional<Error> first;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (answers[i]) continue;
+      answers[i] = CaaAnswerOf(internal::QueryOutcome{}, names[i]);  // "query timed out"
+      if (!first) first = (*answers[i]).error();
+    }
+    (void)Track(Result<CaaAnswer>(std::move(*first)), true);
+  }
+  if (any_failed) RenewAfterFailure(context);
+  return answers;
 }
 
 }  // namespace signet::dns

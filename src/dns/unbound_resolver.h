@@ -91,6 +91,11 @@ class UnboundResolver : public Resolver {
   // validator (true only under a configured trust anchor).
   Result<TxtAnswer> DoLookupTxt(const std::string& name, Deadline deadline) override;
   Result<CaaAnswer> DoLookupCaa(const std::string& name, Deadline deadline) override;
+  // Every query sent at once on the shared context; returns as soon as
+  // `enough` says so (the rest cancelled) or all have answered, within one
+  // wait (the configured timeout, cut to `deadline`) for the whole batch.
+  CaaAnswers DoLookupCaaAll(const std::vector<std::string>& names, Deadline deadline,
+                            const CaaEnough& enough) override;
   // How long a lookup may wait: the configured timeout, cut to `deadline`.
   std::chrono::milliseconds Wait(Deadline deadline) const;
 

@@ -1,247 +1,99 @@
-// The agent's HTTP client. The only translation unit of the client side that
-// includes Boost.Beast. Each step (resolve, connect, handshake, write, read)
-// is one asynchronous operation run to completion on the Client's own
-// io_context; beast::tcp_stream's expiry turns the request deadline into
-// error::timeout.
+// The agent's HTTP client: a synchronous layer over the client core
+// (client_core.h) that resolves names, keeps one connection per origin and
+// words errors for the agent. Each step runs to completion on the Client's
+// own io_context.
 #include "http/client.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <cctype>
+#include <boost/asio/ip/tcp.hpp>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <optional>
+
+#include "http/client_core.h"
+#include "http/url.h"
 
 namespace signet::http {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
-using ErrorCodeT = beast::error_code;
-using Deadline = std::chrono::steady_clock::time_point;
+using Deadline = Clock::time_point;
 
 namespace {
 
-constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
-
-// An absolute URL, split into what a request needs.
-struct Target {
-  bool https = false;
-  std::string host;  // lower-case; an IPv6 literal without brackets
-  bool ip_literal = false;
-  uint16_t port = 0;
-  std::string authority;  // host (IPv6 in brackets) and ":port" unless default
-  std::string path;       // origin form: "/path?query"
-
-  std::string PoolKey() const {
-    std::string h = host.find(':') == std::string::npos ? host : "[" + host + "]";
-    return (https ? "https://" : "http://") + h + ":" + std::to_string(port);
-  }
-};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IsNameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
-}
-
-// RFC 3986 3: scheme "://" [host | "[" v6 "]"] [":" port] [path] ["?" query].
-Result<Target> ParseUrl(std::string_view url) {
-  auto bad = [url](std::string_view why) {
+// An absolute http:// or https:// URL.
+Result<Url> ParseHttpUrl(const std::string& url) {
+  SIGNET_ASSIGN_OR_RETURN(Url u, ParseUrl(url));
+  if (u.scheme != "http" && u.scheme != "https")
     return Error(ErrorCode::kMalformed,
-                 "invalid URL \"" + std::string(url) + "\": " + std::string(why));
-  };
-  size_t sep = url.find("://");
-  if (sep == std::string_view::npos) return bad("not an absolute URL");
-  Target t;
-  std::string scheme = Lower(url.substr(0, sep));
-  if (scheme == "https")
-    t.https = true;
-  else if (scheme != "http")
-    return bad("the scheme must be http or https");
-  std::string_view rest = url.substr(sep + 3);
-  size_t end = std::min(rest.find_first_of("/?#"), rest.size());
-  std::string_view authority = rest.substr(0, end), tail = rest.substr(end);
-  if (authority.find('@') != std::string_view::npos)
-    return bad("user information is not supported");
-  std::string_view host, port;
-  bool bracketed = !authority.empty() && authority[0] == '[';
-  if (bracketed) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unterminated IPv6 literal");
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after[0] != ':') return bad("junk after the IPv6 literal");
-    if (!after.empty()) port = after.substr(1);
-  } else {
-    size_t colon = authority.find(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return bad("no host");
-  t.host = Lower(host);
-  ErrorCodeT ec;
-  if (bracketed) {
-    (void)asio::ip::make_address_v6(t.host, ec);
-    if (ec) return bad("bad IPv6 literal");
-    t.ip_literal = true;
-  } else {
-    for (char c : t.host)
-      if (!IsNameChar(c)) return bad("bad character in the host name");
-    (void)asio::ip::make_address_v4(t.host, ec);
-    t.ip_literal = !ec;
-  }
-  t.port = t.https ? 443 : 80;
-  if (!port.empty()) {
-    if (port.size() > 5) return bad("bad port");
-    unsigned p = 0;
-    for (char c : port) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) return bad("bad port");
-      p = p * 10 + unsigned(c - '0');
-    }
-    if (p == 0 || p > 65535) return bad("bad port");
-    t.port = static_cast<uint16_t>(p);
-  }
-  t.authority = bracketed ? "[" + t.host + "]" : t.host;
-  if (t.port != (t.https ? 443 : 80)) t.authority += ":" + std::to_string(t.port);
-  tail = tail.substr(0, tail.find('#'));
-  for (char c : tail)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
-      return bad("space or control character");
-  t.path = tail.empty() ? "/" : (tail[0] == '?' ? "/" + std::string(tail) : std::string(tail));
-  return t;
+                 "invalid URL \"" + url + "\": the scheme must be http or https");
+  return u;
 }
 
-// Starts one asynchronous operation and runs the io_context until it is done.
-template <typename Start>
-ErrorCodeT RunOne(asio::io_context& ioc, Start start) {
-  ErrorCodeT result;
-  start([&result](ErrorCodeT ec, auto&&...) { result = ec; });
-  ioc.restart();
-  ioc.run();
-  return result;
-}
-
-Error NetError(const std::string& url, const ErrorCodeT& ec, std::chrono::milliseconds timeout) {
+Error Failed(const std::string& url, const NetError& e, std::chrono::milliseconds timeout) {
   std::string why;
-  if (ec == beast::error::timeout) {
-    why = "no answer within " + std::to_string(timeout.count()) + " ms";
-  } else if (ec == asio::error::connection_refused) {
-    why = "connection refused";
-  } else if (ec == asio::error::connection_reset) {
-    why = "connection reset by peer";
-  } else if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-             ec == asio::error::eof || ec == ssl::error::stream_truncated) {
-    why = "the server closed the connection before answering completely";
-  } else {
-    why = ec.message();
+  switch (e.fault) {
+    case NetFault::kTimeout:
+      why = "no answer within " + std::to_string(timeout.count()) + " ms";
+      break;
+    case NetFault::kRefused:
+      why = "connection refused";
+      break;
+    case NetFault::kReset:
+      why = "connection reset by peer";
+      break;
+    case NetFault::kClosed:
+    case NetFault::kTlsTruncated:
+      why = "the server closed the connection before answering completely";
+      break;
+    default:
+      why = e.message;
+  }
+  if (e.stage == NetStage::kHandshake && e.fault != NetFault::kTimeout) {
+    if (e.fault == NetFault::kCertificate) why = "TLS certificate verification failed: " + why;
+    else if (e.fault == NetFault::kTlsName) why = "bad TLS server name";
+    else why = "TLS handshake failed: " + why;
+    return Error(ErrorCode::kTls, "cannot connect to " + url + ": " + why);
   }
   return Error(ErrorCode::kConnection, "cannot connect to " + url + ": " + why);
 }
-
-// True if a read error still left a usable message: a TLS peer that closed
-// without close_notify after a body delimited by the end of the stream.
-bool FinishTruncatedTls(const ErrorCodeT& ec, bhttp::response_parser<bhttp::string_body>& parser) {
-  if (ec != ssl::error::stream_truncated || !parser.is_header_done()) return false;
-  if (parser.is_done()) return true;
-  if (parser.chunked() || parser.content_length()) return false;
-  ErrorCodeT eof_ec;
-  parser.put_eof(eof_ec);
-  return !eof_ec && parser.is_done();
-}
-
-// One kept-alive connection: plain TCP, or TLS over it.
-struct Connection {
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buffer;  // bytes read past the previous response
-
-  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
-
-  // An idle connection is stale if the peer closed it or sent anything
-  // (a TLS close_notify, or junk) while we were not asking.
-  bool LooksClosed() {
-    if (buffer.size() > 0) return true;
-    tcp::socket& s = lowest().socket();
-    ErrorCodeT ec, ignored;
-    s.non_blocking(true, ec);
-    if (ec) return true;
-    char byte;
-    s.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
-    s.non_blocking(false, ignored);
-    return ec != asio::error::would_block;
-  }
-};
-
-struct Outcome {
-  Result<Response> result = Error();
-  bool nothing_received = false;  // the request may be repeated on a new connection
-  bool keep_alive = false;
-};
 
 }  // namespace
 
 struct Client::Impl {
   ClientConfig config;
   asio::io_context ioc;
-  std::optional<ssl::context> tls_ctx;
-  std::map<std::string, std::unique_ptr<Connection>> pool;  // by Target::PoolKey()
+  std::unique_ptr<TlsClientContext> tls_ctx;
+  std::map<std::string, std::unique_ptr<ClientConnection>> pool;  // by Url::Origin()
   int opened = 0;
 
   explicit Impl(ClientConfig c) : config(std::move(c)) {}
 
-  Result<ssl::context*> TlsContext() {
-    if (tls_ctx) return &*tls_ctx;
-    ssl::context ctx(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-    ErrorCodeT ec;
-    ctx.set_verify_mode(ssl::verify_peer, ec);
-    if (config.ca_file.empty()) {
-      ctx.set_default_verify_paths(ec);  // SSL_CTX_set_default_verify_paths
-      if (ec) return Error(ErrorCode::kTls, "cannot load the system trust store: " + ec.message());
-    } else {
-      std::error_code fec;
-      if (!std::filesystem::is_regular_file(config.ca_file, fec))
-        return Error(ErrorCode::kTls, "cannot read the CA file " + config.ca_file);
-      ctx.load_verify_file(config.ca_file, ec);
-      if (ec)
-        return Error(ErrorCode::kTls, "cannot load trusted certificates from " + config.ca_file +
-                                          ": " + ec.message());
+  Result<TlsClientContext*> TlsContext() {
+    if (!tls_ctx) {
+      TlsClientOptions options;
+      options.ca_file = config.ca_file;
+      options.client_cert_pem = config.client_cert_pem;
+      options.client_key_pem = config.client_key_pem;
+      SIGNET_ASSIGN_OR_RETURN(tls_ctx, TlsClientContext::Create(options));
     }
-    if (!config.client_cert_pem.empty()) {
-      ctx.use_certificate_chain(asio::buffer(config.client_cert_pem), ec);
-      if (!ec) ctx.use_private_key(asio::buffer(config.client_key_pem), ssl::context::pem, ec);
-      if (ec) return Error(ErrorCode::kTls, "cannot load the client certificate: " + ec.message());
-    }
-    tls_ctx.emplace(std::move(ctx));
-    return &*tls_ctx;
+    return tls_ctx.get();
   }
 
-  Result<std::vector<tcp::endpoint>> Resolve(const Target& t, const std::string& url,
+  // getaddrinfo cannot be interrupted: a lookup past the deadline is
+  // abandoned, not stopped.
+  Result<std::vector<tcp::endpoint>> Resolve(const Url& t, const std::string& url,
                                              Deadline deadline) {
-    if (t.ip_literal) return std::vector<tcp::endpoint>{{asio::ip::make_address(t.host), t.port}};
+    if (t.HostIsIpLiteral())
+      return std::vector<tcp::endpoint>{{asio::ip::make_address(t.host), t.EffectivePort()}};
     tcp::resolver resolver(ioc);
     bool done = false;
-    ErrorCodeT ec;
+    boost::system::error_code ec;
     std::vector<tcp::endpoint> out;
-    resolver.async_resolve(t.host, std::to_string(t.port),
-                           [&](ErrorCodeT e, const tcp::resolver::results_type& results) {
+    resolver.async_resolve(t.host, std::to_string(t.EffectivePort()),
+                           [&](boost::system::error_code e, const tcp::resolver::results_type& r) {
                              done = true;
                              ec = e;
-                             for (const auto& r : results) out.push_back(r.endpoint());
+                             for (const auto& entry : r) out.push_back(entry.endpoint());
                            });
     ioc.restart();
     ioc.run_until(deadline);
@@ -249,7 +101,7 @@ struct Client::Impl {
       resolver.cancel();
       ioc.restart();
       ioc.run();
-      return NetError(url, beast::error::timeout, config.timeout);
+      return Failed(url, NetError{NetStage::kConnect, NetFault::kTimeout, ""}, config.timeout);
     }
     if (ec || out.empty())
       return Error(ErrorCode::kConnection,
@@ -257,131 +109,58 @@ struct Client::Impl {
     return out;
   }
 
-  Status Handshake(Connection& c, const Target& t, const std::string& url, Deadline deadline) {
-    SIGNET_ASSIGN_OR_RETURN(ssl::context * ctx, TlsContext());
-    c.tls.emplace(std::move(*c.plain), *ctx);
-    c.plain.reset();
-    SSL* ssl = c.tls->native_handle();
-    bool named = t.ip_literal
-                     ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t.host.c_str()) == 1
-                     : SSL_set_tlsext_host_name(ssl, t.host.c_str()) == 1 &&
-                           SSL_set1_host(ssl, t.host.c_str()) == 1;
-    if (!named) return Error(ErrorCode::kTls, "cannot connect to " + url + ": bad TLS server name");
-    c.lowest().expires_at(deadline);
-    ErrorCodeT ec = RunOne(
-        ioc, [&](auto done) { c.tls->async_handshake(ssl::stream_base::client, std::move(done)); });
-    if (!ec) return OkStatus();
-    if (ec == beast::error::timeout) return NetError(url, ec, config.timeout);
-    long verify = SSL_get_verify_result(ssl);
-    if (verify != X509_V_OK)
-      return Error(ErrorCode::kTls, "cannot connect to " + url +
-                                        ": TLS certificate verification failed: " +
-                                        X509_verify_cert_error_string(verify));
-    return Error(ErrorCode::kTls,
-                 "cannot connect to " + url + ": TLS handshake failed: " + ec.message());
-  }
-
-  Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::string& url,
-                                              Deadline deadline) {
-    if (t.https) SIGNET_RETURN_IF_ERROR(TlsContext());  // a bad CA file fails before connecting
+  Result<std::unique_ptr<ClientConnection>> Connect(const Url& t, const std::string& url,
+                                                    Deadline deadline) {
+    TlsClientContext* tls = nullptr;
+    if (t.https()) {  // a bad CA file fails before connecting
+      SIGNET_ASSIGN_OR_RETURN(tls, TlsContext());
+    }
     SIGNET_ASSIGN_OR_RETURN(std::vector<tcp::endpoint> endpoints, Resolve(t, url, deadline));
-    auto c = std::make_unique<Connection>();
-    c->plain.emplace(ioc);
-    c->plain->expires_at(deadline);
-    ErrorCodeT ec =
-        RunOne(ioc, [&](auto done) { c->plain->async_connect(endpoints, std::move(done)); });
-    if (ec) return NetError(url, ec, config.timeout);
+    std::unique_ptr<ClientConnection> c;
+    std::optional<NetError> e =
+        RunSync(ioc, ClientConnection::Open(ioc.get_executor(), endpoints, deadline, c));
+    if (e) return Failed(url, *e, config.timeout);
     ++opened;
-    c->plain->socket().set_option(tcp::no_delay(true), ec);
-    if (t.https) SIGNET_RETURN_IF_ERROR(Handshake(*c, t, url, deadline));
+    if (tls != nullptr) {
+      e = RunSync(ioc, c->Handshake(*tls, t.host, deadline));
+      if (e) return Failed(url, *e, config.timeout);
+    }
     return c;
-  }
-
-  template <typename Stream>
-  Outcome Exchange(Stream& stream, Connection& c, bhttp::request<bhttp::string_body>& req,
-                   const std::string& url, Deadline deadline) {
-    Outcome out;
-    c.lowest().expires_at(deadline);
-    ErrorCodeT ec =
-        RunOne(ioc, [&](auto done) { bhttp::async_write(stream, req, std::move(done)); });
-    if (ec) {
-      out.nothing_received = ec != beast::error::timeout;
-      out.result = NetError(url, ec, config.timeout);
-      return out;
-    }
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(config.max_body_bytes);
-    parser.header_limit(kMaxHeaderBytes);
-    if (req.method() == bhttp::verb::head) parser.skip(true);
-    ec = RunOne(ioc,
-                [&](auto done) { bhttp::async_read(stream, c.buffer, parser, std::move(done)); });
-    c.lowest().expires_never();
-    if (ec == bhttp::error::body_limit) {
-      out.result =
-          Error(ErrorCode::kConnection, "the response from " + url + " is larger than " +
-                                            std::to_string(config.max_body_bytes) + " bytes");
-      return out;
-    }
-    if (ec && !FinishTruncatedTls(ec, parser)) {
-      out.nothing_received = ec != beast::error::timeout && !parser.got_some();
-      out.result = NetError(url, ec, config.timeout);
-      return out;
-    }
-    auto msg = parser.release();
-    out.keep_alive = !ec && msg.keep_alive();
-    Response res;
-    res.status = static_cast<int>(msg.result_int());
-    for (const auto& f : msg)
-      res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    res.body = std::move(msg.body());
-    out.result = std::move(res);
-    return out;
   }
 
   Result<Response> Send(const std::string& method, const std::string& url,
                         std::vector<std::pair<std::string, std::string>>& headers,
                         std::string& body) {
-    SIGNET_ASSIGN_OR_RETURN(Target t, ParseUrl(url));
-    const Deadline deadline = std::chrono::steady_clock::now() + config.timeout;
-    bhttp::request<bhttp::string_body> req;
-    bhttp::verb verb = bhttp::string_to_verb(method);
-    if (verb == bhttp::verb::unknown)
-      req.method_string(method);
-    else
-      req.method(verb);
-    req.target(t.path);
-    req.version(11);
-    req.set(bhttp::field::host, t.authority);
-    bool has_agent = false;
-    for (const auto& [name, value] : headers) {
-      has_agent = has_agent || EqualsIgnoreCase(name, "User-Agent");
-      req.insert(name, value);
-    }
-    if (!has_agent) req.set(bhttp::field::user_agent, config.user_agent);
-    req.body() = std::move(body);
-    req.prepare_payload();
-
-    const std::string key = t.PoolKey();
+    SIGNET_ASSIGN_OR_RETURN(Url t, ParseHttpUrl(url));
+    const Deadline deadline = Clock::now() + config.timeout;
+    const ClientRequest req{method,      t.target,           t.Authority(), config.user_agent,
+                            std::move(headers), std::move(body), true};
+    ReadLimits limits;
+    limits.max_body_bytes = config.max_body_bytes;
+    const std::string key = t.Origin();
     for (int attempt = 0;; ++attempt) {
-      std::unique_ptr<Connection> conn;
+      std::unique_ptr<ClientConnection> conn;
       if (auto it = pool.find(key); it != pool.end()) {
         conn = std::move(it->second);
         pool.erase(it);
-        if (conn->LooksClosed()) conn.reset();
+        if (conn->IdleLooksClosed()) conn.reset();
       }
       const bool reused = conn != nullptr;
       if (!conn) {
         SIGNET_ASSIGN_OR_RETURN(conn, Connect(t, url, deadline));
       }
-      Outcome out = conn->tls ? Exchange(*conn->tls, *conn, req, url, deadline)
-                              : Exchange(*conn->plain, *conn, req, url, deadline);
-      if (out.result.ok()) {
+      ClientResponse out;
+      std::optional<NetError> e = RunSync(ioc, conn->Exchange(req, limits, deadline, out));
+      if (!e && out.body_truncated)
+        return Error(ErrorCode::kConnection, "the response from " + url + " is larger than " +
+                                                 std::to_string(config.max_body_bytes) + " bytes");
+      if (!e) {
         if (out.keep_alive) pool[key] = std::move(conn);
-        return std::move(out.result);
+        return std::move(out.response);
       }
       // The server closed a kept-alive connection as we reused it: once more, fresh.
-      if (reused && out.nothing_received && attempt == 0) continue;
-      return std::move(out.result).error();
+      if (reused && e->nothing_received && attempt == 0) continue;
+      return Failed(url, *e, config.timeout);
     }
   }
 };

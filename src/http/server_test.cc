@@ -463,6 +463,9 @@ TEST(DefaultHandlerThreadsTest, TwoPerCoreForLocalWorkSixteenForNetworkWaits) {
 // the server must pause instead of spinning, and accept again once
 // descriptors are free.
 TEST_F(ServerTest, BacksOffWhenOutOfDescriptorsAndRecovers) {
+#ifdef SIGNET_NO_DESCRIPTOR_TEST_ELSEWHERE
+  GTEST_SKIP() << "UBSan's vptr check needs free descriptors: run by http_server_novptr_test";
+#endif
   auto server = Start({}, false);
   ASSERT_TRUE(server);
   int waiting = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

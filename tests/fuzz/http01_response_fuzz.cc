@@ -8,7 +8,7 @@
 
 #include "ca/va/http01.h"
 #include "ca/va/http_fetch.h"
-#include "ca/va/url.h"
+#include "http/url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);
@@ -20,9 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (resp->body.size() > signet::va::kMaxBodyBytes) std::abort();
   if (resp->body_truncated && !resp->body.empty()) std::abort();
   static const auto base =
-      signet::va::ParseAbsoluteUrl("http://example.test/.well-known/acme-challenge/tok");
+      signet::http::ParseUrl("http://example.test/.well-known/acme-challenge/tok");
   if (!resp->location.empty() && base.ok()) {
-    auto next = signet::va::ResolveReference(*base, resp->location);
+    auto next = signet::http::ResolveReference(*base, resp->location);
     if (next.ok()) (void)next->ToString();
   }
   (void)(resp->body == "tok.thumbprint");

@@ -216,6 +216,33 @@ TEST_F(VaBind9Test, CaaCriticalUnknownTag) {
               "the critical flag and an unknown tag \"tbs\"");
 }
 
+// RFC 8659 3: a CNAME is followed at each name (the alias's CAA set is its
+// target's), but the climb goes up the alias's own parents, never the
+// target's. Every name asked at once does not change which set decides.
+TEST_F(VaBind9Test, CaaFollowsCnamesAndClimbsTheAliasesParents) {
+  ASSERT_TRUE(bind_->Update("example.test",
+                            {"update delete alias.cnamecaa.example.test",
+                             "update add alias.cnamecaa.example.test 60 CNAME "
+                             "target.deny.other.test.",
+                             "update delete alias2.cnamecaa.example.test",
+                             "update add alias2.cnamecaa.example.test 60 CNAME "
+                             "target2.deny.other.test."}))
+      << bind_->error();
+  ASSERT_TRUE(bind_->SetCaa("example.test", "cnamecaa.example.test", {"0 issue \"signet.test\""}))
+      << bind_->error();
+  ASSERT_TRUE(bind_->SetCaa("other.test", "deny.other.test", {"0 issue \";\""})) << bind_->error();
+  ASSERT_TRUE(bind_->SetCaa("other.test", "target2.deny.other.test",
+                            {"0 issue \"other-ca.test\""}))
+      << bind_->error();
+  // The target has no set: the alias's parent decides, not the target's.
+  Status got = Caa("alias.cnamecaa.example.test");
+  EXPECT_TRUE(got.ok()) << got.error().ToString();
+  // The target's own set decides for the alias.
+  ExpectError(Caa("alias2.cnamecaa.example.test"), ErrorCode::kCaa,
+              "CAA record for alias2.cnamecaa.example.test prevents issuance: 0 issue "
+              "\"other-ca.test\" authorizes another CA (other-ca.test)");
+}
+
 TEST_F(VaBind9Test, CaaServfailFailsClosed) {
   Status got = Caa("www.servfail.test");
   ASSERT_FALSE(got.ok());

@@ -92,6 +92,24 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
   return out;
 }
 
+// Where the climb stands, from the answers in so far (one per name, from
+// the name itself up to its TLD).
+struct ClimbOutcome {
+  bool settled = false;  // Nothing still outstanding can change the outcome.
+  // The first answer that is not an empty RRset: records (relevant) or an
+  // error (fails closed); answers.size() if all are empty. Unsettled: the
+  // first name still without an answer.
+  size_t at = 0;
+};
+
+ClimbOutcome Judge(const dns::CaaAnswers& answers) {
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i]) return {false, i};
+    if (!answers[i]->ok() || !(*answers[i])->records.empty()) return {true, i};
+  }
+  return {true, answers.size()};
+}
+
 }  // namespace
 
 std::string FrameCaaRecordsForFuzzing(const std::vector<dns::CaaRecord>& records) {
@@ -123,28 +141,35 @@ Status CaaChecker::Check(const std::string& domain_in, bool wildcard,
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   if (IsIpAddress(domain)) return OkStatus();
 
-  // RFC 8659 3: climb until a non-empty RRset; the root is not consulted.
-  std::vector<dns::CaaRecord> relevant;
-  std::string found_at;
+  // RFC 8659 3: the name and each parent up to the TLD (never the root),
+  // all asked at once; the first non-empty RRset from the name upwards is
+  // the relevant one, known as soon as every closer name has answered empty.
+  std::vector<std::string> names;
   for (std::string name = domain; !name.empty();) {
-    // Past the deadline, the resolver answers "query timed out" at once.
-    Result<dns::CaaAnswer> answer = resolver_.LookupCaa(name, deadline);
-    if (!answer.ok()) {
-      Error error = std::move(answer).error();
-      error.detail = "While processing CAA for " + domain + ": " + error.detail;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        error.detail += " (CAA lookup for " + domain + " did not finish within " +
-                        Seconds(deadline - start) + " s)";
-      }
-      return error;
-    }
-    if (!answer->records.empty()) {
-      relevant = std::move(answer->records);
-      found_at = name;
-      break;
-    }
+    names.push_back(name);
     const size_t dot = name.find('.');
     name = dot == std::string::npos ? "" : name.substr(dot + 1);
+  }
+  const dns::CaaAnswers answers = resolver_.LookupCaaAll(
+      names, deadline, [](const dns::CaaAnswers& so_far) { return Judge(so_far).settled; });
+  const ClimbOutcome climb = Judge(answers);
+  const bool found = climb.at < names.size();
+  if (!climb.settled || (found && !answers[climb.at]->ok())) {
+    // Past the deadline, the resolver answers "query timed out" at once.
+    Error error = climb.settled ? answers[climb.at]->error()
+                                : dns::QueryTimedOut("CAA", names[climb.at]);
+    error.detail = "While processing CAA for " + domain + ": " + error.detail;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      error.detail += " (CAA lookup for " + domain + " did not finish within " +
+                      Seconds(deadline - start) + " s)";
+    }
+    return error;
+  }
+  std::vector<dns::CaaRecord> relevant;
+  std::string found_at;
+  if (found) {
+    relevant = (*answers[climb.at])->records;
+    found_at = names[climb.at];
   }
   if (relevant.empty()) return OkStatus();
   if (!FuzzRecordDir().empty()) RecordFuzzInput("caa_fuzz", FrameCaaRecordsForFuzzing(relevant));

@@ -4,7 +4,11 @@
 //
 //  - The relevant RRset is the first non-empty CAA RRset found at the name,
 //    then at its parent, and so on up to (not including) the root. No CAA
-//    records anywhere: issuance is permitted.
+//    records anywhere: issuance is permitted. CNAMEs are followed by the
+//    resolver at each name; the climb goes up the name's own parents, not
+//    the CNAME target's (RFC 8659 3). Every name is queried at once (as
+//    Boulder's VA does); the answer is known once every name closer than
+//    the relevant one has answered empty, without waiting for those above.
 //  - A property with the Issuer Critical flag (128) whose tag this CA does
 //    not understand forbids issuance.
 //  - For a wildcard name, "issuewild" properties are used if there is any,
@@ -14,13 +18,14 @@
 //    is one of config.ca_identities, and its accounturi (if present) equals
 //    the account URI and its validationmethods (if present) lists the method.
 //    An empty issuer (";") or a malformed value authorizes nobody.
-//  - A DNS failure anywhere on the way (SERVFAIL, timeout, DNSSEC bogus) is
-//    kDns: the check fails closed.
-//  - The whole climb has one deadline: each query gets only the time left,
-//    and when the deadline passes the check stops with kDns "While
-//    processing CAA for NAME: DNS problem: query timed out looking up CAA
-//    for LABEL (CAA lookup for NAME did not finish within N s)". IP-address identifiers have no CAA
-//    (RFC 8738 7): always permitted.
+//  - A DNS failure at the name or at any parent below the relevant RRset
+//    (SERVFAIL, timeout, DNSSEC bogus) is kDns: the check fails closed. A
+//    failure above the relevant RRset does not matter (nor is it awaited).
+//  - The whole climb has one deadline, and when it passes before the outcome
+//    is known the check stops with kDns "While processing CAA for NAME: DNS
+//    problem: query timed out looking up CAA for LABEL (CAA lookup for NAME
+//    did not finish within N s)", LABEL the closest name still unanswered.
+//  - IP-address identifiers have no CAA (RFC 8738 7): always permitted.
 // A refusal is kCaa "CAA record for NAME prevents issuance: REASONS", the
 // reasons naming each relevant property and why it does not authorize.
 #pragma once
@@ -40,7 +45,7 @@ struct CaaConfig {
 };
 
 // Thread-safe: Check may run on several threads at once (the Resolver is).
-// Blocking: one DNS lookup per label climbed, all within the deadline.
+// Blocking: one CAA query per label, all sent at once, within the deadline.
 class CaaChecker {
  public:
   CaaChecker(dns::Resolver& resolver, CaaConfig config);

@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+
 #include "ca/va/caa_value.h"
 #include "dns/static_resolver.h"
 
@@ -140,6 +146,124 @@ TEST_F(CaaTest, IpAddressesHaveNoCaa) {
   resolver_.AddError("1.0.0.127.in-addr.arpa", Error(ErrorCode::kDns, "must not be asked"));
   EXPECT_TRUE(Check("127.0.0.1").ok());
   EXPECT_TRUE(Check("::1").ok());
+}
+
+// A fake whose CAA lookups answer in an order the test scripts, each only
+// once every name of the climb has been asked (so a climb that waits for
+// one answer before asking the next name never gets one: its lookup fails
+// "not asked in parallel"). Uses the Resolver's default batch.
+class ScriptedCaaResolver : public dns::Resolver {
+ public:
+  // `order`: every name the climb asks, in the order they are to answer;
+  // `answers`: each name's answer (a name not there: no records).
+  ScriptedCaaResolver(std::vector<std::string> order,
+                      std::map<std::string, Result<dns::CaaAnswer>> answers)
+      : order_(std::move(order)), answers_(std::move(answers)) {}
+
+  // The names asked before the first answer was given.
+  size_t asked_before_first_answer() const {
+    std::lock_guard lock(mu_);
+    return asked_before_first_answer_;
+  }
+
+ private:
+  Result<std::vector<std::string>> DoLookupHost(const std::string&, dns::Deadline) override {
+    return Error(ErrorCode::kDns, "not in this test");
+  }
+  Result<dns::TxtAnswer> DoLookupTxt(const std::string&, dns::Deadline) override {
+    return Error(ErrorCode::kDns, "not in this test");
+  }
+  Result<dns::CaaAnswer> DoLookupCaa(const std::string& name, dns::Deadline) override {
+    std::unique_lock lock(mu_);
+    asked_.insert(name);
+    cv_.notify_all();
+    const bool turn = cv_.wait_for(lock, std::chrono::seconds(5), [&] {
+      return asked_.size() == order_.size() && next_ < order_.size() && order_[next_] == name;
+    });
+    if (!turn) return Error(ErrorCode::kDns, "not asked in parallel, or not in the script: " + name);
+    if (next_ == 0) asked_before_first_answer_ = asked_.size();
+    ++next_;
+    cv_.notify_all();
+    auto it = answers_.find(name);
+    return it != answers_.end() ? it->second : Result<dns::CaaAnswer>(dns::CaaAnswer{});
+  }
+
+  const std::vector<std::string> order_;
+  const std::map<std::string, Result<dns::CaaAnswer>> answers_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> asked_;          // GUARDED_BY(mu_)
+  size_t next_ = 0;                      // GUARDED_BY(mu_): order_[next_] answers next
+  size_t asked_before_first_answer_ = 0;  // GUARDED_BY(mu_)
+};
+
+dns::CaaAnswer Issue(const std::string& issuer) { return {{{0, "issue", issuer}}, false, ""}; }
+Error Servfail(const std::string& name) {
+  return Error(ErrorCode::kDns, "DNS problem: SERVFAIL looking up CAA for " + name);
+}
+
+const std::vector<std::string> kClimb = {"a.b.example.test", "b.example.test", "example.test",
+                                         "test"};
+const std::vector<std::string> kTopFirst = {"test", "example.test", "b.example.test",
+                                            "a.b.example.test"};
+
+Status ScriptedCheck(ScriptedCaaResolver& resolver, const std::string& name = "a.b.example.test") {
+  return CaaChecker(resolver, CaaConfig{{"signet.test"}}).Check(name, false, kAccount, "dns-01");
+}
+
+TEST(CaaParallelClimbTest, EveryLabelIsAskedBeforeTheFirstAnswer) {
+  ScriptedCaaResolver resolver(kClimb, {});
+  EXPECT_TRUE(ScriptedCheck(resolver).ok());
+  EXPECT_EQ(resolver.asked_before_first_answer(), kClimb.size());
+}
+
+TEST(CaaParallelClimbTest, TheClosestNonEmptySetWinsThoughItAnswersLast) {
+  {  // The name's own set authorizes; its parent's, answering first, would not.
+    ScriptedCaaResolver resolver(kTopFirst, {{"a.b.example.test", Issue("signet.test")},
+                                             {"example.test", Issue("other-ca.test")}});
+    EXPECT_TRUE(ScriptedCheck(resolver).ok());
+  }
+  {  // And the other way round: the closest set refuses.
+    ScriptedCaaResolver resolver(kTopFirst, {{"b.example.test", Issue("other-ca.test")},
+                                             {"example.test", Issue("signet.test")}});
+    Status got = ScriptedCheck(resolver);
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().code, ErrorCode::kCaa) << got.error().ToString();
+    EXPECT_EQ(got.error().detail, "CAA record for b.example.test prevents issuance: 0 issue "
+                                  "\"other-ca.test\" authorizes another CA (other-ca.test)");
+  }
+}
+
+TEST(CaaParallelClimbTest, ErrorsAboveTheRelevantSetAreIgnored) {
+  // The parents fail, and answer before the name's own set does.
+  ScriptedCaaResolver resolver(kTopFirst, {{"a.b.example.test", Issue("signet.test")},
+                                           {"b.example.test", Servfail("b.example.test")},
+                                           {"test", Servfail("test")}});
+  Status got = ScriptedCheck(resolver);
+  EXPECT_TRUE(got.ok()) << got.error().ToString();
+}
+
+TEST(CaaParallelClimbTest, AnErrorBelowTheRelevantSetFailsClosed) {
+  // example.test would authorize, but b.example.test, between it and the
+  // name, could not be read: the relevant set is unknown.
+  ScriptedCaaResolver resolver(kTopFirst, {{"b.example.test", Servfail("b.example.test")},
+                                           {"example.test", Issue("signet.test")}});
+  Status got = ScriptedCheck(resolver);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kDns) << got.error().ToString();
+  EXPECT_EQ(got.error().detail, "While processing CAA for a.b.example.test: DNS problem: "
+                                "SERVFAIL looking up CAA for b.example.test");
+}
+
+TEST(CaaParallelClimbTest, AnErrorAtTheNameItselfFailsClosedThoughEveryParentAuthorizes) {
+  ScriptedCaaResolver resolver(kTopFirst, {{"a.b.example.test", Servfail("a.b.example.test")},
+                                           {"b.example.test", Issue("signet.test")},
+                                           {"example.test", Issue("signet.test")}});
+  Status got = ScriptedCheck(resolver);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kDns) << got.error().ToString();
+  EXPECT_EQ(got.error().detail, "While processing CAA for a.b.example.test: DNS problem: "
+                                "SERVFAIL looking up CAA for a.b.example.test");
 }
 
 TEST(IssueValueTest, Parses) {

@@ -11,10 +11,15 @@
 #include <set>
 
 #include "ca/va/http_fetch.h"
-#include "ca/va/url.h"
+#include "http/url.h"
 
 namespace signet::va {
 namespace {
+
+using http::Url;
+
+// How the VA words a Location it cannot follow.
+constexpr http::UrlErrorStyle kRedirectErrors{ErrorCode::kConnection, "Invalid redirect target"};
 
 using Clock = std::chrono::steady_clock;
 
@@ -125,13 +130,6 @@ std::string LoopKey(const Url& url, uint16_t port) {
   return url.scheme + "://" + url.host + ":" + std::to_string(port) + url.target;
 }
 
-std::string HostHeader(const Url& url) {
-  const uint16_t default_port = url.scheme == "https" ? 443 : 80;
-  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  if (url.port && *url.port != default_port) host += ":" + std::to_string(*url.port);
-  return host;
-}
-
 // The port dialled for `url`: 80 and 443 (written or implied by the scheme)
 // map to the configured ports; the configured ports themselves, written in
 // a redirect target, are dialled as written.
@@ -161,7 +159,7 @@ Result<FetchResponse> FetchHop(dns::Resolver& resolver, const Http01Config& conf
       continue;  // Another resolved address may be public.
     }
     const Clock::time_point now = Clock::now();
-    FetchRequest req{address, port, url.scheme == "https", HostHeader(url), url.host,
+    FetchRequest req{address, port, url.scheme == "https", url.Authority(), url.host,
                      url.target, kMaxBodyBytes, now + config.connect_timeout, deadline};
     bool connected = false;
     record.address_used = address;
@@ -183,7 +181,7 @@ Result<Url> NextHop(const Http01Config& config, const Url& url, const FetchRespo
   if (redirects >= kMaxRedirects) {
     return Error(ErrorCode::kConnection, prefix + "Too many redirects");
   }
-  Result<Url> next = ResolveReference(url, resp.location);
+  Result<Url> next = http::ResolveReference(url, resp.location, kRedirectErrors);
   Status allowed = next.ok() ? CheckRedirectTarget(config, *next) : Status(next.error());
   if (!allowed.ok()) {
     Error error = std::move(allowed).error();

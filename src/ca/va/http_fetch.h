@@ -1,6 +1,6 @@
 // One HTTP or HTTPS GET to a fixed IP address, bounded by deadlines: the
-// network half of HTTP-01 validation (RFC 8555 8.3). Internal to the VA; the
-// only translation unit of the VA library that includes Boost.Beast.
+// network half of HTTP-01 validation (RFC 8555 8.3), a thin layer over the
+// HTTP client core (http/client_core.h). Internal to the VA.
 #pragma once
 
 #include <chrono>

@@ -6,6 +6,7 @@
 #include "base/fuzz_record.h"
 #include "client/acme/polling.h"
 #include "client/acme/problem.h"
+#include "http/url.h"
 
 namespace signet::client {
 namespace json = boost::json;
@@ -18,20 +19,9 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// "scheme://authority" of an absolute URL.
-std::string Origin(const std::string& url) {
-  size_t sep = url.find("://");
-  if (sep == std::string::npos) return "";
-  return url.substr(0, url.find_first_of("/?#", sep + 3));
-}
-
-// Location and Link targets may be relative references (RFC 9110 10.2.2);
-// CAs send absolute URLs or absolute paths.
+// Location and Link targets may be relative references (RFC 9110 10.2.2).
 std::string Absolute(const std::string& base, std::string_view ref) {
-  if (ref.starts_with("http://") || ref.starts_with("https://") || !ref.starts_with("/") ||
-      ref.starts_with("//"))
-    return std::string(ref);
-  return Origin(base) + std::string(ref);
+  return http::ResolveReferenceText(base, ref);
 }
 
 // True if the ";"-separated link-params name `rel` among their rel values.

@@ -67,5 +67,19 @@ TEST(InterpretResponseTest, KeepsLocationAndLinks) {
   EXPECT_EQ(r->RetryAfter(), std::chrono::milliseconds(3000));
 }
 
+// RFC 9110 10.2.2: Location and Link targets are URI references, resolved
+// against the request's URL (RFC 3986 5.2), not only absolute paths.
+TEST(InterpretResponseTest, ResolvesRelativeReferences) {
+  http::Response res = Answer(201, "application/json", "{}");
+  res.Add("Location", "7");
+  res.Add("Link", "<../issuer>;rel=\"up\"");
+  res.Add("Link", "<//other.test/dir>;rel=\"index\"");
+  auto r = InterpretResponse(kUrl, res, Expect::kJson);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->Location(), "https://ca.test:14000/acme/7");
+  EXPECT_EQ(r->Links("index"), std::vector<std::string>{"https://other.test/dir"});
+  EXPECT_EQ(r->Links("up"), std::vector<std::string>{"https://ca.test:14000/issuer"});
+}
+
 }  // namespace
 }  // namespace signet::client

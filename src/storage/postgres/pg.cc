@@ -83,7 +83,8 @@ std::string OneLine(const char* msg) {
 
 Result<std::unique_ptr<Conn>> Conn::Connect(const std::string& conninfo,
                                             std::chrono::seconds connect_timeout,
-                                            std::chrono::milliseconds statement_timeout) {
+                                            std::chrono::milliseconds statement_timeout,
+                                            bool prepare) {
   // Defaults first: what the URI itself says overrides them (expand_dbname).
   std::string timeout = std::to_string(connect_timeout.count());
   std::string options = "-c statement_timeout=" + std::to_string(statement_timeout.count()) +
@@ -91,7 +92,7 @@ Result<std::unique_ptr<Conn>> Conn::Connect(const std::string& conninfo,
                         " -c client_min_messages=warning";
   const char* keys[] = {"connect_timeout", "options", "application_name", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), options.c_str(), "signetd", conninfo.c_str(), nullptr};
-  std::unique_ptr<Conn> c(new Conn(PQconnectdbParams(keys, values, 1)));
+  std::unique_ptr<Conn> c(new Conn(PQconnectdbParams(keys, values, 1), prepare));
   if (!c->c_) return Unreachable("out of memory");
   if (PQstatus(c->c_.get()) != CONNECTION_OK)
     return Unreachable(OneLine(PQerrorMessage(c->c_.get())));
@@ -118,11 +119,31 @@ Error Conn::Failure(std::string_view what, const PGresult* r) {
   return Error(ErrorCode::kServerInternal, "postgresql " + std::string(what) + ": " + OneLine(msg));
 }
 
+Result<const std::string*> Conn::PreparedName(const std::string& sql, const Params& params) {
+  // Statements without parameters are mostly BEGIN, COMMIT and the like.
+  if (!prepare_ || params.size() == 0) return nullptr;
+  auto it = prepared_.find(sql);
+  if (it != prepared_.end()) return &it->second;
+  if (prepared_.size() >= kMaxPrepared) return nullptr;
+  // Unlike the transaction it may run in, a prepared statement outlives a
+  // ROLLBACK: it stays until the connection ends.
+  std::string name = "signet_" + std::to_string(prepared_.size());
+  CountRoundTrip();
+  Rows made(PQprepare(c_.get(), name.c_str(), sql.c_str(), params.size(), nullptr));
+  if (PQresultStatus(made.get()) != PGRES_COMMAND_OK)
+    return Failure(sql.substr(0, sql.find(' ')), made.get());
+  return &prepared_.emplace(sql, std::move(name)).first->second;
+}
+
 Result<Rows> Conn::Exec(std::string_view sql, const Params& params) {
   std::string text(sql);
   std::vector<const char*> values = params.Values();
-  Rows rows(PQexecParams(c_.get(), text.c_str(), params.size(), nullptr, values.data(),
-                         params.Lengths(), params.Formats(), 0));
+  SIGNET_ASSIGN_OR_RETURN(const std::string* name, PreparedName(text, params));
+  CountRoundTrip();
+  Rows rows(name ? PQexecPrepared(c_.get(), name->c_str(), params.size(), values.data(),
+                                  params.Lengths(), params.Formats(), 0)
+                 : PQexecParams(c_.get(), text.c_str(), params.size(), nullptr, values.data(),
+                                params.Lengths(), params.Formats(), 0));
   ExecStatusType st = PQresultStatus(rows.get());
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
     sqlstate_.clear();
@@ -153,6 +174,7 @@ std::string TextArray(const std::vector<std::string>& values) {
 
 Status Conn::ExecScript(std::string_view sql) {
   std::string text(sql);
+  CountRoundTrip();
   Rows rows(PQexec(c_.get(), text.c_str()));
   ExecStatusType st = PQresultStatus(rows.get());
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return OkStatus();
@@ -179,7 +201,8 @@ Result<Pool::Lease> Pool::Acquire() {
     }
   }
   if (!conn) {
-    auto made = Conn::Connect(conninfo_, options_.connect_timeout, options_.statement_timeout);
+    auto made = Conn::Connect(conninfo_, options_.connect_timeout, options_.statement_timeout,
+                              options_.prepare_statements);
     if (!made.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       --out_;
@@ -187,6 +210,7 @@ Result<Pool::Lease> Pool::Acquire() {
       return std::move(made).error();
     }
     conn = std::move(*made);
+    conn->CountRoundTripsInto(&round_trips_);
   }
   return Lease(*this, std::move(conn));
 }

@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -74,11 +76,23 @@ class Conn {
  public:
   // `conninfo`: a postgresql:// URI or key=value string. connect_timeout and
   // statement_timeout get defaults (Pool::Options) unless it sets them.
+  // `prepare`: Exec prepares each statement with parameters once on this
+  // connection (PQprepare) and then sends only its name and parameters, so
+  // the server parses and plans it once per connection, not per call.
   static Result<std::unique_ptr<Conn>> Connect(const std::string& conninfo,
                                                std::chrono::seconds connect_timeout,
-                                               std::chrono::milliseconds statement_timeout);
+                                               std::chrono::milliseconds statement_timeout,
+                                               bool prepare = true);
 
   Result<Rows> Exec(std::string_view sql, const Params& params = Params());
+  // Statements prepared on this connection so far.
+  size_t prepared() const { return prepared_.size(); }
+  // Adds each round trip to the server (a statement sent, a PQprepare) to
+  // `*counter` from now on.
+  void CountRoundTripsInto(std::atomic<uint64_t>* counter) { round_trips_ = counter; }
+  // Most statements one connection keeps prepared: SQL built at run time
+  // (the operator's queries) beyond it is sent unprepared.
+  static constexpr size_t kMaxPrepared = 256;
   // Exec, when only success matters.
   Status Run(std::string_view sql, const Params& params = Params());
   // Several statements, no parameters (migrations).
@@ -90,10 +104,19 @@ class Conn {
   bool Alive();
 
  private:
-  explicit Conn(PGconn* c) : c_(c, &PQfinish) {}
+  Conn(PGconn* c, bool prepare) : c_(c, &PQfinish), prepare_(prepare) {}
   Error Failure(std::string_view what, const PGresult* r);
+  // The name `sql` is prepared under on this connection, preparing it first;
+  // nullptr when it is sent unprepared.
+  Result<const std::string*> PreparedName(const std::string& sql, const Params& params);
   std::unique_ptr<PGconn, decltype(&PQfinish)> c_;
+  void CountRoundTrip() {
+    if (round_trips_) round_trips_->fetch_add(1, std::memory_order_relaxed);
+  }
+  const bool prepare_;
+  std::atomic<uint64_t>* round_trips_ = nullptr;
   std::string sqlstate_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
 };
 
 // Connections shared by the store's threads. A connection found broken is
@@ -109,6 +132,9 @@ class Pool {
     std::chrono::milliseconds statement_timeout{10000};
     // How long Acquire waits for a connection another caller holds.
     std::chrono::milliseconds acquire_timeout{10000};
+    // Prepared statements (Conn::Connect); off behind a pooler that hands
+    // one client's statements to several server sessions.
+    bool prepare_statements = true;
   };
   Pool(std::string conninfo, Options options);
 
@@ -127,6 +153,8 @@ class Pool {
   };
 
   Result<Lease> Acquire();
+  // Round trips to the server by this pool's connections so far.
+  uint64_t round_trips() const { return round_trips_.load(std::memory_order_relaxed); }
 
  private:
   void Return(std::unique_ptr<Conn> c);
@@ -137,6 +165,7 @@ class Pool {
   std::condition_variable returned_;
   std::vector<std::unique_ptr<Conn>> idle_;  // GUARDED_BY(mu_)
   size_t out_ = 0;                           // GUARDED_BY(mu_): lent or connecting
+  std::atomic<uint64_t> round_trips_{0};
 };
 
 // `values` as a PostgreSQL text[] literal, for "= ANY($1::TEXT[])" and unnest.

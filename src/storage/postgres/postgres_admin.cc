@@ -256,15 +256,6 @@ Result<bool> PostgresStore::RemoveRateLimitOverride(const std::string& limit,
   });
 }
 
-Status PostgresStore::RecordIssuedNameSet(pg::Conn& c, const acme::CertificateRecord& cert,
-                                          const acme::Order& order) {
-  return c.Run("INSERT INTO issued_name_sets (account_id, names, not_after) VALUES ($1, $2, $3) "
-                "ON CONFLICT (account_id, names) DO UPDATE SET "
-                "not_after = GREATEST(issued_name_sets.not_after, EXCLUDED.not_after)",
-                Params().Add(cert.account_id).Add(IdentifierSetKey(order.identifiers))
-                    .Add(ToUnix(cert.not_after)));
-}
-
 }  // namespace signet::storage
 
 namespace signet::storage {

@@ -156,6 +156,28 @@ Result<std::optional<acme::Order>> PostgresStore::GetOrder(const std::string& id
   });
 }
 
+namespace {
+
+// An order's columns as $1 ... $14 and its id as $15, for WriteOrder's
+// statements and FinishIssuanceWrite's.
+#define ORDER_SET                                                                         \
+  "account_id = $1, status = $2, expires = $3, identifiers = $4, authz_ids = $5, "        \
+  "not_before = $6, not_after = $7, error = $8, cert_serial = $9, created_at = $10, "     \
+  "csr = $11, profile = $12, replaces = $13, replaces_serial = $14"
+
+Params OrderParams(const acme::Order& o) {
+  Params p;
+  p.Add(o.account_id).Add(acme::StatusName(o.status)).Add(ToUnix(o.expires))
+      .Add(EncodeIdentifiers(o.identifiers)).Add(EncodeStrings(o.authorization_ids))
+      .Add(OptUnix(o.not_before)).Add(OptUnix(o.not_after))
+      .AddNullable(o.error ? EncodeError(*o.error) : std::string())
+      .AddNullable(o.certificate_serial).Add(ToUnix(o.created_at)).AddNullable(o.csr_der)
+      .Add(o.profile).AddNullable(o.replaces).AddNullable(o.replaces_serial).Add(o.id);
+  return p;
+}
+
+}  // namespace
+
 Result<int64_t> PostgresStore::WriteOrder(pg::Conn& c, const acme::Order& o, Write mode,
                                           ObjStatus expected) {
   const char* sql = nullptr;
@@ -166,25 +188,13 @@ Result<int64_t> PostgresStore::WriteOrder(pg::Conn& c, const acme::Order& o, Wri
             "id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
       break;
     case Write::kUpdate:
-      sql = "UPDATE orders SET account_id = $1, status = $2, expires = $3, identifiers = $4, "
-            "authz_ids = $5, not_before = $6, not_after = $7, error = $8, cert_serial = $9, "
-            "created_at = $10, csr = $11, profile = $12, replaces = $13, replaces_serial = $14 "
-            "WHERE id = $15";
+      sql = "UPDATE orders SET " ORDER_SET " WHERE id = $15";
       break;
     case Write::kUpdateIfStatus:
-      sql = "UPDATE orders SET account_id = $1, status = $2, expires = $3, identifiers = $4, "
-            "authz_ids = $5, not_before = $6, not_after = $7, error = $8, cert_serial = $9, "
-            "created_at = $10, csr = $11, profile = $12, replaces = $13, replaces_serial = $14 "
-            "WHERE id = $15 AND status = $16";
+      sql = "UPDATE orders SET " ORDER_SET " WHERE id = $15 AND status = $16";
       break;
   }
-  Params p;
-  p.Add(o.account_id).Add(acme::StatusName(o.status)).Add(ToUnix(o.expires))
-      .Add(EncodeIdentifiers(o.identifiers)).Add(EncodeStrings(o.authorization_ids))
-      .Add(OptUnix(o.not_before)).Add(OptUnix(o.not_after))
-      .AddNullable(o.error ? EncodeError(*o.error) : std::string())
-      .AddNullable(o.certificate_serial).Add(ToUnix(o.created_at)).AddNullable(o.csr_der)
-      .Add(o.profile).AddNullable(o.replaces).AddNullable(o.replaces_serial).Add(o.id);
+  Params p = OrderParams(o);
   if (mode == Write::kUpdateIfStatus) p.Add(acme::StatusName(expected));
   SIGNET_ASSIGN_OR_RETURN(Rows r, c.Exec(sql, p));
   return r.Affected();
@@ -203,17 +213,38 @@ Status PostgresStore::WriteAuthorization(pg::Conn& c, const acme::Authorization&
 
 Status PostgresStore::CreateOrder(const acme::Order& order,
                                   const std::vector<acme::Authorization>& authzs) {
-  return pg::Transact(pool_, [&](pg::Conn& c) -> Status {
-    if (!order.replaces_serial.empty()) {
-      // Two orders replacing one certificate, on two instances: the second
-      // waits for the first's commit here, then sees its order.
-      SIGNET_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                                    Params().Add("replaces:" + order.replaces_serial)));
-      SIGNET_ASSIGN_OR_RETURN(bool replaced, ReplacementExists(c, order.replaces_serial));
-      if (replaced)
-        return Error(ErrorCode::kAlreadyReplaced, "certificate " + order.replaces_serial +
-                                                      " already has a replacement order");
+  if (order.replaces_serial.empty()) {
+    // One statement (one round trip, where BEGIN, the INSERTs and COMMIT
+    // took 3 + authorizations): its own transaction.
+    std::string sql = "WITH a AS (INSERT INTO authorizations (account_id, ident_type, "
+                      "ident_value, status, expires, wildcard, challenges, id) VALUES ";
+    Params p = OrderParams(order);  // $1 ... $15
+    for (size_t i = 0; i < authzs.size(); ++i) {
+      const acme::Authorization& a = authzs[i];
+      sql += i ? ", (" : "(";
+      for (int col = 0; col < 8; ++col)
+        sql += (col ? ", $" : "$") + std::to_string(16 + 8 * i + col);
+      sql += ")";
+      p.Add(a.account_id).Add(a.identifier.type).Add(a.identifier.value)
+          .Add(acme::StatusName(a.status)).Add(ToUnix(a.expires)).Add(int64_t(a.wildcard))
+          .Add(EncodeChallenges(a.challenges)).Add(a.id);
     }
+    sql += ") INSERT INTO orders (account_id, status, expires, identifiers, authz_ids, "
+           "not_before, not_after, error, cert_serial, created_at, csr, profile, replaces, "
+           "replaces_serial, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+           "$14, $15)";
+    if (authzs.empty()) sql = sql.substr(sql.find(") INSERT INTO orders") + 2);
+    return pg::WithConn(pool_, [&](pg::Conn& c) { return c.Run(sql, p); });
+  }
+  return pg::Transact(pool_, [&](pg::Conn& c) -> Status {
+    // Two orders replacing one certificate, on two instances: the second
+    // waits for the first's commit here, then sees its order.
+    SIGNET_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                  Params().Add("replaces:" + order.replaces_serial)));
+    SIGNET_ASSIGN_OR_RETURN(bool replaced, ReplacementExists(c, order.replaces_serial));
+    if (replaced)
+      return Error(ErrorCode::kAlreadyReplaced, "certificate " + order.replaces_serial +
+                                                    " already has a replacement order");
     for (const auto& a : authzs) SIGNET_RETURN_IF_ERROR(WriteAuthorization(c, a, true));
     SIGNET_ASSIGN_OR_RETURN(int64_t n, WriteOrder(c, order, Write::kInsert));
     (void)n;
@@ -256,23 +287,6 @@ Result<std::optional<acme::Authorization>> ReadAuthorization(const Rows& r) {
   return std::optional<acme::Authorization>(std::move(a));
 }
 
-// Whether the stored authorization (status, challenges) meets `expected`.
-Result<bool> Meets(const Rows& r, const AuthorizationExpectation& expected) {
-  if (r.empty()) return false;
-  if (acme::ParseStatus(r.Text(0, 0)) != expected.status) return false;
-  SIGNET_ASSIGN_OR_RETURN(std::vector<acme::Challenge> challenges, DecodeChallenges(r.Text(0, 1)));
-  bool found = expected.challenge_id.empty();
-  for (const auto& ch : challenges) {
-    if (ch.id == expected.challenge_id) {
-      if (ch.status != expected.challenge_status) return false;
-      found = true;
-    } else if (expected.no_other_processing && ch.status == ObjStatus::kProcessing) {
-      return false;
-    }
-  }
-  return found;
-}
-
 }  // namespace
 
 Result<std::optional<acme::Authorization>> PostgresStore::GetAuthorization(const std::string& id) {
@@ -290,15 +304,28 @@ Status PostgresStore::UpdateAuthorization(const acme::Authorization& authz) {
 
 Result<bool> PostgresStore::UpdateAuthorizationIf(const acme::Authorization& authz,
                                                   const AuthorizationExpectation& expected) {
-  return pg::Transact(pool_, [&](pg::Conn& c) -> Result<bool> {
-    // The row lock holds off any other compare-and-set until this commits.
+  // One statement, one round trip (BEGIN, SELECT ... FOR UPDATE, UPDATE and
+  // COMMIT were four): the WHERE is the compare, over the challenges' JSON,
+  // and the SET the swap. Under READ COMMITTED a
+  // concurrent writer's commit makes PostgreSQL re-check the whole WHERE on
+  // the new row, so of two racing compare-and-sets exactly one matches.
+  const acme::Authorization& a = authz;
+  return pg::WithConn(pool_, [&](pg::Conn& c) -> Result<bool> {
     SIGNET_ASSIGN_OR_RETURN(Rows r, c.Exec(
-        "SELECT status, challenges FROM authorizations WHERE id = $1 FOR UPDATE",
-        Params().Add(authz.id)));
-    SIGNET_ASSIGN_OR_RETURN(bool meets, Meets(r, expected));
-    if (!meets) return false;  // nothing written
-    SIGNET_RETURN_IF_ERROR(WriteAuthorization(c, authz, false));
-    return true;
+        "UPDATE authorizations SET account_id = $1, ident_type = $2, ident_value = $3, "
+        "status = $4, expires = $5, wildcard = $6, challenges = $7 "
+        "WHERE id = $8 AND status = $9 AND "
+        "($10::TEXT = '' OR EXISTS (SELECT 1 FROM jsonb_array_elements(challenges::jsonb) "
+        "AS e(ch) WHERE ch->>'id' = $10::TEXT AND ch->>'status' = $11::TEXT)) AND "
+        "(NOT $12::BOOLEAN OR NOT EXISTS (SELECT 1 FROM jsonb_array_elements(challenges::jsonb) "
+        "AS e(ch) WHERE ch->>'id' <> $10::TEXT AND ch->>'status' = 'processing'))",
+        Params().Add(a.account_id).Add(a.identifier.type).Add(a.identifier.value)
+            .Add(acme::StatusName(a.status)).Add(ToUnix(a.expires)).Add(int64_t(a.wildcard))
+            .Add(EncodeChallenges(a.challenges)).Add(a.id)
+            .Add(acme::StatusName(expected.status)).Add(expected.challenge_id)
+            .Add(acme::StatusName(expected.challenge_status))
+            .Add(expected.no_other_processing ? "true" : "false")));
+    return r.Affected() == 1;
   });
 }
 
@@ -352,33 +379,46 @@ Result<bool> PostgresStore::FinishIssuanceIf(const acme::CertificateRecord& cert
 Result<bool> PostgresStore::FinishIssuanceWrite(const acme::CertificateRecord& cert,
                                                 const acme::Order& order,
                                                 std::optional<ObjStatus> expected) {
-  // A finisher that loses the race returns false from inside the
-  // transaction, which then commits nothing it wrote: hence the flag.
-  bool lost = false;
-  Status done = pg::Transact(pool_, [&](pg::Conn& c) -> Status {
-    lost = false;
-    if (expected) {  // the order's row first: a concurrent finisher waits on its lock
-      SIGNET_ASSIGN_OR_RETURN(int64_t n, WriteOrder(c, order, Write::kUpdateIfStatus, *expected));
-      if (n != 1) {
-        lost = true;
-        return Error(ErrorCode::kOrderNotReady, "the order was finished by another instance");
-      }
-    }
-    SIGNET_RETURN_IF_ERROR(c.Exec(
-        "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "
-        "not_after, issued_at, crl_shard, profile) VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9)",
-        Params().Add(cert.serial).Add(cert.account_id).Add(cert.order_id).AddBytes(cert.der)
-            .Add(ToUnix(cert.not_before)).Add(ToUnix(cert.not_after)).Add(ToUnix(cert.issued_at))
-            .Add(int64_t(cert.crl_shard)).Add(cert.profile)));
-    if (!expected) {
-      SIGNET_ASSIGN_OR_RETURN(int64_t n, WriteOrder(c, order, Write::kUpdate));
-      (void)n;
-    }
-    return RecordIssuedNameSet(c, cert, order);
+  // One statement (its own transaction, one round trip, where BEGIN, three
+  // writes and COMMIT took five): the order's update, the certificate and
+  // the issued name set commit together or not at all. With `expected`, the
+  // inserts take their one row from the order's update ("FROM o"): a
+  // finisher that lost the race to a concurrent one (which the row lock
+  // makes it wait for, then re-check the status) writes nothing.
+  Params p = OrderParams(order);  // $1 ... $15
+  p.Add(cert.serial).Add(cert.account_id).Add(cert.order_id).AddBytes(cert.der)  // $16 ... $19
+      .Add(ToUnix(cert.not_before)).Add(ToUnix(cert.not_after))                  // $20, $21
+      .Add(ToUnix(cert.issued_at)).Add(int64_t(cert.crl_shard)).Add(cert.profile)  // $22 ... $24
+      .Add(IdentifierSetKey(order.identifiers));                                 // $25
+  if (expected) p.Add(acme::StatusName(*expected));                              // $26
+#define CERT_VALUES                                                                   \
+  "$16::TEXT, $17::TEXT, $18::TEXT, '', $19::BYTEA, $20::BIGINT, $21::BIGINT, "       \
+  "$22::BIGINT, $23::BIGINT, $24::TEXT"
+#define CERT_INSERT                                                                   \
+  "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, " \
+  "not_after, issued_at, crl_shard, profile) "
+#define NAMES_INSERT "INSERT INTO issued_name_sets (account_id, names, not_after) "
+#define NAMES_UPSERT                                                                  \
+  " ON CONFLICT (account_id, names) DO UPDATE SET "                                   \
+  "not_after = GREATEST(issued_name_sets.not_after, EXCLUDED.not_after)"
+  const char* sql =
+      expected ? "WITH o AS (UPDATE orders SET " ORDER_SET " WHERE id = $15 AND status = $26 "
+                 "RETURNING id), "
+                 "c AS (" CERT_INSERT "SELECT " CERT_VALUES " FROM o), "
+                 "n AS (" NAMES_INSERT "SELECT $17::TEXT, $25::TEXT, $21::BIGINT FROM o"
+                 NAMES_UPSERT ") SELECT count(*) FROM o"
+               : "WITH o AS (UPDATE orders SET " ORDER_SET " WHERE id = $15 RETURNING id), "
+                 "c AS (" CERT_INSERT "VALUES (" CERT_VALUES ")), "
+                 "n AS (" NAMES_INSERT "VALUES ($17::TEXT, $25::TEXT, $21::BIGINT)"
+                 NAMES_UPSERT ") SELECT count(*) FROM o";
+#undef CERT_VALUES
+#undef CERT_INSERT
+#undef NAMES_INSERT
+#undef NAMES_UPSERT
+  return pg::WithConn(pool_, [&](pg::Conn& c) -> Result<bool> {
+    SIGNET_ASSIGN_OR_RETURN(Rows r, c.Exec(sql, p));
+    return !expected || r.Int(0, 0) == 1;
   });
-  if (lost) return false;
-  SIGNET_RETURN_IF_ERROR(done);
-  return true;
 }
 
 Result<std::vector<std::string>> PostgresStore::ListIds(const std::string& sql,

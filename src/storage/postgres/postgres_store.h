@@ -27,6 +27,9 @@ class PostgresStore : public Store {
   // migrate once. Fails when the database is unreachable.
   static Result<std::unique_ptr<PostgresStore>> Open(const std::string& conninfo,
                                                      pg::Pool::Options options = {});
+  // Round trips to the server so far (statements sent; the migrations'
+  // included): what a request costs the database.
+  uint64_t RoundTrips() const { return pool_.round_trips(); }
 
   Result<std::optional<acme::Account>> GetAccount(const std::string& id) override;
   Result<std::optional<acme::Account>> GetAccountByThumbprint(const std::string& tp) override;
@@ -147,8 +150,6 @@ class PostgresStore : public Store {
   // The INSERT of CreateAccount, in the caller's transaction.
   static Status InsertAccount(pg::Conn& c, const acme::Account& account);
   static Result<bool> ReplacementExists(pg::Conn& c, const std::string& serial);
-  static Status RecordIssuedNameSet(pg::Conn& c, const acme::CertificateRecord& cert,
-                                    const acme::Order& order);
   // Row `i` of a SELECT of ACCOUNT_COLUMNS.
   static Result<acme::Account> ReadAccountRow(const pg::Rows& r, int i);
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);

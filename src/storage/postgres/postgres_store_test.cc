@@ -156,6 +156,109 @@ TEST_F(PostgresStoreTest, MigrationRecordsTheNameSetsOfEarlierCertificates) {
                                                 acme::Clock::now()));
 }
 
+// A statement with parameters is prepared once per connection and then sent
+// by name (the server parses and plans it once); it outlives a rolled-back
+// transaction; one that cannot be prepared fails as it would unprepared.
+TEST_F(PostgresStoreTest, StatementsArePreparedOncePerConnection) {
+  auto uri = server_->FreshDatabase();
+  ASSERT_TRUE(uri.ok());
+  auto c = pg::Conn::Connect(*uri, std::chrono::seconds(5), std::chrono::seconds(5));
+  ASSERT_TRUE(c.ok());
+  const std::string sql = "SELECT $1::BIGINT + 1";
+  for (int64_t i = 0; i < 3; ++i) {
+    auto r = (*c)->Exec(sql, pg::Params().Add(i));
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_EQ(r->Int(0, 0), i + 1);
+  }
+  EXPECT_EQ((*c)->prepared(), 1u);
+  auto on_server = (*c)->Exec("SELECT count(*) FROM pg_prepared_statements");
+  ASSERT_TRUE(on_server.ok());
+  EXPECT_EQ(on_server->Int(0, 0), 1);
+
+  ASSERT_TRUE((*c)->Run("BEGIN").ok());
+  ASSERT_TRUE((*c)->Exec("SELECT $1::TEXT", pg::Params().Add("x")).ok());
+  ASSERT_TRUE((*c)->Run("ROLLBACK").ok());
+  auto again = (*c)->Exec("SELECT $1::TEXT", pg::Params().Add("y"));
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->Text(0, 0), "y");
+
+  auto bad = (*c)->Exec("SELECT nosuchcolumn FROM accounts WHERE id = $1", pg::Params().Add("a"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().detail.find("nosuchcolumn"), std::string::npos) << bad.error().detail;
+  EXPECT_EQ((*c)->prepared(), 2u);
+
+  auto plain = pg::Conn::Connect(*uri, std::chrono::seconds(5), std::chrono::seconds(5),
+                                 /*prepare=*/false);
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE((*plain)->Exec(sql, pg::Params().Add(int64_t(1))).ok());
+  EXPECT_EQ((*plain)->prepared(), 0u);
+}
+
+// The writes of an issuance are one statement each: a new order with its
+// authorization, a challenge's compare-and-set, the finish (the order, the
+// certificate, its name set). They took 4, 4 and 5 round trips (BEGIN ...
+// COMMIT around them).
+TEST_F(PostgresStoreTest, AnIssuanceWritesInOneRoundTripEach) {
+  auto uri = server_->FreshDatabase();
+  ASSERT_TRUE(uri.ok());
+  pg::Pool::Options one;
+  one.size = 1;  // one connection: its statements prepared once, below
+  auto opened = PostgresStore::Open(*uri, one);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  PostgresStore& store = **opened;
+  ASSERT_TRUE(store.CreateAccount(Account("acct1")).ok());
+  auto issue = [&](const std::string& n, std::vector<uint64_t>* trips) {
+    acme::Authorization authz;
+    authz.id = "authz" + n;
+    authz.account_id = "acct1";
+    authz.identifier = {"dns", n + ".example.com"};
+    authz.expires = acme::Clock::now() + std::chrono::hours(1);
+    authz.challenges.push_back({"ch" + n, "http-01", "tok", ObjStatus::kPending, {}, {}, {}});
+    acme::Order o;
+    o.id = "order" + n;
+    o.account_id = "acct1";
+    o.identifiers = {authz.identifier};
+    o.authorization_ids = {authz.id};
+    o.expires = o.created_at = authz.expires;
+    o.status = ObjStatus::kProcessing;
+    uint64_t before = store.RoundTrips();
+    ASSERT_TRUE(store.CreateOrder(o, {authz}).ok());
+    trips->push_back(store.RoundTrips() - before);
+    authz.challenges[0].status = ObjStatus::kProcessing;
+    AuthorizationExpectation e;
+    e.challenge_id = "ch" + n;
+    e.no_other_processing = true;
+    before = store.RoundTrips();
+    auto set = store.UpdateAuthorizationIf(authz, e);
+    ASSERT_TRUE(set.ok() && *set) << n;
+    trips->push_back(store.RoundTrips() - before);
+    auto lost = store.UpdateAuthorizationIf(authz, e);  // now processing: no match
+    ASSERT_TRUE(lost.ok() && !*lost) << n;
+    acme::CertificateRecord c;
+    c.serial = "5e" + n;
+    c.account_id = "acct1";
+    c.order_id = o.id;
+    c.der = "der";
+    c.not_before = c.issued_at = acme::Clock::now();
+    c.not_after = acme::Clock::now() + std::chrono::hours(24);
+    o.status = ObjStatus::kValid;
+    o.certificate_serial = c.serial;
+    before = store.RoundTrips();
+    auto finished = store.FinishIssuanceIf(c, o, ObjStatus::kProcessing);
+    ASSERT_TRUE(finished.ok() && *finished) << n;
+    trips->push_back(store.RoundTrips() - before);
+    auto again = store.FinishIssuanceIf(c, o, ObjStatus::kProcessing);  // already valid
+    ASSERT_TRUE(again.ok() && !*again) << n;
+  };
+  std::vector<uint64_t> first, second;
+  issue("1", &first);  // prepares each statement: one more round trip each
+  issue("2", &second);
+  EXPECT_EQ(second, (std::vector<uint64_t>{1, 1, 1}));
+  auto cert = store.GetCertificate("5e2");
+  ASSERT_TRUE(cert.ok() && cert->has_value());
+  EXPECT_TRUE(*store.HasCertificateForNames("acct1", "2.example.com", acme::Clock::now()));
+}
+
 TEST(PostgresStoreSpec, TextArraysQuoteEveryElement) {
   EXPECT_EQ(pg::TextArray({}), "{}");
   EXPECT_EQ(pg::TextArray({"a", "b,c", "d\"e", "f\\g"}), "{\"a\",\"b,c\",\"d\\\"e\",\"f\\\\g\"}");

@@ -71,6 +71,8 @@ Result<std::unique_ptr<Db>> Db::OpenUnchecked(const std::string& path) {
   std::unique_ptr<Db> db(new Db(raw));
   if (rc != SQLITE_OK) return db->LastError("open");
   sqlite3_busy_handler(raw, &Db::OnBusy, db.get());
+  sqlite3_commit_hook(raw, [](void* self) { ++static_cast<Db*>(self)->commits_; return 0; },
+                      db.get());
   // WAL: readers never block the writer. synchronous=NORMAL by default: a
   // process crash loses nothing, a power loss at most the last commits. The
   // commits that must survive a power loss (a serial before it is signed, an

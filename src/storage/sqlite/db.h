@@ -97,6 +97,13 @@ class Db {
   int ExtendedErrorCode() const { return sqlite3_extended_errcode(db_); }
   // Transactions committed with Durability::kDurable on this connection.
   uint64_t durable_commits() const { return durable_commits_; }
+  // Every transaction committed on this connection, explicit or implicit
+  // (counted by sqlite3_commit_hook).
+  uint64_t commits() const { return commits_; }
+  // Inside BEGIN ... COMMIT (false once SQLite rolled a failed one back).
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  // The connection, for hooks (sqlite/checkpointer.h).
+  sqlite3* handle() const { return db_; }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
@@ -110,6 +117,7 @@ class Db {
   std::chrono::steady_clock::time_point fail_fast_until_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   uint64_t durable_commits_ = 0;
+  uint64_t commits_ = 0;
 };
 
 // How a commit reaches the disk (WAL mode). kFast (synchronous=NORMAL, the

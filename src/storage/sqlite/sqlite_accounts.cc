@@ -27,21 +27,19 @@ Result<KeyChangeOutcome> SqliteStore::ChangeAccountKey(const std::string& accoun
 }
 
 Status SqliteStore::DeactivateAccount(const std::string& account_id) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt account, db_->Prepare(
-      "UPDATE accounts SET status = 'deactivated' WHERE id = ?"));
-  account.Bind(1, account_id);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(account, "deactivate account"));
-  // A validation finishing later finds its authorization no longer pending
-  // (UpdateAuthorizationIf) and changes nothing.
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt authzs, db_->Prepare(
-      "UPDATE authorizations SET status = 'deactivated' "
-      "WHERE account_id = ? AND status = 'pending'"));
-  authzs.Bind(1, account_id);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(authzs, "deactivate pending authorizations"));
-  return tx.Commit();
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt account, db_->Prepare(
+        "UPDATE accounts SET status = 'deactivated' WHERE id = ?"));
+    account.Bind(1, account_id);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(account, "deactivate account"));
+    // A validation finishing later finds its authorization no longer pending
+    // (UpdateAuthorizationIf) and changes nothing.
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt authzs, db_->Prepare(
+        "UPDATE authorizations SET status = 'deactivated' "
+        "WHERE account_id = ? AND status = 'pending'"));
+    authzs.Bind(1, account_id);
+    return db_->StepDone(authzs, "deactivate pending authorizations");
+  });
 }
 
 Result<OrderPage> SqliteStore::ListAccountOrders(const std::string& account_id,

@@ -53,28 +53,27 @@ Status SqliteStore::AddEabKey(const EabKey& k) {
 }
 
 Status SqliteStore::CreateAccountWithEab(const acme::Account& a, const std::string& kid) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_RETURN_IF_ERROR(InsertAccount(a));
-  // The compare-and-set that makes a key bind one account: only an unbound
-  // key is claimed; the transaction holds the write lock from BEGIN IMMEDIATE.
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt claim, db_->Prepare(
-      "UPDATE eab_keys SET account_id = ?, bound_at = ? WHERE kid = ? AND account_id IS NULL"));
-  claim.Bind(1, a.id).Bind(2, ToUnix(a.created_at)).Bind(3, kid);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(claim, "bind EAB key " + kid));
-  if (db_->Changes() == 0) {
-    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt known,
-                            db_->Prepare("SELECT 1 FROM eab_keys WHERE kid = ?"));
-    known.Bind(1, kid);
-    if (known.Step() != SQLITE_ROW)
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_RETURN_IF_ERROR(InsertAccount(a));
+    // The compare-and-set that makes a key bind one account: only an unbound
+    // key is claimed; the transaction holds the write lock from BEGIN IMMEDIATE.
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt claim, db_->Prepare(
+        "UPDATE eab_keys SET account_id = ?, bound_at = ? WHERE kid = ? AND account_id IS NULL"));
+    claim.Bind(1, a.id).Bind(2, ToUnix(a.created_at)).Bind(3, kid);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(claim, "bind EAB key " + kid));
+    if (db_->Changes() == 0) {
+      SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt known,
+                              db_->Prepare("SELECT 1 FROM eab_keys WHERE kid = ?"));
+      known.Bind(1, kid);
+      if (known.Step() != SQLITE_ROW)
+        return Error(ErrorCode::kUnauthorized,
+                     "EAB key \"" + kid + "\" is not known to this CA; ask its operator for one");
       return Error(ErrorCode::kUnauthorized,
-                   "EAB key \"" + kid + "\" is not known to this CA; ask its operator for one");
-    return Error(ErrorCode::kUnauthorized,
-                 "EAB key already used: \"" + kid + "\" is bound to another account; ask the "
-                 "CA's operator for a new one");
-  }
-  return tx.Commit();
+                   "EAB key already used: \"" + kid + "\" is bound to another account; ask the "
+                   "CA's operator for a new one");
+    }
+    return OkStatus();
+  });
 }
 
 }  // namespace signet::storage

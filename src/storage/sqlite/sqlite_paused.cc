@@ -87,39 +87,39 @@ Result<std::vector<PauseState>> SqliteStore::ListPaused(const std::string& accou
 Result<bool> SqliteStore::RecordValidationFailure(const std::string& account_id,
                                                   const acme::Identifier& id, acme::TimePoint now,
                                                   const PauseThreshold& threshold) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt count, db_->Prepare(
-      "INSERT INTO paused (account_id, ident_type, ident_value, failures, first_failure_at) "
-      "VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT DO UPDATE SET failures = failures + 1, "
-      "first_failure_at = COALESCE(first_failure_at, excluded.first_failure_at)"));
-  BindKey(count, 1, account_id, id);
-  count.Bind(4, ToUnix(now));
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(count, "count failed validation"));
-  // Read back in the same transaction: SQLite 3.40 (Debian 12) was seen to
-  // answer "unpaused_at IS NULL" wrongly in this upsert's RETURNING clause.
-  PauseState state;
-  {
-    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt read, db_->Prepare(
-        "SELECT " PAUSE_COLUMNS " FROM paused WHERE " PAUSE_KEY));
-    BindKey(read, 1, account_id, id);
-    if (read.Step() != SQLITE_ROW) return db_->LastError("count failed validation");
-    state = ReadPauseState(read);
-  }
-  int64_t failures = state.failures;
-  int64_t first = state.first_failure_at ? ToUnix(*state.first_failure_at) : ToUnix(now);
-  bool already = state.paused();
-  bool pause = !already && threshold.failures > 0 && failures >= threshold.failures &&
-               ToUnix(now) - first >= threshold.min_span.count();
-  if (pause) {
-    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-        "UPDATE paused SET paused_at = ?4, unpaused_at = NULL WHERE " PAUSE_KEY));
-    BindKey(s, 1, account_id, id);
-    s.Bind(4, ToUnix(now));
-    SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "pause identifier"));
-  }
-  SIGNET_RETURN_IF_ERROR(tx.Commit());
+  bool pause = false;
+  SIGNET_RETURN_IF_ERROR(Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt count, db_->Prepare(
+        "INSERT INTO paused (account_id, ident_type, ident_value, failures, first_failure_at) "
+        "VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT DO UPDATE SET failures = failures + 1, "
+        "first_failure_at = COALESCE(first_failure_at, excluded.first_failure_at)"));
+    BindKey(count, 1, account_id, id);
+    count.Bind(4, ToUnix(now));
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(count, "count failed validation"));
+    // Read back in the same transaction: SQLite 3.40 (Debian 12) was seen to
+    // answer "unpaused_at IS NULL" wrongly in this upsert's RETURNING clause.
+    PauseState state;
+    {
+      SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt read, db_->Prepare(
+          "SELECT " PAUSE_COLUMNS " FROM paused WHERE " PAUSE_KEY));
+      BindKey(read, 1, account_id, id);
+      if (read.Step() != SQLITE_ROW) return db_->LastError("count failed validation");
+      state = ReadPauseState(read);
+    }
+    int64_t failures = state.failures;
+    int64_t first = state.first_failure_at ? ToUnix(*state.first_failure_at) : ToUnix(now);
+    bool already = state.paused();
+    pause = !already && threshold.failures > 0 && failures >= threshold.failures &&
+            ToUnix(now) - first >= threshold.min_span.count();
+    if (pause) {
+      SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+          "UPDATE paused SET paused_at = ?4, unpaused_at = NULL WHERE " PAUSE_KEY));
+      BindKey(s, 1, account_id, id);
+      s.Bind(4, ToUnix(now));
+      SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "pause identifier"));
+    }
+    return OkStatus();
+  }));
   return pause;
 }
 
@@ -128,20 +128,18 @@ Status SqliteStore::RecordValidationSuccess(const std::string& account_id,
   // The common case (no failures on record) is a read, not a write.
   SIGNET_ASSIGN_OR_RETURN(std::optional<PauseState> state, GetPauseState(account_id, id));
   if (!state || (state->failures == 0 && !state->first_failure_at)) return OkStatus();
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  // A pair never paused has nothing left to keep; one paused keeps its row
-  // (the pause, or the record of its unpause) with the run ended.
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt drop, db_->Prepare(
-      "DELETE FROM paused WHERE " PAUSE_KEY " AND paused_at IS NULL"));
-  BindKey(drop, 1, account_id, id);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(drop, "reset failed validations"));
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt reset, db_->Prepare(
-      "UPDATE paused SET failures = 0, first_failure_at = NULL WHERE " PAUSE_KEY));
-  BindKey(reset, 1, account_id, id);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(reset, "reset failed validations"));
-  return tx.Commit();
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    // A pair never paused has nothing left to keep; one paused keeps its row
+    // (the pause, or the record of its unpause) with the run ended.
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt drop, db_->Prepare(
+        "DELETE FROM paused WHERE " PAUSE_KEY " AND paused_at IS NULL"));
+    BindKey(drop, 1, account_id, id);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(drop, "reset failed validations"));
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt reset, db_->Prepare(
+        "UPDATE paused SET failures = 0, first_failure_at = NULL WHERE " PAUSE_KEY));
+    BindKey(reset, 1, account_id, id);
+    return db_->StepDone(reset, "reset failed validations");
+  });
 }
 
 Result<bool> SqliteStore::PauseIdentifier(const std::string& account_id,

@@ -9,24 +9,26 @@ using Lock = std::lock_guard<std::mutex>;
 
 Result<bool> SqliteStore::RevokeCertificate(const std::string& serial, int reason,
                                             acme::TimePoint when) {
-  Lock lock(mu_);
+  bool revoked = false;
   // Durable: a revocation that was answered survives a power loss.
-  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
-                          db_->Prepare("UPDATE certificates SET revoked_at = ?, revoked_reason = ? "
-                                       "WHERE serial = ? AND revoked_at IS NULL"));
-  s.Bind(1, ToUnix(when)).Bind(2, int64_t(reason)).Bind(3, serial);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "revoke certificate"));
-  if (db_->Changes() != 1) return false;
-  SIGNET_ASSIGN_OR_RETURN(
-      sqlite::Stmt log,
-      db_->Prepare("INSERT INTO revocation_log (serial, crl_shard, revoked_at) "
-                   "SELECT serial, crl_shard, revoked_at FROM certificates WHERE serial = ?"));
-  log.Bind(1, serial);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(log, "log revocation"));
-  SIGNET_RETURN_IF_ERROR(tx.Commit());
-  return true;
+  SIGNET_RETURN_IF_ERROR(Submit(sqlite::Durability::kDurable, [&](sqlite::Db&) -> Status {
+    revoked = false;
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "UPDATE certificates SET revoked_at = ?, revoked_reason = ? "
+        "WHERE serial = ? AND revoked_at IS NULL"));
+    s.Bind(1, ToUnix(when)).Bind(2, int64_t(reason)).Bind(3, serial);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "revoke certificate"));
+    if (db_->Changes() != 1) return OkStatus();  // nothing written
+    SIGNET_ASSIGN_OR_RETURN(
+        sqlite::Stmt log,
+        db_->Prepare("INSERT INTO revocation_log (serial, crl_shard, revoked_at) "
+                     "SELECT serial, crl_shard, revoked_at FROM certificates WHERE serial = ?"));
+    log.Bind(1, serial);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(log, "log revocation"));
+    revoked = true;
+    return OkStatus();
+  }));
+  return revoked;
 }
 
 Result<std::vector<acme::RevokedCertificate>> SqliteStore::ListRevokedInShard(int shard,
@@ -80,16 +82,14 @@ Result<bool> SqliteStore::IsKeyBlocked(const std::string& spki_sha256_hex) {
 
 Status SqliteStore::BlockKey(const std::string& spki_sha256_hex, const std::string& serial,
                              acme::TimePoint when) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(
-      sqlite::Stmt s,
-      db_->Prepare(
-          "INSERT OR IGNORE INTO blocked_keys (spki_sha256, added_at, serial) VALUES (?, ?, ?)"));
-  s.Bind(1, spki_sha256_hex).Bind(2, ToUnix(when)).Bind(3, serial);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "block key"));
-  return tx.Commit();
+  return Submit(sqlite::Durability::kDurable, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(
+        sqlite::Stmt s,
+        db_->Prepare(
+            "INSERT OR IGNORE INTO blocked_keys (spki_sha256, added_at, serial) VALUES (?, ?, ?)"));
+    s.Bind(1, spki_sha256_hex).Bind(2, ToUnix(when)).Bind(3, serial);
+    return db_->StepDone(s, "block key");
+  });
 }
 
 Result<bool> SqliteStore::ReplacementExists(const std::string& serial) {

@@ -8,37 +8,36 @@ using Lock = std::lock_guard<std::mutex>;
 
 Status SqliteStore::UpdateRateLimitBuckets(const std::vector<std::string>& keys,
                                            const RateLimitDecider& decide) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  RateLimitBuckets stored;
-  for (const auto& key : keys) {
-    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-        "SELECT tat, interval_ns FROM rate_limits WHERE bucket_key = ?"));
-    s.Bind(1, key);
-    int rc = s.Step();
-    if (rc == SQLITE_ROW) {
-      stored[key] = RateLimitBucket{s.Int(0), s.Int(1)};
-    } else if (rc != SQLITE_DONE) {
-      return db_->LastError("read rate limit " + key);
-    }
-  }
-  for (const auto& [key, bucket] : decide(stored)) {
-    if (bucket.tat_ns == 0) {
-      SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
-                              db_->Prepare("DELETE FROM rate_limits WHERE bucket_key = ?"));
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    RateLimitBuckets stored;
+    for (const auto& key : keys) {
+      SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+          "SELECT tat, interval_ns FROM rate_limits WHERE bucket_key = ?"));
       s.Bind(1, key);
-      SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "delete rate limit " + key));
-      continue;
+      int rc = s.Step();
+      if (rc == SQLITE_ROW) {
+        stored[key] = RateLimitBucket{s.Int(0), s.Int(1)};
+      } else if (rc != SQLITE_DONE) {
+        return db_->LastError("read rate limit " + key);
+      }
     }
-    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-        "INSERT INTO rate_limits (bucket_key, tat, interval_ns) VALUES (?, ?, ?) "
-        "ON CONFLICT (bucket_key) DO UPDATE SET tat = excluded.tat, "
-        "interval_ns = excluded.interval_ns"));
-    s.Bind(1, key).Bind(2, bucket.tat_ns).Bind(3, bucket.interval_ns);
-    SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "write rate limit " + key));
-  }
-  return tx.Commit();
+    for (const auto& [key, bucket] : decide(stored)) {
+      if (bucket.tat_ns == 0) {
+        SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s,
+                                db_->Prepare("DELETE FROM rate_limits WHERE bucket_key = ?"));
+        s.Bind(1, key);
+        SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "delete rate limit " + key));
+        continue;
+      }
+      SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+          "INSERT INTO rate_limits (bucket_key, tat, interval_ns) VALUES (?, ?, ?) "
+          "ON CONFLICT (bucket_key) DO UPDATE SET tat = excluded.tat, "
+          "interval_ns = excluded.interval_ns"));
+      s.Bind(1, key).Bind(2, bucket.tat_ns).Bind(3, bucket.interval_ns);
+      SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "write rate limit " + key));
+    }
+    return OkStatus();
+  });
 }
 
 Result<int64_t> SqliteStore::PruneRateLimitBuckets(int64_t before_ns) {
@@ -113,12 +112,16 @@ Status SqliteStore::RecordIssuedNameSet(const acme::CertificateRecord& cert,
 namespace signet::storage {
 
 Result<bool> SqliteStore::RedeemNonce(const std::string& id, acme::TimePoint expires_at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "INSERT INTO redeemed_nonces (id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING"));
-  s.Bind(1, id).Bind(2, ToUnix(expires_at));
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "redeem nonce"));
-  return db_->Changes() == 1;
+  bool redeemed = false;
+  SIGNET_RETURN_IF_ERROR(Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "INSERT INTO redeemed_nonces (id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING"));
+    s.Bind(1, id).Bind(2, ToUnix(expires_at));
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "redeem nonce"));
+    redeemed = db_->Changes() == 1;
+    return OkStatus();
+  }));
+  return redeemed;
 }
 
 Result<int64_t> SqliteStore::PruneRedeemedNonces(acme::TimePoint now) {

@@ -7,36 +7,38 @@ namespace signet::storage {
 using Lock = std::lock_guard<std::mutex>;
 
 Status SqliteStore::AddSerial(const SerialRecord& r) {
-  Lock lock(mu_);
   // On disk when this returns, before the signer is asked.
-  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "INSERT INTO serials (serial, order_id, account_id, tbs_der, created_at) "
-      "VALUES (?, ?, ?, ?, ?)"));
-  s.Bind(1, r.serial).Bind(2, r.order_id).Bind(3, r.account_id).BindBlob(4, r.tbs_der)
-      .Bind(5, ToUnix(r.created_at));
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "record serial " + r.serial));
-  return tx.Commit();
+  return Submit(sqlite::Durability::kDurable, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "INSERT INTO serials (serial, order_id, account_id, tbs_der, created_at) "
+        "VALUES (?, ?, ?, ?, ?)"));
+    s.Bind(1, r.serial).Bind(2, r.order_id).Bind(3, r.account_id).BindBlob(4, r.tbs_der)
+        .Bind(5, ToUnix(r.created_at));
+    return db_->StepDone(s, "record serial " + r.serial);
+  });
 }
 
 Status SqliteStore::AddPrecertificate(const std::string& serial, const std::string& der) {
-  Lock lock(mu_);
   // On disk before any log sees it: a serial submitted is a serial used.
-  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "UPDATE serials SET precertificate_der = ? WHERE serial = ?"));
-  s.BindBlob(1, der).Bind(2, serial);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "record precertificate " + serial));
-  if (db_->Changes() != 1)
-    return Error(ErrorCode::kNotFound, "serial " + serial + " was never recorded");
-  return tx.Commit();
+  return Submit(sqlite::Durability::kDurable, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "UPDATE serials SET precertificate_der = ? WHERE serial = ?"));
+    s.BindBlob(1, der).Bind(2, serial);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "record precertificate " + serial));
+    if (db_->Changes() != 1)
+      return Error(ErrorCode::kNotFound, "serial " + serial + " was never recorded");
+    return OkStatus();
+  });
 }
 
 uint64_t SqliteStore::DurableCommits() {
   Lock lock(mu_);
   return db_->durable_commits();
+}
+
+uint64_t SqliteStore::Commits() {
+  Lock lock(mu_);
+  return db_->commits();
 }
 
 Result<std::optional<SerialRecord>> SqliteStore::GetSerial(const std::string& serial) {

@@ -25,6 +25,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   SIGNET_ASSIGN_OR_RETURN(auto reads, sqlite::ReadPool::Open(path, kReaders));
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(reads)));
   SIGNET_RETURN_IF_ERROR(store->Migrate());
+  SIGNET_ASSIGN_OR_RETURN(store->checkpointer_, sqlite::Checkpointer::Start(*store->db_, path));
   return store;
 }
 
@@ -73,8 +74,7 @@ Result<std::optional<acme::Account>> SqliteStore::GetAccountByThumbprint(const s
 }
 
 Status SqliteStore::CreateAccount(const acme::Account& a) {
-  Lock lock(mu_);
-  return InsertAccount(a);
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) { return InsertAccount(a); });
 }
 
 Status SqliteStore::InsertAccount(const acme::Account& a) {
@@ -91,11 +91,12 @@ Status SqliteStore::InsertAccount(const acme::Account& a) {
 }
 
 Status SqliteStore::UpdateAccount(const acme::Account& a) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "UPDATE accounts SET contacts = ?, tos_agreed = ? WHERE id = ?"));
-  s.Bind(1, EncodeStrings(a.contacts)).Bind(2, int64_t(a.tos_agreed)).Bind(3, a.id);
-  return db_->StepDone(s, "update account");
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "UPDATE accounts SET contacts = ?, tos_agreed = ? WHERE id = ?"));
+    s.Bind(1, EncodeStrings(a.contacts)).Bind(2, int64_t(a.tos_agreed)).Bind(3, a.id);
+    return db_->StepDone(s, "update account");
+  });
 }
 
 Result<std::optional<acme::Order>> SqliteStore::GetOrder(const std::string& id) {
@@ -175,29 +176,31 @@ Status SqliteStore::WriteAuthorization(const acme::Authorization& a, bool insert
 
 Status SqliteStore::CreateOrder(const acme::Order& order,
                                 const std::vector<acme::Authorization>& authzs) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  if (!order.replaces_serial.empty()) {
-    SIGNET_ASSIGN_OR_RETURN(bool replaced, ReplacementExists(order.replaces_serial));
-    if (replaced)
-      return Error(ErrorCode::kAlreadyReplaced, "certificate " + order.replaces_serial +
-                                                    " already has a replacement order");
-  }
-  for (const auto& a : authzs) SIGNET_RETURN_IF_ERROR(WriteAuthorization(a, true));
-  SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kInsert));
-  return tx.Commit();
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    if (!order.replaces_serial.empty()) {
+      SIGNET_ASSIGN_OR_RETURN(bool replaced, ReplacementExists(order.replaces_serial));
+      if (replaced)
+        return Error(ErrorCode::kAlreadyReplaced, "certificate " + order.replaces_serial +
+                                                      " already has a replacement order");
+    }
+    for (const auto& a : authzs) SIGNET_RETURN_IF_ERROR(WriteAuthorization(a, true));
+    return WriteOrder(order, Write::kInsert);
+  });
 }
 
 Status SqliteStore::UpdateOrder(const acme::Order& order) {
-  Lock lock(mu_);
-  return WriteOrder(order, Write::kUpdate);
+  return Submit(sqlite::Durability::kFast,
+                [&](sqlite::Db&) { return WriteOrder(order, Write::kUpdate); });
 }
 
 Result<bool> SqliteStore::UpdateOrderIf(const acme::Order& order, ObjStatus expected) {
-  Lock lock(mu_);
-  SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdateIfStatus, expected));
-  return db_->Changes() == 1;
+  bool changed = false;
+  SIGNET_RETURN_IF_ERROR(Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdateIfStatus, expected));
+    changed = db_->Changes() == 1;
+    return OkStatus();
+  }));
+  return changed;
 }
 
 Result<std::optional<acme::Authorization>> SqliteStore::GetAuthorization(const std::string& id) {
@@ -226,8 +229,8 @@ Result<std::optional<acme::Authorization>> SqliteStore::ReadAuthorization(sqlite
 }
 
 Status SqliteStore::UpdateAuthorization(const acme::Authorization& authz) {
-  Lock lock(mu_);
-  return WriteAuthorization(authz, false);
+  return Submit(sqlite::Durability::kFast,
+                [&](sqlite::Db&) { return WriteAuthorization(authz, false); });
 }
 
 Result<bool> SqliteStore::AuthorizationMeets(const std::string& id,
@@ -254,14 +257,16 @@ Result<bool> SqliteStore::AuthorizationMeets(const std::string& id,
 
 Result<bool> SqliteStore::UpdateAuthorizationIf(const acme::Authorization& authz,
                                                 const AuthorizationExpectation& expected) {
-  Lock lock(mu_);
-  sqlite::Transaction tx(*db_);
-  if (!tx.begun()) return db_->LastError("begin");
-  SIGNET_ASSIGN_OR_RETURN(bool meets, AuthorizationMeets(authz.id, expected));
-  if (!meets) return false;  // rolled back: nothing was written
-  SIGNET_RETURN_IF_ERROR(WriteAuthorization(authz, false));
-  SIGNET_RETURN_IF_ERROR(tx.Commit());
-  return true;
+  bool written = false;
+  SIGNET_RETURN_IF_ERROR(Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    written = false;
+    SIGNET_ASSIGN_OR_RETURN(bool meets, AuthorizationMeets(authz.id, expected));
+    if (!meets) return OkStatus();  // nothing written
+    SIGNET_RETURN_IF_ERROR(WriteAuthorization(authz, false));
+    written = true;
+    return OkStatus();
+  }));
+  return written;
 }
 
 Result<std::optional<acme::CertificateRecord>> SqliteStore::GetCertificate(
@@ -315,25 +320,27 @@ Result<bool> SqliteStore::FinishIssuanceIf(const acme::CertificateRecord& c,
 Result<bool> SqliteStore::FinishIssuanceWrite(const acme::CertificateRecord& c,
                                               const acme::Order& order,
                                               std::optional<ObjStatus> expected) {
-  Lock lock(mu_);
+  bool written = false;
   // Durable: the certificate is on disk before the client is answered.
-  sqlite::Transaction tx(*db_, sqlite::Durability::kDurable);
-  if (!tx.begun()) return db_->LastError("begin");
-  if (expected) {  // the order first: another finisher's certificate stands alone
-    SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdateIfStatus, *expected));
-    if (db_->Changes() != 1) return false;  // rolled back: nothing written
-  }
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "
-      "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, c.serial).Bind(2, c.account_id).Bind(3, c.order_id).BindBlob(4, c.der)
-      .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at))
-      .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
-  SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
-  if (!expected) SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdate));
-  SIGNET_RETURN_IF_ERROR(RecordIssuedNameSet(c, order));
-  SIGNET_RETURN_IF_ERROR(tx.Commit());
-  return true;
+  SIGNET_RETURN_IF_ERROR(Submit(sqlite::Durability::kDurable, [&](sqlite::Db&) -> Status {
+    written = false;
+    if (expected) {  // the order first: another finisher's certificate stands alone
+      SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdateIfStatus, *expected));
+      if (db_->Changes() != 1) return OkStatus();  // nothing written
+    }
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "INSERT INTO certificates (serial, account_id, order_id, chain_pem, der, not_before, "
+        "not_after, issued_at, crl_shard, profile) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, c.serial).Bind(2, c.account_id).Bind(3, c.order_id).BindBlob(4, c.der)
+        .Bind(5, ToUnix(c.not_before)).Bind(6, ToUnix(c.not_after)).Bind(7, ToUnix(c.issued_at))
+        .Bind(8, int64_t(c.crl_shard)).Bind(9, c.profile);
+    SIGNET_RETURN_IF_ERROR(db_->StepDone(s, "insert certificate"));
+    if (!expected) SIGNET_RETURN_IF_ERROR(WriteOrder(order, Write::kUpdate));
+    SIGNET_RETURN_IF_ERROR(RecordIssuedNameSet(c, order));
+    written = true;
+    return OkStatus();
+  }));
+  return written;
 }
 
 Result<std::vector<std::string>> SqliteStore::ListIds(const std::string& sql,

@@ -1,6 +1,8 @@
 // Store on an embedded SQLite database (WAL mode) in the CA's data
-// directory. Writes go through one connection guarded by a mutex: SQLite
-// allows one writer at a time anyway, and every call is a short transaction.
+// directory. Writes go through one connection: SQLite allows one writer at a
+// time anyway, and every call is a short transaction. Concurrent writes are
+// group-committed (sqlite/writer_queue.h): one transaction, one commit and at
+// most one fsync for the writes of many callers, each still all-or-nothing.
 // Lookups, and the long reads of publication (a million-entry CRL shard),
 // use a small pool of other connections and never wait for that mutex (WAL
 // readers and the writer do not block each other).
@@ -10,8 +12,10 @@
 #include <mutex>
 #include <string>
 
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/read_pool.h"
+#include "storage/sqlite/writer_queue.h"
 #include "storage/store.h"
 
 namespace signet::storage {
@@ -60,6 +64,10 @@ class SqliteStore : public Store {
   // How many writes were committed durably (synchronous=FULL): serials,
   // issuances, revocations, blocked keys, CRL numbers.
   uint64_t DurableCommits();
+  // How many transactions the writer connection committed (group commits
+  // count once), and how many writes went through the writer queue.
+  uint64_t Commits();
+  uint64_t QueuedWrites() const { return writes_.operations(); }
 
   Status CreateAccount(const acme::Account& account) override;
   Status UpdateAccount(const acme::Account& account) override;
@@ -139,8 +147,15 @@ class SqliteStore : public Store {
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, std::unique_ptr<sqlite::ReadPool> reads)
-      : db_(std::move(db)), reads_(std::move(reads)) {}
+      : db_(std::move(db)), reads_(std::move(reads)), writes_(*db_, mu_) {}
   Status Migrate();
+  // Runs `op` as one all-or-nothing write in the writer queue's next group
+  // commit; returns once that commit returned. `op` runs with mu_ held and
+  // may run again after a rollback of its group, so it sets its outputs
+  // afresh. REQUIRES: mu_ not held.
+  Status Submit(sqlite::Durability durability, const sqlite::WriterQueue::Op& op) {
+    return writes_.Write(durability, op);
+  }
   // REQUIRES: mu_ held.
   Result<bool> ReplacementExists(const std::string& serial);
   Result<std::optional<acme::Account>> QueryAccount(const std::string& sql, const std::string& key);
@@ -168,6 +183,8 @@ class SqliteStore : public Store {
   std::mutex mu_;
   std::unique_ptr<sqlite::Db> db_;  // GUARDED_BY(mu_)
   std::unique_ptr<sqlite::ReadPool> reads_;  // lookups only
+  sqlite::WriterQueue writes_;               // most writes; takes mu_ to run them
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // the writer's WAL checkpoints
 };
 
 }  // namespace signet::storage

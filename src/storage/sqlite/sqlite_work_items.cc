@@ -20,23 +20,25 @@ int64_t NowMs() {
 
 Status SqliteStore::AddWorkItem(const std::string& kind, const std::string& object_id,
                                 const std::string& owner, std::chrono::milliseconds lease) {
-  Lock lock(mu_);
-  const int64_t now = NowMs();
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "INSERT INTO work_items (kind, object_id, owner, lease_until, attempts, created_at) "
-      "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (kind, object_id) DO UPDATE SET "
-      "owner = excluded.owner, lease_until = excluded.lease_until, attempts = 1"));
-  s.Bind(1, kind).Bind(2, object_id).Bind(3, owner).Bind(4, now + lease.count()).Bind(5, now);
-  return db_->StepDone(s, "add work item");
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    const int64_t now = NowMs();
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "INSERT INTO work_items (kind, object_id, owner, lease_until, attempts, created_at) "
+        "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (kind, object_id) DO UPDATE SET "
+        "owner = excluded.owner, lease_until = excluded.lease_until, attempts = 1"));
+    s.Bind(1, kind).Bind(2, object_id).Bind(3, owner).Bind(4, now + lease.count()).Bind(5, now);
+    return db_->StepDone(s, "add work item");
+  });
 }
 
 Status SqliteStore::EnsureWorkItem(const std::string& kind, const std::string& object_id) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "INSERT INTO work_items (kind, object_id, created_at) VALUES (?, ?, ?) "
-      "ON CONFLICT DO NOTHING"));
-  s.Bind(1, kind).Bind(2, object_id).Bind(3, NowMs());
-  return db_->StepDone(s, "record work item");
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "INSERT INTO work_items (kind, object_id, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING"));
+    s.Bind(1, kind).Bind(2, object_id).Bind(3, NowMs());
+    return db_->StepDone(s, "record work item");
+  });
 }
 
 Result<std::vector<WorkItem>> SqliteStore::ClaimWorkItems(const std::string& owner,
@@ -83,11 +85,12 @@ Result<int64_t> SqliteStore::RenewWorkItems(const std::string& owner,
 
 Status SqliteStore::FinishWorkItem(const std::string& kind, const std::string& object_id,
                                    const std::string& owner) {
-  Lock lock(mu_);
-  SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
-      "DELETE FROM work_items WHERE kind = ? AND object_id = ? AND owner = ?"));
-  s.Bind(1, kind).Bind(2, object_id).Bind(3, owner);
-  return db_->StepDone(s, "finish work item");
+  return Submit(sqlite::Durability::kFast, [&](sqlite::Db&) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(sqlite::Stmt s, db_->Prepare(
+        "DELETE FROM work_items WHERE kind = ? AND object_id = ? AND owner = ?"));
+    s.Bind(1, kind).Bind(2, object_id).Bind(3, owner);
+    return db_->StepDone(s, "finish work item");
+  });
 }
 
 Status SqliteStore::ReleaseWorkItems(const std::string& owner) {
