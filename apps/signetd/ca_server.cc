@@ -1,6 +1,7 @@
 #include "ca_server.h"
 
 #include <filesystem>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -190,6 +191,12 @@ Status CaServerImpl::Init(const CaConfig& config) {
 
   http::ServerConfig server_config = ListenerConfig(config, listen.first, listen.second);
   server_config.limit_response = &ca::WebFrontEnd::OversizedRequest;
+  if (config.handler_threads < 0)
+    server_config.handler_threads = http::DefaultHandlerThreads(
+        std::thread::hardware_concurrency(),
+        store_spec.kind == storage::StoreSpec::Kind::kPostgres);
+  // The directory, nonces and static certificates on the I/O threads.
+  server_config.answer_inline = &ca::WebFrontEnd::AnswersAtOnce;
   if (!config.tls_cert.empty()) {
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_chain_pem, ReadFile(config.tls_cert));
     SIGNET_ASSIGN_OR_RETURN(server_config.tls_key_pem, ReadFile(config.tls_key));

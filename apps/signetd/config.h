@@ -42,7 +42,9 @@ struct CaConfig {
   // Create a hierarchy in an empty data directory (implied in testing).
   bool create_hierarchy = false;
   int threads = 2;          // I/O threads of each listener
-  int handler_threads = 16;  // threads running requests (storage, signing, validation)
+  // Threads running requests (storage, signing, validation); -1: the ACME
+  // listener's http::DefaultHandlerThreads for its store, 16 elsewhere.
+  int handler_threads = -1;
   size_t max_connections = 10000;             // per listener; also kept below RLIMIT_NOFILE
   size_t max_connections_per_address = 1000;  // 0: no limit (behind a load balancer)
   int validation_workers = 16;

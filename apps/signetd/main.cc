@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
     sub->add_option("--tls-key", config.tls_key, "PEM private key for the listener");
     sub->add_option("--threads", config.threads, "HTTP server I/O threads");
     sub->add_option("--handler-threads", config.handler_threads,
-                    "threads running requests (storage, signing, validation)");
+                    "threads running requests (storage, signing, validation); default: "
+                    "2 per core (4 to 16) with SQLite, 16 with PostgreSQL and in remote-va");
     sub->add_option("--max-connections", config.max_connections,
                     "open connections per listener at most");
     sub->add_option("--max-connections-per-address", config.max_connections_per_address,

@@ -82,7 +82,10 @@ http::ServerConfig ListenerConfig(const CaConfig& config, const std::string& hos
   server.address = host;
   server.port = port;
   server.threads = config.threads;
-  server.handler_threads = config.handler_threads;
+  // Unset: 16 (the ACME listener sizes its own pool for its store).
+  server.handler_threads = config.handler_threads >= 0
+                               ? config.handler_threads
+                               : http::DefaultHandlerThreads(0, /*waits_on_network=*/true);
   server.max_connections = config.max_connections;
   server.max_connections_per_address = config.max_connections_per_address;
   return server;

@@ -1,7 +1,10 @@
 #include "http/server.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <map>
@@ -85,7 +88,7 @@ size_t ConnectionCap(size_t configured) {
 struct Server::Impl {
   ServerConfig config;
   Handler handler;
-  // Declared before ioc: the connections' coroutines, destroyed with ioc,
+  // Declared before io: the connections' coroutines, destroyed with it,
   // release their slots here and use the TLS context.
   mutable std::mutex mu;
   size_t open = 0;                                  // GUARDED_BY(mu)
@@ -93,11 +96,19 @@ struct Server::Impl {
   std::atomic<bool> draining{false};  // Shutdown(): answer what was read, then close
   std::atomic<size_t> in_flight{0};   // requests read and not yet answered
   std::optional<asio::ssl::context> ssl;
-  asio::io_context ioc;
-  // Declared after ioc, so destroyed (stopped and joined) before it.
+  // One I/O thread: its own io_context, which no other thread runs (its
+  // scheduler's lock is taken only by its thread and by handler threads
+  // handing back a response), and its own acceptor on a duplicate of the
+  // listening socket. A connection stays on the thread that accepted it
+  // from accept to close, so it needs no strand.
+  struct IoThread {
+    asio::io_context ioc{1};
+    tcp::acceptor acceptor{ioc};
+    std::thread thread;
+  };
+  std::vector<std::unique_ptr<IoThread>> io;  // set by Start()
+  // Declared after io, so destroyed (stopped and joined) before it.
   std::optional<asio::thread_pool> handler_pool;
-  tcp::acceptor acceptor{asio::make_strand(ioc)};  // its own strand: Accept() and Stop()
-  std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
   size_t connection_cap = 0;  // set by Start()
 
@@ -131,19 +142,26 @@ struct Server::Impl {
     ~Slot() { impl->Release(peer); }
   };
 
-  // Runs the handler on the handler pool (or here without one); the
-  // coroutine resumes on its connection's strand.
-  asio::awaitable<Response> RunHandler(Request req) {
-    if (!handler_pool) co_return CallHandler(handler, req);
-    co_return co_await asio::co_spawn(handler_pool->get_executor(),
-                                      OnHandlerThread(&handler, std::move(req)),
-                                      asio::use_awaitable);
+  // Whether `req` is answered on the I/O thread that read it: always
+  // without a handler pool; with one, when config.answer_inline says so.
+  bool Inline(const Request& req) const {
+    return !handler_pool || (config.answer_inline && config.answer_inline(req));
   }
 
-  // Not a lambda: a coroutine's parameters are copied into its frame, a
-  // lambda's captures are not.
-  static asio::awaitable<Response> OnHandlerThread(const Handler* handler, Request req) {
-    co_return CallHandler(*handler, req);
+  // Runs the handler on a handler thread; the coroutine resumes on its
+  // connection's I/O thread (one post there, no strand).
+  asio::awaitable<Response> RunHandler(Request req) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+        [this](auto done, Request req) {
+          asio::post(*handler_pool, [this, req = std::move(req), done = std::move(done)]() mutable {
+            Response r = CallHandler(handler, req);
+            auto io_thread = asio::get_associated_executor(done);
+            asio::post(io_thread, [r = std::move(r), done = std::move(done)]() mutable {
+              std::move(done)(std::move(r));
+            });
+          });
+        },
+        asio::use_awaitable, std::move(req));
   }
 
   static Response CallHandler(const Handler& handler, const Request& req) {
@@ -208,7 +226,13 @@ struct Server::Impl {
       unsigned version = req.version();
       bool keep_alive = req.keep_alive() && !draining;
       bool head = req.method() == bhttp::verb::head;
-      Response r = co_await RunHandler(ToRequest(std::move(req), tls, peer));
+      Request request = ToRequest(std::move(req), tls, peer);
+      // (Not a conditional expression: GCC 12 miscompiles co_await in one.)
+      Response r;
+      if (Inline(request))
+        r = CallHandler(handler, request);
+      else
+        r = co_await RunHandler(std::move(request));
       keep_alive = keep_alive && !draining;
       auto res = ToBeast(std::move(r), version, keep_alive, head);
       lowest.expires_after(config.idle_timeout);
@@ -217,8 +241,9 @@ struct Server::Impl {
     }
   }
 
-  // One connection, on its own strand (the socket's executor): every
-  // operation on the stream, its timer and its close run there, one at a time.
+  // One connection, on the I/O thread that accepted it (the socket's
+  // executor): every operation on the stream, its timer and its close run
+  // there, one at a time.
   asio::awaitable<void> Session(tcp::socket socket, asio::ip::address peer) {
     Slot slot{this, peer};
     beast::tcp_stream stream(std::move(socket));
@@ -232,7 +257,9 @@ struct Server::Impl {
     // made only once the client has sent something, so a flood of idle
     // connections costs a socket and this frame each.
     auto arrived = SteadyClock::now();
-    {
+    beast::error_code aec;
+    // Usually the ClientHello is in by the time the connection is accepted.
+    if (stream.socket().available(aec) == 0 || aec) {
       using namespace boost::asio::experimental::awaitable_operators;
       asio::steady_timer deadline(stream.get_executor(), config.handshake_timeout);
       auto first = co_await (
@@ -250,13 +277,13 @@ struct Server::Impl {
     co_await tls.async_shutdown(asio::as_tuple(asio::use_awaitable));
   }
 
-  asio::awaitable<void> Accept() {
+  // One I/O thread's accept loop: the connections it accepts are its own.
+  asio::awaitable<void> Accept(tcp::acceptor& acceptor) {
     using namespace std::chrono_literals;
     asio::steady_timer pause(acceptor.get_executor());
     std::chrono::milliseconds backoff{0};
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc),
-                                                         asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (stopped || ec == asio::error::operation_aborted) co_return;
       if (ec == asio::error::connection_aborted) continue;  // the client gave up first
       if (ec) {
@@ -285,6 +312,12 @@ struct Server::Impl {
     }
   }
 };
+
+int DefaultHandlerThreads(unsigned cores, bool waits_on_network) {
+  constexpr int kMost = 16;
+  if (waits_on_network || cores == 0) return kMost;
+  return std::clamp(2 * int(std::min(cores, 64u)), 4, kMost);
+}
 
 Server::Server(ServerConfig config, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(handler))) {}
@@ -316,34 +349,46 @@ Status Server::Start() {
   }
   auto addr = asio::ip::make_address(s.config.address, ec);
   if (ec) return Error(ErrorCode::kMalformed, "bad listen address " + s.config.address);
+  for (int i = 0; i < std::max(1, s.config.threads); ++i)
+    s.io.push_back(std::make_unique<Impl::IoThread>());
   tcp::endpoint ep(addr, s.config.port);
-  s.acceptor.open(ep.protocol(), ec);
-  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(ep, ec);
-  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  tcp::acceptor& first = s.io[0]->acceptor;
+  first.open(ep.protocol(), ec);
+  if (!ec) first.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) first.bind(ep, ec);
+  if (!ec) first.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
     return Error(ErrorCode::kServerInternal, "cannot listen on " + s.config.address + ":" +
                                                  std::to_string(s.config.port) + ": " + ec.message());
+  // The other I/O threads accept on duplicates of the one listening socket
+  // (one port, one queue): whichever thread is free takes the connection.
+  for (size_t i = 1; i < s.io.size(); ++i) {
+    int fd = ::fcntl(first.native_handle(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0 || (s.io[i]->acceptor.assign(ep.protocol(), fd, ec), ec)) {
+      if (fd >= 0 && ec) ::close(fd);
+      return Error(ErrorCode::kServerInternal, "cannot share the listening socket among threads");
+    }
+  }
   s.connection_cap = ConnectionCap(s.config.max_connections);
   if (s.config.handler_threads > 0) s.handler_pool.emplace(s.config.handler_threads);
-  asio::co_spawn(s.acceptor.get_executor(), s.Accept(), asio::detached);
-  for (int i = 0; i < std::max(1, s.config.threads); ++i)
-    s.threads.emplace_back([&s] { s.ioc.run(); });
+  for (auto& t : s.io) {
+    asio::co_spawn(t->ioc, s.Accept(t->acceptor), asio::detached);
+    t->thread = std::thread([t = t.get()] { t->ioc.run(); });
+  }
   return OkStatus();
 }
 
-uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t Server::port() const { return impl_->io[0]->acceptor.local_endpoint().port(); }
 
 void Server::Stop() {
   Impl& s = *impl_;
   if (s.stopped.exchange(true)) return;
-  asio::post(s.acceptor.get_executor(), [&s] {
+  for (auto& t : s.io) t->ioc.stop();
+  for (auto& t : s.io) {
+    if (t->thread.joinable()) t->thread.join();
     beast::error_code ec;
-    s.acceptor.close(ec);
-  });
-  s.ioc.stop();
-  for (auto& t : s.threads)
-    if (t.joinable()) t.join();
+    t->acceptor.close(ec);  // no thread runs it now: the port closes at once
+  }
   if (s.handler_pool) {  // queued handlers are dropped; running ones finish
     s.handler_pool->stop();
     s.handler_pool->join();
@@ -354,10 +399,12 @@ bool Server::Shutdown(std::chrono::steady_clock::time_point deadline) {
   Impl& s = *impl_;
   if (s.stopped) return true;
   s.draining = true;
-  asio::post(s.acceptor.get_executor(), [&s] {
-    beast::error_code ec;
-    s.acceptor.close(ec);
-  });
+  for (auto& t : s.io) {
+    asio::post(t->ioc, [t = t.get()] {
+      beast::error_code ec;
+      t->acceptor.close(ec);
+    });
+  }
   // A request whose last bytes arrive now is counted a moment later: two
   // quiet polls in a row before calling it drained.
   int quiet = 0;
@@ -373,10 +420,17 @@ bool Server::Shutdown(std::chrono::steady_clock::time_point deadline) {
 bool Server::Responsive(std::chrono::milliseconds timeout) {
   Impl& s = *impl_;
   if (s.stopped) return false;
-  auto ran = std::make_shared<std::promise<void>>();
-  std::future<void> done = ran->get_future();
-  asio::post(s.ioc, [ran] { ran->set_value(); });
-  return done.wait_for(timeout) == std::future_status::ready;
+  // Every I/O thread, each with its own queue.
+  auto deadline = SteadyClock::now() + timeout;
+  std::vector<std::future<void>> ran;
+  for (auto& t : s.io) {
+    auto p = std::make_shared<std::promise<void>>();
+    ran.push_back(p->get_future());
+    asio::post(t->ioc, [p] { p->set_value(); });
+  }
+  for (auto& f : ran)
+    if (f.wait_until(deadline) != std::future_status::ready) return false;
+  return true;
 }
 
 size_t Server::requests_in_flight() const { return impl_->in_flight; }

@@ -427,6 +427,38 @@ TEST_F(ServerTest, ASlowHandlerDoesNotStallOtherConnections) {
   slow.join();
 }
 
+// Requests the listener is told never wait (answer_inline) are answered on
+// the I/O thread: with the only handler thread blocked, they still flow,
+// while any other request waits for that thread.
+TEST_F(ServerTest, InlineRequestsAreAnsweredWhileEveryHandlerThreadIsBusy) {
+  ServerConfig config;
+  config.threads = 1;
+  config.handler_threads = 1;
+  config.answer_inline = [](const Request& req) { return req.Path() == "/fast"; };
+  auto server = Start(config, true);
+  ASSERT_TRUE(server);
+  std::thread slow([&] { EXPECT_EQ(HttpsGet(server->port(), "/slow", 10000ms), "ok /slow"); });
+  std::this_thread::sleep_for(300ms);  // the slow request holds the handler thread
+  auto start = SteadyClock::now();
+  EXPECT_EQ(HttpsGet(server->port(), "/fast"), "ok /fast");
+  EXPECT_LT(SteadyClock::now() - start, 1500ms);
+  EXPECT_EQ(HttpsGet(server->port(), "/queued"), "ok /queued");
+  EXPECT_GT(SteadyClock::now() - start, 1500ms) << "/queued did not wait for the handler thread";
+  slow.join();
+}
+
+// The handler pool's default size: two threads per core between 4 and 16
+// for handlers that only compute and commit locally; 16 for those that wait
+// on the network, and when the core count is unknown.
+TEST(DefaultHandlerThreadsTest, TwoPerCoreForLocalWorkSixteenForNetworkWaits) {
+  EXPECT_EQ(DefaultHandlerThreads(1, false), 4);
+  EXPECT_EQ(DefaultHandlerThreads(2, false), 4);
+  EXPECT_EQ(DefaultHandlerThreads(4, false), 8);
+  EXPECT_EQ(DefaultHandlerThreads(64, false), 16);
+  EXPECT_EQ(DefaultHandlerThreads(2, true), 16);
+  EXPECT_EQ(DefaultHandlerThreads(0, false), 16);
+}
+
 // Out of file descriptors, accept() fails with EMFILE at once, every time:
 // the server must pause instead of spinning, and accept again once
 // descriptors are free.

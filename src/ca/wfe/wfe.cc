@@ -20,45 +20,66 @@ thread_local std::string* t_account_id = nullptr;
 struct RouteEntry {
   std::string_view prefix;  // exact match unless it ends in '/'
   bool post_only;
+  // Answered from memory alone (configuration, the nonce service): no
+  // storage, DNS or signing, so it never waits (AnswersAtOnce).
+  bool at_once;
   Result<WebFrontEnd::Reply> (WebFrontEnd::*handler)(const http::Request&, const Urls&,
                                                      const std::string&);
 };
 
 }  // namespace
 
-Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const Urls& urls) {
-  using W = WebFrontEnd;
-  static const RouteEntry kRoutes[] = {
-      {"/directory", false, &W::Directory},
-      {"/acme/new-nonce", false, &W::NewNonce},
-      {"/acme/new-acct", true, &W::NewAccount},
-      {"/acme/acct/", true, &W::Account},
-      {"/acme/new-order", true, &W::NewOrder},
-      {"/acme/order/", true, &W::Order},
-      {"/acme/finalize/", true, &W::Finalize},
-      {"/acme/authz/", true, &W::Authorization},
-      {"/acme/chall/", true, &W::Challenge},
-      {"/acme/cert/", true, &W::Certificate},
-      {"/acme/revoke-cert", true, &W::RevokeCert},
-      {"/acme/key-change", true, &W::KeyChange},
-      {"/acme/issuer-cert", false, &W::IssuerCert},
-      {"/acme/root", false, &W::Root},
-      {"/acme/renewal-info/", false, &W::RenewalInfo},
-      {"/acme/unpause/", true, &W::Unpause},
-  };
-  std::string_view path = req.Path();
-  for (const RouteEntry& r : kRoutes) {
-    bool prefix = r.prefix.back() == '/';
-    if (prefix ? !path.starts_with(r.prefix) : path != r.prefix) continue;
-    std::string arg(path.substr(prefix ? r.prefix.size() : path.size()));
-    if (prefix && arg.empty()) break;
-    if (r.post_only && req.method != "POST")
-      return Error(ErrorCode::kMethodNotAllowed, "Method not allowed: use POST");
-    if (!r.post_only && req.method != "GET" && req.method != "HEAD")
-      return Error(ErrorCode::kMethodNotAllowed, "Method not allowed: use GET");
-    return (this->*r.handler)(req, urls, arg);
+// The routes, in order; a friend of WebFrontEnd, for its handlers.
+struct RouteTable {
+  // The route `path` takes and its argument (the rest of the path after a
+  // prefix route); nullptr: no such resource.
+  static const RouteEntry* Find(std::string_view path, std::string_view* arg) {
+    using W = WebFrontEnd;
+    static constexpr RouteEntry kRoutes[] = {
+        {"/directory", false, true, &W::Directory},
+        {"/acme/new-nonce", false, true, &W::NewNonce},
+        {"/acme/new-acct", true, false, &W::NewAccount},
+        {"/acme/acct/", true, false, &W::Account},
+        {"/acme/new-order", true, false, &W::NewOrder},
+        {"/acme/order/", true, false, &W::Order},
+        {"/acme/finalize/", true, false, &W::Finalize},
+        {"/acme/authz/", true, false, &W::Authorization},
+        {"/acme/chall/", true, false, &W::Challenge},
+        {"/acme/cert/", true, false, &W::Certificate},
+        {"/acme/revoke-cert", true, false, &W::RevokeCert},
+        {"/acme/key-change", true, false, &W::KeyChange},
+        {"/acme/issuer-cert", false, true, &W::IssuerCert},
+        {"/acme/root", false, true, &W::Root},
+        {"/acme/renewal-info/", false, false, &W::RenewalInfo},
+        {"/acme/unpause/", true, false, &W::Unpause},
+    };
+    for (const RouteEntry& r : kRoutes) {
+      bool prefix = r.prefix.back() == '/';
+      if (prefix ? !path.starts_with(r.prefix) : path != r.prefix) continue;
+      *arg = path.substr(prefix ? r.prefix.size() : path.size());
+      if (prefix && arg->empty()) return nullptr;
+      return &r;
+    }
+    return nullptr;
   }
-  return Error(ErrorCode::kNotFound, "No such resource: " + std::string(path));
+};
+
+Result<WebFrontEnd::Reply> WebFrontEnd::Dispatch(const http::Request& req, const Urls& urls) {
+  std::string_view path = req.Path();
+  std::string_view arg;
+  const RouteEntry* r = RouteTable::Find(path, &arg);
+  if (!r) return Error(ErrorCode::kNotFound, "No such resource: " + std::string(path));
+  if (r->post_only && req.method != "POST")
+    return Error(ErrorCode::kMethodNotAllowed, "Method not allowed: use POST");
+  if (!r->post_only && req.method != "GET" && req.method != "HEAD")
+    return Error(ErrorCode::kMethodNotAllowed, "Method not allowed: use GET");
+  return (this->*r->handler)(req, urls, std::string(arg));
+}
+
+bool WebFrontEnd::AnswersAtOnce(const http::Request& req) {
+  std::string_view arg;
+  const RouteEntry* r = RouteTable::Find(req.Path(), &arg);
+  return !r || r->at_once;
 }
 
 http::Response WebFrontEnd::Handle(const http::Request& req) {

@@ -55,6 +55,11 @@ class WebFrontEnd {
         issuer_domain_names_(va::IssuerDomainNames(config_.caa_identities)) {}
 
   http::Response Handle(const http::Request& request);
+  // Whether Handle() answers `request` from memory alone (the directory, a
+  // new nonce, the issuer and root certificates, unknown paths): no
+  // storage, DNS or signing, so an I/O thread may call it
+  // (http::ServerConfig::answer_inline). Every other request may wait.
+  static bool AnswersAtOnce(const http::Request& request);
   // The answer to a request over the listener's header (431) or body (413)
   // limit (http::ServerConfig::limit_response): a malformed problem
   // document (RFC 8555 6.7) saying which limit.
@@ -63,6 +68,7 @@ class WebFrontEnd {
   struct Reply;  // a handler's result before the envelope; see reply.h
 
  private:
+  friend struct RouteTable;  // wfe.cc: the routes to the handlers below
   using Route = Result<Reply> (WebFrontEnd::*)(const http::Request&, const Urls&,
                                                const std::string& arg);
 
