@@ -331,28 +331,37 @@ CaaAnswers UnboundResolver::DoLookupCaaAll(const std::vector<std::string>& names
   for (const std::string& name : names) queries.push_back({name, kTypeCaa});
   internal::QueryBatch batch(context->ctx, queries);
   CaaAnswers answers(names.size());
-  bool any_failed = false;
+  bool any_failed = false;   // Some lookup got no answer (renew the context).
+  bool any_answer = false;   // Some lookup got one: the server is answering.
+  std::optional<Error> first_failure;
   bool settled = false;
   while (!settled && batch.outstanding() > 0) {
     std::vector<std::pair<size_t, internal::QueryOutcome>> answered = batch.TakeAnswered(until);
     if (answered.empty()) break;  // The wait is over.
     for (auto& [i, outcome] : answered) {
       const bool failed = internal::WantedAnAnswer(outcome);
+      answers[i] = CaaAnswerOf(outcome, names[i]);
       any_failed |= failed;
-      answers[i] = Track(CaaAnswerOf(outcome, names[i]), failed);
+      any_answer |= !failed;
+      if (failed && !first_failure && !answers[i]->ok()) first_failure = answers[i]->error();
     }
     settled = enough(answers);
   }
-  if (!settled && batch.outstanding() > 0) {  // The wait ran out: one failure for the batch.
+  if (!settled && batch.outstanding() > 0) {  // The wait ran out.
     any_failed = true;
-    std::optional<Error> first;
     for (size_t i = 0; i < names.size(); ++i) {
       if (answers[i]) continue;
       answers[i] = CaaAnswerOf(internal::QueryOutcome{}, names[i]);  // "query timed out"
-      if (!first) first = (*answers[i]).error();
+      if (!first_failure) first_failure = answers[i]->error();
     }
-    (void)Track(Result<CaaAnswer>(std::move(*first)), true);
   }
+  // The batch counts as one lookup for the server's state: a failure only
+  // when nothing answered (a SERVFAIL for one zone, say a parent nobody
+  // needed, while the others answer is no sign of an outage).
+  if (any_answer)
+    (void)Track(Result<CaaAnswer>(CaaAnswer{}), false);
+  else if (first_failure)
+    (void)Track(Result<CaaAnswer>(*first_failure), true);
   if (any_failed) RenewAfterFailure(context);
   return answers;
 }

@@ -359,6 +359,36 @@ TEST(UnboundResolverOutageTest, ServerBackAfterAnOutageAnswersAtOnce) {
   EXPECT_TRUE(reports[1].first);
 }
 
+// A batch of CAA lookups is one lookup for the server's state: parents that
+// fail (SERVFAIL) while the name itself answers are no sign of an outage,
+// however their answers interleave (counted one by one, four failures and
+// one answer per batch make three failures in a row within two batches).
+TEST(UnboundResolverCaaBatchTest, FailingParentsDoNotReportTheServerDown) {
+  test_support::SlowDnsServer server(milliseconds(0));
+  const std::vector<std::string> names = {"a.b.c.d.test", "b.c.d.test", "c.d.test", "d.test",
+                                          "test"};
+  for (size_t i = 1; i < names.size(); ++i) server.SetServfail(names[i]);
+  std::mutex mu;
+  std::vector<bool> reports;
+  UnboundOptions options;
+  options.on_server_state = [&](bool answering, const std::string&) {
+    std::lock_guard<std::mutex> lock(mu);
+    reports.push_back(answering);
+  };
+  auto resolver = UnboundResolver::Create(server.address(), milliseconds(2000), options);
+  ASSERT_TRUE(resolver.ok()) << resolver.error().ToString();
+  for (int round = 0; round < 4; ++round) {
+    CaaAnswers got = (*resolver)->LookupCaaAll(names, kNoDeadline,
+                                               [](const CaaAnswers&) { return false; });
+    ASSERT_EQ(got.size(), names.size());
+    ASSERT_TRUE(got[0] && got[0]->ok()) << got[0]->error().ToString();
+    ASSERT_TRUE(got[4] && !got[4]->ok());
+    EXPECT_EQ(got[4]->error().detail, "DNS problem: SERVFAIL looking up CAA for test");
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_TRUE(reports.empty()) << "reported the server down";
+}
+
 // The caller's deadline cuts a lookup short of the per-query timeout, for
 // every type; a deadline already past sends no query at all.
 TEST(UnboundResolverDeadlineTest, DeadlineSoonerThanTheTimeoutWins) {
