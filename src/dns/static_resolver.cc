@@ -85,4 +85,14 @@ Result<CaaAnswer> StaticResolver::DoLookupCaa(const std::string& name, Deadline)
   return answer;
 }
 
+CaaAnswers StaticResolver::DoLookupCaaAll(const std::vector<std::string>& names,
+                                          Deadline deadline, const CaaEnough& enough) {
+  CaaAnswers answers(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    answers[i] = LookupCaa(names[i], deadline);
+    if (enough(answers)) break;
+  }
+  return answers;
+}
+
 }  // namespace signet::dns

@@ -44,6 +44,10 @@ class StaticResolver : public Resolver {
   // list. TXT answers beyond kMaxTxtRecords/kMaxTxtBytes are kDns errors.
   Result<TxtAnswer> DoLookupTxt(const std::string& name, Deadline) override;
   Result<CaaAnswer> DoLookupCaa(const std::string& name, Deadline) override;
+  // Asks the names one after another (each answers at once, so threads
+  // would only add their cost), stopping when `enough` says so.
+  CaaAnswers DoLookupCaaAll(const std::vector<std::string>& names, Deadline deadline,
+                            const CaaEnough& enough) override;
 
   mutable std::mutex mu_;
   std::map<std::string, std::vector<std::string>> hosts_;
