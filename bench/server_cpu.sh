@@ -13,6 +13,9 @@
 #
 # Usage: bench/server_cpu.sh   (from the repository root)
 # Knobs: A C N_KA N_CPR ROUNDS OLD_SIGNETD SKIP_BUILD=1 OUT=DIR PERF=1;
+# OLD_DATA_ROOT=DIR puts signetd_old's data directory (its SQLite store)
+# under DIR, e.g. a tmpfs (/dev/shm) to see what durable storage costs
+# (OLD_SIGNETD may be the same binary);
 # ports BASE_PORT (default 23100) .. BASE_PORT+130.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,14 +41,16 @@ PEBBLE_PID=${PIDS[-1]} PEBBLE_DIR=$DIRECTORY PEBBLE_TRUST=$TRUST
 declare -A PID DIR TRUSTS
 PID[pebble]=$PEBBLE_PID DIR[pebble]=$PEBBLE_DIR TRUSTS[pebble]=$PEBBLE_TRUST
 SERVERS=(pebble)
-start_one() {  # name binary port
+start_one() {  # name binary port [data root]
   # Its plain-HTTP and operator listeners are on PORT+80 and PORT+90.
-  DATA="$T/$1" CA_PORT=$3 start_signetd "$2"
-  PID[$1]=$SIGNETD_PID DIR[$1]="https://127.0.0.1:$3/directory" TRUSTS[$1]="$T/$1/root.pem"
+  local root=${4:-$T}
+  mkdir -p "$root"
+  DATA="$root/$1" CA_PORT=$3 start_signetd "$2"
+  PID[$1]=$SIGNETD_PID DIR[$1]="https://127.0.0.1:$3/directory" TRUSTS[$1]="$root/$1/root.pem"
   SERVERS+=("$1")
 }
 start_one signetd "$SIGNETD" $((BASE_PORT + 20))
-[ -z "${OLD_SIGNETD:-}" ] || start_one signetd_old "$OLD_SIGNETD" $((BASE_PORT + 40))
+[ -z "${OLD_SIGNETD:-}" ] || start_one signetd_old "$OLD_SIGNETD" $((BASE_PORT + 40)) "${OLD_DATA_ROOT:-}"
 sleep 1
 
 run() {  # server profile round [flags]
