@@ -25,6 +25,9 @@ class Key {
   static Result<Key> Generate(KeyType type, int rsa_bits = 2048);
   // PEM private key (PKCS#8 or traditional) or PEM public key.
   static Result<Key> FromPem(std::string_view pem);
+  // A DER SubjectPublicKeyInfo, the whole of `der` (trailing bytes are an
+  // error). Decoded by a decoder kept per thread (OpenSSL 3.0 builds one
+  // per d2i_PUBKEY call).
   static Result<Key> FromPublicDer(std::string_view der);
 
   bool valid() const { return pkey_ != nullptr; }

@@ -4,6 +4,9 @@
 #include <openssl/encoder.h>
 #include <openssl/pem.h>
 
+#include <thread>
+#include <vector>
+
 #include "crypto/digest.h"
 #include "crypto/ossl.h"
 
@@ -34,6 +37,38 @@ TEST(Key, PemRoundTripKeepsTheKey) {
   ASSERT_TRUE(pub.ok());
   EXPECT_TRUE(pub->SamePublicKey(*k));
   EXPECT_FALSE(Key::FromPem("not a key").ok());
+}
+
+// FromPublicDer keeps one decoder per thread: every key type, many keys in
+// a row on one thread, and the same from several threads; the whole input
+// must be the key (d2i_PUBKEY ignored trailing bytes).
+TEST(Key, FromPublicDerReadsEveryTypeAndOnlyAWholeKey) {
+  std::vector<Key> keys;
+  for (KeyType t : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kEd25519, KeyType::kRsa}) {
+    auto k = Key::Generate(t, 2048);
+    ASSERT_TRUE(k.ok());
+    keys.push_back(*k);
+  }
+  auto check = [&keys] {
+    for (int round = 0; round < 3; ++round) {
+      for (const Key& k : keys) {
+        auto back = Key::FromPublicDer(k.PublicDer());
+        ASSERT_TRUE(back.ok()) << back.error().ToString();
+        EXPECT_TRUE(back->SamePublicKey(k));
+        EXPECT_EQ(back->Family(), k.Family());
+      }
+    }
+  };
+  check();
+  std::thread other(check);
+  other.join();
+  const std::string der = keys[0].PublicDer();
+  EXPECT_FALSE(Key::FromPublicDer(der + '\0').ok());
+  EXPECT_FALSE(Key::FromPublicDer(der.substr(0, der.size() - 1)).ok());
+  EXPECT_FALSE(Key::FromPublicDer("").ok());
+  auto after = Key::FromPublicDer(der);  // a failure leaves the decoder usable
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->SamePublicKey(keys[0]));
 }
 
 // Key::FromPem asks OpenSSL only when the text has a "... PRIVATE KEY" or

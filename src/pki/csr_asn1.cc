@@ -1,7 +1,6 @@
 #include "pki/csr_asn1.h"
 
 #include <openssl/asn1t.h>
-#include <openssl/decoder.h>
 #include <openssl/x509.h>
 
 #include "pki/cert_builder.h"
@@ -75,35 +74,6 @@ Error BadCsr(const std::string& detail) {
   return Error(ErrorCode::kBadCsr, detail);
 }
 
-// One SubjectPublicKeyInfo decoder per thread, built once: building it is
-// what makes d2i_PUBKEY and d2i_X509_REQ slow in OpenSSL 3.0.
-class ThreadKeyDecoder {
- public:
-  ThreadKeyDecoder()
-      : ctx_(OSSL_DECODER_CTX_new_for_pkey(&decoded_, "DER", "SubjectPublicKeyInfo", nullptr,
-                                           EVP_PKEY_PUBLIC_KEY, nullptr, nullptr)) {}
-  ~ThreadKeyDecoder() { OSSL_DECODER_CTX_free(ctx_); }
-  ThreadKeyDecoder(const ThreadKeyDecoder&) = delete;
-  ThreadKeyDecoder& operator=(const ThreadKeyDecoder&) = delete;
-
-  crypto::PkeyPtr Decode(std::string_view der) {
-    decoded_ = nullptr;
-    if (!ctx_) return nullptr;
-    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    size_t left = der.size();
-    if (OSSL_DECODER_from_data(ctx_, &p, &left) != 1 || left != 0) {
-      EVP_PKEY_free(decoded_);
-      decoded_ = nullptr;
-      return nullptr;
-    }
-    return crypto::PkeyPtr(std::exchange(decoded_, nullptr));
-  }
-
- private:
-  EVP_PKEY* decoded_ = nullptr;  // where the context's constructor puts a key
-  OSSL_DECODER_CTX* ctx_;
-};
-
 }  // namespace
 
 Result<CsrParts> CsrParts::Decode(std::string_view der) {
@@ -150,12 +120,11 @@ crypto::ExtStackPtr CsrParts::Extensions() const {
 }
 
 Result<crypto::Key> CsrParts::PublicKey() const {
-  thread_local ThreadKeyDecoder decoder;
   const ASN1_ENCODING& enc = csr_->csr->info->spki->enc;
-  crypto::PkeyPtr key =
-      decoder.Decode(std::string_view(reinterpret_cast<const char*>(enc.enc), size_t(enc.len)));
-  if (!key) return BadCsr("CSR public key cannot be parsed");
-  return crypto::Key(std::move(key));
+  auto key = crypto::Key::FromPublicDer(
+      std::string_view(reinterpret_cast<const char*>(enc.enc), size_t(enc.len)));
+  if (!key.ok()) return BadCsr("CSR public key cannot be parsed");
+  return std::move(*key);
 }
 
 Result<crypto::X509PubkeyPtr> CsrParts::Spki() const {
