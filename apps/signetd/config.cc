@@ -9,6 +9,7 @@
 #include "ct_options.h"
 #include "pause_options.h"
 #include "profile_config.h"
+#include "toml_number.h"
 
 namespace signet::app {
 
@@ -26,7 +27,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
     if (auto v = t[key].value<std::string>()) out = *v;
   };
   auto port = [&](const char* key, uint16_t& out) {
-    if (auto v = t[key].value<int64_t>()) out = uint16_t(*v);
+    if (auto v = TomlInt(t[key])) out = uint16_t(*v);
   };
   str("data_dir", c.data_dir);
   str("store", c.store);
@@ -35,7 +36,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   port("http01_port", c.http01_port);
   port("tlsalpn01_port", c.tlsalpn01_port);
   port("http01_https_port", c.http01_https_port);
-  if (auto v = t["validation_timeout_ms"].value<int64_t>()) c.validation_timeout_ms = int(*v);
+  if (auto v = TomlInt(t["validation_timeout_ms"])) c.validation_timeout_ms = int(*v);
   if (auto v = t["allow_loopback_validation"].value<bool>()) c.allow_loopback_validation = *v;
   str("tls_cert", c.tls_cert);
   str("tls_key", c.tls_key);
@@ -45,20 +46,20 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("ocsp_responder_cert", c.ocsp_responder_cert);
   str("ocsp_responder_signer", c.ocsp_responder_signer);
   if (auto v = t["create_hierarchy"].value<bool>()) c.create_hierarchy = *v;
-  if (auto v = t["threads"].value<int64_t>()) c.threads = int(*v);
-  if (auto v = t["handler_threads"].value<int64_t>()) c.handler_threads = int(*v);
-  if (auto v = t["max_connections"].value<int64_t>()) c.max_connections = size_t(*v);
-  if (auto v = t["max_connections_per_address"].value<int64_t>())
+  if (auto v = TomlInt(t["threads"])) c.threads = int(*v);
+  if (auto v = TomlInt(t["handler_threads"])) c.handler_threads = int(*v);
+  if (auto v = TomlInt(t["max_connections"])) c.max_connections = size_t(*v);
+  if (auto v = TomlInt(t["max_connections_per_address"]))
     c.max_connections_per_address = size_t(*v);
-  if (auto v = t["validation_workers"].value<int64_t>()) c.validation_workers = int(*v);
-  if (auto v = t["challenge_answer_wait_ms"].value<int64_t>())
+  if (auto v = TomlInt(t["validation_workers"])) c.validation_workers = int(*v);
+  if (auto v = TomlInt(t["challenge_answer_wait_ms"]))
     c.challenge_answer_wait_ms = int(std::clamp<int64_t>(*v, 0, 10000));
-  if (auto v = t["validation_queue_capacity"].value<int64_t>())
+  if (auto v = TomlInt(t["validation_queue_capacity"]))
     c.validation_queue_capacity = size_t(*v);
   str("log_level", c.log_level);
   str("log_format", c.log_format);
   str("log_file", c.log_file);
-  if (auto v = t["shutdown_timeout_seconds"].value<int64_t>())
+  if (auto v = TomlInt(t["shutdown_timeout_seconds"]))
     c.shutdown_timeout_seconds = int(std::clamp<int64_t>(*v, -1, 86400));
   str("terms_of_service", c.terms_of_service);
   auto list = [&](const char* key, std::vector<std::string>& out) {
@@ -70,7 +71,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   };
   list("caa_identities", c.caa_identities);
   list("blocklist", c.blocklist);
-  if (auto v = t["max_rsa_key_bits"].value<int64_t>())
+  if (auto v = TomlInt(t["max_rsa_key_bits"]))
     c.max_rsa_key_bits = int(std::clamp<int64_t>(*v, 0, 1 << 20));  // Validate() says why
   list("dns_trust_anchor_files", c.dns_trust_anchor_files);
   if (auto v = t["dnssec"].value<bool>()) c.dnssec = *v;
@@ -82,7 +83,7 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("remote_va_ca", c.remote_va_ca);
   str("remote_va_cert", c.remote_va_cert);
   str("remote_va_key", c.remote_va_key);
-  if (auto v = t["remote_va_timeout_ms"].value<int64_t>()) c.remote_va_timeout_ms = int(*v);
+  if (auto v = TomlInt(t["remote_va_timeout_ms"])) c.remote_va_timeout_ms = int(*v);
   if (auto v = t["allow_incomplete_mpic"].value<bool>()) c.allow_incomplete_mpic = *v;
   str("client_ca", c.client_ca);
   str("rir", c.rir);
@@ -91,8 +92,8 @@ Status LoadConfigFile(const std::string& path, CaConfig& c) {
   str("public_base_url", c.public_base_url);
   str("acme_base_url", c.acme_base_url);
   if (auto v = t["ocsp"].value<bool>()) c.ocsp = *v;
-  if (auto v = t["crl_shards"].value<int64_t>()) c.crl_shards = int(*v);
-  if (auto v = t["crl_interval_minutes"].value<int64_t>()) c.crl_interval_minutes = int(*v);
+  if (auto v = TomlInt(t["crl_shards"])) c.crl_shards = int(*v);
+  if (auto v = TomlInt(t["crl_interval_minutes"])) c.crl_interval_minutes = int(*v);
   return LoadProfiles(t, c);
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pki/certificate.h"
+#include "toml_number.h"
 
 namespace signet::app {
 
@@ -21,9 +22,9 @@ void AddCtOptions(CLI::App& serve, CaConfig& config) {
 
 void LoadCtOptions(const toml::table& t, CaConfig& c) {
   if (auto v = t["ct_log_list"].value<std::string>()) c.ct_log_list = *v;
-  if (auto v = t["ct_min_scts"].value<int64_t>()) c.ct_min_scts = int(*v);
-  if (auto v = t["ct_min_operators"].value<int64_t>()) c.ct_min_operators = int(*v);
-  if (auto v = t["ct_timeout_ms"].value<int64_t>()) c.ct_timeout_ms = int(*v);
+  if (auto v = TomlInt(t["ct_min_scts"])) c.ct_min_scts = int(*v);
+  if (auto v = TomlInt(t["ct_min_operators"])) c.ct_min_operators = int(*v);
+  if (auto v = TomlInt(t["ct_timeout_ms"])) c.ct_timeout_ms = int(*v);
   if (auto v = t["ct_ca_file"].value<std::string>()) c.ct_ca_file = *v;
 }
 

@@ -1,6 +1,7 @@
 #include "pause_options.h"
 
 #include "base/duration.h"
+#include "toml_number.h"
 
 namespace signet::app {
 
@@ -13,9 +14,9 @@ void AddPauseOptions(CLI::App& serve, CaConfig& config) {
 }
 
 void LoadPauseOptions(const toml::table& t, CaConfig& c) {
-  if (auto v = t["pause_after_failures"].value<int64_t>()) c.pause_after_failures = *v;
+  if (auto v = TomlInt(t["pause_after_failures"])) c.pause_after_failures = *v;
   if (auto v = t["pause_min_span"].value<std::string>()) c.pause_min_span = *v;
-  else if (auto n = t["pause_min_span"].value<int64_t>()) c.pause_min_span = std::to_string(*n);
+  else if (auto n = TomlInt(t["pause_min_span"])) c.pause_min_span = std::to_string(*n);
 }
 
 Result<ca::PauseConfig> PauseConfigFrom(const CaConfig& config) {

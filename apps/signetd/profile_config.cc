@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/duration.h"
+#include "toml_number.h"
 
 namespace signet::app {
 
@@ -11,7 +12,7 @@ namespace {
 Status ReadDuration(const toml::table& t, const char* key, std::chrono::seconds& out) {
   const toml::node* node = t.get(key);
   if (!node) return OkStatus();
-  if (auto n = node->value<int64_t>()) {
+  if (auto n = TomlInt(node)) {
     out = std::chrono::seconds(*n);
     return OkStatus();
   }
@@ -92,7 +93,7 @@ Status ReadSchedule(const toml::table& t, ca::Profile& p) {
 Status ApplyTable(const toml::table& t, ca::Profile& p, bool& offered) {
   if (auto v = t["description"].value<std::string>()) p.description = *v;
   if (auto v = t["common_name"].value<bool>()) p.common_name = *v;
-  if (auto v = t["max_names"].value<int64_t>()) p.max_names = size_t(std::max<int64_t>(0, *v));
+  if (auto v = TomlInt(t["max_names"])) p.max_names = size_t(std::max<int64_t>(0, *v));
   if (auto v = t["offered"].value<bool>()) offered = *v;
   // A lifetime or reuse window given without a schedule is what the operator
   // wants from now on: a built-in schedule would otherwise override it later.

@@ -88,6 +88,28 @@ TEST(ProfileScheduleTest, LifetimeWithoutScheduleHoldsForGood) {
   EXPECT_TRUE(Named(*fresh, "client").schedule.empty()) << "a new profile has no schedule";
 }
 
+// Found by toml_config_fuzz (UBSan: "6e+28 is outside the range of
+// representable values of type 'long'" in toml++'s value<int64_t>()): a
+// float lifetime out of int64_t's range is refused, not cast; a float that
+// is exactly an integer still counts as one, as before.
+TEST(ProfileScheduleTest, FloatLifetimesOutOfRangeAreRefusedNotCast) {
+  for (const char* toml : {"[profiles.s]\nlifetime =60000040000000000000.4\n",
+                           "[profiles.s]\nlifetime = 6e28\n", "[profiles.s]\nlifetime = -1e19\n",
+                           "[profiles.s]\nlifetime = inf\n", "[profiles.s]\nlifetime = nan\n",
+                           "[profiles.s]\nlifetime = 86400.5\n"}) {
+    auto config = Load(toml);
+    ASSERT_FALSE(config.ok()) << toml;
+    EXPECT_NE(config.error().detail.find("lifetime must be a duration"), std::string::npos)
+        << toml << " -> " << config.error().detail;
+  }
+  auto whole = Load("[profiles.s]\nlifetime = 86400.0\nmax_names = 1e2\n");
+  ASSERT_TRUE(whole.ok()) << whole.error().detail;
+  EXPECT_EQ(Named(*whole, "s").LifetimeAt(Day(2029, 1, 1)), hours(24));
+  EXPECT_EQ(Named(*whole, "s").max_names, 100u);
+  auto huge = Load("[profiles.s]\nlifetime = \"1d\"\nmax_names = 1e300\n");
+  ASSERT_TRUE(huge.ok());  // not an integer: ignored, as a string would be
+}
+
 TEST(ProfileScheduleTest, BadSchedulesAreRefusedWithTheReason) {
   struct Case {
     const char* toml;

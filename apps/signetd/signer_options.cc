@@ -11,6 +11,7 @@
 #include "pki/ca_ceremony.h"
 #include "pki/certificate.h"
 #include "pki/ocsp_signing_cert.h"
+#include "toml_number.h"
 
 namespace signet::app {
 
@@ -151,7 +152,7 @@ Status ReadResponder(const toml::table& t, pki::CeremonyOcspResponder& responder
     SIGNET_ASSIGN_OR_RETURN(responder.key.type, KeyTypeFrom(*v, &responder.key.rsa_bits));
   }
   if (t.contains("validity_days")) {
-    auto days = t["validity_days"].value<int64_t>();
+    auto days = TomlInt(t["validity_days"]);
     if (!days || *days < 1 || *days > 3650)
       return Error(ErrorCode::kMalformed,
                    "[[ocsp_responder]] " + responder.name + ": validity_days must be 1 to 3650");
