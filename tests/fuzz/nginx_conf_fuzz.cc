@@ -1,6 +1,6 @@
 // nginx configuration files, which the nginx installer reads and edits: a
 // file the operator (or another program) wrote is input too. Parses, then
-// applies the installer's edits to every server block found and parses the
+// applies the installer's edits to the server blocks found and parses the
 // result again: an edit must never turn a valid file into an invalid one.
 //
 // Only the first kServersEdited server blocks are edited. Each edit reads
