@@ -25,6 +25,8 @@
 #                      their executions and CPU seconds and gives the
 #                      highest coverage among them. JOBS=2 on 2 cores halves
 #                      a slow target's time (nginx_conf_fuzz).
+# A target's own libFuzzer flags, one a line (# comments), are read from
+# tests/fuzz/TARGET.options (nginx_conf_fuzz: -max_len).
 # Since the fuzzers run at nice 19 and get only the CPU others leave, the
 # report also gives each fuzzer's CPU seconds and executions per CPU second
 # (the rate of a quiet core) and the machine's load average during the run
@@ -90,6 +92,11 @@ for t in "${targets[@]}"; do
   [ "$JOBS" -gt 1 ] && { args+=(-jobs="$JOBS" -workers="$JOBS"); rm -f "$OUT"/fuzz-*.log; }
   [ "$MAX_TIME" != 0 ] && args+=(-max_total_time="$MAX_TIME")
   [ -f "$ROOT/tests/fuzz/dict/$t.dict" ] && args+=(-dict="$ROOT/tests/fuzz/dict/$t.dict")
+  if [ -f "$ROOT/tests/fuzz/$t.options" ]; then
+    mapfile -t own < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' \
+                         "$ROOT/tests/fuzz/$t.options" | grep -v '^$')
+    args+=("${own[@]}")
+  fi
   echo "== $t"
   start=$(date +%s)
   # New inputs go to $work; the checked-in seeds are read, never written.
