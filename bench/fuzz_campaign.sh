@@ -141,6 +141,13 @@ for t in "${targets[@]}"; do
     echo "   $t: $(basename "$a") -> tests/fuzz/corpus/$t/$name (replay: $bin $seeds/$name)"
     mv "$a" "$a.seen"  # not counted again by a later run
   done
+  # With JOBS > 1 the parent exits 1 when its jobs were interrupted: each
+  # job's "Job K exited with exit code 72" says so.
+  if [ "$JOBS" -gt 1 ] && [ $rc -ne 0 ] &&
+     grep -q '^=* Job [0-9]* exited with exit code' "$log" &&
+     ! grep '^=* Job [0-9]* exited with exit code' "$log" | grep -qv 'exit code 72 '; then
+    rc=72
+  fi
   # 72: libFuzzer stopped by SIGINT (a campaign cut short), not a crash.
   [ $rc -ne 0 ] && [ $rc -ne 72 ] && [ $ncrash -eq 0 ] && ncrash="rc=$rc"
   [ $rc -eq 72 ] && execs="${execs:-?} (interrupted)"
