@@ -26,7 +26,8 @@
 #                      highest coverage among them. JOBS=2 on 2 cores halves
 #                      a slow target's time (nginx_conf_fuzz).
 # A target's own libFuzzer flags, one a line (# comments), are read from
-# tests/fuzz/TARGET.options (nginx_conf_fuzz: -max_len).
+# tests/fuzz/TARGET.options (nginx_conf_fuzz: -max_len), by
+# tests/fuzz/target_flags.sh.
 # Since the fuzzers run at nice 19 and get only the CPU others leave, the
 # report also gives each fuzzer's CPU seconds and executions per CPU second
 # (the rate of a quiet core) and the machine's load average during the run
@@ -91,12 +92,9 @@ for t in "${targets[@]}"; do
   # Each job writes OUT/fuzz-K.log.
   [ "$JOBS" -gt 1 ] && { args+=(-jobs="$JOBS" -workers="$JOBS"); rm -f "$OUT"/fuzz-*.log; }
   [ "$MAX_TIME" != 0 ] && args+=(-max_total_time="$MAX_TIME")
-  [ -f "$ROOT/tests/fuzz/dict/$t.dict" ] && args+=(-dict="$ROOT/tests/fuzz/dict/$t.dict")
-  if [ -f "$ROOT/tests/fuzz/$t.options" ]; then
-    mapfile -t own < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' \
-                         "$ROOT/tests/fuzz/$t.options" | grep -v '^$')
-    args+=("${own[@]}")
-  fi
+  # Its dictionary and its own flags (tests/fuzz/TARGET.options).
+  mapfile -t own < <("$ROOT/tests/fuzz/target_flags.sh" "$t")
+  args+=("${own[@]}")
   echo "== $t"
   start=$(date +%s)
   # New inputs go to $work; the checked-in seeds are read, never written.

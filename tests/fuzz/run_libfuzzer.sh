@@ -15,6 +15,6 @@ for t in "${targets[@]}"; do
   work="build-fuzz/corpus-$t"
   mkdir -p "$work" && cp -n tests/fuzz/corpus/$t/* "$work"/ 2>/dev/null || true
   echo "== $t ($SECONDS_EACH s)"
-  dict=() && [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="$PWD/tests/fuzz/dict/$t.dict")
-  (cd build-fuzz && "./tests/fuzz/$t" -max_total_time="$SECONDS_EACH" "${dict[@]}" "corpus-$t")
+  mapfile -t own < <(tests/fuzz/target_flags.sh "$t")  # dictionary, TARGET.options
+  (cd build-fuzz && "./tests/fuzz/$t" -max_total_time="$SECONDS_EACH" "${own[@]}" "corpus-$t")
 done
