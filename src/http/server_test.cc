@@ -133,6 +133,14 @@ class ServerTest : public ::testing::Test {
     return r.ok() ? r->body : "";
   }
 
+  // Sends /slow (answered after 3 s) from a thread of its own and returns,
+  // once the request is in its handler, that thread to join.
+  static std::thread HoldAHandlerThread(uint16_t port) {
+    std::thread slow([port] { EXPECT_EQ(HttpsGet(port, "/slow", 10000ms), "ok /slow"); });
+    std::this_thread::sleep_for(300ms);
+    return slow;
+  }
+
   static inline fs::path* dir_ = nullptr;
   static inline std::pair<std::string, std::string>* chain_ = nullptr;
 };
@@ -397,6 +405,8 @@ TEST_F(ServerTest, OneSessionTicketPerHandshakeAndItResumes) {
 // waited behind the TLS 1.3 session ticket for the client's delayed ACK:
 // 40 ms or more on every new connection. Timed from the request written
 // to the whole answer read, so a slow handshake (a sanitizer) is not counted.
+// The stall hit every new connection, so the fastest of seven shows it; a
+// median failed on a machine whose cores were busy with other work.
 TEST_F(ServerTest, AnswersANewTlsConnectionWithoutWaitingForAnAck) {
   auto server = Start(ServerConfig{}, true);
   ASSERT_TRUE(server);
@@ -408,7 +418,8 @@ TEST_F(ServerTest, AnswersANewTlsConnectionWithoutWaitingForAnAck) {
     ms.push_back(visit.answer_ms);
   }
   std::sort(ms.begin(), ms.end());
-  EXPECT_LT(ms[3], 30.0) << "median, request written to answer read, ms";
+  EXPECT_LT(ms[0], 30.0) << "fastest of 7, request written to answer read, ms; median "
+                         << ms[3];
 }
 
 // A handler blocked on storage, signing or DNS occupies a handler thread,
@@ -419,8 +430,7 @@ TEST_F(ServerTest, ASlowHandlerDoesNotStallOtherConnections) {
   config.handler_threads = 4;
   auto server = Start(config, true);
   ASSERT_TRUE(server);
-  std::thread slow([&] { EXPECT_EQ(HttpsGet(server->port(), "/slow", 10000ms), "ok /slow"); });
-  std::this_thread::sleep_for(300ms);  // the slow request is in its handler
+  std::thread slow = HoldAHandlerThread(server->port());
   auto start = SteadyClock::now();
   EXPECT_EQ(HttpsGet(server->port(), "/fast"), "ok /fast");
   EXPECT_LT(SteadyClock::now() - start, 1500ms);
@@ -437,8 +447,7 @@ TEST_F(ServerTest, InlineRequestsAreAnsweredWhileEveryHandlerThreadIsBusy) {
   config.answer_inline = [](const Request& req) { return req.Path() == "/fast"; };
   auto server = Start(config, true);
   ASSERT_TRUE(server);
-  std::thread slow([&] { EXPECT_EQ(HttpsGet(server->port(), "/slow", 10000ms), "ok /slow"); });
-  std::this_thread::sleep_for(300ms);  // the slow request holds the handler thread
+  std::thread slow = HoldAHandlerThread(server->port());
   auto start = SteadyClock::now();
   EXPECT_EQ(HttpsGet(server->port(), "/fast"), "ok /fast");
   EXPECT_LT(SteadyClock::now() - start, 1500ms);
